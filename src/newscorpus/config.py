@@ -1,0 +1,425 @@
+"""Pipeline configuration: one typed record, loaded from YAML or built in Python.
+
+The YAML file and the Python API describe the same pipeline: :func:`load_config`
+reads a file into a :class:`PipelineConfig`, :meth:`PipelineConfig.to_dict` writes
+it back as plain data. Errors name the key and, for files, the line
+(``pipeline.yaml:12, key 'dedup.mode': ...``). ``docs/configuration.md`` is the
+reference of every key.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+import attrs
+import yaml
+
+from .errors import ConfigError
+from .readers.base import Limits
+
+__all__ = [
+    "CleanConfig",
+    "ComponentSpec",
+    "DedupConfig",
+    "EventsConfig",
+    "ExecutionConfig",
+    "ExportConfig",
+    "PipelineConfig",
+    "ReadConfig",
+    "config_from_dict",
+    "load_config",
+]
+
+
+@attrs.frozen
+class ComponentSpec:
+    """A component named in a config, with its options.
+
+    In YAML a component is a bare name (``exact``), a mapping with ``name`` and
+    options (``{name: near, threshold: 0.5}``), or a one-key mapping from name to
+    options (``near: {threshold: 0.5}``).
+    """
+
+    name: str
+    options: dict[str, Any] = attrs.field(factory=dict)
+
+    def to_data(self) -> Any:
+        """The YAML form: the bare name when there are no options."""
+        return {"name": self.name, **self.options} if self.options else self.name
+
+
+@attrs.frozen
+class ExecutionConfig:
+    """How tasks run.
+
+    Attributes:
+        executor: Executor component (``local``, or ``ray`` from its plugin).
+        workers: Parallel workers; 0 means one per CPU core.
+        shards: Number of shards the input is split into; 0 means automatic
+            (about ``shard_bytes`` of input per shard, at least one per worker).
+        shard_bytes: Target input bytes per shard for automatic sharding.
+        batch_size: Articles handed to each cleaner call.
+    """
+
+    executor: ComponentSpec = ComponentSpec("local")
+    workers: int = 0
+    shards: int = 0
+    shard_bytes: int = 64 * 1024 * 1024
+    batch_size: int = 256
+
+
+@attrs.frozen
+class ReadConfig:
+    """How inputs become articles.
+
+    Attributes:
+        readers: File-name glob to reader name, overriding the readers' own
+            patterns (``{"*.dump": jsonl}``).
+        parsers: Media type to parser name, overriding the default parser.
+        options: Options per reader or parser name.
+        fields: For structured records (JSONL, CSV, Parquet dumps): Article field
+            to source column (``{body: maintext, published: date_publish}``).
+        language: Identify the language of articles that do not state one.
+        limits: Size bounds; larger documents are quarantined.
+    """
+
+    readers: dict[str, str] = attrs.field(factory=dict)
+    parsers: dict[str, str] = attrs.field(factory=dict)
+    options: dict[str, dict[str, Any]] = attrs.field(factory=dict)
+    fields: dict[str, str] = attrs.field(factory=dict)
+    language: bool = True
+    limits: Limits = Limits()
+
+
+@attrs.frozen
+class CleanConfig:
+    """Which cleaners run.
+
+    Attributes:
+        cleaners: Cleaners in order; ``None`` runs every cleaner marked default,
+            in their declared order. An empty list turns cleaning off.
+        rule_packs: Extra YAML rule packs (paths) for the rule-based cleaners.
+    """
+
+    cleaners: tuple[ComponentSpec, ...] | None = None
+    rule_packs: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class DedupConfig:
+    """How duplicates are found and what happens to them.
+
+    Attributes:
+        methods: Deduplicators to run; ``None`` runs the defaults.
+        mode: ``mark`` keeps duplicates with ``duplicate_of`` set; ``drop`` leaves
+            them out of the articles export (they stay in the ``duplicates`` list).
+        canonical: Which cluster member is canonical: ``earliest`` published,
+            ``longest`` body, or ``first`` seen.
+        prefer_sources: Outlets whose copy is canonical whenever they are in a
+            cluster, in order of preference (applied before ``canonical``).
+        index: Path of a persistent index that later runs dedup against.
+    """
+
+    methods: tuple[ComponentSpec, ...] | None = None
+    mode: Literal["mark", "drop"] = "mark"
+    canonical: Literal["earliest", "longest", "first"] = "earliest"
+    prefer_sources: tuple[str, ...] = ()
+    index: str | None = None
+
+
+@attrs.frozen
+class EventsConfig:
+    """How articles are grouped into events.
+
+    Attributes:
+        builder: Event builder component; ``None`` turns event building off.
+    """
+
+    builder: ComponentSpec | None = ComponentSpec("default")
+
+
+@attrs.frozen
+class ExportConfig:
+    """What is written.
+
+    Attributes:
+        exporters: Exporters to run, in order.
+    """
+
+    exporters: tuple[ComponentSpec, ...] = (ComponentSpec("jsonl"),)
+
+
+@attrs.frozen
+class PipelineConfig:
+    """A whole pipeline.
+
+    Attributes:
+        inputs: Files, directories or globs to read.
+        output: Output directory.
+        plugins: Extra plugins by import path (``mypkg.plugin``).
+        execution: See :class:`ExecutionConfig`.
+        read: See :class:`ReadConfig`.
+        clean: See :class:`CleanConfig`.
+        dedup: See :class:`DedupConfig`.
+        events: See :class:`EventsConfig`.
+        export: See :class:`ExportConfig`.
+    """
+
+    inputs: tuple[str, ...] = ()
+    output: str | None = None
+    plugins: tuple[str, ...] = ()
+    execution: ExecutionConfig = ExecutionConfig()
+    read: ReadConfig = ReadConfig()
+    clean: CleanConfig = CleanConfig()
+    dedup: DedupConfig = DedupConfig()
+    events: EventsConfig = EventsConfig()
+    export: ExportConfig = ExportConfig()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data that :func:`config_from_dict` turns back into this config."""
+        return _to_data(self)  # type: ignore[no-any-return]
+
+    def to_yaml(self) -> str:
+        """The config as a YAML pipeline file."""
+        return yaml.safe_dump(self.to_dict(), sort_keys=False, allow_unicode=True)
+
+
+def _to_data(value: Any) -> Any:
+    if isinstance(value, ComponentSpec):
+        return value.to_data()
+    if attrs.has(type(value)):
+        return {f.name: _to_data(getattr(value, f.name)) for f in attrs.fields(type(value))}
+    if isinstance(value, tuple | list):
+        return [_to_data(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _to_data(v) for k, v in value.items()}
+    return value
+
+
+# -- loading ------------------------------------------------------------------------------
+
+
+class _Ctx:
+    """Carries the file name and each key path's line for error messages."""
+
+    def __init__(self, source: str | None, lines: dict[str, int]) -> None:
+        self.source, self.lines = source, lines
+
+    def error(self, key: str, message: str) -> ConfigError:
+        line = self.lines.get(key)
+        if line is None:  # fall back to the nearest enclosing key that has a line
+            parts = key.split(".")
+            while parts and line is None:
+                parts.pop()
+                line = self.lines.get(".".join(parts))
+        return ConfigError(message, key=key or None, line=line, source=self.source)
+
+
+def _lines(node: yaml.Node | None, prefix: str = "", out: dict[str, int] | None = None) -> dict[str, int]:
+    out = {} if out is None else out
+    if isinstance(node, yaml.MappingNode):
+        for knode, vnode in node.value:
+            key = f"{prefix}.{knode.value}" if prefix else str(knode.value)
+            out[key] = knode.start_mark.line + 1
+            _lines(vnode, key, out)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, vnode in enumerate(node.value):
+            key = f"{prefix}.{i}"
+            out[key] = vnode.start_mark.line + 1
+            _lines(vnode, key, out)
+    return out
+
+
+def load_config(path: str | os.PathLike[str], **overrides: Any) -> PipelineConfig:
+    """Read a YAML pipeline file.
+
+    Relative ``inputs``, ``output``, ``dedup.index`` and ``clean.rule_packs`` are
+    resolved against the file's folder. ``overrides`` replace top-level keys
+    (as the CLI's ``--output`` does).
+    """
+    source = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot read pipeline file: {exc.strerror}", source=source) from exc
+    try:
+        node = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise ConfigError(
+            f"invalid YAML: {getattr(exc, 'problem', exc)}",
+            line=mark.line + 1 if mark else None,
+            source=source,
+        ) from exc
+    data = {} if data is None else data
+    ctx = _Ctx(source, _lines(node))
+    if not isinstance(data, dict):
+        raise ctx.error("", "a pipeline file must be a mapping of keys to values")
+    base = Path(path).parent
+    config = _build(data, ctx)
+    config = attrs.evolve(
+        config,
+        inputs=tuple(_rel(base, p) for p in config.inputs),
+        output=_rel(base, config.output) if config.output else None,
+        clean=attrs.evolve(config.clean, rule_packs=tuple(_rel(base, p) for p in config.clean.rule_packs)),
+        dedup=attrs.evolve(config.dedup, index=_rel(base, config.dedup.index) if config.dedup.index else None),
+    )
+    return attrs.evolve(config, **overrides) if overrides else config
+
+
+def _rel(base: Path, p: str) -> str:
+    return p if os.path.isabs(p) or "://" in p else str(base / p)
+
+
+def config_from_dict(data: Mapping[str, Any]) -> PipelineConfig:
+    """Build a config from plain data (the YAML form), validating every key."""
+    return _build(dict(data), _Ctx(None, {}))
+
+
+_SECTIONS = {
+    "inputs", "output", "plugins", "execution", "read", "clean", "dedup", "events", "export",
+}
+
+
+def _check_keys(data: Mapping[str, Any], allowed: set[str], prefix: str, ctx: _Ctx) -> None:
+    for key in data:
+        if key not in allowed:
+            near = difflib.get_close_matches(str(key), sorted(allowed), n=1)
+            hint = f"; did you mean '{near[0]}'?" if near else f"; known keys: {', '.join(sorted(allowed))}"
+            raise ctx.error(f"{prefix}{key}", f"unknown key '{key}'{hint}")
+
+
+def _mapping(data: Any, key: str, ctx: _Ctx) -> dict[str, Any]:
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ctx.error(key, f"expected a mapping, got {type(data).__name__}")
+    return data
+
+
+def _strs(value: Any, key: str, ctx: _Ctx) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ctx.error(key, "expected a string or a list of strings")
+    return tuple(value)
+
+
+def _int(value: Any, key: str, ctx: _Ctx, minimum: int = 0) -> int:
+    if value == "auto":
+        return 0
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ctx.error(key, f"expected a whole number >= {minimum} (or 'auto'), got {value!r}")
+    return value
+
+
+def _choice(value: Any, choices: Sequence[str], key: str, ctx: _Ctx) -> Any:
+    if value not in choices:
+        raise ctx.error(key, f"expected one of {', '.join(choices)}, got {value!r}")
+    return value
+
+
+def _component(value: Any, key: str, ctx: _Ctx) -> ComponentSpec:
+    if isinstance(value, str) and value:
+        return ComponentSpec(value)
+    if isinstance(value, dict):
+        if "name" in value:
+            name = value["name"]
+            if not isinstance(name, str) or not name:
+                raise ctx.error(f"{key}.name", "a component name must be a non-empty string")
+            return ComponentSpec(name, {k: v for k, v in value.items() if k != "name"})
+        if len(value) == 1:
+            (name, opts), = value.items()
+            return ComponentSpec(str(name), _mapping(opts, f"{key}.{name}", ctx))
+    raise ctx.error(key, "a component is a name, {name: ..., option: ...}, or {name: {options}}")
+
+
+def _components(value: Any, key: str, ctx: _Ctx) -> tuple[ComponentSpec, ...]:
+    if isinstance(value, str | dict):
+        value = [value]
+    if not isinstance(value, list):
+        raise ctx.error(key, "expected a list of components")
+    return tuple(_component(v, f"{key}.{i}", ctx) for i, v in enumerate(value))
+
+
+def _build(data: dict[str, Any], ctx: _Ctx) -> PipelineConfig:
+    _check_keys(data, _SECTIONS, "", ctx)
+    ex = _mapping(data.get("execution"), "execution", ctx)
+    _check_keys(ex, {"executor", "workers", "shards", "shard_bytes", "batch_size"}, "execution.", ctx)
+    execution = ExecutionConfig(
+        executor=_component(ex.get("executor", "local"), "execution.executor", ctx),
+        workers=_int(ex.get("workers", 0), "execution.workers", ctx),
+        shards=_int(ex.get("shards", 0), "execution.shards", ctx),
+        shard_bytes=_int(ex.get("shard_bytes", 64 * 1024 * 1024), "execution.shard_bytes", ctx, 1),
+        batch_size=_int(ex.get("batch_size", 256), "execution.batch_size", ctx, 1),
+    )
+    rd = _mapping(data.get("read"), "read", ctx)
+    _check_keys(rd, {"readers", "parsers", "options", "fields", "language", "limits"}, "read.", ctx)
+    lim = _mapping(rd.get("limits"), "read.limits", ctx)
+    limit_names = {f.name for f in attrs.fields(Limits)}
+    _check_keys(lim, limit_names, "read.limits.", ctx)
+    limits = Limits(**{k: _int(v, f"read.limits.{k}", ctx, 1) for k, v in lim.items()})
+    for sect in ("readers", "parsers", "fields"):
+        for k, v in _mapping(rd.get(sect), f"read.{sect}", ctx).items():
+            if not isinstance(v, str):
+                raise ctx.error(f"read.{sect}.{k}", "expected a string")
+    options = _mapping(rd.get("options"), "read.options", ctx)
+    for k, v in options.items():
+        _mapping(v, f"read.options.{k}", ctx)
+    language = rd.get("language", True)
+    if not isinstance(language, bool):
+        raise ctx.error("read.language", "expected true or false")
+    read = ReadConfig(
+        readers=dict(rd.get("readers") or {}),
+        parsers=dict(rd.get("parsers") or {}),
+        options={k: dict(v or {}) for k, v in options.items()},
+        fields=dict(rd.get("fields") or {}),
+        language=language,
+        limits=limits,
+    )
+    cl = _mapping(data.get("clean"), "clean", ctx)
+    _check_keys(cl, {"cleaners", "rule_packs"}, "clean.", ctx)
+    clean = CleanConfig(
+        cleaners=None if cl.get("cleaners") is None else _components(cl["cleaners"], "clean.cleaners", ctx),
+        rule_packs=_strs(cl.get("rule_packs"), "clean.rule_packs", ctx),
+    )
+    dd = _mapping(data.get("dedup"), "dedup", ctx)
+    _check_keys(dd, {"methods", "mode", "canonical", "prefer_sources", "index"}, "dedup.", ctx)
+    index = dd.get("index")
+    if index is not None and not isinstance(index, str):
+        raise ctx.error("dedup.index", "expected a file path")
+    dedup = DedupConfig(
+        methods=None if dd.get("methods") is None else _components(dd["methods"], "dedup.methods", ctx),
+        mode=_choice(dd.get("mode", "mark"), ("mark", "drop"), "dedup.mode", ctx),
+        canonical=_choice(dd.get("canonical", "earliest"), ("earliest", "longest", "first"), "dedup.canonical", ctx),
+        prefer_sources=_strs(dd.get("prefer_sources"), "dedup.prefer_sources", ctx),
+        index=index,
+    )
+    ev = _mapping(data.get("events"), "events", ctx)
+    _check_keys(ev, {"builder"}, "events.", ctx)
+    builder = ev.get("builder", "default")
+    events = EventsConfig(builder=None if builder in (None, False) else _component(builder, "events.builder", ctx))
+    exd = _mapping(data.get("export"), "export", ctx)
+    _check_keys(exd, {"exporters"}, "export.", ctx)
+    export = ExportConfig(exporters=_components(exd.get("exporters", ["jsonl"]), "export.exporters", ctx))
+    output = data.get("output")
+    if output is not None and not isinstance(output, str):
+        raise ctx.error("output", "expected a directory path")
+    return PipelineConfig(
+        inputs=_strs(data.get("inputs"), "inputs", ctx),
+        output=output,
+        plugins=_strs(data.get("plugins"), "plugins", ctx),
+        execution=execution,
+        read=read,
+        clean=clean,
+        dedup=dedup,
+        events=events,
+        export=export,
+    )

@@ -1,0 +1,101 @@
+"""The deduplicator interface.
+
+Deduplication runs as sharded stages, as in datatrove: each parse task computes a
+signature and bucket keys per article; bucket tasks group articles that share a key
+into candidate pairs; verify tasks check each pair with the deduplicator; one
+cluster task joins verified pairs into clusters and picks each cluster's canonical
+article. A deduplicator only supplies the three per-article/per-pair functions.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable
+from typing import Any, ClassVar, Literal
+
+import attrs
+
+from ..models import Article
+
+__all__ = ["Candidate", "Deduplicator", "Meta"]
+
+
+@attrs.frozen
+class Meta:
+    """What the cluster stage needs to know of an article to pick a canonical one.
+
+    Attributes:
+        id: Article id.
+        shard: Shard the article lives in.
+        pos: Its position in that shard.
+        published: ISO publication date/time, or ``""`` when unknown.
+        length: Body length in characters.
+        source: Outlet, or ``""``.
+        language: Language code, or ``""``.
+    """
+
+    id: str
+    shard: int
+    pos: int
+    published: str = ""
+    length: int = 0
+    source: str = ""
+    language: str = ""
+
+    @classmethod
+    def of(cls, article: Article, shard: int, pos: int) -> Meta:
+        """The meta of ``article`` at ``(shard, pos)``."""
+        return cls(
+            id=article.id,
+            shard=shard,
+            pos=pos,
+            published=article.published.isoformat() if article.published else "",
+            length=len(article.text),
+            source=article.source or "",
+            language=article.language or "",
+        )
+
+
+@attrs.frozen
+class Candidate:
+    """An article as a deduplicator sees it in the verify stage."""
+
+    meta: Meta
+    signature: Any
+
+
+class Deduplicator(ABC):
+    """Base class of deduplicators. Subclass, set ``name``, implement the three
+    methods, and register the class with the ``register_deduplicators`` hook.
+
+    Attributes:
+        name: Component name used in configs and in ``duplicates`` exports.
+        relation: ``duplicate`` (sets ``duplicate_of``) or ``translation`` (sets
+            ``translation_of``).
+        signature_version: Bumped whenever :meth:`signature`'s output changes, so
+            that a persistent index never compares signatures of two formats.
+        max_bucket: A bucket with more members than this is treated as a common,
+            uninformative key: its members are only compared with its first member.
+    """
+
+    name: ClassVar[str]
+    relation: ClassVar[Literal["duplicate", "translation"]] = "duplicate"
+    signature_version: ClassVar[int] = 1
+    max_bucket: ClassVar[int] = 200
+
+    def __init__(self, **options: Any) -> None:
+        self.options = options
+
+    @abstractmethod
+    def signature(self, article: Article) -> Any:
+        """A compact JSON-serialisable signature of ``article``, or ``None`` to
+        leave it out of this deduplicator (too short, wrong language)."""
+
+    @abstractmethod
+    def keys(self, signature: Any) -> Iterable[str]:
+        """Bucket keys: articles sharing a key become candidate pairs."""
+
+    @abstractmethod
+    def verify(self, a: Candidate, b: Candidate) -> float | None:
+        """Similarity score in ``(0, 1]`` when ``a`` and ``b`` are duplicates (or
+        translations) of each other, else ``None``."""

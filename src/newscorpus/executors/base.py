@@ -1,0 +1,60 @@
+"""The executor interface: how the tasks of a stage are run."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar
+
+import attrs
+
+__all__ = ["Executor", "TaskSpec"]
+
+
+@attrs.frozen
+class TaskSpec:
+    """One task of one stage. Small and picklable: a worker rebuilds everything
+    else (config, plugins) from the run directory.
+
+    Attributes:
+        run_dir: The run's output directory.
+        stage: Stage name (``parse``, ``dedup-buckets`` ...).
+        index: Task index within the stage.
+    """
+
+    run_dir: str
+    stage: str
+    index: int
+
+
+#: A task function: runs one task, returns its counters.
+TaskFn = Callable[[TaskSpec], dict[str, Any]]
+
+
+class Executor(ABC):
+    """Base class of executors. Subclass, set ``name``, implement :meth:`map`, and
+    register the class with the ``register_executors`` hook.
+
+    An executor must call ``fn`` exactly once for every task not yet done, in any
+    order and anywhere (``fn`` is a module-level function, importable by workers),
+    and report each result through ``on_done`` in the driver process. A task that
+    raises makes the whole run fail; per-document problems never raise.
+    """
+
+    name: ClassVar[str]
+
+    def __init__(self, workers: int = 1, **options: Any) -> None:
+        self.workers = max(1, int(workers))
+        self.options = options
+
+    @abstractmethod
+    def map(
+        self,
+        fn: TaskFn,
+        tasks: Sequence[TaskSpec],
+        on_done: Callable[[TaskSpec, dict[str, Any]], None],
+    ) -> None:
+        """Run ``fn`` on every task and call ``on_done(task, result)`` for each."""
+
+    def close(self) -> None:
+        """Release workers. Called once at the end of a run."""

@@ -1,0 +1,12 @@
+"""Built-in executors plugin: registers the local executor."""
+
+from __future__ import annotations
+
+from ..hookspecs import Register, hookimpl
+from .local import LocalExecutor
+
+
+@hookimpl
+def register_executors(register: Register) -> None:
+    """Register the local executor."""
+    register(LocalExecutor)

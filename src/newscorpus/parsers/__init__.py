@@ -1,0 +1,9 @@
+"""Parsers: raw documents to Articles.
+
+Add a parser: subclass :class:`Parser`, then register it from a plugin's
+``register_parsers`` hook (see ``docs/plugins.md``).
+"""
+
+from .base import Parser
+
+__all__ = ["Parser"]

@@ -1,0 +1,9 @@
+"""Source readers: turn input files into raw documents.
+
+Add a reader: subclass :class:`Reader`, then register it from a plugin's
+``register_readers`` hook (see ``docs/plugins.md``).
+"""
+
+from .base import InputUnit, Limits, RawDocument, Reader
+
+__all__ = ["InputUnit", "Limits", "RawDocument", "Reader"]
