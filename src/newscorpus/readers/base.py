@@ -111,6 +111,11 @@ class Reader(ABC):
         """Yield every document in ``unit``. A broken record is yielded with
         ``error`` set, never raised, so that the documents after it are read."""
 
+    @staticmethod
+    def split(path: str, target_bytes: int) -> list[tuple[int, int | None]]:
+        """Byte ranges of ``path`` for a splittable reader; the whole file by default."""
+        return [(0, None)]
+
     @classmethod
     def claims(cls, path: str) -> int:
         """Length of the longest of this reader's patterns matching ``path``, or 0."""

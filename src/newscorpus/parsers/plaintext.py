@@ -1,0 +1,283 @@
+"""The built-in parser for plain-text news: a title line, an optional lede, body
+paragraphs (one per line, with or without blank lines between them), and the
+furniture scrapers leave around them.
+
+What it lifts out of the text, and where to (each lift is recorded as a
+:class:`~newscorpus.models.Removal` with ``moved_to`` set, so nothing is lost):
+
+* header lines at the top (``date 2025-04-17``, ``url: ...``), even with the title
+  glued after the date → ``published`` / ``url`` / ``source`` / ...;
+* bylines and credits in the first and last lines (``By X``, ``Oleh: X``,
+  ``(Reporting by X; Editing by Y)``, ``(Tribunnews.com/Name)``) → ``credits``,
+  ``authors`` and ``source``;
+* a trailing bare URL → ``url`` (and ``source`` from its domain).
+
+The dateline (``MOSCOW (Reuters) -``) is read into ``dateline`` and ``source``
+but stays in the body: it is part of the story's first sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import attrs
+
+from ..errors import DocumentError
+from ..models import Article, Credit, Dateline, Provenance, Removal, Timestamp
+from ..outlets import domain_of, outlet_from_domain
+from ..readers.base import Limits, RawDocument
+from .base import Parser
+from .furniture import decode_text, match_byline, match_dateline, match_header, match_url_line, parse_timestamp
+
+__all__ = ["ParsedText", "PlainTextParser", "analyse_paragraphs", "split_paragraphs"]
+
+#: Bylines are looked for among this many paragraphs at each end of the text.
+EDGE = 4
+#: A title longer than this is taken to be body text: the file has no title line.
+MAX_TITLE_CHARS = 300
+#: A lede is one or two sentences; longer second paragraphs are body.
+MAX_LEDE_WORDS = 60
+
+_SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*(?:\s+|$)")
+_OPENING_QUOTE = ("\"", "“", "‘", "'", "«", "„")
+
+
+def split_paragraphs(text: str, limits: Limits) -> list[str]:
+    """Non-blank lines of ``text``, stripped: one paragraph per line."""
+    paragraphs = []
+    for line in text.split("\n"):
+        line = line.strip()
+        if not line:
+            continue
+        if len(line) > limits.max_line_chars:
+            raise DocumentError(
+                "line-too-long",
+                f"a line of {len(line):,} characters exceeds read.limits.max_line_chars "
+                f"({limits.max_line_chars:,}); this is not article text",
+            )
+        paragraphs.append(line)
+    return paragraphs
+
+
+def _sentences(text: str) -> int:
+    return max(1, len(_SENTENCE_END.findall(text.rstrip() + " ")))
+
+
+@attrs.define
+class ParsedText:
+    """Fields found in a list of paragraphs (mutable while parsing)."""
+
+    title: str = ""
+    subtitle: str = ""
+    body: list[str] = attrs.field(factory=list)
+    published: Timestamp | None = None
+    url: str | None = None
+    source: str | None = None
+    language: str | None = None
+    credits: list[Credit] = attrs.field(factory=list)
+    dateline: Dateline | None = None
+    removed: list[Removal] = attrs.field(factory=list)
+    unparsed: dict[str, str] = attrs.field(factory=dict)
+
+    @property
+    def authors(self) -> tuple[str, ...]:
+        seen: dict[str, None] = {}
+        for c in self.credits:
+            if c.role in ("author", "reporter"):
+                seen.setdefault(c.name, None)
+        return tuple(seen)
+
+
+def _lift(parsed: ParsedText, text: str, rule: str, reason: str, moved_to: str, position: int) -> None:
+    parsed.removed.append(
+        Removal(text=text, rule=rule, plugin="plaintext", reason=reason, field="body", position=position,
+                moved_to=moved_to)
+    )
+
+
+def analyse_paragraphs(paragraphs: Sequence[str], *, has_title: bool = True) -> ParsedText:
+    """Split paragraphs into title, lede and body, lifting header lines, bylines,
+    credits and a trailing URL into metadata.
+
+    Args:
+        paragraphs: The document's non-blank lines, in order.
+        has_title: Whether the first paragraph may be a title. Parsers of
+            structured records, which know the title, pass ``False``.
+    """
+    parsed = ParsedText()
+    paras = list(paragraphs)
+    start = 0
+    # Header lines at the very top.
+    while start < len(paras):
+        header = match_header(paras[start])
+        if header is None:
+            break
+        _apply_header(parsed, header, start)
+        if header.rest:
+            paras[start] = header.rest  # a title glued after a date header
+            break
+        start += 1
+    # Trailing URL and credits at the very end (bottom-up; at most EDGE lines).
+    end = len(paras)
+    while end > start and len(paras) - end < EDGE:
+        line = paras[end - 1]
+        url = match_url_line(line)
+        if url is not None:
+            parsed.url = parsed.url or url
+            _lift(parsed, line, "parser.trailing_url", "a bare URL closing the text", "url", end - 1)
+            end -= 1
+            continue
+        byline = match_byline(line)
+        if byline is not None:
+            _apply_byline(parsed, byline, line, end - 1)
+            end -= 1
+            continue
+        break
+    if has_title and start < end and len(paras[start]) <= MAX_TITLE_CHARS and match_byline(paras[start]) is None:
+        parsed.title = paras[start]
+        start += 1
+    # Bylines near the top, and the dateline that marks where the story starts.
+    rest: list[tuple[int, str]] = []
+    dateline_at: int | None = None
+    for i in range(start, end):
+        line = paras[i]
+        near_top = i - start < EDGE + 1 and dateline_at is None
+        if near_top:
+            byline = match_byline(line)
+            if byline is not None:
+                _apply_byline(parsed, byline, line, i)
+                continue
+            if dateline_at is None and len(rest) < 3:
+                dl = match_dateline(line)
+                if dl is not None:
+                    parsed.dateline = dl
+                    dateline_at = len(rest)
+        rest.append((i, line))
+    lede_count = _lede_paragraphs(rest, dateline_at, has_title and bool(parsed.title))
+    if lede_count:
+        parsed.subtitle = rest[0][1]
+        rest = rest[1:]
+    parsed.body = [line for _, line in rest]
+    if parsed.source is None and parsed.dateline is not None and parsed.dateline.source:
+        parsed.source = parsed.dateline.source
+    if parsed.source is None:
+        for credit in parsed.credits:
+            if credit.role == "agency" and credit.name != "News Agencies":
+                parsed.source = credit.name
+                break
+    if parsed.source is None and parsed.url:
+        domain = domain_of(parsed.url)
+        if domain:
+            parsed.source = outlet_from_domain(domain)
+    return parsed
+
+
+def _lede_paragraphs(rest: list[tuple[int, str]], dateline_at: int | None, titled: bool) -> int:
+    """1 when the first remaining paragraph is a lede (standfirst), else 0."""
+    if not titled or len(rest) < 2:
+        return 0
+    first = rest[0][1]
+    if dateline_at is not None:
+        # Everything before the dateline paragraph is above the story: one lede.
+        return 1 if dateline_at == 1 else 0
+    if first.startswith(_OPENING_QUOTE) or len(first.split()) > MAX_LEDE_WORDS:
+        return 0
+    # With no dateline to go by, a one-sentence second paragraph followed by a real
+    # body (3+ paragraphs) is read as the standfirst; a wrong guess costs nothing,
+    # as the paragraph stays in the article, in ``subtitle``.
+    return 1 if _sentences(first) == 1 and len(rest) >= 4 else 0
+
+
+def _apply_header(parsed: ParsedText, header: Any, position: int) -> None:
+    rule, reason = "parser.header", f"a '{header.key}' header line"
+    if header.key == "published":
+        ts = parse_timestamp(header.value, "header")
+        if ts is not None:
+            parsed.published = ts
+        else:
+            parsed.unparsed["published"] = header.value
+    elif header.key == "title":
+        parsed.title = header.value
+    elif header.key == "url":
+        parsed.url = header.value
+    elif header.key == "source":
+        parsed.source = header.value
+    elif header.key == "authors":
+        names = [n.strip() for n in re.split(r"\s*(?:,|;|\band\b|\bdan\b)\s*", header.value) if n.strip()]
+        parsed.credits += [Credit(n, "author", header.prefix) for n in names]
+    elif header.key == "language":
+        parsed.language = header.value.lower()
+    _lift(parsed, header.prefix, rule, reason, header.key, position)
+
+
+def _apply_byline(parsed: ParsedText, byline: tuple[list[Credit], str | None], line: str, position: int) -> None:
+    credits, outlet = byline
+    parsed.credits += credits
+    if outlet and parsed.source is None:
+        parsed.source = outlet
+    _lift(parsed, line, "parser.byline", "a byline or credit line", "credits", position)
+
+
+class PlainTextParser(Parser):
+    """Parses plain-text news articles (``text/plain``).
+
+    Options:
+        has_title: Whether files start with a title line (default ``true``).
+    """
+
+    name = "plaintext"
+    media_types = ("text/plain",)
+
+    def __init__(self, limits: Limits | None = None, **options: Any) -> None:
+        super().__init__(**options)
+        self.limits = limits or Limits()
+        self.has_title = bool(options.get("has_title", True))
+
+    def parse(self, doc: RawDocument, article_id: str) -> Article:
+        if doc.data is None:
+            raise DocumentError("no-data", "the reader gave no bytes for a text/plain document")
+        text = decode_text(doc.data)
+        paragraphs = split_paragraphs(text, self.limits)
+        if not paragraphs:
+            raise DocumentError("empty", "the document holds no text")
+        parsed = analyse_paragraphs(paragraphs, has_title=self.has_title)
+        if not parsed.body and not parsed.subtitle:
+            if not parsed.title:
+                raise DocumentError("no-text", "nothing but header and credit lines")
+        return build_article(parsed, doc, article_id, self.name)
+
+
+def build_article(parsed: ParsedText, doc: RawDocument, article_id: str, parser: str) -> Article:
+    """Assemble the Article from parsed fields and the raw document's provenance."""
+    import hashlib
+
+    extras: dict[str, Any] = {}
+    if parsed.unparsed:
+        extras["unparsed"] = dict(parsed.unparsed)
+    fields = doc.fields
+    return Article(
+        id=article_id,
+        title=parsed.title,
+        subtitle=parsed.subtitle,
+        body=tuple(parsed.body),
+        language=parsed.language,
+        published=parsed.published,
+        source=parsed.source,
+        authors=parsed.authors,
+        credits=tuple(parsed.credits),
+        url=parsed.url or fields.get("url"),
+        dateline=parsed.dateline,
+        removed=tuple(parsed.removed),
+        provenance=Provenance(
+            path=doc.path,
+            record=doc.record,
+            reader=doc.reader,
+            parser=parser,
+            url=fields.get("url"),
+            fetched=fields.get("fetched"),
+            sha1=hashlib.sha1(doc.data).hexdigest() if doc.data is not None else None,
+        ),
+        extras=extras,
+    )

@@ -1,0 +1,14 @@
+"""Built-in parsers plugin: registers the plain-text and record parsers."""
+
+from __future__ import annotations
+
+from ..hookspecs import Register, hookimpl
+from .plaintext import PlainTextParser
+from .record import RecordParser
+
+
+@hookimpl
+def register_parsers(register: Register) -> None:
+    """Register the built-in parsers."""
+    register(PlainTextParser)
+    register(RecordParser)
