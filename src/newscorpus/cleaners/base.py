@@ -1,21 +1,42 @@
-"""The cleaner interface and the helper every cleaner uses to cut text."""
+"""The cleaner interface and the helper every cleaner uses to cut text.
+
+Cleaners never edit inside text they keep. They cut *whole paragraphs* of a field,
+or, for one narrow case, a *prefix* of a paragraph: a greeting glued to the first
+sentence of a lede (``Assalamu alaykum - Syria's interim leader said ...``), where
+the greeting goes and the sentence stays, untouched.
+
+Every cut becomes a :class:`~newscorpus.models.Removal`, and the removals of an
+article can be undone in reverse order to give back the text the cleaners started
+from (:func:`newscorpus.cleaners.explain.reconstruct` does it). For that to hold:
+
+* a whole-paragraph removal's ``position`` is the paragraph's index in its field at
+  the moment it was removed; :func:`apply_cuts` records the cuts of one call in
+  descending index order, so that index is also the index before the call;
+* a prefix removal keeps its paragraph in place: ``position`` is the paragraph's
+  index, ``text`` the removed prefix, and the original paragraph was
+  ``text + " " + kept paragraph``. Which removals are prefixes is recorded in the
+  article's ``extras["cleaning"]["partial"]`` (see :func:`partial_removals`).
+"""
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar
 
 import attrs
 
 from ..models import Article, Removal
 
-__all__ = ["Cleaner", "Cut", "apply_cuts"]
+__all__ = ["EXTRAS_KEY", "Cleaner", "Cut", "apply_cuts", "partial_removals"]
+
+#: Key of the cleaners' bookkeeping in ``Article.extras``.
+EXTRAS_KEY = "cleaning"
 
 
 @attrs.frozen
 class Cut:
-    """A decision to remove one whole paragraph of a field.
+    """A decision to remove one whole paragraph of a field, or a prefix of it.
 
     Attributes:
         field: ``body``, ``subtitle`` or ``title``.
@@ -24,6 +45,10 @@ class Cut:
         reason: Why the text is not content.
         pack: Rule pack the rule came from.
         moved_to: Field that now holds the information, if it was lifted.
+        prefix: 0 to cut the whole paragraph. Otherwise the number of leading
+            characters to cut: the paragraph must continue with exactly one space
+            and then the text that stays (the prefix ends on a non-space
+            character), so the cut can be undone exactly.
     """
 
     field: str
@@ -32,38 +57,99 @@ class Cut:
     reason: str = ""
     pack: str | None = None
     moved_to: str | None = None
+    prefix: int = 0
+
+
+def _check_prefix(text: str, cut: Cut) -> None:
+    n = cut.prefix
+    if not (0 < n < len(text) - 1) or text[n] != " " or text[n - 1].isspace() or text[n + 1].isspace():
+        raise ValueError(
+            f"prefix cut {cut.rule!r} of {cut.field}[{cut.index}] at {n} does not end on a single "
+            f"space before kept text: {text[: n + 2]!r}"
+        )
 
 
 def apply_cuts(article: Article, cuts: Iterable[Cut], plugin: str) -> Article:
-    """Remove the paragraphs named by ``cuts`` and record each as a Removal.
+    """Remove the paragraphs (or paragraph prefixes) named by ``cuts`` and record
+    each as a Removal.
 
-    Whole paragraphs only: a cleaner never rewrites inside text it keeps. Cuts of
-    the same paragraph after the first are ignored.
+    A cleaner never rewrites inside text it keeps: a cut takes a whole paragraph,
+    or a prefix that ends where the kept text begins (see :class:`Cut`). Cuts of
+    the same paragraph after the first whole-paragraph cut are ignored; a prefix
+    cut of a paragraph that is cut whole is ignored too.
+
+    Raises:
+        ValueError: A prefix cut does not end on a single space before kept text.
     """
-    body_drop: dict[int, Cut] = {}
-    removals: list[Removal] = []
-    title, subtitle = article.title, article.subtitle
+    whole: dict[tuple[str, int], Cut] = {}
+    prefix: dict[tuple[str, int], Cut] = {}
     for cut in cuts:
-        if cut.field == "body":
-            if 0 <= cut.index < len(article.body):
-                body_drop.setdefault(cut.index, cut)
+        paras = _paragraphs(article, cut.field)
+        if not 0 <= cut.index < len(paras):
             continue
-        text = title if cut.field == "title" else subtitle if cut.field == "subtitle" else ""
-        if not text:
-            continue
-        removals.append(_removal(text, cut, plugin, 0))
-        if cut.field == "title":
-            title = ""
+        key = (cut.field, cut.index)
+        if cut.prefix:
+            _check_prefix(paras[cut.index], cut)
+            prefix.setdefault(key, cut)
         else:
-            subtitle = ""
-    if not body_drop and not removals:
+            whole.setdefault(key, cut)
+    for key in whole:
+        prefix.pop(key, None)
+    if not whole and not prefix:
         return article
-    for i in sorted(body_drop):
-        removals.append(_removal(article.body[i], body_drop[i], plugin, i))
-    body = tuple(p for i, p in enumerate(article.body) if i not in body_drop)
+
+    fields = {f: list(_paragraphs(article, f)) for f in ("title", "subtitle", "body")}
+    removals: list[Removal] = []
+    partial: list[int] = []
+    base = len(article.removed)
+    # Prefix cuts first: they keep their paragraph, so indices do not move.
+    for (field, index), cut in sorted(prefix.items()):
+        text = fields[field][index]
+        partial.append(base + len(removals))
+        removals.append(_removal(text[: cut.prefix], cut, plugin, index))
+        fields[field][index] = text[cut.prefix + 1 :]
+    # Whole paragraphs in descending index order: each position is then both the
+    # index before this call and the index at the moment of removal.
+    for (field, index), cut in sorted(whole.items(), key=lambda kv: (kv[0][0], -kv[0][1])):
+        removals.append(_removal(fields[field].pop(index), cut, plugin, index))
+    extras: Mapping[str, Any] = article.extras
+    if partial:
+        extras = _with_partial(article.extras, partial)
     return attrs.evolve(
-        article, title=title, subtitle=subtitle, body=body, removed=(*article.removed, *removals)
+        article,
+        title=fields["title"][0] if fields["title"] else "",
+        subtitle=fields["subtitle"][0] if fields["subtitle"] else "",
+        body=tuple(fields["body"]),
+        removed=(*article.removed, *removals),
+        extras=extras,
     )
+
+
+def _paragraphs(article: Article, field: str) -> Sequence[str]:
+    if field == "body":
+        return article.body
+    if field == "title":
+        return (article.title,) if article.title else ()
+    if field == "subtitle":
+        return (article.subtitle,) if article.subtitle else ()
+    raise ValueError(f"cannot cut field {field!r}: cleaners cut title, subtitle or body")
+
+
+def _with_partial(extras: Mapping[str, Any], indices: Sequence[int]) -> dict[str, Any]:
+    out = dict(extras)
+    mine = dict(out.get(EXTRAS_KEY) or {})
+    mine["partial"] = sorted({*mine.get("partial", ()), *indices})
+    out[EXTRAS_KEY] = mine
+    return out
+
+
+def partial_removals(article: Article) -> frozenset[int]:
+    """Indices into ``article.removed`` of the removals that took only a prefix of
+    their paragraph (the rest of the paragraph stayed in the article)."""
+    mine = article.extras.get(EXTRAS_KEY)
+    if not isinstance(mine, Mapping):
+        return frozenset()
+    return frozenset(int(i) for i in mine.get("partial", ()))
 
 
 def _removal(text: str, cut: Cut, plugin: str, position: int) -> Removal:
@@ -86,6 +172,12 @@ class Cleaner(ABC):
     A cleaner removes whole paragraphs (use :func:`apply_cuts`) or raises flags;
     it never edits text it keeps, and it must be idempotent: cleaning a cleaned
     article changes nothing.
+
+    The pipeline constructs every cleaner as ``Cls(**options, rule_packs=...,
+    registered_packs=...)``: ``rule_packs`` are the paths of the config's
+    ``clean.rule_packs`` and ``registered_packs`` the ``(path, plugin)`` pairs of
+    every pack registered through ``register_rule_packs``. Cleaners that use no
+    rule packs simply ignore them (they land in :attr:`options`).
 
     Attributes:
         name: Component name used in configs and in ``Removal.plugin``.

@@ -54,7 +54,9 @@ class ExportContext:
     """What an exporter can read and where it may write.
 
     The iterators stream from the run's work files; each call starts again from
-    the beginning, so an exporter may make several passes.
+    the beginning, so an exporter may make several passes. ``article_files``,
+    ``event_file`` and ``duplicate_file`` are those work files themselves (JSON
+    Lines in the public schema), for exporters that can copy rather than re-encode.
     """
 
     output_dir: Path
@@ -62,6 +64,9 @@ class ExportContext:
     events: Callable[[], Iterator[Event]]
     duplicates: Callable[[], Iterator[DuplicateRow]]
     report: dict[str, Any]
+    article_files: tuple[Path, ...] = ()
+    event_file: Path | None = None
+    duplicate_file: Path | None = None
 
     def path(self, name: str) -> Path:
         """A path inside the output directory (see :func:`safe_output_path`)."""

@@ -1,0 +1,272 @@
+"""The ``html`` parser: a news page to an Article.
+
+Pipeline per page: decode (HTTP charset when the container knew it, else
+trafilatura's sniffing) → read the page's own metadata declarations
+(:mod:`newscorpus_html.metadata`) → trafilatura main-text extraction, kept as
+blocks (:mod:`newscorpus_html.extract`) → markup-revealed furniture out
+(:mod:`newscorpus_html.structure`) → the same byline/dateline analysis the
+plain-text parser applies (:func:`newscorpus.parsers.plaintext.analyse_paragraphs`).
+newscorpus's text cleaners then run on the result like on any other article.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from typing import Any
+
+import trafilatura
+from lxml.html import HtmlElement
+from newscorpus.errors import DocumentError
+from newscorpus.models import Article, Credit, Provenance, Timestamp
+from newscorpus.parsers import Parser
+from newscorpus.parsers.plaintext import analyse_paragraphs
+from newscorpus.readers import Limits, RawDocument
+
+from .extract import extract_blocks, run_trafilatura
+from .metadata import PageMeta, clean_authors, language_code, parse_date, read_page_meta
+from .structure import apply_structure
+
+__all__ = ["HtmlParser", "decode_page"]
+
+_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.I)
+_URL_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[/_-]?(0[1-9]|1[0-2])[/_-]?(0[1-9]|[12]\d|3[01])(?!\d)")
+
+
+def decode_page(data: bytes, fields: dict[str, Any]) -> HtmlElement | None:
+    """Parse page bytes into an lxml tree, using the container's charset if given.
+
+    A charset from the HTTP ``Content-Type`` (WARC, fetch) beats sniffing; without
+    one, trafilatura's loader detects the encoding.
+    """
+    charset = fields.get("charset")
+    if not charset and isinstance(fields.get("content_type"), str):
+        m = _CHARSET.search(fields["content_type"])
+        charset = m.group(1) if m else None
+    if isinstance(charset, str) and charset:
+        try:
+            return trafilatura.load_html(data.decode(charset, errors="replace"))
+        except LookupError:  # unknown charset name: fall back to sniffing
+            pass
+    return trafilatura.load_html(data)
+
+
+def _bool(options: dict[str, Any], key: str, default: bool) -> bool:
+    value = options.get(key, default)
+    if not isinstance(value, bool):
+        raise TypeError(f"html parser option {key!r} must be true or false, got {value!r}")
+    return value
+
+
+class HtmlParser(Parser):
+    """Parses news pages (``text/html``, ``application/xhtml+xml``) with trafilatura.
+
+    Fields: ``title``, ``authors``/``credits``, ``published`` and ``modified`` (kept
+    apart, each with its signal: ``html-meta`` for JSON-LD/``<meta>``/microdata,
+    ``feed`` for a date the container gave, ``url`` for a date in the URL, ``html``
+    for htmldate's search of the page), ``language`` (as the page declares it),
+    ``url`` (canonical), ``source`` (site name), ``body`` (one paragraph per
+    extracted block). Page description, section, keywords and JSON-LD types go to
+    ``extras["html"]``.
+
+    Raw-document fields it reads when a reader provides them: ``url`` and
+    ``fetched`` (→ provenance; the URL also resolves relative links), ``charset`` or
+    ``content_type``, and hints a feed gave for the page: ``title``, ``published``,
+    ``language``, ``source``.
+
+    Options:
+        include_tables: Keep table text (default ``true``).
+        include_comments: Keep reader comments (default ``false``: not news).
+        favor: ``balanced`` (default), ``precision`` or ``recall`` (trafilatura's modes).
+        fast: Skip trafilatura's fallback extractors (faster, lower recall).
+        structure: Remove markup-revealed furniture (link lists, repeated headline,
+            date and author lines) as Removals (default ``true``).
+        bylines: Lift bylines, datelines and a trailing URL like the plain-text
+            parser (default ``true``).
+        max_tree_size: Pages with more elements than this are quarantined
+            (default 300,000).
+    """
+
+    name = "html"
+    media_types = ("text/html", "application/xhtml+xml")
+
+    def __init__(self, limits: Limits | None = None, **options: Any) -> None:
+        super().__init__(**options)
+        self.limits = limits or Limits()
+        self.include_tables = _bool(options, "include_tables", True)
+        self.include_comments = _bool(options, "include_comments", False)
+        self.fast = _bool(options, "fast", False)
+        self.structure = _bool(options, "structure", True)
+        self.bylines = _bool(options, "bylines", True)
+        self.favor = str(options.get("favor", "balanced"))
+        if self.favor not in ("balanced", "precision", "recall"):
+            raise ValueError(f"html parser option 'favor' must be balanced, precision or recall, got {self.favor!r}")
+        self.max_tree_size = int(options.get("max_tree_size", 300_000))
+
+    def parse(self, doc: RawDocument, article_id: str) -> Article:
+        data = doc.data
+        if data is None:
+            raise DocumentError("no-data", "the reader gave no bytes for an HTML document")
+        if len(data) > self.limits.max_document_bytes:
+            raise DocumentError(
+                "too-large",
+                f"page of {len(data):,} bytes exceeds read.limits.max_document_bytes "
+                f"({self.limits.max_document_bytes:,})",
+            )
+        if not data.strip():
+            raise DocumentError("empty", "the page is empty")
+        fields = doc.fields
+        hint_url = fields.get("url") if isinstance(fields.get("url"), str) else None
+        fetched = parse_date(fields.get("fetched"), "warc") if fields.get("fetched") else None
+        not_after = _as_datetime(fetched.value) if fetched is not None else None
+        try:
+            tree = decode_page(data, fields)
+            if tree is None:
+                raise DocumentError("not-html", "no HTML document could be parsed from the bytes")
+            meta = read_page_meta(tree, base_url=hint_url, not_after=not_after)
+            document = run_trafilatura(
+                tree,
+                url=meta.url or hint_url,
+                include_tables=self.include_tables,
+                include_comments=self.include_comments,
+                favor=self.favor,
+                fast=self.fast,
+                max_tree_size=self.max_tree_size,
+            )
+        except RecursionError as exc:
+            raise DocumentError("too-deep", "the page's markup is nested too deeply to process") from exc
+        except (ValueError, TypeError, AttributeError) as exc:
+            # lxml and trafilatura raise these on badly broken markup.
+            raise DocumentError("unparseable-html", f"{type(exc).__name__}: {exc}") from exc
+        if document is None:
+            raise DocumentError("no-text", "no main text found in the page (or it exceeds max_tree_size)")
+        blocks = extract_blocks(document.body)
+        return self._article(doc, article_id, meta, document, blocks, not_after)
+
+    def _article(
+        self, doc: RawDocument, article_id: str, meta: PageMeta, document: Any, blocks: Any,
+        not_after: dt.datetime | None,
+    ) -> Article:
+        fields = doc.fields
+        hint_url = fields.get("url") if isinstance(fields.get("url"), str) else None
+        title = meta.title or _str(document.title) or _str(fields.get("title")) or ""
+        site = meta.site_name or _str(document.sitename) or _str(fields.get("source"))
+        authors = meta.authors or clean_authors(
+            [a for a in (_str(document.author) or "").split(";")], site_name=site
+        )
+        if self.structure:
+            result = apply_structure(blocks, title=title, authors=authors)
+            kept, removed = list(result.kept), list(result.removed)
+        else:
+            kept, removed = [(i, b.text) for i, b in enumerate(blocks)], []
+        for _, line in kept:
+            if len(line) > self.limits.max_line_chars:
+                raise DocumentError(
+                    "line-too-long",
+                    f"an extracted paragraph of {len(line):,} characters exceeds read.limits.max_line_chars",
+                )
+        credits = [Credit(a, "author", "html-meta") for a in authors]
+        dateline = None
+        parsed_source = parsed_url = None
+        if self.bylines and kept:
+            parsed = analyse_paragraphs([line for _, line in kept], has_title=False)
+            index = [i for i, _ in kept]
+            removed += [_reposition(r, index) for r in parsed.removed]
+            body = list(parsed.body)
+            for credit in parsed.credits:
+                if credit.name not in {c.name for c in credits}:
+                    credits.append(credit)
+            dateline, parsed_source, parsed_url = parsed.dateline, parsed.source, parsed.url
+        else:
+            body = [line for _, line in kept]
+        if not body:
+            raise DocumentError("no-text", "the page's main text held nothing but page furniture")
+        removed.sort(key=lambda r: r.position)
+        published = meta.published or parse_date(fields.get("published"), "feed", not_after=not_after)
+        if published is None:
+            published = self._htmldate(document.date, meta.url or hint_url, not_after)
+        url = meta.url or _str(document.url) or hint_url or parsed_url
+        extras: dict[str, Any] = {}
+        html_extras = {
+            "description": meta.description or _str(document.description),
+            "section": meta.section,
+            "keywords": list(meta.keywords) or _split(document.tags),
+            "categories": _split(document.categories),
+            "types": list(meta.types),
+        }
+        html_extras = {k: v for k, v in html_extras.items() if v}
+        if html_extras:
+            extras["html"] = html_extras
+        authors_all = tuple(dict.fromkeys(c.name for c in credits if c.role in ("author", "reporter")))
+        return Article(
+            id=article_id,
+            title=title,
+            body=tuple(body),
+            language=meta.language or language_code(fields.get("language")),
+            published=published,
+            modified=meta.modified,
+            source=site or parsed_source,
+            authors=authors_all,
+            credits=tuple(credits),
+            url=url,
+            dateline=dateline,
+            removed=tuple(removed),
+            provenance=Provenance(
+                path=doc.path,
+                record=doc.record,
+                reader=doc.reader,
+                parser=self.name,
+                url=hint_url,
+                fetched=_str(fields.get("fetched")),
+                sha1=hashlib.sha1(doc.data or b"").hexdigest(),
+            ),
+            extras=extras,
+        )
+
+    @staticmethod
+    def _htmldate(value: Any, url: str | None, not_after: dt.datetime | None) -> Timestamp | None:
+        """htmldate's answer (found by trafilatura), labelled ``url`` when the URL says it."""
+        ts = parse_date(value, "html", not_after=not_after)
+        if ts is None:
+            return None
+        if ts.isoformat().endswith("T00:00:00") or (isinstance(ts.value, dt.datetime) and ts.value.time() == dt.time()):
+            # htmldate pads a bare date with midnight: keep day precision.
+            ts = Timestamp(ts.value.date() if isinstance(ts.value, dt.datetime) else ts.value, "day", "html")
+        if url:
+            day = ts.value if not isinstance(ts.value, dt.datetime) else ts.value.date()
+            for m in _URL_DATE.finditer(url):
+                try:
+                    if dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))) == day:
+                        return Timestamp(ts.value, ts.precision, "url")
+                except ValueError:
+                    continue
+        return ts
+
+
+def _reposition(removal: Any, index: list[int]) -> Any:
+    import attrs
+
+    pos = removal.position
+    return attrs.evolve(removal, position=index[pos] if 0 <= pos < len(index) else pos)
+
+
+def _as_datetime(value: dt.date | dt.datetime) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    return dt.datetime(value.year, value.month, value.day, 23, 59, tzinfo=dt.UTC)
+
+
+def _str(value: Any) -> str | None:
+    if isinstance(value, str):
+        value = re.sub(r"\s+", " ", value).strip()
+        return value or None
+    return None
+
+
+def _split(value: Any) -> list[str]:
+    if isinstance(value, list):
+        return [v for v in (str(x).strip() for x in value) if v]
+    if isinstance(value, str):
+        return [v.strip() for v in value.split(",") if v.strip()]
+    return []

@@ -1,0 +1,72 @@
+"""newscorpus: turn messy multilingual news articles into a clean, deduplicated,
+event-grouped corpus.
+
+The public API:
+
+* records: :class:`Article`, :class:`Event` and their parts (:mod:`newscorpus.models`);
+* running: :class:`Pipeline`, :func:`run`, :class:`PipelineConfig`, :func:`load_config`;
+* JSON: :func:`article_to_json`, :func:`article_from_json` and friends;
+* plugins: :data:`hookimpl` and the component base classes in
+  :mod:`newscorpus.readers`, :mod:`newscorpus.parsers`, :mod:`newscorpus.cleaners`,
+  :mod:`newscorpus.dedup`, :mod:`newscorpus.events`, :mod:`newscorpus.exporters`,
+  :mod:`newscorpus.executors`.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata as _md
+
+from .config import PipelineConfig, config_from_dict, load_config
+from .errors import ConfigError, DocumentError, NewscorpusError, PluginConflictError, RunStateError
+from .hookspecs import hookimpl
+from .models import Article, Credit, Dateline, Event, EventDate, Flag, Provenance, Removal, Timestamp
+from .pipeline import Pipeline, run
+from .report import RunReport
+from .serialize import (
+    article_from_dict,
+    article_from_json,
+    article_to_dict,
+    article_to_json,
+    event_from_dict,
+    event_from_json,
+    event_to_dict,
+    event_to_json,
+)
+
+try:
+    __version__ = _md.version("newscorpus")
+except _md.PackageNotFoundError:  # running from a source tree without install
+    __version__ = "0+unknown"
+
+__all__ = [
+    "Article",
+    "ConfigError",
+    "Credit",
+    "Dateline",
+    "DocumentError",
+    "Event",
+    "EventDate",
+    "Flag",
+    "NewscorpusError",
+    "Pipeline",
+    "PipelineConfig",
+    "PluginConflictError",
+    "Provenance",
+    "Removal",
+    "RunReport",
+    "RunStateError",
+    "Timestamp",
+    "__version__",
+    "article_from_dict",
+    "article_from_json",
+    "article_to_dict",
+    "article_to_json",
+    "config_from_dict",
+    "event_from_dict",
+    "event_from_json",
+    "event_to_dict",
+    "event_to_json",
+    "hookimpl",
+    "load_config",
+    "run",
+]

@@ -1,0 +1,380 @@
+"""Running a pipeline: plan the shards, run each stage's tasks on an executor,
+resume what an earlier run finished, and account for every document.
+
+>>> from newscorpus import Pipeline
+>>> report = Pipeline().run(["seeds"], "out")          # doctest: +SKIP
+>>> report.accounting["balanced"]                      # doctest: +SKIP
+True
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import glob
+import json
+import logging
+import math
+import os
+import platform
+import shutil
+import time
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from .config import PipelineConfig, load_config
+from .dedup.stages import run_buckets, run_cluster, run_verify
+from .errors import ConfigError, RunStateError
+from .executors.base import Executor, TaskSpec
+from .plugins import Registry, get_registry
+from .readers.base import InputUnit
+from .report import RunReport, merge_counters
+from .runtime import Plan, Runtime, forget_runtime, register_runtime, runtime_for
+from .stages.events import run_events
+from .stages.export import run_export
+from .stages.finalize import run_finalize
+from .stages.parse import run_parse
+from .workdir import AtomicWriter
+
+__all__ = ["STAGES", "Pipeline", "build_plan", "expand_inputs", "run", "run_task"]
+
+log = logging.getLogger("newscorpus")
+
+#: Task functions by stage name, in run order.
+STAGES: dict[str, Callable[[Runtime, int], dict[str, Any]]] = {
+    "parse": run_parse,
+    "dedup-buckets": run_buckets,
+    "dedup-verify": run_verify,
+    "dedup-cluster": run_cluster,
+    "events": run_events,
+    "finalize": run_finalize,
+    "export": run_export,
+}
+
+#: Inputs smaller than this run as one shard: splitting them costs more than it saves.
+SMALL_INPUT_BYTES = 4 * 1024 * 1024
+
+
+def run_task(spec: TaskSpec) -> dict[str, Any]:
+    """Run one task anywhere: rebuild (or reuse) the run's runtime, run the stage
+    function, record the task as done. Module-level so that workers can import it."""
+    rt = runtime_for(spec.run_dir)
+    stats = STAGES[spec.stage](rt, spec.index)
+    rt.work.mark_done(spec.stage, spec.index, stats)
+    return stats
+
+
+# -- planning ------------------------------------------------------------------------------
+
+
+def expand_inputs(inputs: Sequence[str], exclude: Path | None = None) -> list[tuple[str, str]]:
+    """``(file, root)`` for every file named by ``inputs`` (files, directories,
+    globs), in a stable order, skipping hidden files and ``exclude``."""
+    out: dict[str, tuple[str, str]] = {}
+    excluded = exclude.resolve() if exclude else None
+
+    def add(path: str, root: str) -> None:
+        real = os.path.realpath(path)
+        if excluded and (Path(real) == excluded or excluded in Path(real).parents):
+            return
+        out.setdefault(real, (path, root))
+
+    for item in inputs:
+        if os.path.isdir(item):
+            for dirpath, dirnames, filenames in os.walk(item):
+                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+                for name in sorted(filenames):
+                    if not name.startswith("."):
+                        add(os.path.join(dirpath, name), item)
+        elif os.path.isfile(item):
+            add(item, item)
+        elif glob.has_magic(item):
+            matches = sorted(p for p in glob.glob(item, recursive=True) if os.path.isfile(p))
+            if not matches:
+                raise ConfigError(f"input glob {item!r} matches no file", key="inputs")
+            root = item.split("*")[0].split("?")[0].split("[")[0]
+            root = root if os.path.isdir(root) else os.path.dirname(root) or "."
+            for p in matches:
+                add(p, root)
+        else:
+            raise ConfigError(f"input {item!r} does not exist", key="inputs")
+    return list(out.values())
+
+
+def _choose_reader(path: str, config: PipelineConfig, registry: Registry) -> str:
+    base = os.path.basename(path)
+    for pattern, name in config.read.readers.items():
+        if fnmatch.fnmatch(base, pattern) or fnmatch.fnmatch(path, pattern):
+            return name
+    best, best_len = "text", 0
+    for name, cls in registry.items("reader"):
+        n = cls.claims(path)
+        if n > best_len:
+            best, best_len = name, n
+    return best
+
+
+def build_plan(config: PipelineConfig, registry: Registry, output: Path, workers: int) -> Plan:
+    """Split the inputs into shards of whole files or line-aligned byte ranges."""
+    files = expand_inputs(config.inputs, exclude=output)
+    if not files:
+        raise ConfigError("the inputs hold no files", key="inputs")
+    readers: dict[str, str] = {}
+    units: list[tuple[InputUnit, int]] = []
+    stats = []
+    target = config.execution.shard_bytes
+    for path, root in files:
+        st = os.stat(path)
+        stats.append((path, st.st_size, st.st_mtime_ns))
+        name = readers[path] = _choose_reader(path, config, registry)
+        cls = registry.get("reader", name)
+        ranges = cls.split(path, target) if cls.splittable else [(0, None)]
+        for start, end in ranges:
+            size = (end if end is not None else st.st_size) - start
+            units.append((InputUnit(path, root, start, end), size))
+    total = sum(size for _, size in units)
+    n = config.execution.shards
+    if n == 0:
+        n = max(1, math.ceil(total / target))
+        if workers > 1 and total >= SMALL_INPUT_BYTES:
+            n = max(n, workers * 2)
+    n = max(1, min(n, len(units)))
+    # Contiguous runs of units with about equal bytes: output keeps input order.
+    shards: list[list[InputUnit]] = [[] for _ in range(n)]
+    acc = 0
+    for unit, size in units:
+        idx = min(n - 1, int(acc * n / total)) if total else 0
+        shards[idx].append(unit)
+        acc += size
+    shards = [s for s in shards if s] or [[]]
+    return Plan(
+        shards=tuple(tuple(s) for s in shards),
+        readers=readers,
+        partitions=max(1, min(256, len(shards))),
+        files=tuple(stats),
+    )
+
+
+# -- the pipeline ------------------------------------------------------------------------------
+
+
+def _fingerprint(config: PipelineConfig) -> dict[str, Any]:
+    """The parts of a config that change output (not how many workers run it)."""
+    data = config.to_dict()
+    data.pop("execution", None)
+    data.pop("output", None)
+    return data
+
+
+class Pipeline:
+    """A configured pipeline. Build it from a :class:`PipelineConfig`, a YAML file
+    (:meth:`from_yaml`) or keyword overrides, then :meth:`run` it.
+
+    Args:
+        config: The pipeline; defaults apply where it is silent.
+        plugins: Plugin objects to register in this process only. Worker processes
+            cannot see them, so a run with such plugins executes in-process.
+    """
+
+    def __init__(self, config: PipelineConfig | None = None, *, plugins: Iterable[object] = ()) -> None:
+        self.config = config or PipelineConfig()
+        self._objects = tuple(plugins)
+
+    @classmethod
+    def from_yaml(cls, path: str | os.PathLike[str], *, plugins: Iterable[object] = ()) -> Pipeline:
+        """A pipeline from a YAML file (see ``docs/configuration.md``)."""
+        return cls(load_config(path), plugins=plugins)
+
+    def registry(self) -> Registry:
+        """The registry of components this pipeline's plugins provide."""
+        return get_registry(self.config.plugins, objects=self._objects)
+
+    def run(
+        self,
+        inputs: Sequence[str] | None = None,
+        output: str | os.PathLike[str] | None = None,
+        *,
+        progress: bool = False,
+        restart: bool = False,
+    ) -> RunReport:
+        """Run (or resume) the pipeline.
+
+        Args:
+            inputs: Files, directories or globs; default: the config's.
+            output: Output directory; default: the config's.
+            progress: Show a progress bar per stage on stderr.
+            restart: Discard an earlier unfinished or different run in ``output``
+                instead of resuming it.
+
+        Raises:
+            ConfigError: The config or inputs are invalid.
+            RunStateError: ``output`` holds a run made with another config or
+                other input files (pass ``restart=True`` to discard it).
+        """
+        config = self.config
+        if inputs is not None:
+            config = attrs.evolve(config, inputs=tuple(str(i) for i in inputs))
+        if output is not None:
+            config = attrs.evolve(config, output=str(output))
+        if not config.inputs:
+            raise ConfigError("no inputs given", key="inputs")
+        if not config.output:
+            raise ConfigError("no output directory given", key="output")
+        out = Path(config.output).resolve()
+        registry = get_registry(config.plugins, objects=self._objects)
+        rt = Runtime(config, out, registry)
+        rt.validate()
+        workers = config.execution.workers or os.cpu_count() or 1
+        out.mkdir(parents=True, exist_ok=True)
+        plan = self._prepare(rt, workers, restart)
+        rt.plan = plan
+        run_dir = str(out)
+        register_runtime(run_dir, rt)
+        exspec = config.execution.executor
+        if self._objects and exspec.name == "local" and workers > 1:
+            log.warning("in-process plugin objects given: running in this process only")
+            workers = 1
+        executor: Executor = registry.get("executor", exspec.name)(workers=workers, **exspec.options)
+        registry.pm.hook.run_started(config=config.to_dict())
+        timings: dict[str, float] = {}
+        try:
+            for stage, n in self._stages(rt):
+                t0 = time.perf_counter()
+                self._run_stage(executor, run_dir, stage, n, progress, rt)
+                timings[stage] = round(time.perf_counter() - t0, 3)
+        finally:
+            executor.close()
+            forget_runtime(run_dir)
+        report = self._report(rt, timings, workers).write(out / "report.json")
+        registry.pm.hook.run_finished(report=report)
+        return report
+
+    def _prepare(self, rt: Runtime, workers: int, restart: bool) -> Plan:
+        work = rt.work
+        run_file, plan_file = work.path("run.json"), work.path("plan.json")
+        if restart:
+            work.clear()
+        fingerprint = _fingerprint(rt.config)
+        if run_file.exists() and plan_file.exists():
+            previous = json.loads(run_file.read_text(encoding="utf-8"))
+            if previous.get("fingerprint") != fingerprint:
+                raise RunStateError(
+                    f"{rt.output} holds a run made with a different configuration; "
+                    "use another --output, or --restart to discard it"
+                )
+            plan = Plan.from_dict(json.loads(plan_file.read_text(encoding="utf-8")))
+            current = {(p, s, m) for p, _r in expand_inputs(rt.config.inputs, rt.output)
+                       for p, s, m in [(p, os.stat(p).st_size, os.stat(p).st_mtime_ns)]}
+            if current != set(plan.files):
+                raise RunStateError(
+                    f"the input files changed since the run in {rt.output} started; "
+                    "use another --output, or --restart to start over"
+                )
+            # The config may have changed where it does not affect output (workers):
+            # keep the plan but record the config now in force.
+        else:
+            work.clear()
+            plan = build_plan(rt.config, rt.registry, rt.output, workers)
+            with AtomicWriter(plan_file) as w:
+                w.write_line(json.dumps(plan.to_dict()))
+        with AtomicWriter(run_file) as w:
+            w.write_line(json.dumps({"config": rt.config.to_dict(), "fingerprint": fingerprint}))
+        return plan
+
+    def _stages(self, rt: Runtime) -> list[tuple[str, int]]:
+        assert rt.plan is not None
+        n = len(rt.plan.shards)
+        stages = [("parse", n)]
+        if rt.deduplicators:
+            stages += [("dedup-buckets", rt.plan.partitions), ("dedup-verify", n), ("dedup-cluster", 1)]
+        if rt.event_builder is not None:
+            stages.append(("events", 1))
+        stages += [("finalize", n), ("export", 1)]
+        return stages
+
+    def _run_stage(self, executor: Executor, run_dir: str, stage: str, n: int, progress: bool,
+                   rt: Runtime) -> None:
+        pending = [TaskSpec(run_dir, stage, i) for i in range(n) if not rt.work.is_done(stage, i)]
+        if not pending:
+            return
+        from tqdm import tqdm
+
+        bar = tqdm(total=n, initial=n - len(pending), desc=f"{stage:<14}", unit="task",
+                   disable=not progress, leave=True, dynamic_ncols=True)
+        docs = 0
+
+        def on_done(_task: TaskSpec, stats: dict[str, Any]) -> None:
+            nonlocal docs
+            docs += int(stats.get("documents", 0))
+            bar.update(1)
+            if docs:
+                bar.set_postfix(documents=docs, refresh=False)
+
+        try:
+            executor.map(run_task, pending, on_done)
+        finally:
+            bar.close()
+
+    def _report(self, rt: Runtime, timings: dict[str, float], workers: int) -> RunReport:
+        from . import __version__
+
+        assert rt.plan is not None
+        stages: dict[str, Any] = {}
+        for stage, n in self._stages(rt):
+            stages[stage] = merge_counters([rt.work.stats(stage, i) for i in range(n)])
+        # Quarantine records of every shard, in shard order, in one file.
+        qpath = rt.output / "quarantine.jsonl"
+        with open(qpath.with_name(qpath.name + ".tmp"), "wb") as dst:
+            for i in range(len(rt.plan.shards)):
+                src = rt.work.path("parse", f"{i:05d}.quarantine.jsonl")
+                if src.exists():
+                    with open(src, "rb") as fh:
+                        shutil.copyfileobj(fh, dst)
+        qpath.with_name(qpath.name + ".tmp").replace(qpath)
+        parse, final = stages["parse"], stages["finalize"]
+        documents = int(parse.get("documents", 0))
+        written = int(final.get("written", 0))
+        dropped = int(final.get("dropped_duplicates", 0))
+        quarantined = int(parse.get("quarantined", 0))
+        data = {
+            "newscorpus": __version__,
+            "inputs": {"paths": list(rt.config.inputs), "files": len(rt.plan.files),
+                       "bytes": sum(f[1] for f in rt.plan.files)},
+            "output": str(rt.output),
+            "accounting": {
+                "documents": documents,
+                "written": written,
+                "dropped_duplicates": dropped,
+                "quarantined": quarantined,
+                "balanced": documents == written + dropped + quarantined,
+            },
+            "articles": {
+                "parsed": int(parse.get("articles", 0)),
+                "written": written,
+                "marked_duplicates": int(final.get("marked_duplicates", 0)),
+                "translations": int(final.get("translations", 0)),
+                "languages": parse.get("languages", {}),
+                "removals_by_rule": parse.get("removals", {}),
+                "flags": parse.get("flags", {}),
+            },
+            "quarantine": {"count": quarantined, "by_reason": parse.get("quarantine_reasons", {}),
+                           "file": "quarantine.jsonl"},
+            "dedup": {k: v for s in ("dedup-buckets", "dedup-verify", "dedup-cluster")
+                      for k, v in stages.get(s, {}).items()},
+            "events": stages.get("events", {}),
+            "exports": rt.work.stats("export", 0).get("files", {}),
+            "execution": {"executor": rt.config.execution.executor.name, "workers": workers,
+                          "shards": len(rt.plan.shards), "partitions": rt.plan.partitions,
+                          "python": platform.python_version()},
+            "timings_seconds": timings,
+            "config": rt.config.to_dict(),
+        }
+        return RunReport(data)
+
+
+def run(inputs: Sequence[str], output: str | os.PathLike[str], config: PipelineConfig | None = None,
+        **kwargs: Any) -> RunReport:
+    """Run a pipeline (default config unless given) on ``inputs`` into ``output``."""
+    return Pipeline(config).run(inputs, output, **kwargs)

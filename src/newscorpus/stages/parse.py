@@ -1,0 +1,152 @@
+"""The parse stage: input units of one shard to cleaned articles, plus the
+per-article data later stages need (dedup signatures and keys, event features)."""
+
+from __future__ import annotations
+
+import traceback
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+import attrs
+
+from ..dedup.base import Meta
+from ..dedup.stages import DedupShardWriter
+from ..errors import DocumentError
+from ..ids import stable_id
+from ..models import Article
+from ..readers.base import RawDocument
+from ..runtime import Runtime
+from ..serialize import article_to_dict
+from ..workdir import AtomicWriter
+
+__all__ = ["quarantine_record", "run_parse"]
+
+#: How much of a bad document is kept in ``quarantine.jsonl`` to show what it was.
+SAMPLE_CHARS = 200
+
+
+def quarantine_record(path: str, record: int | str, stage: str, component: str,
+                      reason: str, detail: str, sample: bytes | str | None = None) -> dict[str, Any]:
+    """One line of ``quarantine.jsonl``: which file, which record, what is wrong."""
+    if isinstance(sample, bytes):
+        sample = sample[:SAMPLE_CHARS].decode("utf-8", "replace")
+    return {
+        "path": path, "record": record, "stage": stage, "component": component,
+        "reason": reason, "detail": detail, "sample": (sample or "")[:SAMPLE_CHARS],
+    }
+
+
+def _identify(rt: Runtime, article: Article) -> Article:
+    if article.language or not rt.config.read.language:
+        return article
+    text = "\n".join((article.title, article.subtitle, *article.body[:8]))
+    lang = rt.registry.pm.hook.identify_language(text=text)
+    return attrs.evolve(article, language=lang) if lang else article
+
+
+def run_parse(rt: Runtime, shard: int) -> dict[str, Any]:
+    """Run parse task ``shard``; return its counters."""
+    assert rt.plan is not None
+    work = rt.work
+    articles_out = AtomicWriter(work.path("parse", f"{shard:05d}.articles.jsonl"))
+    quarantine_out = AtomicWriter(work.path("parse", f"{shard:05d}.quarantine.jsonl"))
+    features_out = AtomicWriter(work.path("events", "features", f"{shard:05d}.jsonl")) if rt.event_builder else None
+    dedup_out = DedupShardWriter(rt, shard)
+    stats: Counter[str] = Counter()
+    reasons: Counter[str] = Counter()
+    removals: Counter[str] = Counter()
+    flags: Counter[str] = Counter()
+    languages: Counter[str] = Counter()
+    batch: list[Article] = []
+    pos = 0
+
+    def quarantine(rec: dict[str, Any]) -> None:
+        quarantine_out.write_json(rec)
+        reasons[rec["reason"]] += 1
+        stats["quarantined"] += 1
+
+    def flush() -> None:
+        nonlocal pos
+        for article in _clean(rt, batch, quarantine):
+            meta = Meta.of(article, shard, pos)
+            articles_out.write_json(article_to_dict(article))
+            dedup_out.add(article, meta)
+            if features_out is not None and rt.event_builder is not None:
+                features_out.write_json({"meta": attrs.asdict(meta), "f": rt.event_builder.features(article)})
+            stats["articles"] += 1
+            languages[article.language or "und"] += 1
+            removals.update(r.rule for r in article.removed)
+            flags.update(f.name for f in article.flags)
+            pos += 1
+        batch.clear()
+
+    try:
+        for unit in rt.plan.shards[shard]:
+            reader = rt.reader_for(unit.path)
+            for doc in reader.read(unit):
+                stats["documents"] += 1
+                article = _parse_one(rt, doc, quarantine)
+                if article is None:
+                    continue
+                batch.append(article)
+                if len(batch) >= rt.config.execution.batch_size:
+                    flush()
+        flush()
+    except BaseException:
+        for w in (articles_out, quarantine_out, features_out):
+            if w is not None:
+                w.abort()
+        dedup_out.abort()
+        raise
+    for w in (articles_out, quarantine_out, features_out):
+        if w is not None:
+            w.commit()
+    dedup_out.commit()
+    return {
+        **stats,
+        "quarantine_reasons": dict(reasons),
+        "removals": dict(removals),
+        "flags": dict(flags),
+        "languages": dict(languages),
+    }
+
+
+def _parse_one(rt: Runtime, doc: RawDocument, quarantine: Any) -> Article | None:
+    if doc.error is not None:
+        quarantine(quarantine_record(doc.path, doc.record, "read", doc.reader, doc.error.reason,
+                                     doc.error.detail, doc.data))
+        return None
+    parser = rt.parsers.get(doc.media_type)
+    if parser is None:
+        quarantine(quarantine_record(doc.path, doc.record, "parse", "", "no-parser",
+                                     f"no parser handles media type {doc.media_type!r}", doc.data))
+        return None
+    try:
+        article = parser.parse(doc, stable_id(doc.key))
+        return _identify(rt, article)
+    except DocumentError as exc:
+        quarantine(quarantine_record(doc.path, doc.record, "parse", parser.name, exc.reason, exc.detail, doc.data))
+    except Exception as exc:  # a parser bug must not stop the run: quarantine, keep the trace
+        detail = f"{type(exc).__name__}: {exc} | {traceback.format_exc(limit=3)[-500:]}"
+        quarantine(quarantine_record(doc.path, doc.record, "parse", parser.name, "parser-error", detail, doc.data))
+    return None
+
+
+def _clean(rt: Runtime, batch: list[Article], quarantine: Any) -> Iterable[Article]:
+    articles = list(batch)
+    for cleaner in rt.cleaners:
+        try:
+            articles = cleaner.clean_batch(articles)
+        except Exception:
+            # Find the article that breaks the cleaner; the rest of the batch goes on.
+            kept = []
+            for article in articles:
+                try:
+                    kept.append(cleaner.clean(article))
+                except Exception as exc:
+                    quarantine(quarantine_record(
+                        article.provenance.path, article.provenance.record, "clean", cleaner.name,
+                        "cleaner-error", f"{type(exc).__name__}: {exc}", article.full_text))
+            articles = kept
+    return articles
