@@ -109,14 +109,17 @@ def analyse_paragraphs(paragraphs: Sequence[str], *, has_title: bool = True) -> 
     parsed = ParsedText()
     paras = list(paragraphs)
     start = 0
-    # Header lines at the very top.
+    # Header lines at the very top; a title may be glued after a date header.
+    glued_title = ""
     while start < len(paras):
         header = match_header(paras[start])
         if header is None:
             break
         _apply_header(parsed, header, start)
-        if header.rest:
-            paras[start] = header.rest  # a title glued after a date header
+        if header.rest and not glued_title and has_title:
+            glued_title = header.rest
+        elif header.rest:
+            paras[start] = header.rest
             break
         start += 1
     # Trailing URL and credits at the very end (bottom-up; at most EDGE lines).
@@ -135,7 +138,9 @@ def analyse_paragraphs(paragraphs: Sequence[str], *, has_title: bool = True) -> 
             end -= 1
             continue
         break
-    if has_title and start < end and len(paras[start]) <= MAX_TITLE_CHARS and match_byline(paras[start]) is None:
+    if glued_title:
+        parsed.title = glued_title
+    elif has_title and start < end and len(paras[start]) <= MAX_TITLE_CHARS and match_byline(paras[start]) is None:
         parsed.title = paras[start]
         start += 1
     # Bylines near the top, and the dateline that marks where the story starts.
@@ -160,6 +165,9 @@ def analyse_paragraphs(paragraphs: Sequence[str], *, has_title: bool = True) -> 
         parsed.subtitle = rest[0][1]
         rest = rest[1:]
     parsed.body = [line for _, line in rest]
+    # Lifts were found bottom-up and top-down: report them in document order.
+    parsed.removed.sort(key=lambda r: r.position)
+    parsed.credits.sort(key=lambda c: _credit_position(parsed.removed, c))
     if parsed.source is None and parsed.dateline is not None and parsed.dateline.source:
         parsed.source = parsed.dateline.source
     if parsed.source is None:
@@ -172,6 +180,13 @@ def analyse_paragraphs(paragraphs: Sequence[str], *, has_title: bool = True) -> 
         if domain:
             parsed.source = outlet_from_domain(domain)
     return parsed
+
+
+def _credit_position(removed: list[Removal], credit: Credit) -> int:
+    for r in removed:
+        if r.text == credit.text or r.text in credit.text:
+            return r.position
+    return -1
 
 
 def _lede_paragraphs(rest: list[tuple[int, str]], dateline_at: int | None, titled: bool) -> int:

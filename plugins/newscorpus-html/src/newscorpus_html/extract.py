@@ -3,10 +3,10 @@
 trafilatura decides which parts of the page are the article; its plain-text output
 then forgets what each line was. We walk its XML body instead and keep, per line,
 the kind of element it came from (paragraph, heading, list item, table row, quote)
-and how much of it was link text, so that :mod:`newscorpus_html.structure` can
-recognise lists of links to other stories and other page furniture that survived
-extraction. The text of every line is exactly what trafilatura's own plain-text
-output holds (we call its ``xmltotxt`` on each block), so recall is unchanged.
+and whether its text was a link in the page, so that
+:mod:`newscorpus_html.structure` can recognise lists of links to other stories and
+other page furniture that survived extraction. The text of every line is what
+trafilatura's own plain-text output holds (we call its ``xmltotxt`` on each block).
 """
 
 from __future__ import annotations
@@ -14,13 +14,17 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import functools
+from configparser import ConfigParser
+
 import attrs
 import trafilatura
 from lxml.etree import _Element
 from lxml.html import HtmlElement
+from trafilatura.settings import use_config
 from trafilatura.xml import xmltotxt
 
-__all__ = ["Block", "Extraction", "extract_blocks", "run_trafilatura"]
+__all__ = ["Block", "anchor_texts", "extract_blocks", "run_trafilatura"]
 
 _WS = re.compile(r"\s+")
 #: Elements of trafilatura's XML that hold one block of text each.
@@ -49,14 +53,6 @@ class Block:
     group: int = 0
 
 
-@attrs.frozen
-class Extraction:
-    """trafilatura's document (metadata) and the body as :class:`Block` lines."""
-
-    document: Any
-    blocks: tuple[Block, ...]
-
-
 def run_trafilatura(
     tree: HtmlElement,
     *,
@@ -66,7 +62,6 @@ def run_trafilatura(
     favor: str = "balanced",
     fast: bool = False,
     max_tree_size: int | None = None,
-    with_links: bool = True,
 ) -> Any:
     """Run ``trafilatura.bare_extraction`` with metadata; ``None`` when it finds nothing.
 
@@ -81,9 +76,9 @@ def run_trafilatura(
         include_comments=include_comments,
         include_tables=include_tables,
         include_formatting=False,
-        include_links=with_links,
+        include_links=False,
         with_metadata=True,
-        max_tree_size=max_tree_size,
+        config=_config(max_tree_size),
         date_extraction_params={
             "original_date": True,
             "extensive_search": True,
@@ -93,59 +88,102 @@ def run_trafilatura(
     )
 
 
+@functools.cache
+def _config(max_tree_size: int | None) -> ConfigParser:
+    """trafilatura's settings with our element ceiling (its keyword form is deprecated)."""
+    config = use_config()
+    config["DEFAULT"]["max_tree_size"] = str(max_tree_size) if max_tree_size else ""
+    return config
+
+
 def _lines(element: _Element) -> list[str]:
     text = xmltotxt(element, False)
     return [_WS.sub(" ", line).strip() for line in text.split("\n") if line.strip()]
 
 
-def _link_chars(element: _Element) -> tuple[int, bool]:
-    chars, url_like = 0, False
-    for ref in element.iter("ref"):
-        text = _WS.sub(" ", "".join(ref.itertext())).strip()
-        chars += len(text)
-        if re.match(r"^(https?://|www\.)\S+$", text):
-            url_like = True
-    return chars, url_like
+def anchor_texts(tree: _Element, limit: int = 20_000) -> frozenset[str]:
+    """Normalised texts of the page's links (``<a href>``), read before extraction.
+
+    trafilatura's link-keeping mode changes what it extracts, so we extract
+    without links and recognise link lines by their text instead.
+    """
+    texts: set[str] = set()
+    for i, a in enumerate(tree.iter("a")):
+        if i >= limit:
+            break
+        text = _norm("".join(a.itertext()))
+        if text:
+            texts.add(text)
+    return frozenset(texts)
 
 
-def _block_lines(element: _Element, kind: str, group: int) -> list[Block]:
-    lines = _lines(element)
-    if not lines:
-        return []
-    total = sum(len(line) for line in lines) or 1
-    link_chars, url_like = _link_chars(element)
-    share = min(1.0, link_chars / total)
-    return [Block(line, kind, share, url_like, group) for line in lines]
+def _norm(text: str) -> str:
+    return _WS.sub(" ", text).strip().casefold()
 
 
-def extract_blocks(body: _Element | None) -> tuple[Block, ...]:
-    """The lines of trafilatura's XML ``body``, each with its kind and link share."""
+_MARKER = re.compile(r"^(?:[-*•·]|\d+[.)])\s+")
+_URL = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
+
+
+def _link_share(line: str, anchors: frozenset[str]) -> tuple[float, bool]:
+    """Share of ``line`` that is link text (0 or 1 per cell), and whether it is a URL."""
+    text = _MARKER.sub("", line)
+    cells = [c.strip() for c in text.strip("| ").split(" | ")] if text.startswith("|") else [text]
+    cells = [c for c in cells if c]
+    if not cells:
+        return 0.0, False
+    linked = [c for c in cells if _norm(c) in anchors]
+    total = sum(len(c) for c in cells)
+    share = sum(len(c) for c in linked) / total if total else 0.0
+    return share, any(_URL.match(c) for c in linked)
+
+
+def _block_lines(element: _Element, kind: str, group: int, anchors: frozenset[str]) -> list[Block]:
+    out = []
+    for line in _lines(element):
+        share, url_like = _link_share(line, anchors)
+        out.append(Block(line, kind, share, url_like, group))
+    return out
+
+
+def extract_blocks(body: _Element | None, anchors: frozenset[str] = frozenset()) -> tuple[Block, ...]:
+    """The lines of trafilatura's XML ``body``, each with its kind and link share.
+
+    Args:
+        body: trafilatura's XML body.
+        anchors: Link texts of the page (:func:`anchor_texts`): a line whose text
+            is one of them was a link.
+    """
     if body is None:
         return ()
-    out: list[Block] = []
-    group = 0
+    blocks: list[tuple[_Element, str]] = []
 
-    def visit(element: _Element) -> None:
-        nonlocal group
+    def collect(element: _Element) -> None:
         for child in element:
             tag = child.tag if isinstance(child.tag, str) else ""
             if tag in _LEAF_BLOCKS:
-                out.extend(_block_lines(child, tag, group))
-                if tag not in ("item", "row"):
-                    group += 1
+                blocks.append((child, tag))
             elif tag in _CONTAINERS:
-                visit(child)
-                group += 1
+                collect(child)
             elif tag:
-                out.extend(_block_lines(child, "other", group))
-                group += 1
-            if child.tail and child.tail.strip():  # loose text between blocks
-                out.extend(Block(line, "other", 0.0, False, group)
-                           for line in (_WS.sub(" ", t).strip() for t in child.tail.split("\n")) if line)
-                group += 1
+                blocks.append((child, "other"))
 
+    collect(body)
+    out: list[Block] = []
+    group = 0
+    previous_parent = None
     if body.text and body.text.strip():
-        out.extend(Block(_WS.sub(" ", body.text).strip(), "other", 0.0, False, group) for _ in (0,))
+        out.append(Block(_WS.sub(" ", body.text).strip(), "other", 0.0, False, group))
         group += 1
-    visit(body)
+    for element, kind in blocks:
+        parent = element.getparent()
+        # items of one list and rows of one table share a group; other blocks get their own
+        if kind not in ("item", "row") or parent is not previous_parent:
+            group += 1
+        previous_parent = parent
+        out.extend(_block_lines(element, kind, group, anchors))
+        if element.tail and element.tail.strip():  # loose text between blocks
+            group += 1
+            out.extend(Block(line, "other", 0.0, False, group)
+                       for line in (_WS.sub(" ", t).strip() for t in element.tail.split("\n")) if line)
     return tuple(out)

@@ -24,7 +24,7 @@ from newscorpus.parsers import Parser
 from newscorpus.parsers.plaintext import analyse_paragraphs
 from newscorpus.readers import Limits, RawDocument
 
-from .extract import extract_blocks, run_trafilatura
+from .extract import anchor_texts, extract_blocks, run_trafilatura
 from .metadata import PageMeta, clean_authors, language_code, parse_date, read_page_meta
 from .structure import apply_structure
 
@@ -125,6 +125,7 @@ class HtmlParser(Parser):
             if tree is None:
                 raise DocumentError("not-html", "no HTML document could be parsed from the bytes")
             meta = read_page_meta(tree, base_url=hint_url, not_after=not_after)
+            anchors = anchor_texts(tree) if self.structure else frozenset()
             document = run_trafilatura(
                 tree,
                 url=meta.url or hint_url,
@@ -141,7 +142,7 @@ class HtmlParser(Parser):
             raise DocumentError("unparseable-html", f"{type(exc).__name__}: {exc}") from exc
         if document is None:
             raise DocumentError("no-text", "no main text found in the page (or it exceeds max_tree_size)")
-        blocks = extract_blocks(document.body)
+        blocks = extract_blocks(document.body, anchors)
         return self._article(doc, article_id, meta, document, blocks, not_after)
 
     def _article(

@@ -1,0 +1,502 @@
+"""Reading an article for event building: names, places, numbers, terms and its date.
+
+Everything here is per article and model-free, so it runs in the parse tasks:
+
+* **Names** (people, organisations, unknown places) are runs of capitalised words
+  that are not capitalised merely because they open a sentence or a title-case
+  headline (a word the same article also writes in lower case, or a stop word of
+  the language). Titles ("President", "Menteri", "Sheikh") and the CLDR weekday and
+  month names are not names. A name's keys are its words transliterated to ASCII
+  and case-folded, so ``Putin``/``Путин``, ``Al-Thani``/``Al Thani`` meet.
+* **Places** are names (or English demonyms) the CLDR gazetteer knows, keyed by
+  territory code or time-zone id, so ``Moskow`` and ``Moscow`` are one key.
+* **Numbers** of two or more digits (casualties, amounts, scores), years left out.
+* **Terms**: the content words of the article's own language (stop words out,
+  truncated to a fixed prefix as a cheap language-independent stemmer), compared
+  only between articles of one language.
+* **Date**: see :mod:`newscorpus.events.dates`.
+
+Weights favour the headline (x3) and the lead (x2) over the rest of the body.
+"""
+
+from __future__ import annotations
+
+import collections
+import datetime as dt
+import functools
+import math
+import re
+import unicodedata
+from collections.abc import Iterable
+from importlib import resources
+from typing import Any
+
+import attrs
+import stopwordsiso
+import yaml
+
+from ..models import Article
+from ..outlets import agency_name
+from .dates import ArticleDate, article_date, vocabulary
+from .places import Place, fold, gazetteer
+
+__all__ = ["FEATURES_VERSION", "Analysis", "NameMention", "analyse", "analyse_text"]
+
+#: Bumped whenever the features' content changes (persistent states check it).
+FEATURES_VERSION = 1
+
+TITLE_WEIGHT = 3.0
+LEAD_WEIGHT = 2.0
+LEAD_PARAGRAPHS = 3  # paragraphs after the title weighted as the lead
+DATE_PARAGRAPHS = 6  # paragraphs after the title searched for the story's date
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+_NUMBER = re.compile(r"(?<![\d/.,:-])\d{1,3}(?:[.,]\d{3})+(?![\d/])|(?<![\d/.,:-])\d+(?:[.,]\d+)?(?![\d/:])")
+_SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*\s+|[:;]\s+[\"“‘]|\s[-–—]\s")
+_OPENERS = "\"“‘«„(['"
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
+
+
+@functools.cache
+def _word_lists() -> tuple[frozenset[str], frozenset[str]]:
+    text = resources.files("newscorpus.events").joinpath("names.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    return frozenset(map(fold, data["titles"])), frozenset(map(fold, data["particles"]))
+
+
+@functools.cache
+def stopwords(lang: str | None) -> frozenset[str]:
+    """Stop words of ``lang`` (stopwords-iso), case-folded; empty when unknown."""
+    if not lang or not stopwordsiso.has_lang(lang):
+        return frozenset()
+    return frozenset(w.casefold() for w in stopwordsiso.stopwords(lang))
+
+
+@attrs.frozen
+class NameMention:
+    """A name an article gives, with the weight of its mentions.
+
+    Attributes:
+        display: The longest form the article writes (``Vladimir Putin``).
+        keys: Folded words of that form, particles out (``("vladimir", "putin")``).
+        weight: Summed mention weights (headline and lead count more).
+    """
+
+    display: str
+    keys: tuple[str, ...]
+    weight: float
+
+
+@attrs.frozen
+class Analysis:
+    """What the default event builder knows of one article (its ``features``).
+
+    Attributes:
+        language: Article language, or ``""``.
+        published: Publication day, if known.
+        date: The story's date as far as the article tells.
+        title: Headline (for the event's representative title).
+        entities: Language-independent keys (name words, ``@place``, ``#number``)
+            to weight.
+        terms: Content-word stems of the article's language to weight.
+        names: Names that are not places, heaviest first.
+        places: Place ids to weight, heaviest first.
+        dateline: Place id of the dateline, if the gazetteer knows it.
+    """
+
+    language: str
+    published: dt.date | None
+    date: ArticleDate
+    title: str
+    entities: dict[str, float]
+    terms: dict[str, float]
+    names: tuple[NameMention, ...]
+    places: tuple[tuple[str, float], ...]
+    dateline: str | None = None
+
+    def to_data(self) -> dict[str, Any]:
+        """Compact JSON form (what :meth:`DefaultEventBuilder.features` returns)."""
+        return {
+            "v": FEATURES_VERSION,
+            "lang": self.language,
+            "pub": self.published.isoformat() if self.published else None,
+            "date": self.date.to_data(),
+            "title": self.title,
+            "ent": {k: round(v, 3) for k, v in self.entities.items()},
+            "term": {k: round(v, 3) for k, v in self.terms.items()},
+            "names": [[n.display, list(n.keys), round(n.weight, 3)] for n in self.names],
+            "places": [[p, round(w, 3)] for p, w in self.places],
+            "dl": self.dateline,
+        }
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Analysis:
+        """Inverse of :meth:`to_data`."""
+        return cls(
+            language=data["lang"],
+            published=dt.date.fromisoformat(data["pub"]) if data["pub"] else None,
+            date=ArticleDate.from_data(data["date"]),
+            title=data["title"],
+            entities=dict(data["ent"]),
+            terms=dict(data["term"]),
+            names=tuple(NameMention(d, tuple(k), w) for d, k, w in data["names"]),
+            places=tuple((p, w) for p, w in data["places"]),
+            dateline=data.get("dl"),
+        )
+
+
+@attrs.define
+class _Token:
+    text: str
+    start: int
+    end: int
+    initial: bool  # opens a sentence or a quote, or sits in a title-case headline
+
+
+def _tokens(paragraph: str, title_case: bool) -> list[_Token]:
+    out: list[_Token] = []
+    bounds = [m.end() for m in _SENTENCE_END.finditer(paragraph)]
+    b = 0  # next sentence boundary not yet passed
+    last_end = 0
+    for m in _WORD.finditer(paragraph):
+        new_sentence = False
+        while b < len(bounds) and bounds[b] <= m.start():
+            new_sentence = new_sentence or bounds[b] >= last_end
+            b += 1
+        gap = paragraph[last_end : m.start()]
+        initial = title_case or not out or new_sentence or any(c in gap for c in _OPENERS)
+        out.append(_Token(m.group(), m.start(), m.end(), initial))
+        last_end = m.end()
+    return out
+
+
+def _joins(gap: str) -> bool:
+    """Whether two words separated by ``gap`` can belong to one name."""
+    return gap in (" ", "-", "‑", "'", "’") or (gap.strip() == "." and len(gap) <= 2)
+
+
+def _is_cap(word: str) -> bool:
+    return word[:1].isupper()
+
+
+def _strip_possessive(word: str) -> str:
+    for suffix in ("'s", "’s", "'", "’"):
+        if word.endswith(suffix) and len(word) > len(suffix) + 1:
+            return word[: -len(suffix)]
+    return word
+
+
+def _title_case(title: str) -> bool:
+    words = [w for w in _WORD.findall(title) if len(w) > 3]
+    return len(words) >= 3 and sum(_is_cap(w) for w in words) >= 0.8 * len(words)
+
+
+def _number_key(text: str) -> str | None:
+    if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", text):
+        value = text.replace(",", "").replace(".", "")
+    else:
+        value = text.replace(",", ".")
+    try:
+        number = float(value)
+    except ValueError:  # pragma: no cover - the regex only passes numbers
+        return None
+    if number < 10 or (1900 <= number <= 2100 and "." not in value):
+        return None  # small counts are everywhere; years are dates, handled apart
+    return "#" + (str(int(number)) if number.is_integer() else f"{number:g}")
+
+
+class _Reader:
+    """Reads the names, places, numbers and terms of one article."""
+
+    def __init__(self, lang: str, exclude: Iterable[str], stem: int) -> None:
+        self.lang = lang
+        self.gaz = gazetteer()
+        self.titles, self.particles = _word_lists()
+        self.stop = stopwords(lang)
+        self.date_names = vocabulary(lang).names()
+        self.exclude = {fold(e) for e in exclude if e}
+        self.stem = stem
+        self.entities: collections.Counter[str] = collections.Counter()
+        self.terms: collections.Counter[str] = collections.Counter()
+        self.places: collections.Counter[str] = collections.Counter()
+        self.mentions: list[tuple[str, tuple[str, ...], float]] = []
+
+    # -- names and places ---------------------------------------------------------
+    def read(self, paragraphs: list[tuple[str, float]], title_case_title: bool) -> None:
+        lower_seen: set[str] = set()
+        self.cap_seen: set[str] = set()  # capitalised where capitals mean a name
+        self.cap_count: collections.Counter[str] = collections.Counter()
+        tokenised: list[tuple[str, float, list[_Token]]] = []
+        for i, (para, weight) in enumerate(paragraphs):
+            # Title-case lines: the headline, and short subheadings inside the body.
+            title_case = title_case_title if i == 0 else (len(para) < 90 and _title_case(para))
+            toks = _tokens(para, title_case=title_case)
+            tokenised.append((para, weight, toks))
+            for t in toks:
+                low = _strip_possessive(t.text).casefold()
+                if t.text[:1].islower():
+                    lower_seen.add(low)
+                else:
+                    self.cap_count[low] += 1
+                    if not t.initial:
+                        self.cap_seen.add(low)
+        self.has_body = len(paragraphs) > 1
+        unspaced = bool(_UNSPACED.search("".join(p for p, _w in paragraphs[:2])))
+        for para, weight, toks in tokenised:
+            self._names(para, weight, toks, lower_seen)
+            self._numbers(para, weight)
+            if unspaced:
+                self._unspaced(para, weight)
+            else:
+                for t in toks:
+                    self._term(t.text, weight)
+
+    def _name_token(self, tok: _Token, lower_seen: set[str]) -> bool:
+        word = _strip_possessive(tok.text)
+        key = fold(word)
+        if (
+            not key
+            or not _is_cap(word)
+            or key in self.titles
+            or key in self.date_names
+            or key in self.particles
+        ):
+            return False
+        if word.isupper() and len(word) >= 2:
+            return True  # acronyms and shouted datelines: NATO, SANA, MOSCOW
+        low = word.casefold()
+        if low in self.stop or len(key) < 2:
+            return False
+        return not (tok.initial and low in lower_seen)
+
+    def _names(self, para: str, weight: float, toks: list[_Token], lower_seen: set[str]) -> None:
+        run: list[_Token] = []
+        for i, tok in enumerate(toks):
+            joined = not run or _joins(para[run[-1].end : tok.start])
+            if not joined:
+                self._run(para, run, weight)
+                run = []
+            if self._name_token(tok, lower_seen):
+                run.append(tok)
+                continue
+            nxt = toks[i + 1] if i + 1 < len(toks) else None
+            if (
+                run
+                and fold(tok.text) in self.particles
+                and nxt is not None
+                and _joins(para[tok.end : nxt.start])
+                and self._name_token(nxt, lower_seen)
+            ):
+                run.append(tok)
+                continue
+            self._run(para, run, weight)
+            run = []
+        self._run(para, run, weight)
+
+    def _run(self, para: str, run: list[_Token], weight: float) -> None:
+        if not run:
+            return
+        words = [fold(_strip_possessive(t.text)) for t in run]
+        i = 0
+        segment: list[int] = []
+        while i < len(run):
+            place, width = self._place_at(run, words, i)
+            if place is not None:
+                self._segment(para, run, segment, weight)
+                segment = []
+                self._place(place, weight)
+                i += width
+            else:
+                segment.append(i)
+                i += 1
+        self._segment(para, run, segment, weight)
+
+    def _lone_word(self, tok: _Token) -> bool:
+        # One capitalised word opening a sentence or in a title-case line, seen once
+        # and nowhere else capitalised: more likely a word than a name.
+        low = _strip_possessive(tok.text).casefold()
+        return (
+            tok.initial
+            and self.has_body
+            and not tok.text.isupper()
+            and low not in self.cap_seen
+            and self.cap_count[low] < 2
+        )
+
+    def _place_at(self, run: list[_Token], words: list[str], i: int) -> tuple[Place | None, int]:
+        for width in range(min(self.gaz.max_words, len(run) - i), 0, -1):
+            name = " ".join(words[i : i + width])
+            place = self.gaz.lookup(name) if name else None
+            if place is not None:
+                return place, width
+        if len(run) - i >= 1:
+            demonym = self.gaz.lookup_demonym(words[i])
+            if demonym is not None:
+                return demonym, 1
+        return None, 1
+
+    def _place(self, place: Place, weight: float) -> None:
+        if place.kind == "organisation":
+            self.entities["@" + place.id] += weight
+            self.mentions.append((self.gaz.display(place.id), ("@" + place.id,), weight))
+            return
+        self.places[place.id] += weight
+        self.entities["@" + place.id] += weight
+        if place.kind == "city" and place.country != place.id:
+            self.places[place.country] += 0.5 * weight
+            self.entities["@" + place.country] += 0.5 * weight
+
+    def _segment(self, para: str, run: list[_Token], idx: list[int], weight: float) -> None:
+        while idx and fold(run[idx[0]].text) in self.particles:
+            idx = idx[1:]
+        while idx and fold(run[idx[-1]].text) in self.particles:
+            idx = idx[:-1]
+        if not idx:
+            return
+        if len(idx) == 1 and self._lone_word(run[idx[0]]):
+            return
+        first, last = run[idx[0]], run[idx[-1]]
+        start = first.start
+        # "al-Sharaa": keep a particle glued to the name by a hyphen in the display.
+        m = re.search(r"(?:^|(?<=\s))([a-z]{1,3})[-‑]$", para[max(0, start - 5) : start])
+        if m and fold(m.group(1)) in self.particles:
+            start -= len(m.group(0))
+        display = _strip_possessive(para[start : last.end]).strip(" -‑")
+        keys = tuple(
+            k
+            for k in (fold(_strip_possessive(run[j].text)) for j in idx)
+            if k and k not in self.particles and len(k) >= 2
+        )
+        if not keys or fold(display) in self.exclude or any(k in self.exclude for k in keys):
+            return
+        if len(keys) == 1 and agency_name(display) is not None:
+            return  # "cited by Reuters and AFP": a wire agency reports, it does not act
+        for k in keys:
+            self.entities[k] += weight
+        self.mentions.append((display, keys, weight))
+
+    def _unspaced(self, para: str, weight: float) -> None:
+        pattern = self.gaz.unspaced_pattern(self.lang)
+        if pattern is not None:
+            for m in pattern.finditer(para):
+                place = self.gaz.raw_lookup(self.lang, m.group())
+                if place is not None:
+                    self._place(place, weight)
+        chars = [c for c in para if _UNSPACED.match(c)]
+        for a, b in zip(chars, chars[1:], strict=False):
+            self.terms[a + b] += weight
+
+    # -- numbers and terms -------------------------------------------------------
+    def _numbers(self, para: str, weight: float) -> None:
+        for m in _NUMBER.finditer(para):
+            key = _number_key(m.group())
+            if key:
+                self.entities[key] += 0.5 * weight
+
+    def _term(self, word: str, weight: float) -> None:
+        low = _strip_possessive(word).casefold()
+        if len(low) < 3 or low in self.stop:
+            return
+        low = unicodedata.normalize("NFC", low)
+        self.terms[low[: self.stem]] += weight
+
+    # -- names, merged -------------------------------------------------------------
+    def names(self) -> tuple[NameMention, ...]:
+        # A mention whose keys are all in a longer mention's keys is that name
+        # ("Putin" in "Vladimir Putin"); it goes to the heaviest such longer name.
+        by_keys: dict[tuple[str, ...], list[Any]] = {}
+        for display, keys, weight in self.mentions:
+            entry = by_keys.setdefault(keys, [collections.Counter(), 0.0])
+            entry[0][display] += 1
+            entry[1] += weight
+        order = sorted(by_keys, key=lambda k: (-len(k), -by_keys[k][1], k))
+        merged: dict[tuple[str, ...], list[Any]] = {}
+        for keys in order:
+            display_counts, weight = by_keys[keys]
+            targets = [m for m in merged if set(keys) < set(m)]
+            if targets:
+                best = max(targets, key=lambda m: (merged[m][1], m))
+                merged[best][1] += weight
+                continue
+            display = sorted(display_counts.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0][0]
+            merged[keys] = [display, weight]
+        out = [NameMention(d, k, w) for k, (d, w) in merged.items() if not k[0].startswith("@")]
+        out.sort(key=lambda n: (-n.weight, n.display))
+        return tuple(out)
+
+
+def analyse_text(
+    title: str,
+    paragraphs: list[str],
+    *,
+    language: str | None,
+    published: dt.date | None,
+    dateline_place: str | None = None,
+    exclude: Iterable[str] = (),
+    max_entities: int = 48,
+    max_terms: int = 64,
+    max_names: int = 12,
+    stem: int = 6,
+) -> Analysis:
+    """Analyse an article given as a title and paragraphs (see :func:`analyse`)."""
+    lang = language or ""
+    weighted: list[tuple[str, float]] = []
+    if title:
+        weighted.append((title, TITLE_WEIGHT))
+    for i, para in enumerate(paragraphs):
+        weighted.append((para, LEAD_WEIGHT if i < LEAD_PARAGRAPHS - 1 else 1.0))
+    reader = _Reader(lang, exclude, stem)
+    reader.read(weighted, _title_case(title))
+    dateline = None
+    if dateline_place:
+        place = reader.gaz.lookup(dateline_place)
+        if place is not None and place.kind != "organisation":
+            dateline = place.id
+            reader.places[place.id] += TITLE_WEIGHT
+    lead = "\n".join([title, *paragraphs[:DATE_PARAGRAPHS]])
+    date = article_date(lead, language, published)
+
+    def top(counter: collections.Counter[str], n: int) -> dict[str, float]:
+        ranked = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
+        return {k: 1.0 + math.log(v) if v >= 1 else v for k, v in ranked}
+
+    places = tuple(sorted(reader.places.items(), key=lambda kv: (-kv[1], kv[0]))[:8])
+    return Analysis(
+        language=lang,
+        published=published,
+        date=date,
+        title=title,
+        entities=top(reader.entities, max_entities),
+        terms=top(reader.terms, max_terms),
+        names=reader.names()[:max_names],
+        places=places,
+        dateline=dateline,
+    )
+
+
+def _published_day(article: Article) -> dt.date | None:
+    if article.published is None or article.published.precision in ("year", "month"):
+        return None
+    value = article.published.value
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def analyse(article: Article, **options: Any) -> Analysis:
+    """Analyse ``article`` for event building.
+
+    The article's own outlet, its dateline's agency and its credited people are
+    left out of the names: they say who reported, not who took part.
+    """
+    exclude: list[str] = [article.source or "", *article.authors, *(c.name for c in article.credits)]
+    if article.dateline is not None and article.dateline.source:
+        exclude.append(article.dateline.source)
+    paragraphs = [p for p in (article.subtitle, *article.body) if p]
+    return analyse_text(
+        article.title,
+        paragraphs,
+        language=article.language,
+        published=_published_day(article),
+        dateline_place=article.dateline.place if article.dateline else None,
+        exclude=exclude,
+        **options,
+    )
