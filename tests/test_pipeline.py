@@ -147,7 +147,7 @@ def test_cli_errors(tmp_path: Path) -> None:
 
 
 def _corpus(path: Path, n: int) -> None:
-    words = "minister talks border trade river flood council vote market price school".split()
+    words = ["minister", "talks", "border", "trade", "river", "flood", "council", "vote", "market", "price", "school"]
     with open(path, "w", encoding="utf-8") as fh:
         for i in range(n):
             body = "\n".join(

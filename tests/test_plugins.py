@@ -92,7 +92,7 @@ def test_two_plugins_claiming_one_name_is_an_error() -> None:
 
 
 def test_unknown_component_names_the_known_ones() -> None:
-    with pytest.raises(UnknownComponentError, match="known: .*text"):
+    with pytest.raises(UnknownComponentError, match=r"known: .*text"):
         get_registry().get("reader", "nope")
 
 

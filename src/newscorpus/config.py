@@ -92,7 +92,7 @@ class ReadConfig:
     options: dict[str, dict[str, Any]] = attrs.field(factory=dict)
     fields: dict[str, str] = attrs.field(factory=dict)
     language: bool = True
-    limits: Limits = Limits()
+    limits: Limits = attrs.field(factory=Limits)
 
 
 @attrs.frozen

@@ -41,6 +41,10 @@ def _strtuple(value: Any) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _positions(value: Any) -> tuple[tuple[int, int], ...]:
+    return tuple((int(a), int(b)) for a, b in value)
+
+
 def _mapping(value: Mapping[str, Any] | None) -> dict[str, Any]:
     return dict(value or {})
 
@@ -113,9 +117,7 @@ class Flag:
     name: str
     plugin: str
     detail: str = ""
-    positions: tuple[tuple[int, int], ...] = attrs.field(
-        default=(), converter=lambda v: tuple(tuple(p) for p in v)
-    )
+    positions: tuple[tuple[int, int], ...] = attrs.field(default=(), converter=_positions)
 
 
 @attrs.frozen

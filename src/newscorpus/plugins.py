@@ -162,7 +162,7 @@ class Registry:
         """Names registered in ``family``, sorted."""
         return sorted(self._components[family])
 
-    def get(self, family: str, name: str) -> type:
+    def get(self, family: str, name: str) -> type[Any]:
         """The component class ``name`` of ``family``."""
         try:
             return self._components[family][name][0]
@@ -177,7 +177,7 @@ class Registry:
         """Name of the plugin that registered component ``name``."""
         return self._components[family][name][1]
 
-    def items(self, family: str) -> list[tuple[str, type]]:
+    def items(self, family: str) -> list[tuple[str, type[Any]]]:
         """``(name, class)`` pairs of ``family``, sorted by name."""
         return [(n, self._components[family][n][0]) for n in self.names(family)]
 

@@ -10,7 +10,7 @@ article. A deduplicator only supplies the three per-article/per-pair functions.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar, Literal
 
 import attrs
@@ -76,12 +76,14 @@ class Deduplicator(ABC):
             that a persistent index never compares signatures of two formats.
         max_bucket: A bucket with more members than this is treated as a common,
             uninformative key: its members are only compared with its first member.
+        default: Whether the deduplicator runs when a config does not list methods.
     """
 
     name: ClassVar[str]
     relation: ClassVar[Literal["duplicate", "translation"]] = "duplicate"
     signature_version: ClassVar[int] = 1
     max_bucket: ClassVar[int] = 200
+    default: ClassVar[bool] = False
 
     def __init__(self, **options: Any) -> None:
         self.options = options
@@ -90,6 +92,14 @@ class Deduplicator(ABC):
     def signature(self, article: Article) -> Any:
         """A compact JSON-serialisable signature of ``article``, or ``None`` to
         leave it out of this deduplicator (too short, wrong language)."""
+
+    def signatures(self, articles: Sequence[Article]) -> list[Any]:
+        """Signatures of a batch of articles, in order.
+
+        The pipeline calls this rather than :meth:`signature`; override it when a
+        batch is cheaper than one article at a time (vectorised hashing).
+        """
+        return [self.signature(a) for a in articles]
 
     @abstractmethod
     def keys(self, signature: Any) -> Iterable[str]:

@@ -54,6 +54,20 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _NUMBER = re.compile(r"(?<![\d/.,:-])\d{1,3}(?:[.,]\d{3})+(?![\d/])|(?<![\d/.,:-])\d+(?:[.,]\d+)?(?![\d/:])")
 _SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*\s+|[:;]\s+[\"“‘]|\s[-–—]\s")
 _OPENERS = "\"“‘«„(['"
+# Prepositions that put what follows on the map ("in Moscow", "di Moskow"): a place
+# after one is where things happen, not only what they are about.
+_LOCATIVES: dict[str, frozenset[str]] = {
+    "en": frozenset({"in", "at"}),
+    "id": frozenset({"di"}),
+    "ms": frozenset({"di"}),
+    "de": frozenset({"in", "im"}),
+    "fr": frozenset({"à", "a", "en"}),
+    "es": frozenset({"en"}),
+    "it": frozenset({"a", "in"}),
+    "pt": frozenset({"em", "no", "na"}),
+    "nl": frozenset({"in", "te"}),
+}
+LOCATIVE_WEIGHT = 2.0
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
 
 
@@ -216,6 +230,7 @@ class _Reader:
         self.date_names = vocabulary(lang).names()
         self.exclude = {fold(e) for e in exclude if e}
         self.stem = stem
+        self.locatives = _LOCATIVES.get(lang, frozenset()) | _LOCATIVES["en"]
         self.entities: collections.Counter[str] = collections.Counter()
         self.terms: collections.Counter[str] = collections.Counter()
         self.places: collections.Counter[str] = collections.Counter()
@@ -304,7 +319,9 @@ class _Reader:
             if place is not None:
                 self._segment(para, run, segment, weight)
                 segment = []
-                self._place(place, weight)
+                before = para[: run[i].start].rstrip().rsplit(None, 1)
+                locative = bool(before) and before[-1].casefold() in self.locatives
+                self._place(place, weight, locative)
                 i += width
             else:
                 segment.append(i)
@@ -335,12 +352,12 @@ class _Reader:
                 return demonym, 1
         return None, 1
 
-    def _place(self, place: Place, weight: float) -> None:
+    def _place(self, place: Place, weight: float, locative: bool = False) -> None:
         if place.kind == "organisation":
             self.entities["@" + place.id] += weight
             self.mentions.append((self.gaz.display(place.id), ("@" + place.id,), weight))
             return
-        self.places[place.id] += weight
+        self.places[place.id] += weight * (LOCATIVE_WEIGHT if locative else 1.0)
         self.entities["@" + place.id] += weight
         if place.kind == "city" and place.country != place.id:
             self.places[place.country] += 0.5 * weight
@@ -420,7 +437,7 @@ class _Reader:
                 continue
             display = sorted(display_counts.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0][0]
             merged[keys] = [display, weight]
-        out = [NameMention(d, k, w) for k, (d, w) in merged.items() if not k[0].startswith("@")]
+        out = [NameMention(d, k, w) for k, (d, w) in merged.items()]
         out.sort(key=lambda n: (-n.weight, n.display))
         return tuple(out)
 

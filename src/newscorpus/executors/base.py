@@ -56,5 +56,5 @@ class Executor(ABC):
     ) -> None:
         """Run ``fn`` on every task and call ``on_done(task, result)`` for each."""
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - optional hook with a no-op default
         """Release workers. Called once at the end of a run."""

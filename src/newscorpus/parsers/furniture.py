@@ -200,7 +200,7 @@ def match_dateline(paragraph: str) -> Dateline | None:
             continue
         groups = m.groupdict()
         place, source = groups.get("place"), groups.get("source")
-        if place and place.lower() in _WEEKDAYS or source and source.lower() in _WEEKDAYS:
+        if (place and place.lower() in _WEEKDAYS) or (source and source.lower() in _WEEKDAYS):
             continue
         if i in (0, 1) and source:
             # "Apple (AAPL) - shares rose": a title-case word in parentheses is only a
@@ -223,7 +223,11 @@ def match_dateline(paragraph: str) -> Dateline | None:
 
 _ROLE_WORDS: list[tuple[str, str]] = [
     (r"additional reporting by", "reporter"),
-    (r"reporting by|reported by|laporan wartawan(?:\s+[\w.]+)?|laporan|pewarta|wartawan|reporter|koresponden|correspondent", "reporter"),
+    (
+        r"reporting by|reported by|laporan wartawan(?:\s+[\w.]+)?|laporan|pewarta|wartawan|reporter"
+        r"|koresponden|correspondent",
+        "reporter",
+    ),
     (r"writing by|written by|ditulis oleh|penulis|oleh|by|text", "author"),
     (r"editing by|edited by|disunting oleh|penyunting|editor|redaktur|sub-?editor", "editor"),
     (r"photos? by|foto|fotografer|photographer|gambar", "photographer"),

@@ -29,7 +29,14 @@ from ..models import Article, Credit, Dateline, Provenance, Removal, Timestamp
 from ..outlets import domain_of, outlet_from_domain
 from ..readers.base import Limits, RawDocument
 from .base import Parser
-from .furniture import decode_text, match_byline, match_dateline, match_header, match_url_line, parse_timestamp
+from .furniture import (
+    decode_text,
+    match_byline,
+    match_dateline,
+    match_header,
+    match_url_line,
+    parse_timestamp,
+)
 
 __all__ = ["ParsedText", "PlainTextParser", "analyse_paragraphs", "split_paragraphs"]
 
@@ -258,9 +265,8 @@ class PlainTextParser(Parser):
         if not paragraphs:
             raise DocumentError("empty", "the document holds no text")
         parsed = analyse_paragraphs(paragraphs, has_title=self.has_title)
-        if not parsed.body and not parsed.subtitle:
-            if not parsed.title:
-                raise DocumentError("no-text", "nothing but header and credit lines")
+        if not parsed.body and not parsed.subtitle and not parsed.title:
+            raise DocumentError("no-text", "nothing but header and credit lines")
         return build_article(parsed, doc, article_id, self.name)
 
 

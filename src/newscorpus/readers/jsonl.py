@@ -7,7 +7,7 @@ import io
 import json
 import os
 from collections.abc import Iterator
-from typing import IO
+from typing import IO, cast
 
 from ..errors import DocumentError
 from .base import InputUnit, RawDocument, Reader
@@ -20,11 +20,12 @@ RECORD_MEDIA_TYPE = "application/x-newscorpus-record"
 
 def _open(path: str) -> IO[bytes]:
     if path.endswith(".gz"):
-        return gzip.open(path, "rb")
+        return cast(IO[bytes], gzip.open(path, "rb"))
     if path.endswith(".zst"):
-        import zstandard  # optional: only for .zst dumps
+        import zstandard  # type: ignore[import-not-found,unused-ignore]  # optional: .zst dumps only
 
-        return zstandard.ZstdDecompressor().stream_reader(open(path, "rb"))  # noqa: SIM115
+        raw = zstandard.ZstdDecompressor().stream_reader(open(path, "rb"))  # noqa: SIM115
+        return cast(IO[bytes], io.BufferedReader(raw))
     return open(path, "rb")  # noqa: SIM115
 
 
@@ -90,7 +91,8 @@ class JsonlReader(Reader):
                     yield RawDocument(unit.path, start, key, self.name, error=err)
                     continue
                 if not isinstance(obj, dict):
-                    err = DocumentError("invalid-record", f"line at byte {start} is a JSON {type(obj).__name__}, not an object")
+                    kind = type(obj).__name__
+                    err = DocumentError("invalid-record", f"line at byte {start} is a JSON {kind}, not an object")
                     yield RawDocument(unit.path, start, key, self.name, error=err)
                     continue
                 yield RawDocument(unit.path, start, key, self.name, media_type=RECORD_MEDIA_TYPE, fields=obj)

@@ -100,5 +100,4 @@ def run_events(rt: Runtime, _index: int = 0) -> dict[str, Any]:
 
 def iter_membership(rt: Runtime, shard: int) -> Iterator[tuple[int, str | None]]:
     """``(pos, event_id)`` of every article of ``shard``, in order."""
-    for pos, eid in iter_jsonl(rt.work.path("events", "membership", f"{shard:05d}.jsonl")):
-        yield pos, eid
+    yield from ((pos, eid) for pos, eid in iter_jsonl(rt.work.path("events", "membership", f"{shard:05d}.jsonl")))

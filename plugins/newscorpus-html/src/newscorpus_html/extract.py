@@ -97,7 +97,11 @@ def _config(max_tree_size: int | None) -> ConfigParser:
 
 
 def _lines(element: _Element) -> list[str]:
-    text = xmltotxt(element, False)
+    tail, element.tail = element.tail, None  # xmltotxt renders the tail; it is not this block's
+    try:
+        text = xmltotxt(element, False)
+    finally:
+        element.tail = tail
     return [_WS.sub(" ", line).strip() for line in text.split("\n") if line.strip()]
 
 

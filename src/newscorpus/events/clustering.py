@@ -1,0 +1,401 @@
+"""Online event clustering: each article joins the most similar open event or opens
+a new one.
+
+The similarity of an article to an event is the **average** of its similarity to the
+event's members (average linkage, as in the TF-IDF baseline this is measured
+against), computed from per-event sums of unit vectors so that a join costs one
+sparse dot product per channel, whatever the event's size:
+
+* **entities** (names, places, numbers; language-independent), for every member;
+* **terms** (content-word stems), only against members of the article's language,
+  where they replace a share ``alpha`` of the entity similarity;
+* an optional **dense** channel (sentence embeddings, see the ``semantic`` builder).
+
+The sum is then multiplied by a **date factor**: an article whose story happened
+more than ``max_gap_days`` away from the event's cannot join it (the same ministers
+meeting again three months later is another event); an unresolved weekday that
+differs from the event's ("on Tuesday" vs "on Thursday") lowers the score, one that
+agrees raises it.
+
+Candidates come from an inverted index of each event's most informative keys, so a
+join looks at a few dozen events, not all of them.
+"""
+
+from __future__ import annotations
+
+import collections
+import datetime as dt
+import math
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any
+
+import attrs
+import numpy as np
+
+from .dates import ArticleDate
+
+__all__ = ["TERM_PREFIX", "Cluster", "ClusterItem", "OnlineClusterer", "Params", "Vectoriser", "dot"]
+
+#: Index keys of terms are ``TERM_PREFIX + lang + ":" + term``; entity keys are bare.
+TERM_PREFIX = "t:"
+# How much each way of dating a story is trusted when events vote on their date.
+DATE_METHOD_WEIGHT = {"explicit": 3.0, "relative-weekday": 2.0, "relative-day": 2.0, "published": 1.0}
+
+
+@attrs.frozen
+class Params:
+    """Parameters of the online clustering (the defaults are the published ones).
+
+    Attributes:
+        threshold: Minimum similarity for an article to join an event.
+        alpha: Share of the within-language similarity given to terms (the rest to
+            entities); articles of different languages compare by entities only.
+        dense_weight: Share given to the dense (embedding) channel when present.
+        weekday_match: Factor when unresolved weekdays agree.
+        weekday_mismatch: Factor when weekdays disagree.
+        max_gap_days: Two resolved story dates further apart than this never join.
+        published_window_days: A story known only by its publication day happened
+            at most this many days before it.
+        candidate_keys: Keys of an article looked up in the inverted index.
+        max_candidates: Events scored in full per article.
+        max_posting: Most recent events kept per index key.
+        merge: After the pass, merge events whose average linkage reaches the
+            threshold (repairs the order dependence of a single pass).
+    """
+
+    threshold: float = 0.25
+    alpha: float = 0.5
+    dense_weight: float = 0.5
+    weekday_match: float = 1.15
+    weekday_mismatch: float = 0.6
+    max_gap_days: int = 2
+    published_window_days: int = 4
+    candidate_keys: int = 12
+    max_candidates: int = 48
+    max_posting: int = 400
+    merge: bool = True
+
+    def replace(self, **changes: Any) -> Params:
+        """A copy with ``changes``."""
+        return attrs.evolve(self, **changes)
+
+
+def dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+    """Sparse dot product."""
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(w * b.get(k, 0.0) for k, w in a.items())
+
+
+def _unit(vec: dict[str, float]) -> dict[str, float]:
+    norm = math.sqrt(sum(w * w for w in vec.values()))
+    return {k: w / norm for k, w in vec.items()} if norm > 0 else {}
+
+
+def _add(into: dict[str, float], vec: Mapping[str, float], scale: float = 1.0) -> None:
+    for k, w in vec.items():
+        into[k] = into.get(k, 0.0) + scale * w
+
+
+class Vectoriser:
+    """Document frequencies and the IDF weighting they give.
+
+    Entity keys share one table across languages; terms count per language.
+    """
+
+    def __init__(self) -> None:
+        self.n = 0
+        self.df: collections.Counter[str] = collections.Counter()
+
+    def count(self, entities: Iterable[str], terms: Iterable[str], lang: str) -> None:
+        """Count one document's keys."""
+        self.n += 1
+        self.df.update(entities)
+        self.df.update(f"{lang}\x1f{t}" for t in terms)
+
+    def idf(self, key: str) -> float:
+        """Smoothed inverse document frequency, positive even for a key in every document."""
+        return math.log(1.0 + self.n / (self.df.get(key, 0) + 1.0))
+
+    def entity_vector(self, weights: Mapping[str, float]) -> dict[str, float]:
+        """Unit IDF-weighted entity vector."""
+        return _unit({k: w * self.idf(k) for k, w in weights.items()})
+
+    def term_vector(self, weights: Mapping[str, float], lang: str) -> dict[str, float]:
+        """Unit IDF-weighted term vector of language ``lang``."""
+        return _unit({k: w * self.idf(f"{lang}\x1f{k}") for k, w in weights.items()})
+
+
+@attrs.define
+class ClusterItem:
+    """An article as the clusterer sees it."""
+
+    id: str
+    lang: str
+    date: ArticleDate
+    entities: dict[str, float]
+    terms: dict[str, float]
+    dense: np.ndarray | None = None
+    keys: tuple[str, ...] = ()  # index keys, most informative first
+    payload: Any = None  # what the builder needs back (features, meta)
+
+
+@attrs.define(eq=False)
+class Cluster:
+    """An event being built: running sums of its members' vectors and dates."""
+
+    id: str
+    members: list[str] = attrs.field(factory=list)
+    n: int = 0
+    n_lang: collections.Counter[str] = attrs.field(factory=collections.Counter)
+    ent_all: dict[str, float] = attrs.field(factory=dict)
+    ent_lang: dict[str, dict[str, float]] = attrs.field(factory=dict)
+    term_lang: dict[str, dict[str, float]] = attrs.field(factory=dict)
+    dense: np.ndarray | None = None
+    days: collections.Counter[dt.date] = attrs.field(factory=collections.Counter)  # resolved story days
+    published: collections.Counter[dt.date] = attrs.field(factory=collections.Counter)
+    weekdays: collections.Counter[int] = attrs.field(factory=collections.Counter)
+    month_days: collections.Counter[tuple[int, int]] = attrs.field(factory=collections.Counter)
+    keys: set[str] = attrs.field(factory=set)
+    alive: bool = True
+    order: int = 0  # creation order, for deterministic ties
+
+    def add(self, item: ClusterItem) -> None:
+        """Add ``item``'s vectors and date to the sums."""
+        self.members.append(item.id)
+        self.n += 1
+        self.n_lang[item.lang] += 1
+        _add(self.ent_all, item.entities)
+        _add(self.ent_lang.setdefault(item.lang, {}), item.entities)
+        _add(self.term_lang.setdefault(item.lang, {}), item.terms)
+        if item.dense is not None:
+            self.dense = item.dense.copy() if self.dense is None else self.dense + item.dense
+        self._add_date(item.date)
+
+    def _add_date(self, date: ArticleDate) -> None:
+        if date.day is not None and date.method != "published":
+            self.days[date.day] += 1
+        elif date.day is not None:
+            self.published[date.day] += 1
+        if date.weekday is not None:
+            self.weekdays[date.weekday] += 1
+        if date.month_day is not None:
+            self.month_days[date.month_day] += 1
+
+    def absorb(self, other: Cluster) -> None:
+        """Merge ``other`` into this cluster."""
+        self.members.extend(other.members)
+        self.n += other.n
+        self.n_lang.update(other.n_lang)
+        _add(self.ent_all, other.ent_all)
+        for lang, vec in other.ent_lang.items():
+            _add(self.ent_lang.setdefault(lang, {}), vec)
+        for lang, vec in other.term_lang.items():
+            _add(self.term_lang.setdefault(lang, {}), vec)
+        if other.dense is not None:
+            self.dense = other.dense.copy() if self.dense is None else self.dense + other.dense
+        self.days.update(other.days)
+        self.published.update(other.published)
+        self.weekdays.update(other.weekdays)
+        self.month_days.update(other.month_days)
+        self.keys |= other.keys
+        other.alive = False
+
+
+def _gap(day: dt.date, days: Iterable[dt.date]) -> int:
+    return min(abs((day - d).days) for d in days)
+
+
+class OnlineClusterer:
+    """Single-pass clustering with an inverted index (see the module docstring)."""
+
+    def __init__(self, params: Params, id_of: Any = None) -> None:
+        self.p = params
+        self.clusters: dict[str, Cluster] = {}
+        self.index: dict[str, list[str]] = collections.defaultdict(list)
+        self.assignment: dict[str, str] = {}
+        self._id_of = id_of or (lambda item: f"c{len(self.clusters)}")
+        self._order = 0
+        #: Called as ``on_merge(kept, absorbed)`` when the merge pass joins two events.
+        self.on_merge: Callable[[Cluster, Cluster], None] | None = None
+
+    # -- dates ---------------------------------------------------------------------
+    def date_factor(self, date: ArticleDate, c: Cluster) -> float:
+        """Multiplier of the similarity of an article dated ``date`` to ``c``."""
+        p = self.p
+        window = p.published_window_days
+        if date.day is not None and date.method != "published":
+            if c.days:
+                gap = _gap(date.day, c.days)
+                if gap > p.max_gap_days:
+                    return 0.0
+                return p.weekday_match if gap == 0 else 1.0
+            if c.published:
+                lo, hi = min(c.published), max(c.published)
+                ok = lo - dt.timedelta(days=window) <= date.day <= hi + dt.timedelta(days=1)
+                return 1.0 if ok else 0.0
+            if c.weekdays:
+                return p.weekday_match if date.day.weekday() in c.weekdays else p.weekday_mismatch
+            return 1.0
+        if date.day is not None:  # known only by its publication day
+            if c.days:
+                lo = date.day - dt.timedelta(days=window)
+                hi = date.day + dt.timedelta(days=1)
+                return 1.0 if any(lo <= d <= hi for d in c.days) else 0.0
+            if c.published:
+                return 1.0 if _gap(date.day, c.published) <= window else 0.0
+            return 1.0
+        if date.weekday is not None and (c.weekdays or c.days):
+            return p.weekday_match if date.weekday in c.weekdays else p.weekday_mismatch
+        if date.month_day is not None and c.month_days:
+            return p.weekday_match if date.month_day in c.month_days else p.weekday_mismatch
+        return 1.0
+
+    def pair_date_factor(self, a: Cluster, b: Cluster) -> float:
+        """Date multiplier between two clusters (for the merge pass)."""
+        p = self.p
+        if a.days and b.days:
+            gap = min(_gap(d, b.days) for d in a.days)
+            return 0.0 if gap > p.max_gap_days else (p.weekday_match if gap == 0 else 1.0)
+        if (a.days or a.published) and (b.days or b.published):
+            da = a.days or a.published
+            db = b.days or b.published
+            gap = min(_gap(d, db) for d in da)
+            return 1.0 if gap <= p.published_window_days else 0.0
+        if a.weekdays and b.weekdays:
+            return p.weekday_match if set(a.weekdays) & set(b.weekdays) else p.weekday_mismatch
+        return 1.0
+
+    # -- similarity ----------------------------------------------------------------
+    def lexical(self, item: ClusterItem, c: Cluster) -> float:
+        """Average similarity of ``item`` to the members of ``c``, before dates."""
+        a = self.p.alpha
+        e_all = dot(item.entities, c.ent_all)
+        same = c.n_lang.get(item.lang, 0)
+        if same:
+            e_same = dot(item.entities, c.ent_lang[item.lang])
+            t_same = dot(item.terms, c.term_lang[item.lang])
+            total = e_all - a * e_same + a * t_same
+        else:
+            total = e_all
+        score = total / c.n
+        if item.dense is not None and c.dense is not None:
+            w = self.p.dense_weight
+            score = (1 - w) * score + w * float(item.dense @ c.dense) / c.n
+        return score
+
+    def score(self, item: ClusterItem, c: Cluster) -> float:
+        """Similarity of ``item`` to ``c`` (dates included)."""
+        factor = self.date_factor(item.date, c)
+        return 0.0 if factor == 0.0 else factor * self.lexical(item, c)
+
+    def link(self, a: Cluster, b: Cluster) -> float:
+        """Average linkage between two clusters (dates included)."""
+        factor = self.pair_date_factor(a, b)
+        if factor == 0.0:
+            return 0.0
+        al = self.p.alpha
+        total = dot(a.ent_all, b.ent_all)
+        for lang in a.n_lang.keys() & b.n_lang.keys():
+            total -= al * dot(a.ent_lang[lang], b.ent_lang[lang])
+            total += al * dot(a.term_lang[lang], b.term_lang[lang])
+        score = total / (a.n * b.n)
+        if a.dense is not None and b.dense is not None:
+            w = self.p.dense_weight
+            score = (1 - w) * score + w * float(a.dense @ b.dense) / (a.n * b.n)
+        return factor * score
+
+    # -- the pass ------------------------------------------------------------------
+    def candidates(self, keys: Iterable[str], exclude: str | None = None) -> list[Cluster]:
+        """Live clusters sharing index keys, most shared first."""
+        hits: collections.Counter[str] = collections.Counter()
+        for key in keys:
+            for cid in self.index.get(key, ())[-self.p.max_posting :]:
+                hits[cid] += 1
+        out = []
+        for cid, _n in sorted(hits.items(), key=lambda kv: (-kv[1], self.clusters[kv[0]].order)):
+            c = self.clusters[cid]
+            if c.alive and cid != exclude:
+                out.append(c)
+            if len(out) >= self.p.max_candidates:
+                break
+        return out
+
+    def add(self, item: ClusterItem) -> tuple[Cluster, float]:
+        """Put ``item`` in its best event (or a new one); return it and the score."""
+        best: Cluster | None = None
+        best_score = self.p.threshold
+        for c in self.candidates(item.keys[: self.p.candidate_keys]):
+            s = self.score(item, c)
+            if s >= best_score and (best is None or s > best_score):
+                best, best_score = c, s
+        score = best_score if best is not None else 1.0
+        if best is None:
+            best = self.new_cluster(self._id_of(item))
+        best.add(item)
+        self._index(best, item.keys)
+        self.assignment[item.id] = best.id
+        return best, score
+
+    def new_cluster(self, cid: str) -> Cluster:
+        """Open an empty cluster with id ``cid``."""
+        c = Cluster(cid, order=self._order)
+        self._order += 1
+        self.clusters[cid] = c
+        return c
+
+    def _index(self, c: Cluster, keys: Iterable[str]) -> None:
+        for key in keys:
+            if key not in c.keys:
+                c.keys.add(key)
+                self.index[key].append(c.id)
+
+    @staticmethod
+    def top_keys(c: Cluster, n: int) -> list[str]:
+        """The ``n`` index keys that weigh most in ``c``."""
+
+        def weight(key: str) -> float:
+            if key.startswith(TERM_PREFIX):
+                lang, _, term = key[len(TERM_PREFIX) :].partition(":")
+                return c.term_lang.get(lang, {}).get(term, 0.0)
+            return c.ent_all.get(key, 0.0)
+
+        return sorted(c.keys, key=lambda k: (-weight(k), k))[:n]
+
+    def merge_pass(self, scope: Iterable[str] | None = None) -> int:
+        """Merge pairs of live clusters whose linkage reaches the threshold, best
+        pair first, until none is left; return the number of merges. ``scope``
+        limits the clusters that may start a merge (those touched by this run)."""
+        merges = 0
+        pending = sorted(
+            (c for c in self.clusters.values() if c.alive and (scope is None or c.id in scope)),
+            key=lambda c: c.order,
+        )
+        queue = collections.deque(pending)
+        while queue:
+            c = queue.popleft()
+            if not c.alive:
+                continue
+            best: Cluster | None = None
+            best_score = self.p.threshold
+            for other in self.candidates(self.top_keys(c, 3 * self.p.candidate_keys), exclude=c.id):
+                s = self.link(c, other)
+                if s >= best_score and (best is None or s > best_score):
+                    best, best_score = other, s
+            if best is None:
+                continue
+            keep, gone = (c, best) if c.order < best.order else (best, c)
+            keep.absorb(gone)
+            if self.on_merge is not None:
+                self.on_merge(keep, gone)
+            for key in gone.keys:
+                self.index[key].append(keep.id)
+            for mid in gone.members:
+                self.assignment[mid] = keep.id
+            merges += 1
+            queue.append(keep)
+        return merges
+
+    def live(self) -> Iterator[Cluster]:
+        """Live clusters in creation order."""
+        return (c for c in sorted(self.clusters.values(), key=lambda c: c.order) if c.alive)

@@ -1,0 +1,387 @@
+"""The default event builder: offline, model-free, multilingual and online.
+
+``features`` reads each article once (names, CLDR places, numbers, terms and the
+story's date; see :mod:`newscorpus.events.analysis`). ``build`` puts the articles,
+in publication order, through :class:`~newscorpus.events.clustering.OnlineClusterer`
+and describes each resulting event: its representative title, date, location and
+participants. With ``state: PATH`` the events and document frequencies persist in
+an SQLite file, so that the next run's articles join the events of earlier runs.
+"""
+
+from __future__ import annotations
+
+import collections
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Iterator
+from typing import Any, ClassVar
+
+import attrs
+
+from ..models import Article, Event, EventDate, Timestamp
+from .analysis import FEATURES_VERSION, Analysis, analyse
+from .base import EventBuilder, EventItem
+from .clustering import (
+    DATE_METHOD_WEIGHT,
+    TERM_PREFIX,
+    Cluster,
+    ClusterItem,
+    OnlineClusterer,
+    Params,
+    Vectoriser,
+)
+from .places import gazetteer
+
+__all__ = ["DefaultEventBuilder", "EventSummary", "event_id"]
+
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_ANALYSIS_OPTIONS = ("max_entities", "max_terms", "max_names", "stem")
+
+
+def event_id(founder: str) -> str:
+    """Stable id of the event founded by article ``founder``."""
+    return "ev-" + hashlib.blake2b(founder.encode("utf-8"), digest_size=8).hexdigest()
+
+
+@attrs.define
+class EventSummary:
+    """What an event's description is made of, summed over its members.
+
+    Kept apart from the clustering sums so that a persistent state can carry it
+    from run to run without the members' features.
+    """
+
+    names: dict[tuple[str, ...], list[Any]] = attrs.field(factory=dict)  # keys -> [displays, weight, n]
+    places: collections.Counter[str] = attrs.field(factory=collections.Counter)
+    dated: collections.Counter[tuple[str, str]] = attrs.field(factory=collections.Counter)  # (day, method)
+    published: list[str] = attrs.field(factory=list)  # ISO publication times
+    title: str = ""
+    title_id: str = ""
+    title_score: float = -1.0
+    earlier: int = 0  # members from earlier runs
+
+    def add(self, analysis: Analysis, published: str) -> None:
+        """Add one member's analysis."""
+        for name in analysis.names:
+            entry = self.names.setdefault(name.keys, [collections.Counter(), 0.0, 0])
+            entry[0][name.display] += 1
+            entry[1] += name.weight
+            entry[2] += 1
+        for place, weight in analysis.places:
+            self.places[place] += weight
+        d = analysis.date
+        if d.day is not None:
+            self.dated[(d.day.isoformat(), d.method)] += 1
+        if published:
+            self.published.append(published)
+
+    def absorb(self, other: EventSummary) -> None:
+        """Add another summary (when two events merge)."""
+        for keys, (displays, weight, n) in other.names.items():
+            entry = self.names.setdefault(keys, [collections.Counter(), 0.0, 0])
+            entry[0].update(displays)
+            entry[1] += weight
+            entry[2] += n
+        self.places.update(other.places)
+        self.dated.update(other.dated)
+        self.published.extend(other.published)
+        self.earlier += other.earlier
+        if other.title_score > self.title_score:
+            self.title, self.title_id, self.title_score = other.title, other.title_id, other.title_score
+
+    # -- description ------------------------------------------------------------------
+    def participants(self, limit: int) -> tuple[str, ...]:
+        """The main named actors: names many members give, prominently."""
+        order = sorted(self.names, key=lambda k: (-len(k), -self.names[k][1], k))
+        merged: dict[tuple[str, ...], list[Any]] = {}
+        for keys in order:
+            displays, weight, n = self.names[keys]
+            targets = [m for m in merged if set(keys) < set(m)]
+            if targets:
+                best = max(targets, key=lambda m: (merged[m][1], m))
+                merged[best][1] += weight
+                merged[best][2] = max(merged[best][2], n)
+                continue
+            merged[keys] = [collections.Counter(displays), weight, n]
+        scored = sorted(
+            ((w * n, _display(d), k) for k, (d, w, n) in merged.items()),
+            key=lambda t: (-t[0], t[1]),
+        )
+        if not scored:
+            return ()
+        top = scored[0][0]
+        return tuple(d for s, d, _k in scored[:limit] if s >= 0.2 * top)
+
+    def location(self) -> str | None:
+        """Where it happened: the most weighted place, a city counting double
+        (it says more than its country)."""
+        if not self.places:
+            return None
+        gaz = gazetteer()
+
+        def score(item: tuple[str, float]) -> tuple[float, str]:
+            place, weight = item
+            known = gaz.places.get(place)
+            return (weight * (2.0 if known is not None and known.kind == "city" else 1.0), place)
+
+        best = max(self.places.items(), key=score)[0]
+        return gaz.display(best)
+
+    def date(self, weekdays: collections.Counter[int]) -> tuple[EventDate, str | None]:
+        """The event's date (a vote of its members) and, when only a weekday is
+        known, that weekday's name."""
+        votes: collections.Counter[str] = collections.Counter()
+        methods: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
+        for (day, method), n in self.dated.items():
+            if method == "published":
+                continue
+            votes[day] += n * DATE_METHOD_WEIGHT.get(method, 1.0)
+            methods[day][method] += n
+        if votes:
+            best, weight = max(votes.items(), key=lambda kv: (kv[1], kv[0]))
+            method = methods[best].most_common(1)[0][0]
+            if weight >= 0.5 * sum(votes.values()):
+                day = dt.date.fromisoformat(best)
+                return EventDate(day, day, "day", method), None
+            days = sorted(dt.date.fromisoformat(d) for d in votes)
+            return EventDate(days[0], days[-1], "range", method), None
+        pub = sorted(day for (day, method) in self.dated if method == "published")
+        if pub:
+            day = dt.date.fromisoformat(pub[0])
+            return EventDate(day, day, "day", "published"), None
+        if weekdays:
+            wd = weekdays.most_common(1)[0][0]
+            return EventDate(None, None, "unknown", "weekday"), _WEEKDAYS[wd]
+        return EventDate(), None
+
+    # -- persistence -----------------------------------------------------------------
+    def to_data(self) -> dict[str, Any]:
+        """JSON form (persistent state)."""
+        return {
+            "names": [[list(k), dict(d), w, n] for k, (d, w, n) in self.names.items()],
+            "places": dict(self.places),
+            "dated": [[d, m, n] for (d, m), n in self.dated.items()],
+            "published": self.published,
+            "title": [self.title, self.title_id, self.title_score],
+            "earlier": self.earlier,
+        }
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> EventSummary:
+        """Inverse of :meth:`to_data`."""
+        s = cls()
+        s.names = {tuple(k): [collections.Counter(d), w, n] for k, d, w, n in data["names"]}
+        s.places = collections.Counter(data["places"])
+        s.dated = collections.Counter({(d, m): n for d, m, n in data["dated"]})
+        s.published = list(data["published"])
+        s.title, s.title_id, s.title_score = data["title"]
+        s.earlier = data["earlier"]
+        return s
+
+
+def _display(displays: collections.Counter[str]) -> str:
+    # The most used spelling; on a tie the fuller one ("Tamim bin Hamad Al Thani"
+    # over "Tamim bin Hamad Al-Thani": five words to four), then the first in order.
+    return sorted(displays.items(), key=lambda kv: (-kv[1], -len(kv[0].split()), -len(kv[0]), kv[0]))[0][0]
+
+
+def _timestamp(value: str) -> Timestamp | None:
+    try:
+        return Timestamp(value, "second" if "T" in value or " " in value else "day", "published")
+    except (TypeError, ValueError):
+        return None
+
+
+def _order_key(item: EventItem) -> tuple[str, str]:
+    # Publication order, undated last; ties by id, so that the order in which
+    # equal-date articles arrive never changes the events.
+    return (item.meta.published or "~", item.meta.id)
+
+
+class DefaultEventBuilder(EventBuilder):
+    """Groups articles that report the same happening, in any language, offline.
+
+    Options (all optional; see ``docs/events.md``):
+        threshold, alpha, weekday_match, weekday_mismatch, max_gap_days,
+        published_window_days, candidate_keys, max_candidates, max_posting, merge:
+            clustering parameters (:class:`~newscorpus.events.clustering.Params`).
+        max_entities, max_terms, max_names, stem: how much of each article is kept.
+        max_participants: names listed per event (default 6).
+        state: path of an SQLite file holding the events of earlier runs; new
+            articles join them, and the file is updated.
+    """
+
+    name: ClassVar[str] = "default"
+    params_class: ClassVar[type[Params]] = Params
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        fields = {f.name for f in attrs.fields(Params)}
+        known = fields | set(_ANALYSIS_OPTIONS) | {"max_participants", "state", *self.extra_options()}
+        unknown = set(options) - known
+        if unknown:
+            raise ValueError(
+                f"unknown option(s) for event builder {self.name!r}: {', '.join(sorted(unknown))}; "
+                f"known: {', '.join(sorted(known))}"
+            )
+        self.params = self.params_class(**{k: v for k, v in options.items() if k in fields})
+        self.analysis_options = {k: options[k] for k in _ANALYSIS_OPTIONS if k in options}
+        self.max_participants = int(options.get("max_participants", 6))
+        self.state_path: str | None = options.get("state")
+
+    @classmethod
+    def extra_options(cls) -> tuple[str, ...]:
+        """Options a subclass accepts beyond the default builder's."""
+        return ()
+
+    # -- per article ---------------------------------------------------------------------
+    def features(self, article: Article) -> dict[str, Any]:
+        """The article's analysis, as compact JSON data."""
+        return analyse(article, **self.analysis_options).to_data()
+
+    def dense(self, features: Any) -> Any:
+        """Dense vector of an item (``None``: the default builder has none)."""
+        return None
+
+    def analysis_of(self, features: Any) -> Analysis | None:
+        """The analysis inside an item's features, or ``None`` if unusable."""
+        if not isinstance(features, dict) or features.get("v") != FEATURES_VERSION:
+            return None
+        try:
+            return Analysis.from_data(features)
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    # -- the whole corpus ------------------------------------------------------------------
+    def build(self, items: Iterable[EventItem]) -> Iterator[Event]:
+        """Group ``items`` into events (see the module docstring)."""
+        from .state import EventState  # sqlite3 only when a state is used
+
+        ordered = sorted(items, key=_order_key)
+        analyses = {it.meta.id: self.analysis_of(it.features) for it in ordered}
+        state = EventState.open(self.state_path, self.name) if self.state_path else None
+        vec = state.vectoriser if state is not None else Vectoriser()
+        fresh = [it for it in ordered if state is None or it.meta.id not in state.known]
+        for it in fresh:
+            a = analyses[it.meta.id]
+            if a is not None:
+                vec.count(a.entities, a.terms, a.language)
+
+        clusterer = OnlineClusterer(self.params, id_of=lambda item: event_id(item.id))
+        summaries: dict[str, EventSummary] = {}
+        if state is not None:
+            state.load_into(clusterer, summaries)
+        touched: set[str] = set()
+        cluster_items: dict[str, ClusterItem] = {}
+        for it in ordered:
+            aid = it.meta.id
+            if state is not None and aid in state.known:
+                cid = state.known[aid]
+                if cid in clusterer.clusters:  # seen in an earlier run: same event again
+                    clusterer.assignment[aid] = cid
+                    touched.add(cid)
+                    continue
+            ci = self._cluster_item(it, analyses[aid], vec)
+            cluster_items[aid] = ci
+            cluster, _score = clusterer.add(ci)
+            summary = summaries.setdefault(cluster.id, EventSummary())
+            a = analyses[aid]
+            if a is not None:
+                summary.add(a, it.meta.published)
+            touched.add(cluster.id)
+
+        if self.params.merge:
+
+            def on_merge(keep: Cluster, gone: Cluster) -> None:
+                summaries.setdefault(keep.id, EventSummary()).absorb(summaries.pop(gone.id, EventSummary()))
+
+            clusterer.on_merge = on_merge
+            clusterer.merge_pass(scope=touched)
+        members: dict[str, list[EventItem]] = collections.defaultdict(list)
+        for it in ordered:
+            members[clusterer.assignment[it.meta.id]].append(it)
+        events = []
+        for cluster in clusterer.live():
+            if cluster.id not in members:
+                continue
+            summary = summaries.setdefault(cluster.id, EventSummary())
+            self._choose_title(clusterer, cluster, summary, members[cluster.id], analyses, cluster_items)
+            events.append(self._event(cluster, summary, members[cluster.id]))
+        if state is not None:
+            state.save(clusterer, summaries, self.params)
+            state.close()
+        yield from events
+
+    def _cluster_item(self, it: EventItem, a: Analysis | None, vec: Vectoriser) -> ClusterItem:
+        from .dates import ArticleDate
+
+        if a is None:  # no usable features: the article is an event of its own
+            return ClusterItem(it.meta.id, it.meta.language, ArticleDate(), {}, {}, payload=it)
+        entities = vec.entity_vector(a.entities)
+        terms = vec.term_vector(a.terms, a.language)
+        ent_keys = sorted(entities, key=lambda k: (-entities[k], k))
+        term_keys = [f"{TERM_PREFIX}{a.language}:{t}" for t in sorted(terms, key=lambda k: (-terms[k], k))]
+        # Entities first: they find the same event across languages; two terms
+        # keep articles without names (or in unspaced scripts) findable.
+        keys = tuple(ent_keys[: self.params.candidate_keys - 2] + term_keys[:2] + ent_keys[self.params.candidate_keys - 2 :])
+        return ClusterItem(
+            it.meta.id, a.language, a.date, entities, terms, self.dense(it.features), keys, payload=it
+        )
+
+    def _choose_title(
+        self,
+        clusterer: OnlineClusterer,
+        cluster: Cluster,
+        summary: EventSummary,
+        run_members: list[EventItem],
+        analyses: dict[str, Analysis | None],
+        cluster_items: dict[str, ClusterItem],
+    ) -> None:
+        if summary.earlier and summary.title:
+            return  # an event from an earlier run keeps its title
+        best: tuple[float, str, str] | None = None
+        for it in run_members:
+            a = analyses.get(it.meta.id)
+            ci = cluster_items.get(it.meta.id)
+            if a is None or ci is None or not a.title:
+                continue
+            # The member closest to the whole event (its medoid) speaks for it.
+            score = clusterer.lexical(ci, cluster)
+            key = (score, it.meta.id, a.title)
+            if best is None or (key[0], _neg(key[1])) > (best[0], _neg(best[1])):
+                best = key
+        if best is not None:
+            summary.title_score, summary.title_id, summary.title = best
+
+    def _event(self, cluster: Cluster, summary: EventSummary, run_members: list[EventItem]) -> Event:
+        date, weekday = summary.date(cluster.weekdays)
+        published = sorted(p for p in summary.published if p)
+        extras: dict[str, Any] = {
+            "size": cluster.n,
+            "keys": [k for k in OnlineClusterer.top_keys(cluster, 8) if not k.startswith(TERM_PREFIX)],
+        }
+        if weekday:
+            extras["weekday"] = weekday
+        earlier = cluster.n - len(run_members)
+        if earlier:
+            extras["earlier_articles"] = earlier
+        return Event(
+            id=cluster.id,
+            title=summary.title,
+            date=date,
+            location=summary.location(),
+            participants=summary.participants(self.max_participants),
+            article_ids=tuple(it.meta.id for it in run_members),
+            languages=tuple(sorted({it.meta.language for it in run_members if it.meta.language})),
+            sources=tuple(sorted({it.meta.source for it in run_members if it.meta.source})),
+            first_seen=_timestamp(published[0]) if published else None,
+            last_seen=_timestamp(published[-1]) if published else None,
+            builder=self.name,
+            extras=extras,
+        )
+
+
+def _neg(s: str) -> tuple[int, ...]:
+    # Reverse string order for max(): on equal scores the smallest id wins.
+    return tuple(-ord(c) for c in s)
+
