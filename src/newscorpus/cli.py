@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import attrs
 import click
@@ -67,7 +67,8 @@ def run_cmd(inputs: tuple[str, ...], output: str | None, config_path: str | None
             ex = attrs.evolve(ex, executor=ComponentSpec(executor, ex.executor.options))
         config = attrs.evolve(config, execution=ex)
         if dedup_mode:
-            config = attrs.evolve(config, dedup=attrs.evolve(config.dedup, mode=dedup_mode))
+            mode: Literal["mark", "drop"] = "drop" if dedup_mode == "drop" else "mark"
+            config = attrs.evolve(config, dedup=attrs.evolve(config.dedup, mode=mode))
         if not config.inputs:
             raise click.UsageError("give at least one INPUT (or inputs: in --config)")
         if not config.output:

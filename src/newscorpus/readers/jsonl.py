@@ -26,7 +26,7 @@ def _open(path: str) -> IO[bytes]:
 
         raw = zstandard.ZstdDecompressor().stream_reader(open(path, "rb"))  # noqa: SIM115
         return cast(IO[bytes], io.BufferedReader(raw))
-    return open(path, "rb")  # noqa: SIM115
+    return open(path, "rb")
 
 
 class JsonlReader(Reader):
@@ -55,7 +55,7 @@ class JsonlReader(Reader):
             if unit.start:
                 fh.seek(unit.start)
                 offset = unit.start
-            reader = io.BufferedReader(fh) if not hasattr(fh, "peek") else fh  # type: ignore[arg-type]
+            reader = fh
             total = 0
             while unit.end is None or offset < unit.end:
                 try:
