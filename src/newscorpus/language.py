@@ -1,9 +1,9 @@
 """Built-in language identification (py3langid), offline and deterministic.
 
-py3langid was picked over lingua after measuring both here on IndoSum (Indonesian)
-news and hand-written Malay: both told Indonesian from Malay on every sample, but
-lingua (all languages) took 1.3 GB and ~180 docs/s, py3langid 0.05 GB and ~3,000
-docs/s on the first 1,000 characters (``benchmarks/language_bench.py``).
+py3langid was picked over lingua after measuring both in one run
+(``benchmarks/language_bench.py``, figures in docs/performance.md): both told
+Indonesian from Malay and English on every sample, but lingua (all languages) added
+~1.25 GB of memory and ran about 10x slower.
 
 It answers the ``identify_language`` hook last, so a plugin can take over.
 """
