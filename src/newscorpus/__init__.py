@@ -31,6 +31,8 @@ from .serialize import (
     event_from_json,
     event_to_dict,
     event_to_json,
+    read_articles,
+    read_events,
 )
 
 try:
@@ -68,5 +70,7 @@ __all__ = [
     "event_to_json",
     "hookimpl",
     "load_config",
+    "read_articles",
+    "read_events",
     "run",
 ]

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+from collections.abc import Iterator
 from typing import Any, TypeVar
 
 import cattrs
@@ -27,6 +29,8 @@ __all__ = [
     "event_from_json",
     "event_to_dict",
     "event_to_json",
+    "read_articles",
+    "read_events",
 ]
 
 #: Bumped on any incompatible change of the JSON form.
@@ -97,6 +101,22 @@ def article_to_json(article: Article) -> str:
 def article_from_json(line: str | bytes) -> Article:
     """Parse one line of ``articles.jsonl``."""
     return article_from_dict(json.loads(line))
+
+
+def read_articles(path: str | os.PathLike[str]) -> Iterator[Article]:
+    """Stream the articles of an ``articles.jsonl`` file (e.g. a run's output)."""
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                yield article_from_json(line)
+
+
+def read_events(path: str | os.PathLike[str]) -> Iterator[Event]:
+    """Stream the events of an ``events.jsonl`` file."""
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                yield event_from_json(line)
 
 
 def event_to_dict(event: Event) -> dict[str, Any]:

@@ -149,7 +149,7 @@ def render(article: Article, *, width: int = 0) -> str:
     """The article before cleaning, as text, with every cut, lift and flag marked.
 
     Each line is marked in its first column: ``-`` a whole paragraph removed,
-    ``~`` a part removed (shown as ``[-removed-]``), ``>`` lifted into metadata by
+    ``~`` a part removed (shown as ``[[removed]]``), ``>`` lifted into metadata by
     the parser, ``!`` flagged, blank for kept text. The rule, pack, component and
     reason of every cut follow on the next line.
 
@@ -166,7 +166,7 @@ def render(article: Article, *, width: int = 0) -> str:
     counters = {"title": 0, "subtitle": 0, "body": 0}
     out = [
         f"# explain {article.id}",
-        "# The text before cleaning. '-' removed paragraph, '~' part removed ([-…-]),",
+        "# The text before cleaning. '-' removed paragraph, '~' part removed ([[…]]),",
         "# '>' lifted into metadata by the parser, '!' flagged; details indented below.",
         "",
     ]
@@ -188,7 +188,7 @@ def render(article: Article, *, width: int = 0) -> str:
             text = line.text
         elif removed:
             mark = "~"
-            text = " ".join(f"[-{s.text}-]" if s.removal is not None else s.text for s in line.segments)
+            text = " ".join(f"[[{s.text}]]" if s.removal is not None else s.text for s in line.segments)
         else:
             mark = "!" if flagged else " "
             text = line.text
