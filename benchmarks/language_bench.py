@@ -23,7 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _report import DEFAULT_BENCHMARKS, ROOT, machine_line, table, write_section  # noqa: E402
 
-SAMPLE = 1000  # characters read per document, as newscorpus.language does
+from newscorpus.language import SAMPLE_CHARS as SAMPLE  # noqa: E402
 
 
 def load_sets(bench: Path, n: int) -> dict[str, list[tuple[str, str]]]:

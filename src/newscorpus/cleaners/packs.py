@@ -61,6 +61,7 @@ _RULE_ID = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+")
 _PACK_NAME = re.compile(r"[a-z][a-z0-9_.-]*")
 _LANG = re.compile(r"[a-z]{2,3}")
 _VOCAB_REF = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
+_NUMBERED_BACKREF = re.compile(r"(?<!\\)\\[1-9]")
 
 #: The pack format as a JSON-schema-like mapping (documentation and reference).
 PACK_SCHEMA: Final[dict[str, Any]] = {
@@ -441,6 +442,12 @@ def _parse_rule(
             raise err(f"'{key}' must be true or false (got {value!r})", key)
     patterns = []
     for p in raw_patterns:
+        if _NUMBERED_BACKREF.search(p):
+            raise err(
+                f"pattern {p!r} uses a numbered backreference; patterns are combined into one regex, "
+                "so use a named group (?P<name>...) and (?P=name)",
+                "patterns",
+            )
         try:
             expanded = expand_vocab(p, vocab)
         except KeyError as exc:

@@ -222,7 +222,7 @@ def _number_key(text: str) -> str | None:
 class _Reader:
     """Reads the names, places, numbers and terms of one article."""
 
-    def __init__(self, lang: str, exclude: Iterable[str], stem: int) -> None:
+    def __init__(self, lang: str, exclude: Iterable[str], stem: int, place_weight: float) -> None:
         self.lang = lang
         self.gaz = gazetteer()
         self.titles, self.particles = _word_lists()
@@ -230,6 +230,7 @@ class _Reader:
         self.date_names = vocabulary(lang).names()
         self.exclude = {fold(e) for e in exclude if e}
         self.stem = stem
+        self.place_weight = place_weight
         self.locatives = _LOCATIVES.get(lang, frozenset()) | _LOCATIVES["en"]
         self.entities: collections.Counter[str] = collections.Counter()
         self.terms: collections.Counter[str] = collections.Counter()
@@ -358,10 +359,10 @@ class _Reader:
             self.mentions.append((self.gaz.display(place.id), ("@" + place.id,), weight))
             return
         self.places[place.id] += weight * (LOCATIVE_WEIGHT if locative else 1.0)
-        self.entities["@" + place.id] += weight
+        self.entities["@" + place.id] += self.place_weight * weight
         if place.kind == "city" and place.country != place.id:
             self.places[place.country] += 0.5 * weight
-            self.entities["@" + place.country] += 0.5 * weight
+            self.entities["@" + place.country] += 0.5 * self.place_weight * weight
 
     def _segment(self, para: str, run: list[_Token], idx: list[int], weight: float) -> None:
         while idx and fold(run[idx[0]].text) in self.particles:
@@ -454,6 +455,7 @@ def analyse_text(
     max_terms: int = 64,
     max_names: int = 12,
     stem: int = 6,
+    place_weight: float = 0.5,
 ) -> Analysis:
     """Analyse an article given as a title and paragraphs (see :func:`analyse`)."""
     lang = language or ""
@@ -462,7 +464,7 @@ def analyse_text(
         weighted.append((title, TITLE_WEIGHT))
     for i, para in enumerate(paragraphs):
         weighted.append((para, LEAD_WEIGHT if i < LEAD_PARAGRAPHS - 1 else 1.0))
-    reader = _Reader(lang, exclude, stem)
+    reader = _Reader(lang, exclude, stem, place_weight)
     reader.read(weighted, _title_case(title))
     dateline = None
     if dateline_place:

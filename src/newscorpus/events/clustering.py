@@ -63,7 +63,7 @@ class Params:
             threshold (repairs the order dependence of a single pass).
     """
 
-    threshold: float = 0.25
+    threshold: float = 0.22
     alpha: float = 0.5
     dense_weight: float = 0.5
     weekday_match: float = 1.15

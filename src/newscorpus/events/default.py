@@ -35,7 +35,7 @@ from .places import gazetteer
 __all__ = ["DefaultEventBuilder", "EventSummary", "event_id"]
 
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_ANALYSIS_OPTIONS = ("max_entities", "max_terms", "max_names", "stem")
+_ANALYSIS_OPTIONS = ("max_entities", "max_terms", "max_names", "stem", "place_weight")
 
 
 def event_id(founder: str) -> str:

@@ -143,7 +143,10 @@ class RecordParser(Parser):
                 reader=doc.reader,
                 parser=self.name,
                 url=str(url) if url else None,
-                sha1=hashlib.sha1(json.dumps(f, sort_keys=True, default=str).encode()).hexdigest(),
+                # The raw line when the reader kept it (JSONL); else the record's canonical JSON.
+                sha1=hashlib.sha1(
+                    doc.data if doc.data is not None else json.dumps(f, sort_keys=True, default=str).encode()
+                ).hexdigest(),
             ),
             extras=extras,
         )

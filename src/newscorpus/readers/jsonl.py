@@ -95,7 +95,7 @@ class JsonlReader(Reader):
                     err = DocumentError("invalid-record", f"line at byte {start} is a JSON {kind}, not an object")
                     yield RawDocument(unit.path, start, key, self.name, error=err)
                     continue
-                yield RawDocument(unit.path, start, key, self.name, media_type=RECORD_MEDIA_TYPE, fields=obj)
+                yield RawDocument(unit.path, start, key, self.name, media_type=RECORD_MEDIA_TYPE, data=line, fields=obj)
 
     @staticmethod
     def split(path: str, target_bytes: int) -> list[tuple[int, int | None]]:
