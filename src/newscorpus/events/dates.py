@@ -105,8 +105,8 @@ def vocabulary(lang: str | None) -> DateVocabulary:
         rf"(?P<iso>\b(?P<iy>\d{{4}})-(?P<im>\d{{1,2}})-(?P<id>\d{{1,2}})\b)"
         rf"|(?P<num>\b(?P<n1>\d{{1,2}})[/.-](?P<n2>\d{{1,2}})[/.-](?P<n3>\d{{4}}|\d{{2}})\b)"
         rf"|(?P<dm>\b(?P<dmd>\d{{1,2}})(?:\.|st|nd|rd|th|er|º)?\s+(?:de\s+)?(?P<dmm>{mo})\.?"
-        rf"(?:,?\s+(?:de\s+)?(?P<dmy>\d{{4}}))?\b)"
-        rf"|(?P<md>\b(?P<mdm>{mo})\.?\s+(?P<mdd>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<mdy>\d{{4}}))?)"
+        rf"(?:\s*,?\s+(?:de\s+)?(?P<dmy>\d{{4}}))?\b)"
+        rf"|(?P<md>\b(?P<mdm>{mo})\.?\s+(?P<mdd>\d{{1,2}})(?:st|nd|rd|th)?\b(?:\s*,?\s+(?P<mdy>\d{{4}}))?)"
         rf"|(?P<wd>\b(?:{wd})\b)"
         rf"|(?P<rel>\b(?:{rel})\b)"
     )

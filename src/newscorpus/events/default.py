@@ -13,7 +13,7 @@ from __future__ import annotations
 import collections
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, ClassVar
 
 import attrs
@@ -311,6 +311,26 @@ class DefaultEventBuilder(EventBuilder):
             state.save(clusterer, summaries, self.params)
             state.close()
         yield from events
+
+    def pair_scorer(self, items: Iterable[EventItem]) -> Callable[[str, str], float]:
+        """A function scoring how likely two of ``items`` (by id) report the same
+        event: the similarity ``build`` joins on, with document frequencies counted
+        over ``items``. For evaluation against pairwise human judgements."""
+        items = list(items)
+        analyses = {it.meta.id: self.analysis_of(it.features) for it in items}
+        vec = Vectoriser()
+        for a in analyses.values():
+            if a is not None:
+                vec.count(a.entities, a.terms, a.language)
+        cis = {it.meta.id: self._cluster_item(it, analyses[it.meta.id], vec) for it in items}
+        clusterer = OnlineClusterer(self.params)
+
+        def score(a: str, b: str) -> float:
+            c = Cluster("pair")
+            c.add(cis[b])
+            return clusterer.score(cis[a], c)
+
+        return score
 
     def _cluster_item(self, it: EventItem, a: Analysis | None, vec: Vectoriser) -> ClusterItem:
         from .dates import ArticleDate

@@ -133,6 +133,9 @@ class RayExecutor(Executor):
         self._slots = self.workers
         # One id per pipeline run: workers drop runtimes cached by other runs.
         self._run_id = uuid.uuid4().hex
+        # Connect now, not in the first map(): Ray's start-up is then not counted
+        # in the first stage's time in report.json.
+        self._connect()
 
     # -- connection --------------------------------------------------------------------
 
