@@ -79,10 +79,15 @@ class MarkovText:
     word of every document in a batch is a single ``searchsorted``.
     """
 
-    def __init__(self, vocab: list[str], cum: np.ndarray, tok: np.ndarray, nxt: np.ndarray,
-                 start: int) -> None:
+    #: Probability of sampling a word from the bigram context instead of the trigram:
+    #: a pure trigram model copies long runs of its training text verbatim, which
+    #: would make unrelated generated stories share far more phrases than real ones.
+    backoff = 0.35
+
+    def __init__(self, vocab: list[str], tables: dict[str, np.ndarray], start: int) -> None:
         self.vocab = np.array(vocab, dtype=object)
-        self.cum, self.tok, self.nxt, self.start = cum, tok, nxt, start
+        self.t = tables
+        self.start = start
         self.eos = 0
 
     @classmethod
@@ -99,21 +104,37 @@ class MarkovText:
                 counts.setdefault((a, b), Counter())[t] += 1
                 a, b = (b, t) if t else (0, 0)
         states = {s: i for i, s in enumerate(sorted(counts))}
-        cum, tok, nxt = [], [], []
-        for (a, b), succ in sorted(counts.items()):
-            sid = states[(a, b)]
-            total = sum(succ.values())
-            run = 0
-            for t, c in sorted(succ.items()):
-                run += c
-                cum.append(sid + run / total)
-                tok.append(t)
-                nxt.append(states[(b, t)] if t else states[(0, 0)])
+        start = states[(0, 0)]
+        bigram: dict[int, Counter[int]] = {}
+        for (_a, b), succ in counts.items():
+            bigram.setdefault(b, Counter()).update(succ)
+
+        def table(rows: Iterable[tuple[int, Counter[int], int]]) -> tuple[list[float], list[int], list[int]]:
+            cum: list[float] = []
+            tok: list[int] = []
+            nxt: list[int] = []
+            for row, succ, b in rows:
+                total = sum(succ.values())
+                run = 0
+                for t, c in sorted(succ.items()):
+                    run += c
+                    cum.append(row + run / total)
+                    tok.append(t)
+                    nxt.append(states[(b, t)] if t else start)
+            return cum, tok, nxt
+
+        c3, t3, n3 = table((states[k], v, k[1]) for k, v in sorted(counts.items()))
+        c2, t2, n2 = table((b, v, b) for b, v in sorted(bigram.items()))
+        last = np.zeros(len(states), dtype=np.int64)
+        for (_a, b), sid in states.items():
+            last[sid] = b
         vocab = [""] * len(index)
         for w, i in index.items():
             vocab[i] = w
-        return cls(vocab, np.array(cum), np.array(tok, dtype=np.int32),
-                   np.array(nxt, dtype=np.int32), states[(0, 0)])
+        tables = {"cum3": np.array(c3), "tok3": np.array(t3, dtype=np.int32), "nxt3": np.array(n3, dtype=np.int32),
+                  "cum2": np.array(c2), "tok2": np.array(t2, dtype=np.int32), "nxt2": np.array(n2, dtype=np.int32),
+                  "last": last}
+        return cls(vocab, tables, start)
 
     @classmethod
     def synthetic(cls, seed: int = 0, words: int = 6000, sentences: int = 20000) -> MarkovText:
@@ -150,11 +171,15 @@ class MarkovText:
         steps = int(n_words.max()) + 60
         out = np.empty((n, steps), dtype=np.int32)
         state = np.full(n, self.start, dtype=np.int64)
+        t = self.t
         for step in range(steps):
-            idx = np.searchsorted(self.cum, state + rng.random(n), side="right")
-            idx = np.minimum(idx, len(self.tok) - 1)
-            out[:, step] = self.tok[idx]
-            state = self.nxt[idx]
+            u = rng.random(n)
+            i3 = np.minimum(np.searchsorted(t["cum3"], state + u, side="right"), len(t["tok3"]) - 1)
+            ctx = t["last"][state]
+            i2 = np.minimum(np.searchsorted(t["cum2"], ctx + u, side="right"), len(t["tok2"]) - 1)
+            back = (rng.random(n) < self.backoff) & (state != self.start)
+            out[:, step] = np.where(back, t["tok2"][i2], t["tok3"][i3])
+            state = np.where(back, t["nxt2"][i2], t["nxt3"][i3]).astype(np.int64)
         docs = []
         for i in range(n):
             row = out[i]
@@ -356,6 +381,12 @@ def normalisation_noise(paragraphs: list[str], rng: np.random.Generator) -> list
 # -- translations -----------------------------------------------------------------------------
 
 
+def _untranslated(a: str, b: str) -> bool:
+    """A few PANL lines hold the English sentence on the Indonesian side too."""
+    ta, tb = set(a.lower().split()), set(b.lower().split())
+    return len(ta & tb) > 0.5 * len(ta | tb)
+
+
 def panl_runs(benchmarks: str | Path, rng: np.random.Generator, min_len: int = 6,
               max_len: int = 14) -> list[tuple[str, list[str], list[str]]]:
     """Consecutive sentence runs of PANL-BPPT as ``(domain, id_sentences, en_sentences)``."""
@@ -371,7 +402,8 @@ def panl_runs(benchmarks: str | Path, rng: np.random.Generator, min_len: int = 6
         i = 0
         while i < min(len(en), len(idn)):
             k = int(rng.integers(min_len, max_len + 1))
-            pair = [(a, b) for a, b in zip(idn[i:i + k], en[i:i + k], strict=False) if a and b]
+            pair = [(a, b) for a, b in zip(idn[i:i + k], en[i:i + k], strict=False)
+                    if a and b and not _untranslated(a, b)]
             if len(pair) >= min_len // 2:
                 runs.append((domain, [a for a, _ in pair], [b for _, b in pair]))
             i += k

@@ -78,14 +78,14 @@ def test_kept_text_and_removals_reconstruct_the_input(article: Article) -> None:
     fields = reconstruct(cleaned)
     kept = [s.text for f in fields.values() for line in f for s in line.segments if s.removal is None]
     assert kept == [p for p in (cleaned.title, cleaned.subtitle, *cleaned.body) if p]
-    assert len([s for f in fields.values() for line in f for s in line.segments if s.removal]) == len(
-        cleaned.removed
-    )
+    assert len([s for f in fields.values() for line in f for s in line.segments if s.removal]) == len(cleaned.removed)
 
 
 @FAST
 @given(articles(), st.sampled_from(SENTENCES), st.data())
-def test_a_real_sentence_inserted_anywhere_is_never_removed(article: Article, sentence: str, data: st.DataObject) -> None:
+def test_a_real_sentence_inserted_anywhere_is_never_removed(
+    article: Article, sentence: str, data: st.DataObject
+) -> None:
     body = list(article.body)
     if sentence in body or sentence in article.subtitle or sentence == article.title:
         return  # a copy of text already there may go as a repeat; the text stays

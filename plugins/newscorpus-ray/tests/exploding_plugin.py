@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from newscorpus.exporters.base import Exporter, ExportContext
+from newscorpus.exporters.base import ExportContext, Exporter
 from newscorpus.hookspecs import Register, hookimpl
 
 

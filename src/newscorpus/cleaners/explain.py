@@ -171,7 +171,7 @@ def render(article: Article, *, width: int = 0) -> str:
         "",
     ]
     cuts = 0
-    for kind, item in _document(article, fields):
+    for _kind, item in _document(article, fields):
         if isinstance(item, Removal):
             dest = f" -> {item.moved_to}" if item.moved_to else ""
             out.append(f"> {'lifted':<10} {clip(item.text)}")
@@ -200,7 +200,7 @@ def render(article: Article, *, width: int = 0) -> str:
         kept = line.segments[-1].text if not line.removed else ""
         for flag, off in flagged:
             start = max(0, off - 30)
-            out.append(f"{'':13}! {flag.name} ({flag.plugin}) at char {off}: …{kept[start:off + 10]}…")
+            out.append(f"{'':13}! {flag.name} ({flag.plugin}) at char {off}: …{kept[start : off + 10]}…")
     lifts = sum(1 for r in article.removed if is_parser_removal(article, r))
     out += [
         "",

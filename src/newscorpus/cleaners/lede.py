@@ -6,20 +6,22 @@ the same sentence again, sometimes longer, at the top of the body (seed 001:
 the body). The cleaner keeps the longer form once and cuts the other.
 
 A copy counts as a repeat only when *every* word of the shorter form appears, in
-order, in the longer one (case, punctuation and a leading dateline aside): the
-cut then loses no word of the article.
+order, in the longer one (case, punctuation, a leading dateline and a leading
+greeting aside): the cut then loses no word of the article.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from ..models import Article
 from .base import Cleaner, Cut, apply_cuts
+from .rules import CompiledRules, compile_rules, match_prefix, resolve_packs
 
-__all__ = ["RepeatedLedeCleaner", "is_repeat"]
+__all__ = ["MIN_WORDS", "RepeatedLedeCleaner", "is_repeat"]
 
 _WORD = re.compile(r"\w+")
 #: Shorter texts are not compared: two short lines can share words by chance.
@@ -50,61 +52,95 @@ class RepeatedLedeCleaner(Cleaner):
     """Removes a lede or title repeated among the first body paragraphs, keeping
     the longer form once.
 
+    It runs first, and compares texts without the greetings and boilerplate lines
+    the rule cleaners remove after it, so that their cuts never reveal a repeat
+    it missed (which would make cleaning twice cut more).
+
     Options:
-        window: How many leading body paragraphs are compared (default 3).
+        window: How many leading body paragraphs of content are compared (default 3).
+        rule_packs, registered_packs: As for the rule cleaners (their greetings and
+            boilerplate lines are ignored when comparing).
     """
 
     name = "lede"
     default = True
     order = 10
 
-    def __init__(self, *, window: int = 3, **options: Any) -> None:
+    def __init__(
+        self,
+        *,
+        window: int = 3,
+        rule_packs: Sequence[str] | None = None,
+        registered_packs: Sequence[tuple[str, str]] | None = None,
+        **options: Any,
+    ) -> None:
         super().__init__(**options)
         if isinstance(window, bool) or not isinstance(window, int) or window < 1:
             raise ValueError("cleaner 'lede': option 'window' must be a positive integer")
         self.window = window
+        self.packs = resolve_packs(rule_packs, registered_packs)
+        self._compiled: dict[str | None, CompiledRules] = {}
 
-    def _body_words(self, article: Article, i: int) -> list[str]:
-        text = article.body[i]
-        # A repeated lede often gains the dateline in the body; ignore it.
-        dl = article.dateline.text if article.dateline is not None else ""
-        if dl and text.startswith(dl):
-            text = text[len(dl) :]
+    def _rules(self, language: str | None) -> CompiledRules:
+        compiled = self._compiled.get(language)
+        if compiled is None:
+            packs = [p for p in self.packs if p.runs_on(language)]
+            compiled = compile_rules([r for p in packs for r in p.rules], [m for p in packs for m in p.speech_markers])
+            self._compiled[language] = compiled
+        return compiled
+
+    def _comparable(self, text: str, rules: CompiledRules, dateline: str) -> list[str]:
+        # A repeated lede often gains the dateline in the body, or loses a greeting.
+        if dateline and text.startswith(dateline):
+            text = text[len(dateline) :]
+        found = match_prefix(text, rules)
+        if found is not None:
+            text = text[found[1] + 1 :]
         return _words(text)
 
+    def _boilerplate(self, text: str, rules: CompiledRules) -> bool:
+        return rules.paragraph(text, "head") is not None or rules.paragraph(text, "tail") is not None
+
     def find_cuts(self, article: Article) -> list[Cut]:
-        """The cuts this cleaner would make in ``article``."""
-        body = article.body
-        n = min(self.window, len(body))
-        if not n:
+        """The first cut this cleaner would make in ``article`` (one per pass)."""
+        rules = self._rules(article.language)
+        dateline = article.dateline.text if article.dateline is not None else ""
+        idx: list[int] = []
+        for i, para in enumerate(article.body):
+            if len(idx) >= self.window:
+                break
+            if not self._boilerplate(para, rules):
+                idx.append(i)
+        if not idx:
             return []
-        words = [self._body_words(article, i) for i in range(n)]
+        words = {i: self._comparable(article.body[i], rules, dateline) for i in idx}
         title = _words(article.title)
-        for i in range(n):
+        for i in idx:
             if len(title) >= MIN_WORDS and words[i] == title:
                 return [Cut("body", i, "lede.repeated_title", "the title repeated as a body paragraph")]
         if article.subtitle:
-            lede = _words(article.subtitle)
+            lede = self._comparable(article.subtitle, rules, dateline)
             if len(title) >= MIN_WORDS and lede == title:
                 return [Cut("subtitle", 0, "lede.repeated_title", "the title repeated as the lede")]
-            for i in range(n):
+            for i in idx:
                 if is_repeat(words[i], lede):
                     return [Cut("body", i, "lede.repeated", "the lede repeated as a body paragraph")]
                 if is_repeat(lede, words[i]):
                     return [Cut("subtitle", 0, "lede.repeated", "a shorter copy of a body paragraph")]
             return []
         # No lede field: the first paragraph may be the lede, repeated just below.
-        for i in range(1, n):
-            if is_repeat(words[0], words[i]):
-                return [Cut("body", 0, "lede.repeated", "a shorter copy of a body paragraph")]
-            if is_repeat(words[i], words[0]):
+        first = idx[0]
+        for i in idx[1:]:
+            if is_repeat(words[first], words[i]):
+                return [Cut("body", first, "lede.repeated", "a shorter copy of a body paragraph")]
+            if is_repeat(words[i], words[first]):
                 return [Cut("body", i, "lede.repeated", "the lede repeated as a body paragraph")]
         return []
 
     def clean(self, article: Article) -> Article:
         # One cut per pass (each changes what the next compares); a lede printed
         # twice more needs two passes. Bounded, as every pass removes a paragraph.
-        for _ in range(self.window + 2):
+        for _ in range(len(article.body) + 2):
             cuts = self.find_cuts(article)
             if not cuts:
                 break

@@ -155,8 +155,8 @@ class Rule:
         zone: ``head`` (the opening lines), ``tail`` (the closing lines) or
             ``anywhere`` (any line, whole-line matches only).
         match: ``line``: a pattern must match the whole line; ``prefix``: a
-            pattern matches a greeting glued to the start of the first sentence,
-            which alone is cut.
+            pattern matches a greeting (head zone) or a placeholder (anywhere)
+            glued to the start of a sentence, and only it is cut.
         patterns: Regular expressions (Python syntax, vocab expanded).
         max_words: A line with more words is never cut by this rule.
         guard: Protect lines holding a quotation or reported speech.
@@ -428,8 +428,8 @@ def _parse_rule(
     match = raw.get("match", "line")
     if match not in MATCHES:
         raise err(f"'match' must be one of {', '.join(MATCHES)} (got {match!r})", "match")
-    if match == "prefix" and zone != "head":
-        raise err("'match: prefix' is only allowed in the head zone", "match")
+    if match == "prefix" and zone == "tail":
+        raise err("'match: prefix' is allowed only in the head and anywhere zones", "match")
     raw_patterns = raw["patterns"]
     if isinstance(raw_patterns, str):
         raw_patterns = [raw_patterns]
@@ -495,9 +495,9 @@ def _shared_vocab(paths: Iterable[str]) -> dict[str, str]:
             continue  # reported when the pack itself is loaded
         if isinstance(data, dict) and data.get("language") == "xx" and isinstance(data.get("vocab"), dict):
             try:
-                vocab.update(_parse_vocab(data["vocab"], lambda m: RulePackError(m, path=path)))
+                vocab.update(_parse_vocab(data["vocab"], lambda m, _p=path: RulePackError(m, path=_p)))
             except RulePackError:
-                continue
+                continue  # reported, with its file, when the pack itself is loaded
     return vocab
 
 

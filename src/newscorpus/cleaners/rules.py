@@ -24,7 +24,9 @@ alternation per zone), so a batch costs one regex call per candidate line.
 
 from __future__ import annotations
 
+import bisect
 import fnmatch
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar
@@ -43,14 +45,17 @@ __all__ = [
     "RelatedCleaner",
     "RuleCleaner",
     "SignoffCleaner",
+    "clear_memos",
     "compile_rules",
+    "match_paragraph",
+    "match_prefix",
     "resolve_packs",
 ]
 
 #: Quotation marks that make a line a quotation (not the apostrophes ' and ’).
 _QUOTES = re.compile(r"[\"“”„«»‹›「」『』‘]")
 #: Decoration stripped before matching: a leading bullet or dash, wrapping brackets.
-_LEAD = re.compile(r"^[-–—•·▪►▶»>|*~_]+\s*(?=\w)")
+_LEAD = re.compile(r"^[-–—•·▪►▶»>|*~_]+\s*(?=[^\W_])")
 _WRAPS = {"[": "]", "(": ")", "{": "}", "<": ">", "【": "】"}
 #: Where a greeting prefix may end: the kept text starts like a sentence.
 _SENTENCE_START = re.compile(r"[\"“‘'(\[]?[A-Z0-9\u00C0-\u024F\u0400-\u04FF\u0600-\u06FF]")
@@ -72,44 +77,59 @@ def core(line: str) -> str:
 
 @attrs.frozen
 class _ZoneSet:
-    """The line rules of one zone, as one anchored alternation."""
+    """The line rules of one zone, as anchored alternations.
+
+    Rules are tiered by the most words they may cut: a line is only compared with
+    the alternation of the rules whose ``max_words`` it fits, so a paragraph of
+    news never pays for the patterns of short boilerplate lines.
+    """
 
     rules: tuple[Rule, ...]
-    regex: re.Pattern[str] | None
+    limits: tuple[int, ...]  # ascending distinct max_words of the rules
+    tiers: tuple[tuple[tuple[int, ...], re.Pattern[str] | None], ...]  # per limit: rule indices, regex
     singles: tuple[re.Pattern[str], ...]
     max_chars: int
 
     @classmethod
     def of(cls, rules: Sequence[Rule]) -> _ZoneSet:
         if not rules:
-            return cls((), None, (), 0)
+            return cls((), (), (), (), 0)
         alts, singles = [], []
         for i, rule in enumerate(rules):
             body = "|".join(f"(?:{p})" for p in rule.patterns)
             scoped = f"(?:{body})" if rule.case_sensitive else f"(?i:{body})"
             alts.append(f"(?P<_r{i}>{scoped})")
             singles.append(re.compile(body, 0 if rule.case_sensitive else re.I))
-        try:
-            regex: re.Pattern[str] | None = re.compile("|".join(alts))
-        except re.error:  # e.g. two rules use the same named group: match one by one
-            regex = None
-        return cls(tuple(rules), regex, tuple(singles), max(r.max_words for r in rules) * _CHARS_PER_WORD)
+        limits = tuple(sorted({r.max_words for r in rules}))
+        tiers = []
+        for limit in limits:
+            idx = tuple(i for i, r in enumerate(rules) if r.max_words >= limit)
+            try:
+                regex: re.Pattern[str] | None = re.compile("|".join(alts[i] for i in idx))
+            except re.error:  # e.g. two rules use the same named group: match one by one
+                regex = None
+            tiers.append((idx, regex))
+        return cls(tuple(rules), limits, tuple(tiers), tuple(singles), limits[-1] * _CHARS_PER_WORD)
 
     def match(self, line: str) -> Rule | None:
         """The first rule matching the whole ``line`` (already :func:`core`-ed)."""
         if not self.rules or len(line) > self.max_chars:
             return None
         words = len(line.split())
-        if self.regex is not None:
-            m = self.regex.fullmatch(line)
+        if words > self.limits[-1]:
+            return None
+        idx, regex = self.tiers[bisect.bisect_left(self.limits, words)]
+        if regex is not None:
+            m = regex.fullmatch(line)
             if m is None:
                 return None
             rule = self.rules[int(m.lastgroup[2:])] if m.lastgroup else None
             if rule is not None and words <= rule.max_words:
                 return rule
         # Slow path (rare): the first match was too long, or no combined regex.
-        for rule, single in zip(self.rules, self.singles, strict=True):
-            if words <= rule.max_words and single.fullmatch(line):
+        for i in idx:
+            rule = self.rules[i]
+            if words <= rule.max_words and self.singles[i].fullmatch(line):
                 return rule
         return None
 
@@ -124,6 +144,8 @@ class CompiledRules:
             content when a zone is scanned).
         prefixes: Head-zone ``prefix`` rules with their compiled start patterns.
         speech: Reported-speech words of the applicable packs, or ``None``.
+        any_prefixes: ``prefix`` rules of the ``anywhere`` zone (placeholders such
+            as ``Baca_Juga`` glued to a sentence).
     """
 
     head: _ZoneSet
@@ -131,28 +153,99 @@ class CompiledRules:
     anywhere: _ZoneSet
     prefixes: tuple[tuple[Rule, re.Pattern[str]], ...]
     speech: re.Pattern[str] | None
+    any_prefixes: tuple[tuple[Rule, re.Pattern[str]], ...] = ()
+    union: _ZoneSet | None = None
+    _memo: dict[tuple[str, str], Rule | None] = attrs.field(factory=dict, eq=False, repr=False, hash=False)
+    _possible: dict[str, bool] = attrs.field(factory=dict, eq=False, repr=False, hash=False)
 
     def guarded(self, text: str) -> bool:
         """Whether ``text`` is a quotation or reported speech."""
         return bool(_QUOTES.search(text)) or (self.speech is not None and self.speech.search(text) is not None)
 
+    def paragraph(self, text: str, zone: str) -> Rule | None:
+        """:func:`match_paragraph` in ``zone`` (``head``, ``tail`` or ``anywhere``),
+        remembered: the cleaners of a batch ask about the same paragraphs."""
+        # Most paragraphs match no rule of any zone: one pass over the union of
+        # the rules settles all three zones for them.
+        possible = self._possible.get(text)
+        if possible is None:
+            if len(self._possible) >= _MEMO_SIZE:
+                self._possible.clear()
+            possible = self._possible[text] = self.union is None or self._any_rule(text)
+        if not possible:
+            return None
+        key = (zone, text)
+        try:
+            return self._memo[key]
+        except KeyError:
+            pass
+        if len(self._memo) >= _MEMO_SIZE:
+            self._memo.clear()
+        rule = self._memo[key] = match_paragraph(text, getattr(self, zone), self)
+        return rule
+
+    def _any_rule(self, text: str) -> bool:
+        assert self.union is not None
+        if len(text) > self.union.max_chars:
+            return False
+        for line in text.split("\n"):
+            c = core(line)
+            if c and self.union.match(c) is None:
+                return False
+        return True
+
+
+#: Paragraphs remembered per compiled rule set (about a batch's worth).
+_MEMO_SIZE = 200_000
+
 
 def compile_rules(rules: Iterable[Rule], speech_markers: Iterable[str]) -> CompiledRules:
-    """Compile rules into per-zone matchers."""
-    rules = list(rules)
-    line_rules = [r for r in rules if r.match == "line"]
-    anywhere = [r for r in line_rules if r.zone == "anywhere"]
-    # A prefix rule also cuts a line that is nothing but the greeting.
+    """Compile rules into per-zone matchers.
+
+    The result is shared by every caller with the same rules (cleaners of one
+    run compile the same packs), so its paragraph memo serves them all.
+    """
+    return _compile(tuple(rules), tuple(sorted(set(speech_markers))))
+
+
+def clear_memos() -> None:
+    """Forget remembered paragraphs (benchmarks call it between timed runs)."""
+    for compiled in _COMPILED:
+        compiled._memo.clear()
+        compiled._possible.clear()
+
+
+_COMPILED: list[CompiledRules] = []
+
+
+@functools.lru_cache(maxsize=128)
+def _compile(rules: tuple[Rule, ...], markers: tuple[str, ...]) -> CompiledRules:
+    # A prefix rule also cuts a line that is nothing but its prefix (a greeting alone).
+    anywhere = [r for r in rules if r.zone == "anywhere"]
     head = [r for r in rules if r.zone == "head"] + anywhere
-    tail = [r for r in line_rules if r.zone == "tail"] + anywhere
-    prefixes = tuple(
-        (r, re.compile("|".join(f"(?:{p})" for p in r.patterns), 0 if r.case_sensitive else re.I))
-        for r in rules
-        if r.match == "prefix"
-    )
-    markers = sorted(set(speech_markers))
+    tail = [r for r in rules if r.zone == "tail"] + anywhere
+
+    def starts(zone: str) -> tuple[tuple[Rule, re.Pattern[str]], ...]:
+        return tuple(
+            (r, re.compile("|".join(f"(?:{p})" for p in r.patterns), 0 if r.case_sensitive else re.I))
+            for r in rules
+            if r.match == "prefix" and r.zone == zone
+        )
+
     speech = re.compile(r"\b(?:" + "|".join(markers) + r")\b", re.I) if markers else None
-    return CompiledRules(_ZoneSet.of(head), _ZoneSet.of(tail), _ZoneSet.of(anywhere), prefixes, speech)
+    compiled = CompiledRules(
+        _ZoneSet.of(head),
+        _ZoneSet.of(tail),
+        _ZoneSet.of(anywhere),
+        starts("head"),
+        speech,
+        starts("anywhere"),
+        _ZoneSet.of(rules),
+    )
+    if len(_COMPILED) >= 128:
+        del _COMPILED[0]
+    _COMPILED.append(compiled)
+    return compiled
 
 
 def resolve_packs(
@@ -223,22 +316,21 @@ class RuleCleaner(Cleaner):
                 )
             self.packs = tuple(p for p in self.packs if p.name in wanted)
         self.disabled = _as_list(disable, "disable")
-        self._compiled: dict[str | None, CompiledRules] = {}
+        self._compiled: dict[str | None, tuple[CompiledRules, CompiledRules]] = {}
 
-    def rules_for(self, language: str | None) -> CompiledRules:
-        """The compiled rules for articles in ``language`` (cached)."""
+    def _both(self, language: str | None) -> tuple[CompiledRules, CompiledRules]:
         compiled = self._compiled.get(language)
         if compiled is None:
             packs = [p for p in self.packs if p.runs_on(language)]
-            rules = [
-                r
-                for p in packs
-                for r in p.rules
-                if r.kind in self.kinds and not any(fnmatch.fnmatchcase(r.id, d) for d in self.disabled)
-            ]
-            compiled = compile_rules(rules, (m for p in packs for m in p.speech_markers))
+            rules = [r for p in packs for r in p.rules if not any(fnmatch.fnmatchcase(r.id, d) for d in self.disabled)]
+            speech = [m for p in packs for m in p.speech_markers]
+            compiled = (compile_rules([r for r in rules if r.kind in self.kinds], speech), compile_rules(rules, speech))
             self._compiled[language] = compiled
         return compiled
+
+    def rules_for(self, language: str | None) -> CompiledRules:
+        """The compiled rules of this cleaner's kinds for articles in ``language`` (cached)."""
+        return self._both(language)[0]
 
     def clean(self, article: Article) -> Article:
         cuts = self.find_cuts(article)
@@ -247,97 +339,135 @@ class RuleCleaner(Cleaner):
     # -- matching ---------------------------------------------------------------------
 
     def find_cuts(self, article: Article) -> list[Cut]:
-        """The cuts this cleaner would make in ``article``."""
-        rules = self.rules_for(article.language)
+        """The cuts this cleaner would make in ``article``.
+
+        When a zone is scanned, lines that a rule of any kind would cut do not count
+        as content, whichever cleaner cuts them and whenever: so the cleaners give
+        the same result in any order, and cleaning twice changes nothing.
+        """
+        rules, every = self._both(article.language)
         cuts: dict[tuple[str, int], Cut] = {}
         paras = [("subtitle", 0, article.subtitle)] if article.subtitle else []
         paras += [("body", i, p) for i, p in enumerate(article.body)]
         if rules.anywhere.rules:
             for field, i, text in paras:
-                rule = self._match_paragraph(text, rules.anywhere, rules)
+                rule = self._own(text, "anywhere", rules, every)
                 if rule is not None:
                     cuts[(field, i)] = _cut(field, i, rule)
+        if rules.any_prefixes:
+            for field, i, text in paras:
+                found = None if (field, i) in cuts else match_prefix(text, rules, rules.any_prefixes)
+                if found is not None:
+                    cuts[(field, i)] = _cut(field, i, found[0], prefix=found[1])
         if rules.head.rules or rules.prefixes:
-            self._scan_head(paras, rules, cuts)
+            self._scan_head(paras, rules, every, cuts)
         if rules.tail.rules and article.body:
-            self._scan_tail([p for p in paras if p[0] == "body"], rules, cuts)
+            self._scan_tail([p for p in paras if p[0] == "body"], rules, every, cuts)
         return list(cuts.values())
 
+    def _own(self, text: str, zone: str, rules: CompiledRules, every: CompiledRules) -> Rule | None:
+        # Ask the shared all-kinds set first (one regex per paragraph for all the
+        # cleaners); only a line claimed by another kind needs this cleaner's own.
+        rule = every.paragraph(text, zone)
+        if rule is None or rule.kind in self.kinds:
+            return rule
+        return rules.paragraph(text, zone)
+
     def _scan_head(
-        self, paras: list[tuple[str, int, str]], rules: CompiledRules, cuts: dict[tuple[str, int], Cut]
+        self,
+        paras: list[tuple[str, int, str]],
+        rules: CompiledRules,
+        every: CompiledRules,
+        cuts: dict[tuple[str, int], Cut],
     ) -> None:
         content = 0
         prefixed: set[str] = set()
         for field, i, text in paras:
             if (field, i) in cuts:
                 continue
-            rule = self._match_paragraph(text, rules.head, rules)
+            rule = self._own(text, "head", rules, every)
             if rule is not None:
                 cuts[(field, i)] = _cut(field, i, rule)
                 continue
+            if every.paragraph(text, "head") is not None:
+                continue  # boilerplate another cleaner removes
             if rules.prefixes and field not in prefixed:
                 # Only the first paragraph of content of each field can open with
                 # a greeting glued to its first sentence.
                 prefixed.add(field)
-                cut = self._match_prefix(field, i, text, rules)
-                if cut is not None:
-                    cuts[(field, i)] = cut
+                found = match_prefix(text, rules)
+                if found is not None:
+                    cuts[(field, i)] = _cut(field, i, found[0], prefix=found[1])
             content += 1
             if content >= self.head_window:
                 return
 
     def _scan_tail(
-        self, paras: list[tuple[str, int, str]], rules: CompiledRules, cuts: dict[tuple[str, int], Cut]
+        self,
+        paras: list[tuple[str, int, str]],
+        rules: CompiledRules,
+        every: CompiledRules,
+        cuts: dict[tuple[str, int], Cut],
     ) -> None:
         content = 0
         for field, i, text in reversed(paras):
             if (field, i) in cuts:
                 continue
-            rule = self._match_paragraph(text, rules.tail, rules)
+            rule = self._own(text, "tail", rules, every)
             if rule is not None:
                 cuts[(field, i)] = _cut(field, i, rule)
                 continue
+            if every.paragraph(text, "tail") is not None:
+                continue  # boilerplate another cleaner removes
             content += 1
             if content >= self.tail_window:
                 return
 
-    @staticmethod
-    def _match_paragraph(text: str, zone: _ZoneSet, rules: CompiledRules) -> Rule | None:
-        """The rule that makes the whole paragraph boilerplate, if any: every line
-        of it must match (the first line's rule is reported)."""
-        if not zone.rules or len(text) > zone.max_chars:
-            return None
-        first: Rule | None = None
-        for line in text.split("\n"):
-            c = core(line)
-            if not c:
-                continue
-            rule = zone.match(c)
-            if rule is None or (rule.guard and rules.guarded(c)):
-                return None
-            first = first or rule
-        return first
 
-    @staticmethod
-    def _match_prefix(field: str, index: int, text: str, rules: CompiledRules) -> Cut | None:
-        for rule, regex in rules.prefixes:
-            m = regex.match(text)
-            if m is None:
-                continue
-            end = m.end()
-            while end > 0 and text[end - 1].isspace():
-                end -= 1
-            prefix, rest = text[:end], text[end + 1 :]
-            # Exactly one space between greeting and sentence, so the cut undoes
-            # exactly; the rest must read as a sentence of its own.
-            if end == 0 or end >= len(text) - 1 or text[end] != " " or not _SENTENCE_START.match(rest):
-                continue
-            if len(prefix.split()) > rule.max_words or len(rest.split()) < 4:
-                continue
-            if rule.guard and (_QUOTES.search(prefix) or (prefix.endswith(",") and rules.guarded(rest))):
-                continue  # "Good morning, the minister told the crowd ..." is speech
-            return _cut(field, index, rule, prefix=end)
+def match_paragraph(text: str, zone: _ZoneSet, rules: CompiledRules) -> Rule | None:
+    """The rule that makes the whole paragraph ``text`` boilerplate in ``zone``, if
+    any: every line of it must match (the first line's rule is reported)."""
+    if not zone.rules or len(text) > zone.max_chars:
         return None
+    first: Rule | None = None
+    for line in text.split("\n"):
+        c = core(line)
+        if not c:
+            continue
+        rule = zone.match(c)
+        if rule is None or (rule.guard and rules.guarded(c)):
+            return None
+        first = first or rule
+    return first
+
+
+def match_prefix(
+    text: str, rules: CompiledRules, starts: Sequence[tuple[Rule, re.Pattern[str]]] | None = None
+) -> tuple[Rule, int] | None:
+    """A greeting (or a ``starts`` prefix) glued to the start of ``text``: the rule
+    and the prefix length.
+
+    The prefix must be followed by exactly one space (so the cut undoes exactly)
+    and by text that reads as a sentence of its own; a quoted greeting, or one
+    followed by a comma and reported speech (``Good morning, the minister told
+    the crowd``), is speech and stays.
+    """
+    for rule, regex in rules.prefixes if starts is None else starts:
+        m = regex.match(text)
+        if m is None:
+            continue
+        end = m.end()
+        while end > 0 and text[end - 1].isspace():
+            end -= 1
+        prefix, rest = text[:end], text[end + 1 :]
+        if end == 0 or end >= len(text) - 1 or text[end] != " " or not _SENTENCE_START.match(rest):
+            continue
+        if len(prefix.split()) > rule.max_words or len(rest.split()) < 4:
+            continue
+        if rule.guard and (_QUOTES.search(prefix) or (prefix.endswith(",") and rules.guarded(rest))):
+            continue
+        return rule, end
+    return None
 
 
 def _cut(field: str, index: int, rule: Rule, prefix: int = 0) -> Cut:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import collections
 import datetime as dt
 import functools
+import itertools
 import math
 import re
 import unicodedata
@@ -43,7 +44,7 @@ from .places import Place, fold, gazetteer
 __all__ = ["FEATURES_VERSION", "Analysis", "NameMention", "analyse", "analyse_text"]
 
 #: Bumped whenever the features' content changes (persistent states check it).
-FEATURES_VERSION = 1
+FEATURES_VERSION = 2
 
 TITLE_WEIGHT = 3.0
 LEAD_WEIGHT = 2.0
@@ -232,9 +233,9 @@ class _Reader:
         self.stem = stem
         self.place_weight = place_weight
         self.locatives = _LOCATIVES.get(lang, frozenset()) | _LOCATIVES["en"]
-        self.entities: collections.Counter[str] = collections.Counter()
-        self.terms: collections.Counter[str] = collections.Counter()
-        self.places: collections.Counter[str] = collections.Counter()
+        self.entities: dict[str, float] = collections.defaultdict(float)
+        self.terms: dict[str, float] = collections.defaultdict(float)
+        self.places: dict[str, float] = collections.defaultdict(float)
         self.mentions: list[tuple[str, tuple[str, ...], float]] = []
 
     # -- names and places ---------------------------------------------------------
@@ -401,7 +402,7 @@ class _Reader:
                 if place is not None:
                     self._place(place, weight)
         chars = [c for c in para if _UNSPACED.match(c)]
-        for a, b in zip(chars, chars[1:], strict=False):
+        for a, b in itertools.pairwise(chars):
             self.terms[a + b] += weight
 
     # -- numbers and terms -------------------------------------------------------
@@ -475,7 +476,7 @@ def analyse_text(
     lead = "\n".join([title, *paragraphs[:DATE_PARAGRAPHS]])
     date = article_date(lead, language, published)
 
-    def top(counter: collections.Counter[str], n: int) -> dict[str, float]:
+    def top(counter: dict[str, float], n: int) -> dict[str, float]:
         ranked = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
         return {k: 1.0 + math.log(v) if v >= 1 else v for k, v in ranked}
 

@@ -53,6 +53,7 @@ class Params:
         dense_weight: Share given to the dense (embedding) channel when present.
         weekday_match: Factor when unresolved weekdays agree.
         weekday_mismatch: Factor when weekdays disagree.
+        year_mismatch: Factor when the years the leads name disagree.
         max_gap_days: Two resolved story dates further apart than this never join.
         published_window_days: A story known only by its publication day happened
             at most this many days before it.
@@ -67,7 +68,8 @@ class Params:
     alpha: float = 0.5
     dense_weight: float = 0.5
     weekday_match: float = 1.15
-    weekday_mismatch: float = 0.6
+    weekday_mismatch: float = 0.5
+    year_mismatch: float = 0.6
     max_gap_days: int = 2
     published_window_days: int = 4
     candidate_keys: int = 12
@@ -156,6 +158,7 @@ class Cluster:
     published: collections.Counter[dt.date] = attrs.field(factory=collections.Counter)
     weekdays: collections.Counter[int] = attrs.field(factory=collections.Counter)
     month_days: collections.Counter[tuple[int, int]] = attrs.field(factory=collections.Counter)
+    years: collections.Counter[int] = attrs.field(factory=collections.Counter)
     keys: set[str] = attrs.field(factory=set)
     alive: bool = True
     order: int = 0  # creation order, for deterministic ties
@@ -181,6 +184,8 @@ class Cluster:
             self.weekdays[date.weekday] += 1
         if date.month_day is not None:
             self.month_days[date.month_day] += 1
+        if date.year is not None:
+            self.years[date.year] += 1
 
     def absorb(self, other: Cluster) -> None:
         """Merge ``other`` into this cluster."""
@@ -198,6 +203,7 @@ class Cluster:
         self.published.update(other.published)
         self.weekdays.update(other.weekdays)
         self.month_days.update(other.month_days)
+        self.years.update(other.years)
         self.keys |= other.keys
         other.alive = False
 
@@ -222,6 +228,12 @@ class OnlineClusterer:
     # -- dates ---------------------------------------------------------------------
     def date_factor(self, date: ArticleDate, c: Cluster) -> float:
         """Multiplier of the similarity of an article dated ``date`` to ``c``."""
+        factor = self._day_factor(date, c)
+        if date.year is not None and c.years and date.year not in c.years:
+            factor *= self.p.year_mismatch  # "the 2008 Oscars" against a 2013 story
+        return factor
+
+    def _day_factor(self, date: ArticleDate, c: Cluster) -> float:
         p = self.p
         window = p.published_window_days
         if date.day is not None and date.method != "published":
@@ -253,6 +265,12 @@ class OnlineClusterer:
 
     def pair_date_factor(self, a: Cluster, b: Cluster) -> float:
         """Date multiplier between two clusters (for the merge pass)."""
+        p = self.p
+        if a.years and b.years and not set(a.years) & set(b.years):
+            return p.year_mismatch * self._pair_day_factor(a, b)
+        return self._pair_day_factor(a, b)
+
+    def _pair_day_factor(self, a: Cluster, b: Cluster) -> float:
         p = self.p
         if a.days and b.days:
             gap = min(_gap(d, b.days) for d in a.days)

@@ -10,6 +10,7 @@ against the publication date when there is one.
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import functools
 import re
@@ -195,31 +196,36 @@ class ArticleDate:
             ``weekday`` (a weekday with no date to resolve it against) or ``unknown``.
         weekday: The weekday (Monday = 0) when known, resolved or not.
         month_day: ``(month, day)`` of an explicit date without year or anchor.
+        year: The story's year: that of ``day``, else the year the lead names most
+            ("the 2008 Oscars"), else ``None``.
     """
 
     day: dt.date | None = None
     method: str = "unknown"
     weekday: int | None = None
     month_day: tuple[int, int] | None = None
+    year: int | None = None
 
     def to_data(self) -> list[Any]:
-        """Compact JSON form: ``[iso day or None, method, weekday, [m, d] or None]``."""
+        """Compact JSON form: ``[iso day or None, method, weekday, [m, d] or None, year]``."""
         return [
             self.day.isoformat() if self.day else None,
             self.method,
             self.weekday,
             list(self.month_day) if self.month_day else None,
+            self.year,
         ]
 
     @classmethod
     def from_data(cls, data: Any) -> ArticleDate:
         """Inverse of :meth:`to_data`."""
-        day, method, weekday, md = data
+        day, method, weekday, md, year = data
         return cls(
             dt.date.fromisoformat(day) if day else None,
             method,
             weekday,
             (int(md[0]), int(md[1])) if md else None,
+            year,
         )
 
 
@@ -229,7 +235,23 @@ def _resolve_weekday(weekday: int, anchor: dt.date) -> dt.date:
     return anchor - dt.timedelta(days=(anchor.weekday() - weekday) % 7)
 
 
+_YEAR = re.compile(r"(?<![\d/.-])(19\d\d|20\d\d)(?![\d/-])")
+
+
+def _lead_year(lead: str) -> int | None:
+    # The year the lead names most (latest on a tie): "the 2008 Oscars".
+    years = collections.Counter(int(y) for y in _YEAR.findall(lead))
+    return max(years.items(), key=lambda kv: (kv[1], kv[0]))[0] if years else None
+
+
 def article_date(lead: str, lang: str | None, published: dt.date | None) -> ArticleDate:
+    """Date the story told in ``lead`` (see :func:`_article_date`), with its year."""
+    found = _article_date(lead, lang, published)
+    year = found.day.year if found.day is not None else _lead_year(lead)
+    return attrs.evolve(found, year=year)
+
+
+def _article_date(lead: str, lang: str | None, published: dt.date | None) -> ArticleDate:
     """Date the story told in ``lead`` (title and first paragraphs).
 
     The first mention that can be resolved wins, in reading order: an explicit date

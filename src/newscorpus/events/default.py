@@ -52,7 +52,7 @@ class EventSummary:
     """
 
     names: dict[tuple[str, ...], list[Any]] = attrs.field(factory=dict)  # keys -> [displays, weight, n]
-    places: collections.Counter[str] = attrs.field(factory=collections.Counter)
+    places: dict[str, float] = attrs.field(factory=lambda: collections.defaultdict(float))
     dated: collections.Counter[tuple[str, str]] = attrs.field(factory=collections.Counter)  # (day, method)
     published: list[str] = attrs.field(factory=list)  # ISO publication times
     title: str = ""
@@ -82,7 +82,8 @@ class EventSummary:
             entry[0].update(displays)
             entry[1] += weight
             entry[2] += n
-        self.places.update(other.places)
+        for place, weight in other.places.items():
+            self.places[place] += weight
         self.dated.update(other.dated)
         self.published.extend(other.published)
         self.earlier += other.earlier
@@ -130,7 +131,7 @@ class EventSummary:
     def date(self, weekdays: collections.Counter[int]) -> tuple[EventDate, str | None]:
         """The event's date (a vote of its members) and, when only a weekday is
         known, that weekday's name."""
-        votes: collections.Counter[str] = collections.Counter()
+        votes: dict[str, float] = collections.defaultdict(float)
         methods: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
         for (day, method), n in self.dated.items():
             if method == "published":
@@ -141,14 +142,14 @@ class EventSummary:
             best, weight = max(votes.items(), key=lambda kv: (kv[1], kv[0]))
             method = methods[best].most_common(1)[0][0]
             if weight >= 0.5 * sum(votes.values()):
-                day = dt.date.fromisoformat(best)
-                return EventDate(day, day, "day", method), None
+                when = dt.date.fromisoformat(best)
+                return EventDate(when, when, "day", method), None
             days = sorted(dt.date.fromisoformat(d) for d in votes)
             return EventDate(days[0], days[-1], "range", method), None
         pub = sorted(day for (day, method) in self.dated if method == "published")
         if pub:
-            day = dt.date.fromisoformat(pub[0])
-            return EventDate(day, day, "day", "published"), None
+            first = dt.date.fromisoformat(pub[0])
+            return EventDate(first, first, "day", "published"), None
         if weekdays:
             wd = weekdays.most_common(1)[0][0]
             return EventDate(None, None, "unknown", "weekday"), _WEEKDAYS[wd]
@@ -171,7 +172,7 @@ class EventSummary:
         """Inverse of :meth:`to_data`."""
         s = cls()
         s.names = {tuple(k): [collections.Counter(d), w, n] for k, d, w, n in data["names"]}
-        s.places = collections.Counter(data["places"])
+        s.places = collections.defaultdict(float, data["places"])
         s.dated = collections.Counter({(d, m): n for d, m, n in data["dated"]})
         s.published = list(data["published"])
         s.title, s.title_id, s.title_score = data["title"]
@@ -343,7 +344,8 @@ class DefaultEventBuilder(EventBuilder):
         term_keys = [f"{TERM_PREFIX}{a.language}:{t}" for t in sorted(terms, key=lambda k: (-terms[k], k))]
         # Entities first: they find the same event across languages; two terms
         # keep articles without names (or in unspaced scripts) findable.
-        keys = tuple(ent_keys[: self.params.candidate_keys - 2] + term_keys[:2] + ent_keys[self.params.candidate_keys - 2 :])
+        head = self.params.candidate_keys - 2
+        keys = (*ent_keys[:head], *term_keys[:2], *ent_keys[head:])
         return ClusterItem(
             it.meta.id, a.language, a.date, entities, terms, self.dense(it.features), keys, payload=it
         )

@@ -5,9 +5,18 @@ from __future__ import annotations
 
 from ..hookspecs import Register, hookimpl
 from .default import DefaultEventBuilder
+from .semantic import SemanticEventBuilder
+from .timeline import TimelineExporter
 
 
 @hookimpl
 def register_event_builders(register: Register) -> None:
     """Register the built-in event builders."""
     register(DefaultEventBuilder)
+    register(SemanticEventBuilder)  # needs sentence-transformers and a local model only when used
+
+
+@hookimpl
+def register_exporters(register: Register) -> None:
+    """Register the timeline exporter (drawn from the events)."""
+    register(TimelineExporter)

@@ -49,6 +49,7 @@ def _cluster_data(c: Cluster) -> dict[str, Any]:
         "published": {d.isoformat(): n for d, n in c.published.items()},
         "weekdays": {str(w): n for w, n in c.weekdays.items()},
         "month_days": [[m, d, n] for (m, d), n in c.month_days.items()],
+        "years": {str(y): n for y, n in c.years.items()},
         "keys": sorted(c.keys),
     }
 
@@ -67,6 +68,7 @@ def _cluster_from(cid: str, order: int, data: dict[str, Any]) -> Cluster:
         published=collections.Counter({dt.date.fromisoformat(d): n for d, n in data["published"].items()}),
         weekdays=collections.Counter({int(w): n for w, n in data["weekdays"].items()}),
         month_days=collections.Counter({(m, d): n for m, d, n in data["month_days"]}),
+        years=collections.Counter({int(y): n for y, n in data["years"].items()}),
         keys=set(data["keys"]),
         order=order,
     )

@@ -12,6 +12,7 @@ trafilatura's own plain-text output holds (we call its ``xmltotxt`` on each bloc
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 import functools
@@ -24,7 +25,7 @@ from lxml.html import HtmlElement
 from trafilatura.settings import use_config
 from trafilatura.xml import xmltotxt
 
-__all__ = ["Block", "anchor_texts", "extract_blocks", "run_trafilatura"]
+__all__ = ["Block", "PageMarks", "extract_blocks", "page_marks", "run_trafilatura"]
 
 _WS = re.compile(r"\s+")
 #: Elements of trafilatura's XML that hold one block of text each.
@@ -44,6 +45,9 @@ class Block:
         url_link: Whether its link text is itself a URL (a reference the author
             made, not navigation).
         group: Index of the element it came from; lines of one list share a group.
+        labelled_link: Whether it is a short label followed by a linked headline
+            (``Read more: <link>``).
+        caption: Whether the page marks its text up as a caption or credit.
     """
 
     text: str
@@ -51,6 +55,8 @@ class Block:
     link_share: float = 0.0
     url_link: bool = False
     group: int = 0
+    labelled_link: bool = False
+    caption: bool = False
 
 
 def run_trafilatura(
@@ -102,31 +108,60 @@ def _lines(element: _Element) -> list[str]:
         text = xmltotxt(element, False)
     finally:
         element.tail = tail
-    return [_WS.sub(" ", line).strip() for line in text.split("\n") if line.strip()]
+    # NFC, as trafilatura's own output is.
+    return [_WS.sub(" ", line).strip() for line in unicodedata.normalize("NFC", text).split("\n") if line.strip()]
 
 
-def anchor_texts(tree: _Element, limit: int = 20_000) -> frozenset[str]:
-    """Normalised texts of the page's links (``<a href>``), read before extraction.
+@attrs.frozen
+class PageMarks:
+    """Texts the page marks up as links and as captions, read before extraction
+    (trafilatura's link-keeping mode changes what it extracts, so we extract
+    without links and recognise link and caption lines by their text).
 
-    trafilatura's link-keeping mode changes what it extracts, so we extract
-    without links and recognise link lines by their text instead.
+    Attributes:
+        anchors: Normalised texts of ``<a href>`` elements.
+        captions: Normalised texts of ``<figcaption>`` elements and of elements whose
+            class names a caption, photo credit or copyright notice.
     """
-    texts: set[str] = set()
+
+    anchors: frozenset[str] = frozenset()
+    captions: frozenset[str] = frozenset()
+
+
+_CAPTION_CLASS = re.compile(r"caption|credit|copyright|byline-photo|photo-?info|bildunterschrift|legende", re.I)
+
+
+def page_marks(tree: _Element, limit: int = 20_000) -> PageMarks:
+    """Collect the link and caption texts of ``tree`` (at most ``limit`` of each)."""
+    anchors: set[str] = set()
     for i, a in enumerate(tree.iter("a")):
         if i >= limit:
             break
-        text = _norm("".join(a.itertext()))
-        if text:
-            texts.add(text)
-    return frozenset(texts)
+        if a.get("href") is not None:
+            text = _norm("".join(a.itertext()))
+            if text:
+                anchors.add(text)
+    captions: set[str] = set()
+    for i, el in enumerate(tree.iter()):
+        if i >= 20 * limit or len(captions) >= limit:
+            break
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag == "figcaption" or (tag not in ("html", "body", "article", "main", "section")
+                                   and _CAPTION_CLASS.search(el.get("class") or "")):
+            text = _norm("".join(el.itertext()))
+            if text and len(text) < 500:
+                captions.add(text)
+    return PageMarks(frozenset(anchors), frozenset(captions))
 
 
 def _norm(text: str) -> str:
-    return _WS.sub(" ", text).strip().casefold()
+    return _WS.sub(" ", unicodedata.normalize("NFC", text)).strip().casefold()
 
 
 _MARKER = re.compile(r"^(?:[-*•·]|\d+[.)])\s+")
 _URL = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
+#: Where a label ends and a linked headline starts: "Read more: ...", "À lire aussi » ...".
+_LABEL_END = re.compile(r"[:»›>|]+\s+|\s+[-–—]\s+")
 
 
 def _link_share(line: str, anchors: frozenset[str]) -> tuple[float, bool]:
@@ -142,24 +177,40 @@ def _link_share(line: str, anchors: frozenset[str]) -> tuple[float, bool]:
     return share, any(_URL.match(c) for c in linked)
 
 
-def _block_lines(element: _Element, kind: str, group: int, anchors: frozenset[str]) -> list[Block]:
+def _labelled_link(line: str, anchors: frozenset[str]) -> bool:
+    """Whether ``line`` is a short label followed by a linked headline
+    (``Czytaj też: <link>``, ``Lesen Sie auch: <link>``, ``>> <link> <<``)."""
+    text = _MARKER.sub("", line).strip("<> ")
+    for m in _LABEL_END.finditer(text):
+        label, rest = text[: m.start()], text[m.end():]
+        if len(label.split()) > 5:
+            break
+        rest = rest.strip("<> ")
+        if len(rest.split()) >= 3 and _norm(rest) in anchors:
+            return True
+    return False
+
+
+def _block_lines(element: _Element, kind: str, group: int, marks: PageMarks) -> list[Block]:
     out = []
     for line in _lines(element):
-        share, url_like = _link_share(line, anchors)
-        out.append(Block(line, kind, share, url_like, group))
+        share, url_like = _link_share(line, marks.anchors)
+        labelled = share < 0.8 and _labelled_link(line, marks.anchors)
+        caption = _norm(line) in marks.captions
+        out.append(Block(line, kind, share, url_like, group, labelled, caption))
     return out
 
 
-def extract_blocks(body: _Element | None, anchors: frozenset[str] = frozenset()) -> tuple[Block, ...]:
+def extract_blocks(body: _Element | None, marks: PageMarks | None = None) -> tuple[Block, ...]:
     """The lines of trafilatura's XML ``body``, each with its kind and link share.
 
     Args:
         body: trafilatura's XML body.
-        anchors: Link texts of the page (:func:`anchor_texts`): a line whose text
-            is one of them was a link.
+        marks: Link and caption texts of the page (:func:`page_marks`).
     """
     if body is None:
         return ()
+    marks = marks or PageMarks()
     blocks: list[tuple[_Element, str]] = []
 
     def collect(element: _Element) -> None:
@@ -177,7 +228,7 @@ def extract_blocks(body: _Element | None, anchors: frozenset[str] = frozenset())
     group = 0
     previous_parent = None
     if body.text and body.text.strip():
-        out.append(Block(_WS.sub(" ", body.text).strip(), "other", 0.0, False, group))
+        out.append(Block(_WS.sub(" ", unicodedata.normalize("NFC", body.text)).strip(), "other", 0.0, False, group))
         group += 1
     for element, kind in blocks:
         parent = element.getparent()
@@ -185,9 +236,10 @@ def extract_blocks(body: _Element | None, anchors: frozenset[str] = frozenset())
         if kind not in ("item", "row") or parent is not previous_parent:
             group += 1
         previous_parent = parent
-        out.extend(_block_lines(element, kind, group, anchors))
+        out.extend(_block_lines(element, kind, group, marks))
         if element.tail and element.tail.strip():  # loose text between blocks
             group += 1
+            tail = unicodedata.normalize("NFC", element.tail)
             out.extend(Block(line, "other", 0.0, False, group)
-                       for line in (_WS.sub(" ", t).strip() for t in element.tail.split("\n")) if line)
+                       for line in (_WS.sub(" ", t).strip() for t in tail.split("\n")) if line)
     return tuple(out)

@@ -24,7 +24,7 @@ from newscorpus.parsers import Parser
 from newscorpus.parsers.plaintext import analyse_paragraphs
 from newscorpus.readers import Limits, RawDocument
 
-from .extract import anchor_texts, extract_blocks, run_trafilatura
+from .extract import PageMarks, extract_blocks, page_marks, run_trafilatura
 from .metadata import PageMeta, clean_authors, language_code, parse_date, read_page_meta
 from .structure import apply_structure
 
@@ -82,8 +82,8 @@ class HtmlParser(Parser):
         fast: Skip trafilatura's fallback extractors (faster, lower recall).
         structure: Remove markup-revealed furniture (link lists, repeated headline,
             date and author lines) as Removals (default ``true``).
-        bylines: Lift bylines, datelines and a trailing URL like the plain-text
-            parser (default ``true``).
+        bylines: Lift bylines and datelines like the plain-text parser (default
+            ``true``).
         max_tree_size: Pages with more elements than this are quarantined
             (default 300,000).
     """
@@ -125,7 +125,7 @@ class HtmlParser(Parser):
             if tree is None:
                 raise DocumentError("not-html", "no HTML document could be parsed from the bytes")
             meta = read_page_meta(tree, base_url=hint_url, not_after=not_after)
-            anchors = anchor_texts(tree) if self.structure else frozenset()
+            marks = page_marks(tree) if self.structure else PageMarks()
             document = run_trafilatura(
                 tree,
                 url=meta.url or hint_url,
@@ -142,7 +142,7 @@ class HtmlParser(Parser):
             raise DocumentError("unparseable-html", f"{type(exc).__name__}: {exc}") from exc
         if document is None:
             raise DocumentError("no-text", "no main text found in the page (or it exceeds max_tree_size)")
-        blocks = extract_blocks(document.body, anchors)
+        blocks = extract_blocks(document.body, marks)
         return self._article(doc, article_id, meta, document, blocks, not_after)
 
     def _article(
@@ -169,16 +169,20 @@ class HtmlParser(Parser):
                 )
         credits = [Credit(a, "author", "html-meta") for a in authors]
         dateline = None
-        parsed_source = parsed_url = None
+        parsed_source = None
         if self.bylines and kept:
             parsed = analyse_paragraphs([line for _, line in kept], has_title=False)
             index = [i for i, _ in kept]
-            removed += [_reposition(r, index) for r in parsed.removed]
             body = list(parsed.body)
+            # A URL closing a web page's text is a link the author cited (the page's
+            # own URL comes from its markup): it stays in the body.
+            cited = sorted((r for r in parsed.removed if r.rule == "parser.trailing_url"), key=lambda r: r.position)
+            body += [r.text for r in cited]
+            removed += [_reposition(r, index) for r in parsed.removed if r.rule != "parser.trailing_url"]
             for credit in parsed.credits:
                 if credit.name not in {c.name for c in credits}:
                     credits.append(credit)
-            dateline, parsed_source, parsed_url = parsed.dateline, parsed.source, parsed.url
+            dateline, parsed_source = parsed.dateline, parsed.source
         else:
             body = [line for _, line in kept]
         if not body:
@@ -187,7 +191,7 @@ class HtmlParser(Parser):
         published = meta.published or parse_date(fields.get("published"), "feed", not_after=not_after)
         if published is None:
             published = self._htmldate(document.date, meta.url or hint_url, not_after)
-        url = meta.url or _str(document.url) or hint_url or parsed_url
+        url = meta.url or _str(document.url) or hint_url
         extras: dict[str, Any] = {}
         html_extras = {
             "description": meta.description or _str(document.description),

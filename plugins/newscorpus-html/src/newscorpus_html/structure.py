@@ -20,7 +20,7 @@ from newscorpus.models import Removal
 
 from .extract import Block
 
-__all__ = ["StructureResult", "apply_structure", "is_date_line"]
+__all__ = ["StructureResult", "apply_structure", "is_date_line", "title_variants"]
 
 #: Lines at each end of the body where date and author lines are looked for.
 EDGE = 4
@@ -53,12 +53,13 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 
 
 @functools.cache
-def _calendar_words() -> frozenset[str]:
-    """Month and weekday names (wide and abbreviated) in common news locales."""
+def _calendar_words() -> tuple[frozenset[str], frozenset[str]]:
+    """Month names and weekday names (wide and abbreviated) in common news locales."""
     from babel import Locale
     from babel.dates import get_day_names, get_month_names
 
-    words: set[str] = set()
+    months: set[str] = set()
+    days: set[str] = set()
     for code in _LOCALES:
         try:
             loc = Locale.parse(code)
@@ -66,10 +67,9 @@ def _calendar_words() -> frozenset[str]:
             continue
         for width in ("wide", "abbreviated"):
             for ctx in ("format", "stand-alone"):
-                names = list(get_month_names(width, ctx, loc).values())
-                names += list(get_day_names(width, ctx, loc).values())
-                words.update(n.casefold().strip(".") for n in names)
-    return frozenset(w for w in words if w)
+                months.update(n.casefold().strip(".") for n in get_month_names(width, ctx, loc).values())
+                days.update(n.casefold().strip(".") for n in get_day_names(width, ctx, loc).values())
+    return frozenset(m for m in months if m), frozenset(d for d in days if d)
 
 
 def is_date_line(text: str) -> bool:
@@ -81,7 +81,7 @@ def is_date_line(text: str) -> bool:
     """
     if len(text) > 80:
         return False
-    calendar = _calendar_words()
+    months, days = _calendar_words()
     rest = _NUMERIC_DATE.sub(" ", text)
     had_date = rest != text
     rest = _TIME.sub(" ", rest)
@@ -92,8 +92,10 @@ def is_date_line(text: str) -> bool:
         tok = tok.strip(".:;,")
         if not tok:
             continue
-        if tok in calendar:
-            had_date = True
+        if tok in months:
+            had_date = True  # a weekday alone ("Monday") is not a date
+            continue
+        if tok in days:
             continue
         if tok.isdigit() and (len(tok) <= 2 or (len(tok) == 4 and 1900 <= int(tok) <= 2100)):
             continue
@@ -103,6 +105,15 @@ def is_date_line(text: str) -> bool:
             continue
         return False
     return had_date
+
+
+_SITE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|•|»|/)\s+")
+
+
+def title_variants(title: str) -> list[str]:
+    """The title and, when it carries a site name or kicker (``Headline | Site``), each part."""
+    parts = [p.strip() for p in _SITE_SEPARATORS.split(title) if p.strip()]
+    return [title, *parts] if len(parts) > 1 else [title]
 
 
 def _norm(text: str) -> str:
@@ -124,12 +135,22 @@ def _removal(text: str, rule: str, reason: str, position: int, moved_to: str | N
 
 
 def _is_link(block: Block) -> bool:
-    return block.link_share >= LINK_SHARE and not block.url_link
+    # Table rows are data even when a cell links somewhere (product or result tables).
+    return block.link_share >= LINK_SHARE and not block.url_link and block.kind != "row"
 
 
 def _is_heading(block: Block) -> bool:
     words = len(block.text.split())
     return words <= MAX_HEADING_WORDS and (block.kind == "head" or not re.search(r"[.!?]$", block.text))
+
+
+def _is_dangling_heading(block: Block) -> bool:
+    """A heading or an introduction ending in ':' -- furniture when nothing follows it."""
+    words = len(block.text.split())
+    if block.kind == "head":
+        return words <= MAX_HEADING_WORDS + 2
+    # Longer "... finden Sie hier:" lines often introduce something the reader needs.
+    return words <= 4 and block.text.rstrip().endswith(":")
 
 
 def apply_structure(
@@ -138,6 +159,9 @@ def apply_structure(
     title: str | None,
     authors: Sequence[str] = (),
     link_lists: bool = True,
+    link_lines: bool = True,
+    tail: bool = True,
+    captions: bool = True,
     title_repeat: bool = True,
     date_lines: bool = True,
     author_lines: bool = True,
@@ -150,8 +174,16 @@ def apply_structure(
         authors: The article's authors, to find a bare author line.
         link_lists: Remove runs of two or more lines that are all link text
             (related stories, navigation, tag lists) and the short heading that
-            introduces such a run. A link whose text is a URL is kept: an author
-            citing a source writes it out.
+            introduces such a run. A link whose text is a URL is kept (an author
+            citing a source writes it out), and so are table rows (data tables
+            link their first cell).
+        link_lines: Remove lines that are a short label and a linked headline
+            (``Read more: <link>``, ``Lesen Sie auch: <link>``), anywhere.
+        tail: Remove what dangles at the end of the text once the related-story
+            widgets are gone: headings and ``...:`` introductions with nothing
+            after them, and short lines that are links.
+        captions: Remove lines whose text the page marks up as a figure caption
+            or photo credit.
         title_repeat: Remove the headline repeated in the first lines.
         date_lines: Remove lines that hold only a date in the first or last lines.
         author_lines: Remove a line in the first lines that holds only the author
@@ -177,17 +209,30 @@ def apply_structure(
                     drop[h] = _removal(blocks[h].text, "html.link-list",
                                        "the heading of a list of links to other pages", h)
             i = j
+    if link_lines:
+        for i, block in enumerate(blocks):
+            # List items and table rows are handled as lists: "date: linked title"
+            # items of a press review are its content.
+            if i not in drop and block.labelled_link and block.kind not in ("item", "row"):
+                drop[i] = _removal(block.text, "html.link-line", "a label and a link to another page", i)
+    if captions:
+        for i, block in enumerate(blocks):
+            if i not in drop and block.caption and len(block.text.split()) >= 2:
+                drop[i] = _removal(block.text, "html.caption",
+                                   "a figure caption or photo credit, marked up as such", i)
     if title_repeat and title:
-        t = _norm(title)
+        titles = {_norm(t) for t in title_variants(title)} - {""}
         for i in range(min(3, n)):
             if i in drop:
                 continue
             line = _norm(blocks[i].text)
-            if not line or not t:
+            if not line:
                 continue
-            same = line == t
-            near = blocks[i].kind == "head" and (t in line or line in t) and (
-                min(len(t), len(line)) / max(len(t), len(line)) >= 0.5
+            same = line in titles
+            # A heading that holds the headline plus a kicker ("Thema Verbraucherschutz ...").
+            near = blocks[i].kind == "head" and any(
+                (t in line or line in t) and min(len(t), len(line)) / max(len(t), len(line)) >= 0.8
+                for t in titles
             )
             if same or near:
                 drop[i] = _removal(blocks[i].text, "html.title",
@@ -209,5 +254,23 @@ def apply_structure(
             if words and (words in names or words == joined):
                 drop[i] = _removal(blocks[i].text, "html.author-line", "a line holding only the author's name",
                                    i, "authors")
+    if tail:
+        # Walk up from the end over what is already gone and what dangles.
+        kept_any = False
+        for i in range(n - 1, -1, -1):
+            if i in drop:
+                continue
+            block = blocks[i]
+            if _is_dangling_heading(block):
+                drop[i] = _removal(block.text, "html.dangling-heading",
+                                   "a heading with nothing under it at the end of the text", i)
+            elif _is_link(block) and len(block.text.split()) <= 15:
+                drop[i] = _removal(block.text, "html.link-tail", "a link to another page closing the text", i)
+            else:
+                kept_any = True
+                break
+        if not kept_any:  # the whole text would go: it was not furniture after all
+            for i in [k for k, r in drop.items() if r.rule in ("html.dangling-heading", "html.link-tail")]:
+                del drop[i]
     kept = tuple((i, b.text) for i, b in enumerate(blocks) if i not in drop)
     return StructureResult(kept, tuple(drop[i] for i in sorted(drop)))

@@ -168,7 +168,8 @@ class RayExecutor(Executor):
             ray.init(num_cpus=self.workers, **init_opts)
             self._started = True
         per_task = float(self.options.get("num_cpus", 1)) or 1.0
-        cluster_cpus = float(ray.cluster_resources().get("CPU", self.workers))
+        resources: dict[str, float] = ray.cluster_resources()  # type: ignore[no-untyped-call]
+        cluster_cpus = float(resources.get("CPU", self.workers))
         # On a bigger cluster keep every CPU busy, whatever the driver's core count.
         self._slots = max(self.workers, int(cluster_cpus // per_task))
         self._ready = True

@@ -1,0 +1,584 @@
+"""Throughput, memory and scaling of the default pipeline, against a reference
+pipeline built from peers, measured in the same run.
+
+One command::
+
+    python benchmarks/pipeline_bench.py [BENCHMARKS] --sizes 10000,100000,1000000
+
+* **Corpus.** ``benchmarks/corpusgen.py`` writes news-like records (trigram text
+  trained on BBC News and IndoSum from ``BENCHMARKS``, outlets with their own
+  datelines and footers, 12% planted exact and near copies, id-en translation
+  pairs), as ``--files`` JSONL files (64), the way news dumps come. The
+  ``language`` field is left out so that language identification runs; the
+  ground-truth labels are kept apart and used only to score duplicates.
+* **newscorpus.** ``newscorpus run`` (a subprocess) with the default pipeline:
+  record parser, cleaners, language id, ``exact`` + ``near`` dedup, ``default``
+  events, and the ``parquet`` exporter when a plugin registers it (else
+  ``jsonl``). Local executor with 2 workers at every size; with 1 worker and on
+  Ray (1 and 2 workers) at the scaling size.
+* **Reference.** The same corpus through what one would assemble from peers
+  (``_reference`` below, one process): ``json`` + a plain-text paragraph split
+  (no trafilatura: the input is text), py3langid on the same 600 characters,
+  SHA-1 of normalised text for exact copies, datasketch ``MinHash`` (128
+  permutations, word 5-grams) + ``MinHashLSH`` (64 bands x 2 rows) with a
+  Jaccard check for near copies, JSONL out.
+* **Measured.** Wall time of the whole command (process start, Ray start-up
+  included), articles/s, peak memory of the whole process tree (sum of RSS over
+  the process and all its descendants, sampled every 0.2 s; PSS too, which
+  counts shared pages once), time per stage from ``report.json``, and duplicate
+  precision/recall against the planted copies, so that speed is not bought with
+  less work.
+
+Writes the ``pipeline`` section of ``docs/performance.md`` and every number to
+``WORKDIR/pipeline_bench.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from _report import DEFAULT_BENCHMARKS, machine_line, table, write_section  # noqa: E402
+
+#: Bumped when the corpus files written for a size change, so cached corpora are rebuilt.
+CORPUS_VERSION = 1
+SEED = 7
+MiB = 1024 * 1024
+
+TARGETS = {
+    "throughput": 2000.0,  # articles/s end to end, 2 workers, at 100k
+    "vs_reference": 4.0,
+    "rss_1m_mib": 1536.0,
+    "scaling": 1.7,
+}
+
+
+# -- corpus -----------------------------------------------------------------------------------
+
+
+def corpus_dir(workdir: Path, n: int) -> Path:
+    """Folder of the generated corpus of ``n`` records (inputs only)."""
+    return workdir / f"corpus-{n}"
+
+
+def labels_path(workdir: Path, n: int) -> Path:
+    """Ground truth of the corpus of ``n`` records: ``[id, story, kind]`` per line."""
+    return workdir / f"labels-{n}.jsonl"
+
+
+def make_corpus(n: int, workdir: Path, benchmarks: str, files: int = 64) -> Path:
+    """Generate (or reuse) the corpus of ``n`` records in ``files`` JSONL files; return its folder."""
+    import corpusgen
+
+    per_file = max(500, -(-n // files))
+    folder, stamp = corpus_dir(workdir, n), workdir / f"corpus-{n}.json"
+    want = {"n": n, "seed": SEED, "per_file": per_file, "version": CORPUS_VERSION,
+            "benchmarks": os.path.realpath(benchmarks) if os.path.isdir(benchmarks) else None}
+    if stamp.exists() and folder.is_dir() and json.loads(stamp.read_text()) == want:
+        return folder
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    t0 = time.perf_counter()
+    out = None
+    part = written = 0
+    with open(labels_path(workdir, n), "w", encoding="utf-8") as labels:
+        for rec in corpusgen.generate(n, seed=SEED, benchmarks=want["benchmarks"]):
+            if out is None or written % per_file == 0:
+                if out is not None:
+                    out.close()
+                out = open(folder / f"news-{part:05d}.jsonl", "w", encoding="utf-8")  # noqa: SIM115
+                part += 1
+            labels.write(json.dumps([rec["id"], rec["story"], rec["kind"]]) + "\n")
+            row = {k: rec[k] for k in ("id", "title", "body", "published", "source")}
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            written += 1
+    if out is not None:
+        out.close()
+    stamp.write_text(json.dumps(want))
+    print(f"corpus {n:,}: {written:,} records in {part} files, "
+          f"{sum(f.stat().st_size for f in folder.iterdir()) / MiB:,.0f} MiB, "
+          f"{time.perf_counter() - t0:,.0f} s", flush=True)
+    return folder
+
+
+def corpus_bytes(folder: Path) -> int:
+    """Total size of the corpus files."""
+    return sum(f.stat().st_size for f in folder.iterdir())
+
+
+# -- measuring a command ------------------------------------------------------------------------
+
+
+class TreeMemory(threading.Thread):
+    """Samples the memory of a process and all its descendants until stopped."""
+
+    def __init__(self, pid: int, interval: float = 0.2) -> None:
+        super().__init__(daemon=True)
+        self.root = psutil.Process(pid)
+        self.interval = interval
+        self.peak_rss = self.peak_pss = 0
+        self.peak_procs = 0
+        self._halt = threading.Event()
+
+    def sample(self) -> None:
+        try:
+            procs = [self.root, *self.root.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            return
+        rss = pss = 0
+        for p in procs:
+            try:
+                info = p.memory_full_info()  # smaps_rollup: RSS and PSS in one read
+            except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+                continue
+            rss += info.rss
+            pss += getattr(info, "pss", info.rss)
+        self.peak_rss, self.peak_pss = max(self.peak_rss, rss), max(self.peak_pss, pss)
+        self.peak_procs = max(self.peak_procs, len(procs))
+
+    def run(self) -> None:
+        while not self._halt.is_set():
+            self.sample()
+            self._halt.wait(self.interval)
+
+    def stop(self) -> None:
+        """Stop sampling."""
+        self._halt.set()
+        self.join()
+
+
+def measure(cmd: Sequence[str], log: Path) -> dict[str, Any]:
+    """Run ``cmd``; return its wall time and the peak memory of its process tree."""
+    t0 = time.perf_counter()
+    with open(log, "wb") as fh:
+        proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True)
+        mon = TreeMemory(proc.pid)
+        mon.start()
+        rc = proc.wait()
+        wall = time.perf_counter() - t0
+        mon.stop()
+    if rc != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed ({rc}); see {log}:\n{log.read_text()[-3000:]}")
+    return {"wall": wall, "rss_mib": mon.peak_rss / MiB, "pss_mib": mon.peak_pss / MiB,
+            "processes": mon.peak_procs}
+
+
+# -- newscorpus ---------------------------------------------------------------------------------
+
+
+def pipeline_config(executor: str, workers: int, shards: int) -> dict[str, Any]:
+    """The default pipeline, with the executor and shards of one measurement."""
+    from newscorpus.plugins import get_registry
+
+    registry = get_registry()
+    dedup = [m for m in ("exact", "near") if m in registry.names("deduplicator")]
+    exporter = "parquet" if "parquet" in registry.names("exporter") else "jsonl"
+    return {
+        "execution": {"executor": executor, "workers": workers, "shards": shards},
+        "dedup": {"methods": dedup},
+        "export": {"exporters": [exporter]},
+    }
+
+
+def run_newscorpus(corpus: Path, out: Path, executor: str, workers: int, shards: int) -> dict[str, Any]:
+    """One measured ``newscorpus run``; its report figures and duplicate scores."""
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    cfg = out.parent / f"{out.name}.yaml"
+    cfg.write_text(json.dumps(pipeline_config(executor, workers, shards)))  # JSON is YAML
+    cmd = [sys.executable, "-m", "newscorpus.cli", "run", str(corpus), "-c", str(cfg), "-o", str(out),
+           "--no-progress", "-q"]
+    res = measure(cmd, out.parent / f"{out.name}.log")
+    report = json.loads((out / "report.json").read_text())
+    acc = report["accounting"]
+    if not acc["balanced"]:
+        raise RuntimeError(f"{out}: accounting does not balance: {acc}")
+    res.update(documents=acc["documents"], written=acc["written"], quarantined=acc["quarantined"],
+               timings=report["timings_seconds"], shards=report["execution"]["shards"],
+               exports=report["exports"], dedup=report["dedup"], events=report["events"].get("events", 0))
+    return res
+
+
+def final_links(out: Path) -> Iterator[tuple[str, str | None]]:
+    """``(source id, source id of duplicate_of)`` of every article of a newscorpus run."""
+    ids: dict[str, str] = {}
+    links: list[tuple[str, str | None]] = []
+    for path in sorted((out / "work" / "final").glob("*.jsonl")):
+        with open(path, encoding="utf-8") as fh:
+            for line in fh:
+                a = json.loads(line)
+                sid = a["extras"].get("source_id", a["id"])
+                ids[a["id"]] = sid
+                links.append((sid, a["duplicate_of"]))
+    for sid, dup in links:
+        yield sid, ids.get(dup) if dup else None
+
+
+def duplicate_scores(links: Iterator[tuple[str, str | None]], labels: Path) -> dict[str, float]:
+    """Precision and recall of duplicate links against the planted copies.
+
+    A story told by ``k`` records (original, exact and near copies) should give
+    ``k - 1`` links; a link is right when both ends tell the same story. Scoring
+    links rather than which member is canonical keeps the scores fair to any
+    canonical policy.
+    """
+    story: dict[str, tuple[str, str]] = {}
+    with open(labels, encoding="utf-8") as fh:
+        for line in fh:
+            rid, sid, kind = json.loads(line)
+            story[rid] = (sid, kind)
+    dup_kinds = {"original", "exact", "near"}
+    sizes = Counter(s for s, k in story.values() if k in dup_kinds)
+    expected = sum(k - 1 for k in sizes.values())
+    flagged = right = 0
+    for rid, dup in links:
+        if dup is None:
+            continue
+        flagged += 1
+        a, b = story.get(rid), story.get(dup)
+        right += bool(a and b and a[0] == b[0] and a[1] in dup_kinds and b[1] in dup_kinds)
+    return {"precision": right / flagged if flagged else 1.0, "recall": right / expected if expected else 1.0,
+            "flagged": flagged, "expected": expected}
+
+
+# -- the reference pipeline -----------------------------------------------------------------------
+
+_WORD = re.compile(r"\w+")
+
+
+def _reference(inp: Path, out: Path) -> None:
+    """The reference pipeline (run in its own process by :func:`run_reference`)."""
+    from datasketch import MinHash, MinHashLSH
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    langid = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    lsh = MinHashLSH(num_perm=128, params=(64, 2))
+    signatures: dict[str, MinHash] = {}
+    exact: dict[bytes, str] = {}
+    phase: Counter[str] = Counter()
+    clock = time.perf_counter
+    n = 0
+    out.mkdir(parents=True, exist_ok=True)
+    with open(out / "articles.jsonl", "w", encoding="utf-8") as w:
+        for path in sorted(inp.glob("*.jsonl")):
+            with open(path, encoding="utf-8") as fh:
+                for line in fh:
+                    t0 = clock()
+                    rec = json.loads(line)
+                    paras = [p.strip() for p in rec.get("body", "").split("\n") if p.strip()]
+                    text = "\n".join(paras)
+                    t1 = clock()
+                    lang = langid.classify((rec.get("title", "") + "\n" + text)[:600])[0]
+                    t2 = clock()
+                    norm = " ".join(text.lower().split())
+                    key = hashlib.sha1(norm.encode()).digest()
+                    rid = rec["id"]
+                    dup = exact.get(key)
+                    if dup is None:
+                        exact[key] = rid
+                        words = _WORD.findall(norm)
+                        shingles = {" ".join(words[i:i + 5]).encode() for i in range(max(1, len(words) - 4))}
+                        m = MinHash(num_perm=128)
+                        m.update_batch(list(shingles))
+                        best = max(((m.jaccard(signatures[c]), c) for c in lsh.query(m)), default=(0.0, ""))
+                        if best[0] >= 0.2:
+                            dup = best[1]
+                        else:
+                            lsh.insert(rid, m)
+                            signatures[rid] = m
+                    t3 = clock()
+                    w.write(json.dumps({"id": rid, "title": rec.get("title", ""), "body": paras, "language": lang,
+                                        "published": rec.get("published"), "source": rec.get("source"),
+                                        "duplicate_of": dup}, ensure_ascii=False))
+                    w.write("\n")
+                    t4 = clock()
+                    phase["parse"] += t1 - t0
+                    phase["language"] += t2 - t1
+                    phase["dedup"] += t3 - t2
+                    phase["write"] += t4 - t3
+                    n += 1
+    (out / "phases.json").write_text(json.dumps({"documents": n, **phase}))
+
+
+def run_reference(corpus: Path, out: Path) -> dict[str, Any]:
+    """One measured run of the reference pipeline."""
+    shutil.rmtree(out, ignore_errors=True)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    cmd = [sys.executable, str(Path(__file__).resolve()), "_reference", str(corpus), str(out)]
+    res = measure(cmd, out.parent / f"{out.name}.log")
+    phases = json.loads((out / "phases.json").read_text())
+    res.update(documents=phases.pop("documents"), timings={k: round(v, 3) for k, v in phases.items()})
+    return res
+
+
+def reference_links(out: Path) -> Iterator[tuple[str, str | None]]:
+    """``(id, duplicate_of)`` of the reference output."""
+    with open(out / "articles.jsonl", encoding="utf-8") as fh:
+        for line in fh:
+            a = json.loads(line)
+            yield a["id"], a["duplicate_of"]
+
+
+# -- profile ----------------------------------------------------------------------------------
+
+#: Where time goes, by the first frame of a stack that matches (most specific first).
+PROFILE_GROUPS = (
+    ("event features", "events/analysis.py"), ("event features", "events/dates.py"),
+    ("event features", "events/places.py"), ("event clustering", "events/clustering.py"),
+    ("event builder (other)", "newscorpus/events/"), ("near dedup", "dedup/near.py"),
+    ("near dedup", "dedup/minhash.py"), ("dedup text", "dedup/text.py"), ("exact dedup", "dedup/exact.py"),
+    ("dedup stages", "dedup/stages.py"), ("cleaners", "newscorpus/cleaners/"),
+    ("language id", "py3langid"), ("parser", "newscorpus/parsers/"), ("reader", "newscorpus/readers/"),
+    ("export", "newscorpus_tabular"), ("export", "newscorpus/exporters/"), ("serialize", "newscorpus/serialize.py"),
+    ("JSON", "json/"), ("imports", "<frozen importlib"),
+)
+
+
+def profile(corpus: Path, out: Path, shards: int) -> dict[str, Any]:
+    """Sample a 1-worker run (all in one process) with py-spy; time by component and hot frames."""
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    cfg = out.parent / f"{out.name}.yaml"
+    cfg.write_text(json.dumps(pipeline_config("local", 1, shards)))
+    raw = out.parent / f"{out.name}.pyspy.txt"
+    cmd = ["py-spy", "record", "--rate", "25", "--format", "raw", "--output", str(raw), "--",
+           sys.executable, "-m", "newscorpus.cli", "run", str(corpus), "-c", str(cfg), "-o", str(out),
+           "--no-progress", "-q"]
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    groups: Counter[str] = Counter()
+    frames: Counter[str] = Counter()
+    stages: Counter[str] = Counter()
+    total = 0
+    stage_fns = {"run_parse": "parse", "run_buckets": "dedup-buckets", "run_verify": "dedup-verify",
+                 "run_cluster": "dedup-cluster", "run_events": "events", "run_finalize": "finalize",
+                 "run_export": "export"}
+    with open(raw, encoding="utf-8") as fh:
+        for line in fh:
+            stack, _, count = line.rstrip("\n").rpartition(" ")
+            n = int(count)
+            total += n
+            parts = stack.split(";")
+            leaf = parts[-1]
+            frames[re.sub(r":\d+\)$", ")", leaf)] += n
+            group = next((g for g, pat in PROFILE_GROUPS for f in reversed(parts) if pat in f), "other")
+            groups[group] += n
+            stage = next((stage_fns[f.split(" ")[0]] for f in parts if f.split(" ")[0] in stage_fns), "startup")
+            stages[stage] += n
+    return {"samples": total, "groups": dict(groups.most_common()), "frames": dict(frames.most_common(15)),
+            "stages": dict(stages.most_common())}
+
+
+def render_profile(n: int, prof: dict[str, Any]) -> str:
+    """The markdown of a profile."""
+    total = prof["samples"] or 1
+    lines = [f"### Where the time goes ({n:,} articles, 1 worker, py-spy)", "",
+             f"{prof['samples']:,} samples at 25 Hz of one `newscorpus run --workers 1` process. A sample counts "
+             "for the innermost newscorpus component on its stack (or the library it is in).", "",
+             table(["component", "share"], [(g, f"{c / total:.1%}") for g, c in prof["groups"].items()]), "",
+             table(["stage", "share"], [(g, f"{c / total:.1%}") for g, c in prof["stages"].items()]), "",
+             "Hottest frames (self time):", "",
+             table(["frame", "share"], [(f"`{f}`", f"{c / total:.1%}") for f, c in prof["frames"].items()])]
+    return "\n".join(lines)
+
+
+# -- the benchmark ----------------------------------------------------------------------------------
+
+
+def _rate(res: dict[str, Any]) -> float:
+    return float(res["documents"]) / float(res["wall"])
+
+
+def _stage_rate(res: dict[str, Any]) -> float:
+    return float(res["documents"]) / max(1e-9, sum(res["timings"].values()))
+
+
+def _ray_available() -> bool:
+    from newscorpus.plugins import get_registry
+
+    return "ray" in get_registry().names("executor")
+
+
+def bench(args: argparse.Namespace) -> dict[str, Any]:
+    workdir = Path(args.workdir).resolve()
+    workdir.mkdir(parents=True, exist_ok=True)
+    sizes = sorted(int(s.replace("_", "")) for s in args.sizes.split(","))
+    scaling = max((s for s in sizes if s <= args.scaling_size), default=sizes[0])
+    use_ray = args.ray and _ray_available()
+    results: dict[str, Any] = {"sizes": {}, "scaling_size": scaling, "ray": use_ray,
+                               "config": pipeline_config("local", 2, 0)}
+    for n in sizes:
+        corpus = make_corpus(n, workdir, args.benchmarks, args.files)
+        shards = args.shards or max(16, math.ceil(corpus_bytes(corpus) / (64 * MiB)))
+        labels = labels_path(workdir, n)
+        runs: dict[str, Any] = {}
+        repeats = args.repeats if n <= 10_000 else 1
+        plan = [("local-2", "local", 2)]
+        if n == scaling:
+            plan += [("local-1", "local", 1)]
+            if use_ray:
+                plan += [("ray-1", "ray", 1), ("ray-2", "ray", 2)]
+        for name, executor, workers in plan:
+            reps = [run_newscorpus(corpus, workdir / f"out-{n}-{name}", executor, workers, shards)
+                    for _ in range(repeats if name == "local-2" else 1)]
+            best = sorted(reps, key=lambda r: r["wall"])[len(reps) // 2]
+            best["walls"] = [round(r["wall"], 2) for r in reps]
+            best["scores"] = duplicate_scores(final_links(workdir / f"out-{n}-{name}"), labels)
+            runs[name] = best
+            print(f"{n:>9,} {name:<8} {_rate(best):>8,.0f} articles/s  wall {best['wall']:7.1f} s  "
+                  f"peak RSS {best['rss_mib']:7,.0f} MiB  PSS {best['pss_mib']:7,.0f} MiB  "
+                  f"P {best['scores']['precision']:.3f} R {best['scores']['recall']:.3f}", flush=True)
+        if n <= args.reference_max:
+            reps = [run_reference(corpus, workdir / f"out-{n}-reference") for _ in range(repeats)]
+            ref = sorted(reps, key=lambda r: r["wall"])[len(reps) // 2]
+            ref["walls"] = [round(r["wall"], 2) for r in reps]
+            ref["scores"] = duplicate_scores(reference_links(workdir / f"out-{n}-reference"), labels)
+            runs["reference"] = ref
+            print(f"{n:>9,} {'reference':<8} {_rate(ref):>8,.0f} articles/s  wall {ref['wall']:7.1f} s  "
+                  f"peak RSS {ref['rss_mib']:7,.0f} MiB  PSS {ref['pss_mib']:7,.0f} MiB  "
+                  f"P {ref['scores']['precision']:.3f} R {ref['scores']['recall']:.3f}", flush=True)
+        results["sizes"][str(n)] = {"bytes": corpus_bytes(corpus), "shards": shards, "runs": runs}
+        (workdir / "pipeline_bench.json").write_text(json.dumps(results, indent=1))
+        if not args.keep:
+            for name in runs:
+                shutil.rmtree(workdir / f"out-{n}-{name}", ignore_errors=True)
+    return results
+
+
+def render(results: dict[str, Any]) -> str:
+    """The markdown section."""
+    sizes = results["sizes"]
+    scaling = str(results["scaling_size"])
+    lines = ["## Pipeline throughput, memory and scaling", "",
+             machine_line(["ray", "datasketch", "py3langid", "pyarrow"]), "",
+             "Command: `python benchmarks/pipeline_bench.py ../shared/benchmarks "
+             f"--sizes {','.join(sizes)}`. Corpus: `benchmarks/corpusgen.py` records (trigram news text, "
+             "70% English / 30% Indonesian, ~380 words, 12% planted exact and near copies, id-en "
+             "translations) in 64 JSONL files, no `language` field. Pipeline config: "
+             f"`{json.dumps(results['config'])}` (dedup methods and exporter: those registered). "
+             "Wall time is the whole command, process and executor start-up included. Peak memory is "
+             "summed over the process tree (RSS counts pages shared between processes once per process; "
+             "PSS splits them). P/R: precision and recall of duplicate links against the planted copies. "
+             "Timings are single runs (medians of 3 at 10k) on a shared 2-core machine.", ""]
+    rows = []
+    for n, data in sizes.items():
+        for name, r in data["runs"].items():
+            rows.append([f"{int(n):,}", name, f"{_rate(r):,.0f}", f"{r['wall']:,.1f}",
+                         f"{r['rss_mib']:,.0f}", f"{r['pss_mib']:,.0f}",
+                         f"{r['scores']['precision']:.3f} / {r['scores']['recall']:.3f}"])
+    lines += [table(["articles", "run", "articles/s", "wall s", "peak RSS MiB", "peak PSS MiB",
+                     "dup P / R"], rows), ""]
+    # per-stage times
+    stage_rows = []
+    stages: list[str] = []
+    for data in sizes.values():
+        for name, r in data["runs"].items():
+            if name != "reference":
+                stages += [s for s in r["timings"] if s not in stages]
+    for n, data in sizes.items():
+        for name, r in data["runs"].items():
+            if name == "reference":
+                continue
+            stage_rows.append([f"{int(n):,}", name, *(f"{r['timings'].get(s, 0):,.1f}" for s in stages)])
+    lines += ["Seconds per stage (`report.json` → `timings_seconds`):", "",
+              table(["articles", "run", *stages], stage_rows), ""]
+    ref_rows = [[f"{int(n):,}", *(f"{d['runs']['reference']['timings'].get(p, 0):,.1f}"
+                                  for p in ("parse", "language", "dedup", "write"))]
+                for n, d in sizes.items() if "reference" in d["runs"]]
+    if ref_rows:
+        lines += ["Reference pipeline, seconds per phase (one process):", "",
+                  table(["articles", "parse", "language", "exact + MinHash LSH", "write"], ref_rows), ""]
+    # targets
+    checks = []
+    at = sizes.get(scaling, {}).get("runs", {})
+    if "local-2" in at:
+        rate = _rate(at["local-2"])
+        checks.append((f"≥ 2,000 articles/s end to end, 2 workers, {int(scaling):,}", f"{rate:,.0f}",
+                       rate >= TARGETS["throughput"]))
+        if "reference" in at:
+            ratio = rate / _rate(at["reference"])
+            checks.append((f"≥ 4x the reference at {int(scaling):,}", f"{ratio:.2f}x",
+                           ratio >= TARGETS["vs_reference"]))
+        if "local-1" in at:
+            s = at["local-1"]["wall"] / at["local-2"]["wall"]
+            ss = _stage_rate(at["local-2"]) / _stage_rate(at["local-1"])
+            checks.append(("≥ 1.7x from 1 to 2 workers (local)", f"{s:.2f}x wall, {ss:.2f}x stages",
+                           s >= TARGETS["scaling"]))
+        if "ray-1" in at and "ray-2" in at:
+            s = at["ray-1"]["wall"] / at["ray-2"]["wall"]
+            ss = _stage_rate(at["ray-2"]) / _stage_rate(at["ray-1"])
+            checks.append(("≥ 1.7x from 1 to 2 workers (Ray)", f"{s:.2f}x wall, {ss:.2f}x stages",
+                           s >= TARGETS["scaling"]))
+    big = sizes.get("1000000", {}).get("runs", {}).get("local-2")
+    if big:
+        checks.append(("peak RSS < 1.5 GB at 1M", f"{big['rss_mib']:,.0f} MiB", big["rss_mib"] < 1536))
+    else:
+        checks.append(("peak RSS < 1.5 GB at 1M", "not measured in this run", False))
+    lines += ["Targets:", "", table(["target", "measured", "met"],
+                                    [(t, m, "yes" if ok else "**no**") for t, m, ok in checks])]
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["_reference"]:
+        _reference(Path(argv[1]), Path(argv[2]))
+        return
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("benchmarks", nargs="?", default=DEFAULT_BENCHMARKS,
+                    help="the shared benchmarks folder (BBC News, IndoSum, PANL-BPPT for the text model)")
+    ap.add_argument("--sizes", default="10000,100000,1000000",
+                    help="corpus sizes, comma-separated ('' with --profile: profile only)")
+    ap.add_argument("--scaling-size", type=int, default=100_000,
+                    help="size of the 1-vs-2-worker and Ray runs (the largest size up to this)")
+    ap.add_argument("--reference-max", type=int, default=100_000,
+                    help="largest size the reference runs at (its LSH index lives in memory)")
+    ap.add_argument("--shards", type=int, default=0,
+                    help="shards per run (0: max(16, one per 64 MiB of input))")
+    ap.add_argument("--files", type=int, default=64, help="corpus files per size (at least 500 records each)")
+    ap.add_argument("--repeats", type=int, default=3, help="runs per configuration at sizes up to 10k")
+    ap.add_argument("--workdir", default="/tmp/newscorpus-pipeline-bench",
+                    help="corpora and run outputs (kept between runs: corpora are reused)")
+    ap.add_argument("--profile", type=int, default=0, metavar="N",
+                    help="also profile a 1-worker run at size N with py-spy (written to the page)")
+    ap.add_argument("--no-ray", dest="ray", action="store_false", help="skip the Ray runs")
+    ap.add_argument("--keep", action="store_true", help="keep run outputs")
+    ap.add_argument("--no-write", dest="write", action="store_false", help="do not update docs/performance.md")
+    args = ap.parse_args(argv)
+    if args.sizes:
+        md = render(bench(args))
+        print()
+        print(md)
+        if args.write:
+            print(f"\nwrote {write_section('pipeline', md)}")
+    if args.profile:
+        workdir = Path(args.workdir).resolve()
+        corpus = make_corpus(args.profile, workdir, args.benchmarks, args.files)
+        shards = args.shards or max(16, math.ceil(corpus_bytes(corpus) / (64 * MiB)))
+        prof = profile(corpus, workdir / f"profile-{args.profile}", shards)
+        (workdir / f"profile-{args.profile}.json").write_text(json.dumps(prof, indent=1))
+        md = render_profile(args.profile, prof)
+        print()
+        print(md)
+        if args.write:
+            print(f"\nwrote {write_section('pipeline-profile', md)}")
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,188 @@
+"""The ``feed`` reader: RSS, Atom, JSON Feed and sitemaps, one record per item."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import re
+import zlib
+from collections.abc import Iterator
+from io import BytesIO
+from typing import Any
+
+import feedparser
+from lxml import etree
+from newscorpus.errors import DocumentError
+from newscorpus.readers import InputUnit, RawDocument, Reader
+
+from .fetch import FetchError, make_fetcher
+from .items import ITEM_MEDIA_TYPE, MIN_WORDS, feed_items, has_text, jsonfeed_items, load_json, sitemap_entries
+
+__all__ = ["FeedReader", "sniff"]
+
+_FEED_ROOTS = {"rss", "feed", "rdf", "channel", "entry"}  # "entry": an Atom Entry Document
+_SITEMAP_ROOTS = {"urlset", "sitemapindex"}
+_HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S)
+
+
+def sniff(data: bytes) -> tuple[str, str]:
+    """What ``data`` holds: ``(kind, detail)`` with kind ``json``, ``feed``,
+    ``sitemap``, ``html``, ``xml`` (another XML vocabulary; detail = root name),
+    ``empty`` or ``unknown``."""
+    head = data.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not head:
+        return "empty", ""
+    if head[:1] in (b"{", b"["):
+        return "json", ""
+    if _HTML_START.match(head[:2048]):
+        return "html", ""
+    try:
+        for _event, el in etree.iterparse(BytesIO(data), events=("start",), resolve_entities=False,
+                                          no_network=True, load_dtd=False, huge_tree=False):
+            root = etree.QName(el.tag).localname.lower() if isinstance(el.tag, str) else ""
+            if root in _SITEMAP_ROOTS:
+                return "sitemap", root
+            if root in _FEED_ROOTS:
+                return "feed", root
+            if root == "html":
+                return "html", ""
+            return "xml", root
+    except etree.XMLSyntaxError as exc:
+        # Broken XML may still be a feed feedparser can read leniently.
+        return ("feed", f"malformed: {exc}") if re.search(rb"<(rss|feed|rdf:RDF)\b", head[:4096]) else (
+            "unknown", str(exc))
+    return "unknown", ""
+
+
+def _read(path: str, limit: int) -> bytes:
+    if path.lower().endswith(".gz"):
+        try:
+            with gzip.open(path, "rb") as fh:
+                data = fh.read(limit + 1)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise DocumentError("bad-compression", f"cannot gunzip the file: {exc}") from exc
+    else:
+        size = os.path.getsize(path)
+        if size > limit:
+            raise DocumentError("too-large", f"feed file of {size:,} bytes exceeds the feed reader's max_bytes ({limit:,})")
+        with open(path, "rb") as fh:
+            data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise DocumentError("too-large", f"the file expands to more than the feed reader's max_bytes ({limit:,})")
+    return data
+
+
+class FeedReader(Reader):
+    """Reads RSS (0.9x, 1.0, 2.0), Atom, JSON Feed and XML sitemaps (with the
+    Google News extension), sniffing the content rather than trusting the name.
+
+    Each item or sitemap entry becomes one raw document of media type
+    ``application/x-newscorpus-feed-item`` (record = its index in the file),
+    parsed by the ``feed-item`` parser. A file that is not a feed (an HTML page,
+    another XML vocabulary, JSON that is not a JSON Feed, a feed with no items) is
+    quarantined with a reason saying what it is.
+
+    Items that carry no article text (most sitemaps, teaser-only feeds) become
+    ``needs-fetch`` records naming the URL. With ``fetch: true`` the reader
+    instead fetches that page and hands it to the ``html`` parser (install
+    ``newscorpus-html``) as a ``text/html`` document whose fields carry the URL,
+    the fetch time and the item's title, date, language and source.
+
+    Options:
+        max_bytes: Largest feed file read (default 64 MiB; sitemaps may hold 50 MB).
+        min_words: Content shorter than this is a teaser, not the article (default 50).
+        fetch: Fetch the pages of items without text (default ``false``).
+        fetch_timeout, fetch_delay, user_agent, robots: Fetch manners (20 s, 1 s per
+            host, newscorpus-feeds UA, obey robots.txt).
+    """
+
+    name = "feed"
+    patterns = (
+        "*.rss", "*.atom", "*.rdf", "*.xml", "*.feed", "*.json",
+        "*.rss.gz", "*.atom.gz", "*.xml.gz", "*.json.gz",
+    )
+
+    def __init__(self, limits: Any = None, **options: Any) -> None:
+        super().__init__(limits, **options)
+        self.max_bytes = int(options.get("max_bytes", 64 * 1024 * 1024))
+        self.min_words = int(options.get("min_words", MIN_WORDS))
+        self.fetch = bool(options.get("fetch", False))
+        self._fetcher: Any = None
+
+    def read(self, unit: InputUnit) -> Iterator[RawDocument]:
+        rel = unit.relpath
+
+        def error(record: int, reason: str, detail: str) -> RawDocument:
+            return RawDocument(unit.path, record, f"{rel}#{record}", self.name, media_type=ITEM_MEDIA_TYPE,
+                               error=DocumentError(reason, detail))
+
+        try:
+            data = _read(unit.path, self.max_bytes)
+        except DocumentError as exc:
+            yield error(0, exc.reason, exc.detail)
+            return
+        except OSError as exc:
+            yield error(0, "unreadable", str(exc.strerror or exc))
+            return
+        kind, detail = sniff(data)
+        try:
+            items = list(self._items(kind, detail, data))
+        except DocumentError as exc:
+            yield error(0, exc.reason, exc.detail)
+            return
+        if not items:
+            yield error(0, "no-items", f"the {kind} holds no items")
+            return
+        for i, fields in enumerate(items):
+            yield self._document(unit, rel, i, fields)
+
+    def _items(self, kind: str, detail: str, data: bytes) -> Iterator[dict[str, Any]]:
+        if kind == "empty":
+            raise DocumentError("empty", "the file is empty")
+        if kind == "html":
+            raise DocumentError("not-a-feed", "the file is an HTML page, not a feed (use the html reader for pages)")
+        if kind == "xml":
+            raise DocumentError("not-a-feed", f"XML with root <{detail}>, which is not rss, feed, entry, RDF, urlset "
+                                "or sitemapindex")
+        if kind == "unknown":
+            raise DocumentError("not-a-feed", f"neither XML nor JSON{': ' + detail if detail else ''}")
+        if kind == "json":
+            try:
+                obj = load_json(data)
+            except (ValueError, UnicodeDecodeError) as exc:
+                raise DocumentError("invalid-json", f"not valid JSON: {exc}") from exc
+            version = obj.get("version") if isinstance(obj, dict) else None
+            if not (isinstance(version, str) and "jsonfeed.org" in version):
+                raise DocumentError("not-a-feed", "JSON without a JSON Feed 'version' "
+                                    "(https://jsonfeed.org/version/1.1); JSON Lines dumps go to the jsonl reader")
+            yield from jsonfeed_items(obj)
+            return
+        if kind == "sitemap":
+            try:
+                yield from sitemap_entries(data)
+            except etree.XMLSyntaxError as exc:
+                raise DocumentError("invalid-sitemap", f"the sitemap is not well-formed XML: {exc}") from exc
+            return
+        parsed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=True)
+        if not parsed.get("entries"):
+            if parsed.get("bozo"):
+                raise DocumentError("invalid-feed", f"the feed cannot be parsed: {parsed.get('bozo_exception')}")
+            return
+        yield from feed_items(parsed)
+
+    def _document(self, unit: InputUnit, rel: str, i: int, fields: dict[str, Any]) -> RawDocument:
+        key = f"{rel}#{i}"
+        if not self.fetch or has_text(fields, self.min_words) or not fields.get("url"):
+            return RawDocument(unit.path, i, key, self.name, media_type=ITEM_MEDIA_TYPE, fields=fields)
+        if self._fetcher is None:
+            self._fetcher = make_fetcher(self.options, self.limits.max_document_bytes)
+        try:
+            page = self._fetcher(str(fields["url"]))
+        except FetchError as exc:
+            return RawDocument(unit.path, i, key, self.name, media_type=ITEM_MEDIA_TYPE,
+                               fields=fields, error=DocumentError("fetch-failed", str(exc)))
+        media_type = "application/xhtml+xml" if "xhtml" in page.content_type else "text/html"
+        hints = {k: fields.get(k) for k in ("title", "published", "language", "source") if fields.get(k)}
+        return RawDocument(unit.path, i, key, self.name, media_type=media_type, data=page.data,
+                           fields={**hints, "url": page.url, "fetched": page.fetched,
+                                   "content_type": page.content_type})

@@ -1,0 +1,14 @@
+"""newscorpus plugin entry point of ``newscorpus-sql`` (entry-point group ``newscorpus``)."""
+
+from __future__ import annotations
+
+from newscorpus.hookspecs import Register, hookimpl
+
+from .exporters import DuckDbExporter, SqliteExporter
+
+
+@hookimpl
+def register_exporters(register: Register) -> None:
+    """Register the SQLite and DuckDB exporters."""
+    register(SqliteExporter)
+    register(DuckDbExporter)

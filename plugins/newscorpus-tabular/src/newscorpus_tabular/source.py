@@ -1,0 +1,71 @@
+"""What exporters read: the public JSON dicts of a run's articles, events and
+duplicate links.
+
+When the export context offers the work files themselves (JSON Lines already in
+the public schema) they are decoded directly, skipping the round trip through
+:class:`~newscorpus.models.Article` objects, which costs more than writing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import attrs
+from newscorpus.exporters import ExportContext
+from newscorpus.serialize import article_to_dict, event_to_dict
+
+__all__ = ["article_dicts", "atomic_target", "duplicate_dicts", "event_dicts"]
+
+
+def _jsonl(path: Path) -> Iterator[dict[str, Any]]:
+    if not path.exists():
+        return
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                yield json.loads(line)
+
+
+def article_dicts(ctx: ExportContext) -> Iterator[dict[str, Any]]:
+    """Every exported article as its public JSON dict, in output order."""
+    if ctx.article_files:
+        for path in ctx.article_files:
+            yield from _jsonl(path)
+    else:
+        for article in ctx.articles():
+            yield article_to_dict(article)
+
+
+def event_dicts(ctx: ExportContext) -> Iterator[dict[str, Any]]:
+    """Every event as its public JSON dict."""
+    if ctx.event_file is not None:
+        yield from _jsonl(ctx.event_file)
+    else:
+        for event in ctx.events():
+            yield event_to_dict(event)
+
+
+def duplicate_dicts(ctx: ExportContext) -> Iterator[dict[str, Any]]:
+    """Every duplicate or translation link as a dict."""
+    if ctx.duplicate_file is not None:
+        yield from _jsonl(ctx.duplicate_file)
+    else:
+        for row in ctx.duplicates():
+            yield attrs.asdict(row)
+
+
+def atomic_target(ctx: ExportContext, name: str) -> tuple[Path, Path]:
+    """``(final, temporary)`` paths for ``name`` inside the output directory.
+
+    Writers fill the temporary file and rename it when done, so an interrupted
+    export never leaves a half-written file under the final name. Both names go
+    through :meth:`ExportContext.path`, which refuses any name leaving the output
+    directory.
+    """
+    final = ctx.path(name)
+    tmp = ctx.path(name + ".tmp")
+    final.parent.mkdir(parents=True, exist_ok=True)
+    return final, tmp

@@ -1,0 +1,13 @@
+"""newscorpus plugin entry point of ``newscorpus-warc`` (entry-point group ``newscorpus``)."""
+
+from __future__ import annotations
+
+from newscorpus.hookspecs import Register, hookimpl
+
+from .reader import WarcReader
+
+
+@hookimpl
+def register_readers(register: Register) -> None:
+    """Register the WARC reader."""
+    register(WarcReader)

@@ -1,0 +1,82 @@
+"""Dates, places and names as the event builder reads them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from newscorpus.events.dates import ArticleDate, article_date, find_mentions
+from newscorpus.events.places import fold, gazetteer
+
+THU = dt.date(2025, 4, 17)
+
+
+@pytest.mark.parametrize(
+    ("lead", "lang", "published", "expected"),
+    [
+        ("Putin told the emir on Thursday that", "en", THU, ArticleDate(THU, "relative-weekday", 3, None, 2025)),
+        ("Putin told the emir on Thursday that", "en", THU + dt.timedelta(days=1),
+         ArticleDate(THU, "relative-weekday", 3, None, 2025)),
+        ("Dalam pembicaraan pada hari Kamis, Al Thani", "id", THU, ArticleDate(THU, "relative-weekday", 3, None, 2025)),
+        ("Dalam pembicaraan pada hari Kamis, Al Thani", "id", None, ArticleDate(None, "weekday", 3, None, None)),
+        # The date in brackets after the weekday wins; Indonesian writes day/month.
+        ("Delegasi bertemu di Moskow, Senin (4/2/2025).", "id", None,
+         ArticleDate(dt.date(2025, 2, 4), "explicit", 1, None, 2025)),
+        # American English writes month/day.
+        ("The meeting of 4/2/2025 was cancelled.", "en", None,
+         ArticleDate(dt.date(2025, 4, 2), "explicit", 2, None, 2025)),
+        ("Kemarin, banjir melanda Jakarta.", "id", THU,
+         ArticleDate(THU - dt.timedelta(days=1), "relative-day", 2, None, 2025)),
+        ("El jueves 3 de abril de 2025 hubo elecciones.", "es", None,
+         ArticleDate(dt.date(2025, 4, 3), "explicit", 3, None, 2025)),
+        # "may" and "march" are verbs here, not months.
+        ("They may march on the capital.", "en", THU, ArticleDate(THU, "published", 3, None, 2025)),
+        # A date far from publication is background, not the story's date.
+        ("The January 19 ceasefire collapsed.", "en", THU, ArticleDate(THU, "published", 3, None, 2025)),
+        ("No date at all here, only the 2008 Oscars.", "en", None, ArticleDate(None, "unknown", None, None, 2008)),
+    ],
+)
+def test_article_date(lead: str, lang: str, published: dt.date | None, expected: ArticleDate) -> None:
+    assert article_date(lead, lang, published) == expected
+
+
+def test_article_date_round_trips_as_data() -> None:
+    d = article_date("on Thursday", "en", THU)
+    assert ArticleDate.from_data(d.to_data()) == d
+
+
+def test_mentions_in_order() -> None:
+    kinds = [m.kind for m in find_mentions("On Monday, 17 April 2025, and yesterday", "en")]
+    assert kinds == ["weekday", "explicit", "relative"]
+
+
+@pytest.mark.parametrize(
+    ("name", "place"),
+    [
+        ("Moscow", "Europe/Moscow"), ("Moskow", "Europe/Moscow"), ("MOSCOW", "Europe/Moscow"),
+        ("Moskau", "Europe/Moscow"), ("Москва", "Europe/Moscow"), ("Russia", "RU"), ("Rusia", "RU"),
+        ("Suriah", "SY"), ("Damaskus", "Asia/Damascus"), ("Amerika Serikat", "US"), ("Gaza", "Asia/Gaza"),
+    ],
+)
+def test_cldr_place_names(name: str, place: str) -> None:
+    found = gazetteer().lookup(name)
+    assert found is not None and found.id == place
+    assert gazetteer().display(place) in {"Moscow", "Russia", "Syria", "Damascus", "United States", "Gaza"}
+
+
+@pytest.mark.parametrize(("word", "country"), [("Russian", "RU"), ("Qatari", "QA"), ("Palestinian", "PS"),
+                                                ("Chinese", "CN"), ("German", "DE"), ("Israeli", "IL")])
+def test_demonyms(word: str, country: str) -> None:
+    found = gazetteer().lookup_demonym(word)
+    assert found is not None and found.id == country
+
+
+@pytest.mark.parametrize("word", ["Christian", "Reuters", "Julian", "Brian"])
+def test_not_demonyms(word: str) -> None:
+    assert gazetteer().lookup_demonym(word) is None
+
+
+def test_fold_meets_spellings() -> None:
+    assert fold("Al-Thani") == fold("Al Thani") == "al thani"
+    assert fold("Путин") == "putin"
