@@ -499,9 +499,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         for lang in sorted(ours):
             s = ours[lang]
             rows.append(
-                (name, lang, s.articles, s.content, s.content - s.content_kept, _fmt(s.kept_rate, 4), s.boiler,
-                 _fmt(s.recall),
-                 _fmt(s.removal_precision), s.other, s.other_removed, s.unlabelled)
+                (
+                    name,
+                    lang,
+                    s.articles,
+                    s.content,
+                    s.content - s.content_kept,
+                    _fmt(s.kept_rate, 4),
+                    s.boiler,
+                    _fmt(s.recall),
+                    _fmt(s.removal_precision),
+                    s.other,
+                    s.other_removed,
+                    s.unlabelled,
+                )
             )
             if lang in peer:
                 p = peer[lang]
@@ -511,8 +522,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             for kind, items in (("false cut", s.false_cuts), ("miss", s.misses)):
                 for item in items[: args.show]:
                     print(f"  [{name}/{lang}] {kind}: {item[:160]}")
-    headers = ["set", "lang", "articles", "content lines", "content cut", "content kept", "boilerplate lines",
-               "boilerplate removed", "removal precision", "P/O lines", "P/O removed", "unlabelled"]
+    headers = [
+        "set",
+        "lang",
+        "articles",
+        "content lines",
+        "content cut",
+        "content kept",
+        "boilerplate lines",
+        "boilerplate removed",
+        "removal precision",
+        "P/O lines",
+        "P/O removed",
+        "unlabelled",
+    ]
     quality = table(headers, rows)
     peer_table = table(["set", "lang", "content kept", "boilerplate removed", "removal precision"], peer_rows)
     damage = table(["set", "lang", "articles", f"flagged {FLAG}", "rate"], damage_rows)

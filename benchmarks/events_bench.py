@@ -90,6 +90,11 @@ def pairwise(pred: dict[str, str], gold: dict[str, str]) -> tuple[float, float, 
     return p, r, 2 * p * r / (p + r) if p + r else 0.0
 
 
+def _model_name(path: str) -> str:
+    p = Path(path)
+    return p.parent.name if p.name == "model" else p.name  # a model a package ships: name the package
+
+
 def _prf(name: str, prf: tuple[float, float, float]) -> str:
     return f"{name} P/R/F1 {prf[0]:.3f} {prf[1]:.3f} {prf[2]:.3f}"
 
@@ -201,7 +206,7 @@ def ecbplus_section(root: Path, semantic_model: str | None = None) -> tuple[str,
         from newscorpus.events.semantic import SemanticEventBuilder
 
         builders.append(
-            (f"`semantic` with {Path(semantic_model).name} (same parameters)",
+            (f"`semantic` with {_model_name(semantic_model)} (same parameters)",
              SemanticEventBuilder(model=semantic_model), False)
         )
     for label, builder, headline in builders:
@@ -275,7 +280,7 @@ def semeval_section(root: Path, semantic_model: str | None = None) -> tuple[str,
     if semantic_model:
         from newscorpus.events.semantic import SemanticEventBuilder
 
-        runs.append((f"`semantic` ({Path(semantic_model).name}), test", "testing_set.csv.gz",
+        runs.append((f"`semantic` ({_model_name(semantic_model)}), test", "testing_set.csv.gz",
                      SemanticEventBuilder(model=semantic_model)))
     for split, fname, builder in runs:
         res = semeval_scores(folder / fname, builder)

@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _report import DEFAULT_BENCHMARKS, machine_line, table, write_section  # noqa: E402
+from _report import DEFAULT_BENCHMARKS, machine_line, table, write_section
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 _WS = re.compile(r"\s+")
@@ -128,11 +128,16 @@ def run_page(task: tuple[str, str, str | None]) -> dict[str, Any]:
     """Extract one page with both systems; texts, metadata and timings."""
     import attrs
     import trafilatura
+
     from newscorpus.readers import RawDocument
 
     key, path, url = task
     rt = _runtime()
-    html = gzip.open(path).read() if path.endswith(".gz") else Path(path).read_bytes()
+    if path.endswith(".gz"):
+        with gzip.open(path) as fh:
+            html = fh.read()
+    else:
+        html = Path(path).read_bytes()
     out: dict[str, Any] = {"key": key}
     t0 = time.perf_counter()
     try:

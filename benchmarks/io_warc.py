@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _report import DEFAULT_BENCHMARKS, machine_line, table, write_section  # noqa: E402
+from _report import DEFAULT_BENCHMARKS, machine_line, table, write_section
 
 
 def fastwarc_payloads(stream: Any) -> list[tuple[str, int]]:
@@ -175,9 +175,10 @@ def main(argv: list[str] | None = None) -> int:
             speed.append([name, n, secs, n / secs, payload_bytes / secs / 1e6])
         ratio = speed[0][3] / speed[1][3]
 
-        from newscorpus.readers import InputUnit, Limits
         from newscorpus_html import HtmlParser
         from newscorpus_warc import WarcReader
+
+        from newscorpus.readers import InputUnit, Limits
 
         reader = WarcReader(Limits())
         unit = InputUnit(str(path), str(path))

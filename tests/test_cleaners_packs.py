@@ -113,7 +113,12 @@ def _rule(*lines: str) -> str:
         (_rule("id: a.b", "kind: footer", "patterns: ['{nope}']"), 6, "a.b", "unknown vocab {nope}"),
         (_rule("id: a.b", "kind: footer", "patterns: ['(a)\\1']"), 6, "a.b", "numbered backreference"),
         (_rule("id: a.b", "kind: nav", "patterns: [x]"), 5, "a.b", "'kind' must be one of"),
-        (_rule("id: a.b", "kind: footer", "zone: tail", "match: prefix", "patterns: [x]"), 7, "a.b", "head and anywhere"),
+        (
+            _rule("id: a.b", "kind: footer", "zone: tail", "match: prefix", "patterns: [x]"),
+            7,
+            "a.b",
+            "head and anywhere",
+        ),
         (HEAD + GOOD_RULE + GOOD_RULE, 7, "footer.outlet", "duplicate rule id"),
         (_rule("id: a.b", "kind: footer", "patterns: [x]", "max_words: 0"), 7, "a.b", "positive integer"),
         ("pack: p\nlanguage: indonesian\nrules: []\n", 2, None, "'language' must be"),

@@ -150,7 +150,7 @@ class ExportConfig:
         exporters: Exporters to run, in order.
     """
 
-    exporters: tuple[ComponentSpec, ...] = (ComponentSpec("jsonl"),)
+    exporters: tuple[ComponentSpec, ...] = (ComponentSpec("jsonl"), ComponentSpec("timeline"))
 
 
 @attrs.frozen
@@ -269,7 +269,16 @@ def load_config(path: str | os.PathLike[str], **overrides: Any) -> PipelineConfi
         clean=attrs.evolve(config.clean, rule_packs=tuple(_rel(base, p) for p in config.clean.rule_packs)),
         dedup=attrs.evolve(config.dedup, index=_rel(base, config.dedup.index) if config.dedup.index else None),
     )
+    builder = config.events.builder
+    if builder is not None and any(isinstance(builder.options.get(k), str) for k in _PATH_OPTIONS):
+        opts = {k: _rel(base, v) if k in _PATH_OPTIONS and isinstance(v, str) else v
+                for k, v in builder.options.items()}
+        config = attrs.evolve(config, events=EventsConfig(builder=ComponentSpec(builder.name, opts)))
     return attrs.evolve(config, **overrides) if overrides else config
+
+
+#: Event builder options that are file paths, resolved against the pipeline file's folder.
+_PATH_OPTIONS = ("state", "model")
 
 
 def _rel(base: Path, p: str) -> str:
@@ -408,7 +417,9 @@ def _build(data: dict[str, Any], ctx: _Ctx) -> PipelineConfig:
     events = EventsConfig(builder=None if builder in (None, False) else _component(builder, "events.builder", ctx))
     exd = _mapping(data.get("export"), "export", ctx)
     _check_keys(exd, {"exporters"}, "export.", ctx)
-    export = ExportConfig(exporters=_components(exd.get("exporters", ["jsonl"]), "export.exporters", ctx))
+    export = ExportConfig(
+        exporters=_components(exd.get("exporters", ["jsonl", "timeline"]), "export.exporters", ctx)
+    )
     output = data.get("output")
     if output is not None and not isinstance(output, str):
         raise ctx.error("output", "expected a directory path")

@@ -9,12 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from newscorpus_feeds import FeedItemParser, FeedReader, Fetched, FetchError, fragment_paragraphs, sniff
+from newscorpus_feeds.parser import source_from_feed_title
+
 from newscorpus.errors import DocumentError
 from newscorpus.models import Article
 from newscorpus.plugins import get_registry
 from newscorpus.readers import InputUnit, Limits, RawDocument
-from newscorpus_feeds import FeedItemParser, FeedReader, Fetched, FetchError, fragment_paragraphs, sniff
-from newscorpus_feeds.parser import source_from_feed_title
 
 DATA = Path(__file__).parent / "data"
 FIXTURES = Path(os.environ.get("NEWSCORPUS_BENCHMARKS", Path(__file__).resolve().parents[4] / "shared" / "benchmarks"))
@@ -177,7 +178,7 @@ def test_fetching_items_without_text_with_a_fake_fetcher() -> None:
     assert landslip.fields["title"] == "Road closed after landslip"
     assert landslip.fields["published"].startswith("2024-04-02T09:00:00")
     assert docs[0].media_type == "application/x-newscorpus-feed-item"
-    ferry, market = read(DATA / "items.feed.json", fetch=True, fetcher=fetcher)
+    _ferry, market = read(DATA / "items.feed.json", fetch=True, fetcher=fetcher)
     assert market.error is not None and market.error.reason == "fetch-failed"
 
 

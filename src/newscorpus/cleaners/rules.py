@@ -284,7 +284,8 @@ class RuleCleaner(Cleaner):
         packs: Use only the packs with these names.
         disable: Rule ids (or globs such as ``footer.*``) not to run.
         head_window: Content paragraphs scanned in the head zone (default 2).
-        tail_window: Content paragraphs scanned in the tail zone (default 3).
+        tail_window: Content paragraphs scanned in the tail zone (default 5: footers
+            are often followed by lists of related headlines).
     """
 
     kinds: ClassVar[tuple[str, ...]] = ()
@@ -297,7 +298,7 @@ class RuleCleaner(Cleaner):
         packs: Sequence[str] | None = None,
         disable: Sequence[str] | None = None,
         head_window: int = 2,
-        tail_window: int = 3,
+        tail_window: int = 5,
         **options: Any,
     ) -> None:
         super().__init__(**options)

@@ -1,11 +1,17 @@
-"""Built-in dedup plugin: registers newscorpus's own dedup through the same hook
-third-party plugins use."""
+"""Built-in dedup plugin: registers newscorpus's own deduplicators through the same
+hook third-party plugins use."""
 
 from __future__ import annotations
 
 from ..hookspecs import Register, hookimpl
+from .exact import ExactDeduplicator
+from .near import NearDeduplicator
+from .translation import TranslationDeduplicator
 
 
 @hookimpl
 def register_deduplicators(register: Register) -> None:
-    """Register the built-in dedup."""
+    """Register the built-in deduplicators: ``exact``, ``near`` and ``translation``."""
+    register(ExactDeduplicator)
+    register(NearDeduplicator)
+    register(TranslationDeduplicator)

@@ -38,7 +38,7 @@ __all__ = [
 
 
 def _partition(key: str, partitions: int) -> int:
-    return xxhash.xxh64_intdigest(key) % partitions
+    return xxhash.xxh64_intdigest(key.encode("utf-8")) % partitions
 
 
 class DedupShardWriter:

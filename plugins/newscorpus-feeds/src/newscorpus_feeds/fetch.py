@@ -81,7 +81,7 @@ class Fetcher:
         request = urllib.request.Request(url, headers={"User-Agent": self.user_agent,
                                                        "Accept": "text/html,application/xhtml+xml"})
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 (scheme checked)
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 data = response.read(self.max_bytes + 1)
                 content_type = response.headers.get("Content-Type", "")
                 final_url = response.geturl()

@@ -183,8 +183,8 @@ def _child_text(el: Any, *path: str) -> str | None:
     for name in path:
         cur = [c for p in cur for c in p if _local(c.tag) == name]
     for c in cur:
-        if c.text and c.text.strip():
-            return c.text.strip()
+        if isinstance(c.text, str) and c.text.strip():
+            return str(c.text.strip())
     return None
 
 

@@ -78,8 +78,8 @@ class FeedItemParser(Parser):
                 raise DocumentError("no-text", "the item has neither article text nor a link")
             raise DocumentError("needs-fetch", f"the item has no article text (read.options.feed.fetch: true "
                                 f"fetches its page): {url}")
-        content = f.get("content_html") if isinstance(f.get("content_html"), str) else ""
-        summary = f.get("summary_html") if isinstance(f.get("summary_html"), str) else ""
+        content = str(f["content_html"]) if isinstance(f.get("content_html"), str) else ""
+        summary = str(f["summary_html"]) if isinstance(f.get("summary_html"), str) else ""
         source_html = content if content and sum(len(p.split()) for p in fragment_paragraphs(content)) >= \
             self.min_words else summary
         paragraphs = fragment_paragraphs(source_html)

@@ -12,6 +12,7 @@ from typing import Any
 
 import feedparser
 from lxml import etree
+
 from newscorpus.errors import DocumentError
 from newscorpus.readers import InputUnit, RawDocument, Reader
 
@@ -64,7 +65,8 @@ def _read(path: str, limit: int) -> bytes:
     else:
         size = os.path.getsize(path)
         if size > limit:
-            raise DocumentError("too-large", f"feed file of {size:,} bytes exceeds the feed reader's max_bytes ({limit:,})")
+            raise DocumentError("too-large",
+                                f"feed file of {size:,} bytes exceeds the feed reader's max_bytes ({limit:,})")
         with open(path, "rb") as fh:
             data = fh.read(limit + 1)
     if len(data) > limit:

@@ -11,12 +11,11 @@ trafilatura's own plain-text output holds (we call its ``xmltotxt`` on each bloc
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
-from typing import Any
-
-import functools
 from configparser import ConfigParser
+from typing import Any
 
 import attrs
 import trafilatura

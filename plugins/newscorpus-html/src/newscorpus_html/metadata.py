@@ -12,8 +12,10 @@ for what the page does not declare.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import re
+import warnings
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -21,11 +23,13 @@ from urllib.parse import urljoin, urlsplit
 import attrs
 from dateutil import parser as dateutil_parser
 from lxml.html import HtmlElement
+
 from newscorpus.models import Timestamp
 
 __all__ = [
     "PageMeta",
     "clean_authors",
+    "clean_title",
     "language_code",
     "parse_date",
     "read_page_meta",
@@ -65,8 +69,20 @@ _BY = re.compile(
     re.I,
 )
 #: Separators between names in one author string.
-_NAME_SPLIT = re.compile(r"\s*(?:;|\||/|,|&|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bdan\b|\bi\b|\ben\b)\s*", re.I)
+_NAME_SPLIT = re.compile(
+    r"\s*(?:;|\||/|,|&|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bdan\b|\bi\b|\ben\b|\bog\b|\boch\b)\s*", re.I)
 _EMAIL = re.compile(r"\S+@\S+\.\w+")
+#: An editor's short code after a name: "Elena Oberholzer (obe)".
+_INITIALS = re.compile(r"\s*\([a-z.]{2,5}\)", re.I)
+#: Time-zone abbreviations news sites write, where they are unambiguous (offsets in hours).
+_ZONES = {
+    name: dt.timezone(dt.timedelta(hours=hours))
+    for name, hours in {
+        "UTC": 0, "GMT": 0, "Z": 0, "BST": 1, "CET": 1, "CEST": 2, "MEZ": 1, "MESZ": 2, "EET": 2, "EEST": 3,
+        "MSK": 3, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
+        "WIB": 7, "WITA": 8, "WIT": 9, "MYT": 8, "SGT": 8, "HKT": 8, "JST": 9, "KST": 9, "AEST": 10, "AEDT": 11,
+    }.items()
+}
 
 
 @attrs.frozen
@@ -107,7 +123,9 @@ def parse_date(value: Any, signal: str, *, not_after: dt.datetime | None = None)
         when = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         try:
-            when = dateutil_parser.parse(text, default=dt.datetime(1, 1, 1))
+            with warnings.catch_warnings():  # an unknown zone name leaves the time naive, which is right
+                warnings.simplefilter("ignore", dateutil_parser.UnknownTimezoneWarning)
+                when = dateutil_parser.parse(text, default=dt.datetime(1, 1, 1), tzinfos=_ZONES)
         except (ValueError, OverflowError, TypeError):
             return None
     has_time = bool(re.search(r"\d{1,2}:\d{2}", text))
@@ -147,7 +165,8 @@ def clean_authors(values: list[str], *, site_name: str | None = None) -> tuple[s
     for raw in values:
         if not isinstance(raw, str):
             continue
-        text = _EMAIL.sub(" ", raw.replace("\xa0", " ")).strip()
+        text = _EMAIL.sub(" ", html.unescape(raw).replace("\xa0", " ")).strip()
+        text = _INITIALS.sub("", text)
         if not text or "://" in text or text.startswith(("www.", "/")):
             continue
         text = _BY.sub("", text)
@@ -168,10 +187,47 @@ def clean_authors(values: list[str], *, site_name: str | None = None) -> tuple[s
     return tuple(out)
 
 
+_TITLE_SEPARATOR = re.compile(r"\s+(?:\||-|–|—|::|·|•|»)\s+")
+
+
+def clean_title(title: str, *, names: list[str | None]) -> str:
+    """``title`` without a leading or trailing part that names the site or section
+    (``Headline - Example Times``, ``Headline | Sport``).
+
+    A part is dropped only when it matches one of ``names`` (site name, domain,
+    section), so a headline that merely contains a dash keeps it.
+    """
+    title = re.sub(r"\s+", " ", html.unescape(title)).strip()
+    wanted = {_key(n) for n in names if n} - {""}
+    if not wanted:
+        return title
+    parts = _TITLE_SEPARATOR.split(title)
+    while len(parts) > 1 and _matches(parts[-1], wanted):
+        parts.pop()
+    while len(parts) > 1 and _matches(parts[0], wanted):
+        parts.pop(0)
+    if len(parts) == len(_TITLE_SEPARATOR.split(title)):
+        return title
+    # Rejoin what is left with its original separators.
+    kept = " ".join(parts)
+    start = title.find(parts[0])
+    end = title.rfind(parts[-1]) + len(parts[-1])
+    return title[start:end] if start >= 0 and end > start else kept
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text.casefold())
+
+
+def _matches(part: str, wanted: set[str]) -> bool:
+    key = _key(part)
+    return bool(key) and any(key == w or (len(key) >= 4 and (key in w or w in key)) for w in wanted)
+
+
 def _is_one_name(text: str) -> bool:
     # "Doe, Jane" style is rare in metadata; a two-token string with a comma and no
     # other separator is kept whole only when the second token is a single word.
-    return "," not in text and not re.search(r";|\||&|\s(?:and|und|et|y|e|dan|i|en)\s|/", text, re.I)
+    return "," not in text and not re.search(r";|\||&|\s(?:and|und|et|y|e|dan|i|en|og|och)\s|/", text, re.I)
 
 
 def _meta_map(tree: HtmlElement) -> dict[str, list[str]]:
@@ -242,7 +298,8 @@ def _names(value: Any) -> list[str]:
 
 def _text(value: Any) -> str | None:
     if isinstance(value, str) and value.strip():
-        return re.sub(r"\s+", " ", value).strip()
+        # Publishers often escape twice: "&amp;quot;" arrives as "&quot;" after parsing.
+        return re.sub(r"\s+", " ", html.unescape(value)).strip()
     if isinstance(value, list):
         for v in value:
             t = _text(v)

@@ -15,9 +15,11 @@ import datetime as dt
 import hashlib
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 import trafilatura
 from lxml.html import HtmlElement
+
 from newscorpus.errors import DocumentError
 from newscorpus.models import Article, Credit, Provenance, Timestamp
 from newscorpus.parsers import Parser
@@ -25,7 +27,7 @@ from newscorpus.parsers.plaintext import analyse_paragraphs
 from newscorpus.readers import Limits, RawDocument
 
 from .extract import PageMarks, extract_blocks, page_marks, run_trafilatura
-from .metadata import PageMeta, clean_authors, language_code, parse_date, read_page_meta
+from .metadata import PageMeta, clean_authors, clean_title, language_code, parse_date, read_page_meta
 from .structure import apply_structure
 
 __all__ = ["HtmlParser", "decode_page"]
@@ -151,8 +153,11 @@ class HtmlParser(Parser):
     ) -> Article:
         fields = doc.fields
         hint_url = fields.get("url") if isinstance(fields.get("url"), str) else None
-        title = meta.title or _str(document.title) or _str(fields.get("title")) or ""
         site = meta.site_name or _str(document.sitename) or _str(fields.get("source"))
+        title = meta.title or _str(document.title) or _str(fields.get("title")) or ""
+        host = urlsplit(meta.url or hint_url or "").hostname or ""
+        title = clean_title(title, names=[site, _str(document.sitename), meta.section,
+                                          host.removeprefix("www.").split(".")[0] if host else None])
         authors = meta.authors or clean_authors(
             [a for a in (_str(document.author) or "").split(";")], site_name=site
         )

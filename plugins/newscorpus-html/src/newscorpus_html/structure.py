@@ -16,6 +16,7 @@ import unicodedata
 from collections.abc import Sequence
 
 import attrs
+
 from newscorpus.models import Removal
 
 from .extract import Block
@@ -38,9 +39,9 @@ _DATE_LABELS = {
     "am", "um", "uhr", "vom", "publié", "mis", "à", "jour", "le", "publicado", "actualizado",
     "el", "pubblicato", "aggiornato", "il", "alle", "ore", "gepubliceerd", "bijgewerkt", "op",
     "opublikowano", "aktualizacja", "zaktualizowano", "dnia", "diterbitkan", "dipublikasikan",
-    "diperbarui", "pada", "tanggal", "diterbitkan", "dikemaskini", "pukul", "jam", "wib", "wita",
+    "diperbarui", "pada", "tanggal", "dikemaskini", "pukul", "jam", "wib", "wita",
     "wit", "myt", "utc", "gmt", "cet", "cest", "bst", "est", "edt", "pst", "pdt", "cst", "cdt",
-    "et", "pt", "am", "pm", "a.m.", "p.m.", "h", "hrs", "time", "read", "min", "minutes",
+    "et", "pt", "pm", "a.m.", "p.m.", "h", "hrs", "time", "read", "min", "minutes",
     "lesezeit", "ago", "|", "·", "•", "-", "–", "—", "/", ",", ":", "de", "del", "of", "the",
 }
 _NUMERIC_DATE = re.compile(

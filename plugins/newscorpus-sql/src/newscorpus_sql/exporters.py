@@ -8,11 +8,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from newscorpus_tabular.flat import article_flat, article_from_flat, event_flat, event_from_flat, removal_rows
+from newscorpus_tabular.source import article_dicts, atomic_target, duplicate_dicts, event_dicts
+
 from newscorpus.exporters import ExportContext, Exporter
 from newscorpus.models import Article, Event
 from newscorpus.serialize import article_from_dict, event_from_dict
-from newscorpus_tabular.flat import article_flat, article_from_flat, event_flat, event_from_flat, removal_rows
-from newscorpus_tabular.source import article_dicts, atomic_target, duplicate_dicts, event_dicts
 
 from .schema import COLUMNS, INDEXES, TABLE_ORDER, ddl
 

@@ -122,7 +122,7 @@ class _Bounded(io.RawIOBase):
     """A byte stream that fails once more than ``limit`` bytes were read (a
     decompression bomb stops there instead of filling the disk or memory)."""
 
-    def __init__(self, raw: IO[bytes], limit: int) -> None:
+    def __init__(self, raw: Any, limit: int) -> None:
         self.raw, self.limit, self.count = raw, limit, 0
 
     def readable(self) -> bool:
@@ -163,21 +163,45 @@ class CsvReader(Reader):
         delimiter = str(self.options.get("delimiter") or ("\t" if ".tsv" in lower else ","))
         encoding = str(self.options.get("encoding", "utf-8-sig"))
         limit = self.limits.max_document_bytes
+        try:
+            codecs.lookup(encoding)
+        except LookupError as exc:
+            raise ValueError(f"csv reader option 'encoding': {exc}") from exc
 
         def error(record: int, reason: str, detail: str) -> RawDocument:
             return RawDocument(unit.path, record, f"{rel}#{record}", self.name, media_type=RECORD_MEDIA_TYPE,
                                error=DocumentError(reason, detail))
 
+        # Lines are decoded one by one so that a bad byte costs one row, not the file,
+        # and read at most ``limit`` bytes at a time so that one huge line cannot fill memory.
+        state = {"bad": False, "long": False}
+
+        def lines(raw: IO[bytes]) -> Iterator[str]:
+            while True:
+                line = raw.readline(limit + 1)
+                if not line:
+                    return
+                if len(line) > limit and not line.endswith(b"\n"):
+                    state["long"] = True
+                    while line and not line.endswith(b"\n"):
+                        line = raw.readline(1 << 20)
+                    yield "\n"
+                    continue
+                try:
+                    yield line.decode(encoding)
+                except UnicodeDecodeError:
+                    state["bad"] = True
+                    yield line.decode(encoding, errors="replace")
+
         try:
             raw: IO[bytes] = open(unit.path, "rb")  # noqa: SIM115
             if lower.endswith(".gz"):
-                raw = io.BufferedReader(_Bounded(gzip.open(raw, "rb"), self.limits.max_decompressed_bytes))
-            text = io.TextIOWrapper(raw, encoding=encoding, errors="strict", newline="")
-        except (OSError, LookupError) as exc:
+                raw = io.BufferedReader(_Bounded(gzip.open(raw, "rb"), self.limits.max_decompressed_bytes))  # noqa: SIM115
+        except OSError as exc:
             yield error(0, "unreadable", str(exc))
             return
-        with text:
-            reader = csv.reader(text, delimiter=delimiter)
+        with raw:
+            reader = csv.reader(lines(raw), delimiter=delimiter)
             row_no = 0
             try:
                 header = next(reader, None)
@@ -186,6 +210,7 @@ class CsvReader(Reader):
                     return
                 header = [h.strip() for h in header]
                 while True:
+                    state["bad"] = state["long"] = False
                     try:
                         cells = next(reader)
                     except StopIteration:
@@ -195,23 +220,29 @@ class CsvReader(Reader):
                         yield error(row_no, "bad-row", f"CSV row {row_no} is malformed: {exc}")
                         continue
                     row_no += 1
+                    if state["long"]:
+                        yield error(row_no, "too-large",
+                                    f"row {row_no} has a line longer than read.limits.max_document_bytes ({limit:,})")
+                        continue
+                    if state["bad"]:
+                        yield error(row_no, "invalid-encoding",
+                                    f"row {row_no} is not valid {codecs.lookup(encoding).name} "
+                                    "(set read.options.csv.encoding)")
+                        continue
                     if not any(c.strip() for c in cells):
                         continue
                     if len(cells) > len(header):
                         yield error(row_no, "bad-row",
                                     f"row {row_no} has {len(cells)} cells but the header names {len(header)}")
                         continue
-                    fields = {h: c for h, c in zip(header, cells, strict=False) if h and c != ""}
                     size = sum(len(c) for c in cells)
                     if size > limit:
                         yield error(row_no, "too-large",
                                     f"row {row_no} holds {size:,} characters, more than read.limits.max_document_bytes")
                         continue
+                    fields = {h: c for h, c in zip(header, cells, strict=False) if h and c != ""}
                     yield RawDocument(unit.path, row_no, f"{rel}#{row_no}", self.name,
                                       media_type=RECORD_MEDIA_TYPE, fields=fields)
-            except UnicodeDecodeError as exc:
-                yield error(row_no + 1, "invalid-encoding",
-                            f"the file is not valid {codecs.lookup(encoding).name} after row {row_no}: {exc.reason}")
             except DocumentError as exc:
                 yield error(row_no + 1, exc.reason, exc.detail)
             except (OSError, EOFError) as exc:

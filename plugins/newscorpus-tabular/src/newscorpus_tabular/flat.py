@@ -167,7 +167,7 @@ def article_from_flat(row: Mapping[str, Any], removals: Iterable[Mapping[str, An
     removed = [
         {"text": _text(r["text"]), "rule": _text(r["rule"]), "plugin": _text(r["plugin"]),
          "reason": _text(r.get("reason")), "field": _text(r.get("field")) or "body",
-         "position": int(r.get("position") if r.get("position") not in (None, "") else -1),
+         "position": int(str(r.get("position"))) if r.get("position") not in (None, "") else -1,
          "pack": _opt(r.get("pack")), "moved_to": _opt(r.get("moved_to"))}
         for r in sorted(removals, key=lambda r: int(r["seq"]))
     ]

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+
 from newscorpus.errors import DocumentError
 from newscorpus.exporters import ExportContext, Exporter
 from newscorpus.models import Article, Event
@@ -111,7 +112,7 @@ class TableWriter:
 
 
 def write_tables(
-    ctx: ExportContext, paths: dict[str, Callable[[int], tuple[Path, Path]]], *, batch_rows: int,
+    ctx: ExportContext, paths: Mapping[str, Callable[[int], tuple[Path, Path]]], *, batch_rows: int,
     max_rows: int | None, compression: str,
 ) -> dict[str, TableWriter]:
     """Write articles, removals, events and duplicates; one pass over the articles."""
@@ -170,7 +171,10 @@ class ParquetExporter(Exporter):
         self.batch_rows = _int_option(options, "row_group_rows", 10_000) or 10_000
 
     def export(self, ctx: ExportContext) -> list[Path]:
-        paths = {t: (lambda _i, _n=n: atomic_target(ctx, _n)) for t, n in self.names.items()}
+        def single(name: str) -> Callable[[int], tuple[Path, Path]]:
+            return lambda _i: atomic_target(ctx, name)
+
+        paths = {t: single(n) for t, n in self.names.items()}
         writers = write_tables(ctx, paths, batch_rows=self.batch_rows, max_rows=None, compression=self.compression)
         out: list[Path] = []
         for table in ("articles", "events", "removals", "duplicates"):

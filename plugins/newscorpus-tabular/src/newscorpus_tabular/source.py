@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+
 from newscorpus.exporters import ExportContext
 from newscorpus.serialize import article_to_dict, event_to_dict
 

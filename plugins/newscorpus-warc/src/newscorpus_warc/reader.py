@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from fastwarc.warc import ArchiveIterator, WarcRecord, WarcRecordType
+
 from newscorpus.errors import DocumentError
 from newscorpus.readers import InputUnit, RawDocument, Reader
 
@@ -120,13 +121,17 @@ class WarcReader(Reader):
             yield error(offset, "bad-warc", f"the WARC stream breaks after the record at byte {offset}: {exc}")
 
     def _record(self, unit: InputUnit, rel: str, rec: WarcRecord, offset: int, limit: int,
-                error: Any) -> RawDocument | None:
+                error: Callable[..., RawDocument]) -> RawDocument | None:
         url, date = _target_uri(rec), _header(rec, "WARC-Date")
         if rec.record_type == WarcRecordType.resource and not re.match(r"(?i)^(https?|ftp)://", url or ""):
             return None  # crawler logs and configs stored as resources (metadata://...), not captures
         if not self._wanted(url, date):
             return None
         fields: dict[str, Any] = {"url": url, "fetched": date, "warc_record_id": _header(rec, "WARC-Record-ID")}
+        if url is None or _header(rec, "Content-Length") is None:
+            # A header cut short (the file ends inside it) or a malformed record.
+            return error(offset, "truncated-record", "the record's WARC header is incomplete "
+                         "(no WARC-Target-URI or Content-Length)", fields)
         declared = int(rec.content_length)
         if declared > limit + 65_536:  # headers on top of a page of the largest allowed size
             return error(offset, "too-large", f"record of {declared:,} bytes exceeds read.limits.max_document_bytes "
@@ -144,6 +149,8 @@ class WarcReader(Reader):
             status = int(headers.status_code) if headers is not None and headers.status_code else 0
             content_type = (headers.get("Content-Type") if headers is not None else None) or ""
             fields["http_status"] = status
+            if status == 0:
+                return error(offset, "bad-http", f"the response has no HTTP status line: {url}", fields)
             if not 200 <= status < 300:
                 return None if self.skip_other else error(
                     offset, "http-status", f"HTTP {status} is not a page capture: {url}", fields)

@@ -1,0 +1,309 @@
+"""Language-independent anchors of a news text, for cross-lingual matching.
+
+A translation keeps what does not translate: the names of people and
+organisations, numbers, dates, and places (whose names do translate, but CLDR
+knows how). :func:`anchors` reads these from a text in a given language and
+returns them in order of first mention, each as a ``(kind, value)`` pair whose
+``value`` is the same in every language:
+
+* ``number`` - numbers parsed with the language's decimal and group symbols and
+  scale words from CLDR (``1.100`` in Indonesian and ``1,100`` in English are
+  both 1100; ``1,5 triliun`` and ``1.5 trillion`` both 1.5e12). Numbers below 10
+  are left out: they are usually spelled as words and say little.
+* ``year`` - whole numbers from 1900 to 2100.
+* ``month``, ``weekday`` - CLDR month and day names (``Mei``/``May``, ``Kamis``/``Thursday``).
+* ``territory`` - CLDR country and region names in the text's language or English
+  (``Suriah``/``Syria``, ``Amerika Serikat``/``United States``), and adjectives
+  formed from them (``Syrian``, ``Qatari``); the value is the region code.
+* ``city`` - CLDR exemplar cities (time zone cities: ``Damaskus``/``Damascus``);
+  the value is the phonetic skeleton of the English name, so that it also
+  matches a spelling CLDR does not know (Indonesian ``Moskow``).
+* ``name`` - other capitalised words that do not open a sentence (or that
+  also appear capitalised inside one), as a phonetic skeleton: accents and case
+  dropped, spelling variants folded (``c``/``k``/``q``, ``sh``/``s``, ``oe``/``u``),
+  vowels after the first letter dropped; so ``Moscow``, ``Moskow`` and
+  ``Moskwa`` all read ``msk``. A skeleton shorter than three letters is replaced
+  by the folded word itself.
+
+The tables are built once per language from Babel's CLDR data.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Iterable
+from typing import Literal
+
+from babel import Locale, UnknownLocaleError
+from babel.core import get_global
+
+__all__ = ["KINDS", "Anchor", "Kind", "anchors", "skeleton"]
+
+Kind = Literal["name", "number", "year", "month", "weekday", "territory", "city"]
+#: Anchor kinds in a fixed order: the index of a kind is part of the signature format.
+KINDS: tuple[Kind, ...] = ("name", "number", "year", "month", "weekday", "territory", "city")
+Anchor = tuple[Kind, str]
+
+# Every upper-case letter of the Basic Multilingual Plane, for a character class:
+# the standard ``re`` module has no ``\p{Lu}``.
+_UPPER = "".join(sorted({c for c in map(chr, range(0x10000)) if c.isupper() and c.isalpha()}))
+_UPPER_CLASS = "[" + re.escape(_UPPER) + "]"
+_L = r"[^\W\d_]"
+# Only the tokens that can be anchors; lower-case words are skipped by the regex engine.
+_TOKEN = re.compile(
+    rf"(?<!{_L})(?:"
+    rf"(?P<acr>(?:{_L}\.){{2,}})"                              # U.S., P.B.B.
+    rf"|(?P<num>\d+(?:[.,]\d+)*)"                              # 150,000  1.100  4,75
+    rf"|(?P<word>{_UPPER_CLASS}{_L}*(?:['’\-]{_L}+)*)"          # Putin  Al-Thani  Bangsa-Bangsa
+    rf"|(?P<particle>{_L}+(?:['’\-]{_L}+)+)"                    # al-Assad
+    r")"
+)
+_WORD = re.compile(rf"{_L}+")
+_SCALE_AFTER = re.compile(rf"[ \xa0]?({_L}+)")
+_DIGRAPHS = (("sch", "s"), ("sh", "s"), ("ch", "k"), ("ph", "f"), ("th", "t"), ("kh", "k"), ("gh", "g"),
+             ("dh", "d"), ("dj", "j"), ("tj", "k"), ("oe", "u"), ("ck", "k"), ("q", "k"), ("c", "k"),
+             ("x", "ks"), ("z", "s"), ("v", "b"))
+_DROP = str.maketrans("", "", "aeiouyhw")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _fold(word: str) -> str:
+    """Lower case, accents removed, letters only."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(ch for ch in decomposed if ch.isalpha() and not unicodedata.combining(ch))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def skeleton(word: str) -> str:
+    """Phonetic skeleton of a name: spelling variants across languages coincide."""
+    s = _fold(word)
+    if not s:
+        return ""
+    for a, b in _DIGRAPHS:
+        s = s.replace(a, b)
+    out = s[0] + s[1:].translate(_DROP)
+    collapsed = [ch for i, ch in enumerate(out) if i == 0 or ch != out[i - 1]]
+    sk = "".join(collapsed)
+    return sk if len(sk) >= 3 else _fold(word)
+
+
+class _Tables:
+    """CLDR-derived lookups for one language."""
+
+    def __init__(self, language: str) -> None:
+        try:
+            loc = Locale.parse(language.replace("-", "_"))
+        except (UnknownLocaleError, ValueError):
+            loc = Locale("en")
+        en = Locale("en")
+        symbols = loc.number_symbols.get("latn", {}) if hasattr(loc.number_symbols, "get") else {}
+        self.decimal = symbols.get("decimal", ".")
+        self.group = symbols.get("group", ",")
+        self.places: dict[str, Anchor] = {}
+        #: For each word a place name can start with, the most words such a name has.
+        self.first_words: dict[str, int] = {}
+        for lc in (en, loc):  # the text's own language last: its names win
+            for code, name in lc.territories.items():
+                if code.isdigit() and code not in ("150", "002", "142", "019", "009"):
+                    continue  # sub-regions ("Western Asia") rarely name what a story is about
+                self._place(name, ("territory", code))
+            for zone, data in lc.time_zones.items():
+                city = data.get("city") if hasattr(data, "get") else None
+                en_city = en.time_zones.get(zone, {}).get("city") or zone.rsplit("/", 1)[-1].replace("_", " ")
+                if city:
+                    self._place(city, ("city", skeleton(en_city.replace(" ", ""))))
+        for zone in _zone_ids():  # English city names from zone ids (Europe/Moscow)
+            name = zone.rsplit("/", 1)[-1].replace("_", " ")
+            self._place(name, ("city", skeleton(name.replace(" ", ""))))
+        self.territory_stems: dict[str, str] = {}
+        for lc in (en, loc):
+            for code, name in lc.territories.items():
+                if not code.isdigit() and " " not in name and len(name) >= 4:
+                    key = _fold(name)
+                    self.territory_stems[key] = code
+                    if key[-1] in "aeiouy":
+                        self.territory_stems.setdefault(key[:-1], code)
+        self.calendar: dict[str, Anchor] = {}
+        for lc in (en, loc):
+            for width in ("wide", "abbreviated"):
+                for num, name in lc.months["format"][width].items():
+                    self._cal(name, ("month", str(num)), width)
+                for num, name in lc.days["format"][width].items():
+                    self._cal(name, ("weekday", str(num)), width)
+        self.scales: dict[str, float] = {}
+        for style in ("long", "short"):
+            for forms in loc.compact_decimal_formats.get(style, {}).values():
+                for magnitude, pattern in dict(forms).items():
+                    text = str(getattr(pattern, "pattern", pattern))
+                    zeros = text.count("0")
+                    word = _fold(re.sub(r"[0'.\s\xa0]", " ", text).strip())
+                    if zeros and len(word) >= 2:  # one-letter forms (K, M) are ambiguous
+                        self.scales.setdefault(word, float(magnitude) / 10 ** (zeros - 1))
+
+    def _place(self, name: str, anchor: Anchor) -> None:
+        key = " ".join(re.split(r"[\s\-]+", _norm_key(name)))
+        if len(key) < 3:
+            return
+        if anchor[0] == "city" and self.places.get(key, ("city",))[0] == "territory":
+            return  # Asia/Qatar, Asia/Singapore: the country wins over its capital's zone
+        self.places[key] = anchor
+        words = key.split(" ")
+        self.first_words[words[0]] = max(self.first_words.get(words[0], 0), len(words))
+
+    def _cal(self, name: str, anchor: Anchor, width: str) -> None:
+        key = _fold(name)
+        if width == "abbreviated" and len(key) < 3:
+            return
+        self.calendar.setdefault(key, anchor)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _norm_key(name: str) -> str:
+    return unicodedata.normalize("NFKD", name.casefold()).encode("ascii", "ignore").decode("ascii")
+
+
+@functools.lru_cache(maxsize=1)
+def _zone_ids() -> tuple[str, ...]:
+    return tuple(z for z in get_global("zone_territories") if "/" in z and not z.startswith("Etc/"))
+
+
+@functools.lru_cache(maxsize=64)
+def _tables(language: str) -> _Tables:
+    return _Tables(language or "en")
+
+
+def _number(text: str, tables: _Tables) -> float | None:
+    """Parse a digit run with the language's separators; ``None`` if ambiguous."""
+    group, decimal = tables.group, tables.decimal
+    parts = re.split(r"([.,])", text)
+    digits, seps = parts[0::2], parts[1::2]
+    if not seps:
+        return float(text)
+    # a separator followed by exactly three digits, repeated, is a group separator
+    if all(s == group for s in seps) and all(len(d) == 3 for d in digits[1:]):
+        return float("".join(digits))
+    if seps[-1] == decimal and all(s == group for s in seps[:-1]) and all(len(d) == 3 for d in digits[1:-1]):
+        return float("".join(digits[:-1]) + "." + digits[-1])
+    if len(seps) == 1:  # the other language's convention (quoted figures, wire copy)
+        return float(digits[0] + "." + digits[1]) if len(digits[1]) != 3 else float(digits[0] + digits[1])
+    return None
+
+
+def _fmt(value: float) -> str:
+    if value == int(value) and abs(value) < 1e18:
+        return str(int(value))
+    return f"{value:.6g}"
+
+
+def _opens_sentence(para: str, start: int) -> bool:
+    """Whether the word at ``start`` opens a sentence (or the paragraph)."""
+    k = start - 1
+    while k >= 0 and para[k] in " \t\"'“”‘’([«»":
+        k -= 1
+    if k < 0:
+        return True
+    ch = para[k]
+    return ch in ".!?:;" or (ch in "-–—" and k > 0 and para[k - 1] == " ")
+
+
+def anchors(paragraphs: Iterable[str], language: str) -> list[Anchor]:
+    """Anchors of ``paragraphs`` (text in ``language``), in order of first mention."""
+    tables = _tables((language or "en").split("-")[0].lower())
+    raw: list[tuple[Anchor, bool]] = []  # (anchor, is a name at a sentence start)
+    capital_inside: set[str] = set()
+    first_words = tables.first_words
+    for para in paragraphs:
+        para = unicodedata.normalize("NFKC", para)
+        toks = [(m.lastgroup, m.group(), m.start(), m.end()) for m in _TOKEN.finditer(para)]
+        headline = False
+        if len(para) < 250 and not para.rstrip().endswith((".", "!", "?", '"', "”")):
+            # In a title-cased headline every word is capitalised: each may open a sentence.
+            words = _WORD.findall(para)
+            headline = 3 <= len(words) <= 25 and sum(1 for w in words if w[0].isupper()) > 0.6 * len(words)
+        i, n_toks = 0, len(toks)
+        while i < n_toks:
+            kind, text, t_start, t_end = toks[i]
+            if kind == "num":
+                value = _number(text, tables)
+                scaled = False
+                if value is not None:
+                    after = _SCALE_AFTER.match(para, t_end)
+                    scale = tables.scales.get(_fold(after.group(1))) if after else None
+                    if scale:
+                        value, scaled = value * scale, True
+                if value is not None and (value >= 10 or value != int(value)):
+                    year = not scaled and text.isdigit() and 1900 <= value <= 2100
+                    raw.append(((("year" if year else "number"), _fmt(value)), False))
+                i += 1
+                continue
+            initial = headline or _opens_sentence(para, t_start)
+            if kind == "particle":  # al-Assad: a lower-case particle before a capitalised name
+                _names(re.split(r"['’\-]", text)[1:], initial, raw, capital_inside)
+                i += 1
+                continue
+            if kind == "acr":
+                text = text.replace(".", "")
+            # the longest run of capitalised words that names a place
+            hit, used = None, 0
+            limit = first_words.get(_key_parts(text)[0], 0)
+            if limit:
+                key_parts: list[str] = []
+                j = i
+                while j < n_toks and toks[j][0] == "word":
+                    if j > i and para[toks[j - 1][3]:toks[j][2]].strip(" -"):
+                        break
+                    key_parts += _key_parts(toks[j][1])
+                    if len(key_parts) > limit:
+                        break
+                    anchor = tables.places.get(" ".join(key_parts))
+                    if anchor is not None:
+                        hit, used = anchor, j - i + 1
+                    j += 1
+            if hit is not None:
+                raw.append((hit, False))
+                i += used
+                continue
+            folded = _fold(text)
+            cal = tables.calendar.get(folded)
+            if cal is not None:
+                raw.append((cal, False))
+            elif len(folded) >= 3:
+                stem = _territory_stem(folded, tables)
+                if stem is not None:
+                    raw.append((("territory", stem), False))
+                else:
+                    _names(re.split(r"['’\-]", text), initial, raw, capital_inside)
+            i += 1
+    out: dict[Anchor, None] = {}
+    for anchor, initial in raw:
+        if initial and anchor[1] not in capital_inside:
+            continue  # a capitalised sentence opener is only a name if it is one elsewhere
+        out.setdefault(anchor, None)
+    return list(out)
+
+
+def _names(parts: Iterable[str], initial: bool, raw: list[tuple[Anchor, bool]], inside: set[str]) -> None:
+    for part in parts:
+        if len(part) >= 3 and part[:1].isupper():
+            sk = skeleton(part)
+            raw.append((("name", sk), initial))
+            if not initial:
+                inside.add(sk)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _key_parts(word: str) -> list[str]:
+    return _norm_key(word).replace("-", " ").split() or [""]
+
+
+def _territory_stem(folded: str, tables: _Tables) -> str | None:
+    """Region code of an adjective formed from a country name (``syrian``, ``qatari``)."""
+    for cut in range(1, 4):
+        if len(folded) - cut < 4:
+            break
+        code = tables.territory_stems.get(folded[:-cut])
+        if code is not None:
+            return code
+    return tables.territory_stems.get(folded)

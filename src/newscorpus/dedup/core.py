@@ -1,0 +1,253 @@
+"""The algorithms of the generic dedup stages, free of files and executors.
+
+:mod:`.stages` runs them as sharded pipeline tasks; :mod:`.memory` runs them in one
+process (tests, notebooks, benchmarks). Both give the same result.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+import xxhash
+
+from .base import Meta
+
+__all__ = [
+    "Edge",
+    "Node",
+    "UnionFind",
+    "bucket_pairs",
+    "canonical_key",
+    "cluster",
+    "hash_key",
+    "hash_keys",
+]
+
+
+def hash_key(key: str) -> int:
+    """A bucket key as a 63-bit integer (fits SQLite's signed INTEGER).
+
+    Two keys that collide only cost one extra verification.
+    """
+    return xxhash.xxh3_64_intdigest(key.encode("utf-8")) >> 1
+
+
+def hash_keys(keys: Iterable[str]) -> np.ndarray:
+    """:func:`hash_key` of each key, as ``int64``."""
+    h = xxhash.xxh3_64_intdigest
+    return np.fromiter((h(k.encode("utf-8")) >> 1 for k in keys), dtype=np.int64)
+
+
+def bucket_pairs(keys: np.ndarray, members: np.ndarray, max_bucket: int) -> tuple[np.ndarray, int]:
+    """Candidate pairs of members that share a key.
+
+    Args:
+        keys: Key hash of each entry.
+        members: Member number of each entry (an article), ``int64``.
+        max_bucket: A bucket with more distinct members only pairs its first
+            (smallest) member with each of the others.
+
+    Returns:
+        ``(pairs, capped)``: unique ``(a, b)`` rows with ``a < b``, and the number
+        of capped buckets.
+    """
+    if len(keys) < 2:
+        return np.zeros((0, 2), dtype=np.int64), 0
+    order = np.lexsort((members, keys))
+    k, m = keys[order], members[order]
+    keep = np.ones(len(k), dtype=bool)  # one entry per (key, member)
+    keep[1:] = (k[1:] != k[:-1]) | (m[1:] != m[:-1])
+    k, m = k[keep], m[keep]
+    starts = np.flatnonzero(np.concatenate(([True], k[1:] != k[:-1])))
+    sizes = np.diff(np.concatenate((starts, [len(k)])))
+    out: list[np.ndarray] = []
+    big = sizes > max_bucket
+    capped = int(big.sum())
+    if capped:  # first member against the rest
+        for s, n in zip(starts[big].tolist(), sizes[big].tolist(), strict=True):
+            rest = m[s + 1:s + n]
+            out.append(np.stack([np.full(len(rest), m[s]), rest], axis=1))
+    small = np.repeat(~big & (sizes > 1), sizes)
+    ks, ms = k[small], m[small]
+    d = 1
+    while d < len(ks):  # entries d apart inside one bucket form a pair
+        same = ks[d:] == ks[:-d]
+        if not same.any():
+            break
+        out.append(np.stack([ms[:-d][same], ms[d:][same]], axis=1))
+        d += 1
+    if not out:
+        return np.zeros((0, 2), dtype=np.int64), capped
+    pairs = np.concatenate(out)
+    pairs.sort(axis=1)
+    return np.unique(pairs, axis=0), capped
+
+
+class UnionFind:
+    """Disjoint sets over hashable nodes, with path halving."""
+
+    def __init__(self) -> None:
+        self.parent: dict[Any, Any] = {}
+
+    def find(self, x: Any) -> Any:
+        """Root of ``x``'s set."""
+        parent = self.parent
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(self, a: Any, b: Any) -> None:
+        """Join the sets of ``a`` and ``b``."""
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+    def groups(self) -> dict[Any, list[Any]]:
+        """Members of each set, by root."""
+        out: dict[Any, list[Any]] = defaultdict(list)
+        for x in list(self.parent):
+            out[self.find(x)].append(x)
+        return out
+
+
+def canonical_key(meta: Meta, policy: str, prefer_sources: Sequence[str]) -> tuple[Any, ...]:
+    """Sort key: the smallest member of a cluster is its canonical article.
+
+    Preferred sources come first, then the policy: ``earliest`` published (unknown
+    dates last), ``longest`` body, or ``first`` seen; ties go to input order.
+    """
+    prefs = {s.lower(): i for i, s in enumerate(prefer_sources)}
+    rank = prefs.get(meta.source.lower(), len(prefs))
+    order = (meta.shard, meta.pos)
+    if policy == "longest":
+        return (rank, -meta.length, *order)
+    if policy == "first":
+        return (rank, *order)
+    return (rank, meta.published == "", meta.published, *order)
+
+
+@attrs.frozen
+class Node:
+    """An article in clustering: one of this run, or one from the persistent index.
+
+    Attributes:
+        meta: The article's meta.
+        indexed: ``None`` for an article of this run; for an indexed article, the
+            run number that indexed it.
+        canonical: For an indexed article, the canonical id its run gave it
+            (itself when it was canonical).
+    """
+
+    meta: Meta
+    indexed: int | None = None
+    canonical: str | None = None
+
+
+@attrs.frozen
+class Edge:
+    """A verified pair: node keys, the deduplicator, its relation and score."""
+
+    a: Any
+    b: Any
+    method: str
+    relation: str
+    score: float
+
+
+def _order(node: Node, policy: str, prefer: Sequence[str]) -> tuple[Any, ...]:
+    # Indexed articles stay canonical: an earlier run's output is never rewritten.
+    return (node.indexed is None, *canonical_key(node.meta, policy, prefer))
+
+
+def cluster(nodes: dict[Any, Node], edges: Iterable[Edge], policy: str = "earliest",
+            prefer_sources: Sequence[str] = ()) -> tuple[dict[Any, dict[str, Any]], list[dict[str, Any]], Counter[str]]:
+    """Join verified pairs into clusters and pick each cluster's canonical article.
+
+    Returns ``(assign, rows, stats)``: ``assign`` maps each linked node of this run
+    to ``duplicate_of``/``translation_of`` and how it was linked; ``rows`` are the
+    ``duplicates`` export rows; ``stats`` counts clusters and links. A node of this
+    run whose id is already in the index (the same record indexed by an earlier
+    run) gets ``seen`` (that run) instead of pointing at itself.
+    """
+    dup_uf = UnionFind()
+    tr_edges: list[Edge] = []
+    best: dict[tuple[Any, Any], tuple[str, float]] = {}
+    for e in edges:
+        if e.relation == "translation":
+            tr_edges.append(e)
+            continue
+        dup_uf.union(e.a, e.b)
+        for k in ((e.a, e.b), (e.b, e.a)):
+            if k not in best or best[k][1] < e.score:
+                best[k] = (e.method, e.score)
+
+    def link(member: Any, canon: Any, group: list[Any]) -> tuple[str, float]:
+        if (member, canon) in best:
+            return best[(member, canon)]
+        links = [best[(member, o)] for o in group if (member, o) in best]
+        return max(links, key=lambda x: x[1]) if links else ("transitive", 0.0)
+
+    assign: dict[Any, dict[str, Any]] = {}
+    rows: list[dict[str, Any]] = []
+    stats: Counter[str] = Counter()
+    canonical_of: dict[Any, Any] = {}
+    for group in dup_uf.groups().values():
+        ordered = sorted(group, key=lambda n: _order(nodes[n], policy, prefer_sources))
+        head = nodes[ordered[0]]
+        canon_id = head.canonical or head.meta.id
+        stats["duplicate_clusters"] += 1
+        indexed_ids = {nodes[o].meta.id: nodes[o].indexed for o in group if nodes[o].indexed is not None}
+        for member in ordered[1:]:
+            canonical_of[member] = ordered[0]
+            node = nodes[member]
+            if node.indexed is not None:
+                continue
+            method, score = link(member, ordered[0], group)
+            if node.meta.id in indexed_ids:  # the same record, indexed by an earlier run
+                entry: dict[str, Any] = {"seen": indexed_ids[node.meta.id], "method": method, "score": score}
+                if node.meta.id != canon_id:
+                    entry["duplicate_of"] = canon_id
+                assign[member] = entry
+                stats["seen_before"] += 1
+                continue
+            if node.meta.id == canon_id:
+                stats["repeated_ids"] += 1  # two records with one id: nothing to point at
+                continue
+            assign[member] = {"duplicate_of": canon_id, "method": method, "score": score}
+            rows.append({"article_id": node.meta.id, "canonical_id": canon_id, "relation": "duplicate",
+                         "method": method, "score": score})
+            stats[f"duplicates.{method}"] += 1
+            stats["duplicates"] += 1
+    # Translations link canonical articles; the earliest published is the original.
+    tr_uf = UnionFind()
+    tr_best: dict[tuple[Any, Any], tuple[str, float]] = {}
+    for e in tr_edges:
+        ca, cb = canonical_of.get(e.a, e.a), canonical_of.get(e.b, e.b)
+        if ca == cb or nodes[ca].meta.id == nodes[cb].meta.id:
+            continue
+        tr_uf.union(ca, cb)
+        for k in ((ca, cb), (cb, ca)):
+            if k not in tr_best or tr_best[k][1] < e.score:
+                tr_best[k] = (e.method, e.score)
+    for group in tr_uf.groups().values():
+        ordered = sorted(group, key=lambda n: _order(nodes[n], "earliest", prefer_sources))
+        head = nodes[ordered[0]]
+        original = head.canonical or head.meta.id
+        for member in ordered[1:]:
+            node = nodes[member]
+            if node.indexed is not None or node.meta.id == original:
+                continue
+            method, score = tr_best.get((member, ordered[0]), ("transitive", 0.0))
+            entry = assign.setdefault(member, {})
+            entry.update(translation_of=original, tr_method=method, tr_score=score)
+            rows.append({"article_id": node.meta.id, "canonical_id": original, "relation": "translation",
+                         "method": method, "score": score})
+            stats["translations"] += 1
+    rows.sort(key=lambda r: (r["relation"], r["canonical_id"], r["article_id"]))
+    return assign, rows, stats
