@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _report import DEFAULT_BENCHMARKS, machine_line, table, write_section  # noqa: E402
+from _report import DEFAULT_BENCHMARKS, machine_line, table, write_section
 
 SETS = ("article-extraction-benchmark", "trafilatura-eval", "fundus-parser-testdata", "feed-fixtures",
         "warc-samples")

@@ -86,8 +86,11 @@ class Removal:
         plugin: Name of the component that applied the rule.
         reason: One human sentence saying why the text is not article content.
         field: Which field the text was taken from (``body``, ``subtitle``, ``title``).
-        position: Index of the paragraph in that field *before* the removal, or -1
-            when unknown.
+        position: Where the text was. For the parser's lifts (rules ``parser.*``) it
+            is the index of the line among the document's non-blank lines; for a
+            cleaner's cut it is the paragraph's index in ``field`` at the moment of
+            removal, so cuts can be undone newest first (``newscorpus explain``
+            does). -1 when unknown.
         pack: The rule pack the rule came from, when it came from one.
         moved_to: The field the text's information now lives in, when it was lifted
             into metadata rather than discarded (e.g. ``authors``, ``url``).

@@ -17,6 +17,7 @@ article with :func:`newscorpus.cleaners.explain.render`.
 """
 
 from .base import Cleaner, Cut, apply_cuts, partial_removals
+from .chain import CleanerChain, default_cleaners
 from .damage import DamageFlagger
 from .lede import RepeatedLedeCleaner
 from .packs import Rule, RulePack, RulePackError, load_pack, load_packs
@@ -31,6 +32,7 @@ from .rules import (
 
 __all__ = [
     "Cleaner",
+    "CleanerChain",
     "Cut",
     "DamageFlagger",
     "FooterCleaner",
@@ -44,6 +46,7 @@ __all__ = [
     "RulePackError",
     "SignoffCleaner",
     "apply_cuts",
+    "default_cleaners",
     "load_pack",
     "load_packs",
     "partial_removals",
