@@ -458,7 +458,7 @@ def generate(n: int, seed: int = 0, benchmarks: str | Path | None = None,
     langs = [lang for lang, _ in cfg.languages]
     lang_p = np.array([p for _, p in cfg.languages])
     lang_p /= lang_p.sum()
-    epoch = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
+    epoch = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
     # translation material, spread evenly over the stream
     trans: list[tuple[str, list[str], list[str]]] = []
     if benchmarks and cfg.translation_rate > 0 and (Path(benchmarks) / "panl-bppt-id-en-parallel").is_dir():

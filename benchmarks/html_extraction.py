@@ -203,6 +203,12 @@ def _body_text(article: Any) -> str:
 # -- the sets ---------------------------------------------------------------------------------
 
 
+def _gold_authors(value: Any) -> list[str]:
+    """trafilatura-eval writes authors as a list or as one string joined by ';'."""
+    items = value if isinstance(value, list) else str(value or "").split(";")
+    return [a.strip() for a in items if isinstance(a, str) and a.strip()]
+
+
 def load_sets(root: Path, limit: int | None) -> dict[str, list[dict[str, Any]]]:
     """Pages and gold of each set found under ``root``."""
     sets: dict[str, list[dict[str, Any]]] = {}
@@ -221,7 +227,7 @@ def load_sets(root: Path, limit: int | None) -> dict[str, list[dict[str, Any]]]:
             {"key": f"traf:{i}", "path": str(traf / "html" / f"{v['file']}.gz"),
              "url": k if k.startswith("http") else None, "item": v,
              "meta": {"title": v.get("title"), "publishing_date": v.get("date"),
-                      "authors": [a.strip() for a in (v.get("author") or "").split(";") if a.strip()]}}
+                      "authors": _gold_authors(v.get("author"))}}
             for i, (k, v) in enumerate(ev.items())
         ]
     fundus = root / "fundus-parser-testdata"
@@ -380,7 +386,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     meta_md: list[str] = []
     mrows = []
     if "fundus" in sets:
-        mrows += metadata_rows("fundus (117 publisher pages)", sets["fundus"], results, all_pages=True)
+        mrows += metadata_rows("fundus", sets["fundus"], results, all_pages=True)
     if "trafilatura" in sets:
         mrows += metadata_rows("trafilatura-eval", sets["trafilatura"], results, all_pages=False)
     if mrows:

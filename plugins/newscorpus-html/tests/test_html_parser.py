@@ -284,3 +284,31 @@ def test_plugin_is_discovered_through_its_entry_point() -> None:
     info = {p.name: p for p in registry.plugins()}["html"]
     assert info.distribution == "newscorpus-html"
     assert ("parser", "html") in info.components
+
+
+def test_bare_years_do_not_date_an_article() -> None:
+    assert parse_date("1988", "html-meta") is None  # e.g. itemprop=datePublished of a cited paper
+    ts = parse_date("2017/01", "html-meta")
+    assert ts is not None and (ts.value, ts.precision) == (dt.date(2017, 1, 1), "month")
+
+
+def test_pipeline_run_on_pages(tmp_path: Path) -> None:
+    from newscorpus.config import config_from_dict
+    from newscorpus.pipeline import Pipeline
+    from newscorpus.serialize import read_articles
+
+    src = tmp_path / "pages"
+    src.mkdir()
+    for name in ("harbour.html", "plain-page.html"):
+        (src / name).write_bytes((DATA / name).read_bytes())
+    with gzip.open(src / "cafe.html.gz", "wb") as fh:
+        fh.write((DATA / "cafe-1252.html").read_bytes())
+    (src / "empty.html").write_bytes(b"")
+    out = tmp_path / "out"
+    report = Pipeline(config_from_dict({"events": {"builder": None}})).run([str(src)], str(out))
+    assert report.accounting["balanced"] and report.accounting["documents"] == 4
+    articles = {a.provenance.path.rsplit("/", 1)[-1]: a for a in read_articles(out / "articles.jsonl")}
+    assert set(articles) == {"harbour.html", "plain-page.html", "cafe.html.gz"}
+    assert all(a.provenance.parser == "html" for a in articles.values())
+    assert articles["cafe.html.gz"].language == "fr"  # identified by the pipeline: the page declares none
+    assert report.data["quarantine"]["by_reason"] == {"empty": 1}

@@ -187,3 +187,20 @@ def test_real_samples() -> None:
     pages = [d for d in docs if d.error is None]
     assert len(pages) >= 37
     assert all(d.fields["url"].startswith("http") and d.fields["fetched"] for d in pages)
+
+
+def test_pipeline_run_on_a_warc(tmp_path: Path) -> None:
+    from newscorpus.config import config_from_dict
+    from newscorpus.pipeline import Pipeline
+    from newscorpus.serialize import read_articles
+
+    src = tmp_path / "crawl"
+    src.mkdir()
+    (src / "crawl.warc.gz").write_bytes(warc(mixed_records(), gz=True))
+    report = Pipeline(config_from_dict({"events": {"builder": None}})).run([str(src)], str(tmp_path / "out"))
+    assert report.accounting["balanced"]
+    articles = list(read_articles(tmp_path / "out/articles.jsonl"))
+    assert sorted(a.provenance.url for a in articles) == [
+        "https://news.example/a", "https://news.example/b", "https://news.example/c", "https://news.example/d"]
+    assert all(a.provenance.fetched == "2024-04-25T16:24:44Z" and a.provenance.reader == "warc" for a in articles)
+    assert report.data["quarantine"]["by_reason"] == {"http-status": 1, "not-html": 1}

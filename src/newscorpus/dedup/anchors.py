@@ -214,8 +214,11 @@ def anchors(paragraphs: Iterable[str], language: str) -> list[Anchor]:
     raw: list[tuple[Anchor, bool]] = []  # (anchor, is a name at a sentence start)
     capital_inside: set[str] = set()
     first_words = tables.first_words
+    paragraphs = [unicodedata.normalize("NFKC", p) for p in paragraphs]
+    # A capitalised word that the text also writes in lower case is a common word in
+    # title case or opening a sentence ("The", Indonesian "Presiden"), not a name.
+    lower = {w for p in paragraphs for w in _WORD.findall(p) if w[0].islower()}
     for para in paragraphs:
-        para = unicodedata.normalize("NFKC", para)
         toks = [(m.lastgroup, m.group(), m.start(), m.end()) for m in _TOKEN.finditer(para)]
         headline = False
         if len(para) < 250 and not para.rstrip().endswith((".", "!", "?", '"', "”")):
@@ -277,9 +280,12 @@ def anchors(paragraphs: Iterable[str], language: str) -> list[Anchor]:
                     _names(re.split(r"['’\-]", text), initial, raw, capital_inside)
             i += 1
     out: dict[Anchor, None] = {}
+    common = {skeleton(w) for w in lower if len(w) >= 3}
     for anchor, initial in raw:
         if initial and anchor[1] not in capital_inside:
             continue  # a capitalised sentence opener is only a name if it is one elsewhere
+        if anchor[0] == "name" and anchor[1] in common:
+            continue
         out.setdefault(anchor, None)
     return list(out)
 

@@ -9,11 +9,13 @@ article. A deduplicator only supplies the three per-article/per-pair functions.
 
 from __future__ import annotations
 
+import json
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar, Literal
 
 import attrs
+import xxhash
 
 from ..models import Article
 
@@ -77,6 +79,9 @@ class Deduplicator(ABC):
         max_bucket: A bucket with more members than this is treated as a common,
             uninformative key: its members are only compared with its first member.
         default: Whether the deduplicator runs when a config does not list methods.
+        signature_options: Names of the options that change signatures or keys;
+            ``None`` means all of them. A persistent index keeps signatures made
+            with other values of these options apart (see :meth:`fingerprint`).
     """
 
     name: ClassVar[str]
@@ -84,6 +89,7 @@ class Deduplicator(ABC):
     signature_version: ClassVar[int] = 1
     max_bucket: ClassVar[int] = 200
     default: ClassVar[bool] = False
+    signature_options: ClassVar[tuple[str, ...] | None] = None
 
     def __init__(self, **options: Any) -> None:
         self.options = options
@@ -100,6 +106,16 @@ class Deduplicator(ABC):
         batch is cheaper than one article at a time (vectorised hashing).
         """
         return [self.signature(a) for a in articles]
+
+    def fingerprint(self) -> str:
+        """Hash of the options that shape signatures and keys (``signature_options``)."""
+        names = sorted(self.options) if self.signature_options is None else sorted(self.signature_options)
+        data = {n: self.options.get(n) for n in names}
+        return xxhash.xxh64_hexdigest(json.dumps(data, sort_keys=True, default=str).encode("utf-8"))
+
+    def verify_many(self, pairs: Sequence[tuple[Candidate, Candidate]]) -> list[float | None]:
+        """:meth:`verify` of each pair; override when a batch is cheaper."""
+        return [self.verify(a, b) for a, b in pairs]
 
     @abstractmethod
     def keys(self, signature: Any) -> Iterable[str]:

@@ -235,19 +235,29 @@ def cluster(nodes: dict[Any, Node], edges: Iterable[Edge], policy: str = "earlie
         for k in ((ca, cb), (cb, ca)):
             if k not in tr_best or tr_best[k][1] < e.score:
                 tr_best[k] = (e.method, e.score)
+    original_of: dict[Any, tuple[Any, str]] = {}  # translated canonical node -> (original node, id)
     for group in tr_uf.groups().values():
         ordered = sorted(group, key=lambda n: _order(nodes[n], "earliest", prefer_sources))
         head = nodes[ordered[0]]
         original = head.canonical or head.meta.id
         for member in ordered[1:]:
-            node = nodes[member]
-            if node.indexed is not None or node.meta.id == original:
-                continue
-            method, score = tr_best.get((member, ordered[0]), ("transitive", 0.0))
-            entry = assign.setdefault(member, {})
-            entry.update(translation_of=original, tr_method=method, tr_score=score)
-            rows.append({"article_id": node.meta.id, "canonical_id": original, "relation": "translation",
-                         "method": method, "score": score})
-            stats["translations"] += 1
+            original_of[member] = (ordered[0], original)
+    # Every article of this run whose cluster's canonical is a translation gets the
+    # link, duplicates of a translation included.
+    for key, node in nodes.items():
+        if node.indexed is not None:
+            continue
+        canon = canonical_of.get(key, key)
+        if canon not in original_of:
+            continue
+        head_key, original = original_of[canon]
+        if node.meta.id == original:
+            continue
+        method, score = tr_best.get((canon, head_key), ("transitive", 0.0))
+        entry = assign.setdefault(key, {})
+        entry.update(translation_of=original, tr_method=method, tr_score=score)
+        rows.append({"article_id": node.meta.id, "canonical_id": original, "relation": "translation",
+                     "method": method, "score": score})
+        stats["translations"] += 1
     rows.sort(key=lambda r: (r["relation"], r["canonical_id"], r["article_id"]))
     return assign, rows, stats

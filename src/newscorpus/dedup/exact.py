@@ -31,6 +31,7 @@ class ExactDeduplicator(Deduplicator):
     name = "exact"
     default = True
     signature_version = 1
+    signature_options = ("fields", "min_tokens")
     # A bucket is a set of identical texts: any member can stand for the others.
     max_bucket = 50
 

@@ -47,7 +47,8 @@ def fmix64(h: np.ndarray) -> np.ndarray:
         h = h * _M1
         h = h ^ (h >> _S33)
         h = h * _M2
-        return h ^ (h >> _S33)
+        out: np.ndarray = h ^ (h >> _S33)
+        return out
 
 
 def batch_shingles(

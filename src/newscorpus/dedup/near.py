@@ -58,12 +58,12 @@ class NearDeduplicator(Deduplicator):
     """MinHash + LSH near-duplicate detection over inner body shingles.
 
     Options (defaults chosen by measured recall and precision, see ``docs/dedup.md``):
-        shingle: Words per shingle (5).
+        shingle: Words per shingle (3).
         bins: MinHash bins, a power of two (128).
-        bands, rows: LSH bands and bins per band; ``bands * rows <= bins`` (64, 1).
+        bands, rows: LSH bands and bins per band; ``bands * rows <= bins`` (64, 2).
         trim, trim_cap: Share and maximum number of shingles dropped at each end (0.2, 40).
-        jaccard: Minimum estimated Jaccard similarity of inner shingles (0.05).
-        containment: Minimum estimated containment of the smaller text (0.2).
+        jaccard: Minimum estimated Jaccard similarity of inner shingles (0.1).
+        containment: Minimum estimated containment of the smaller text (0.3).
         min_tokens: Texts with fewer tokens get no signature (25).
         fields: ``body`` or ``full`` (see :func:`.text.article_text`).
         seed: Hash seed; signatures of different seeds never match.
@@ -72,11 +72,12 @@ class NearDeduplicator(Deduplicator):
     name = "near"
     default = True
     signature_version = 1
+    signature_options = ("shingle", "bins", "bands", "rows", "trim", "trim_cap", "min_tokens", "fields", "seed")
     max_bucket = 100
 
-    def __init__(self, shingle: int = 5, bins: int = 128, bands: int = 64, rows: int = 1,
-                 trim: float = 0.2, trim_cap: int = 40, jaccard: float = 0.05,
-                 containment: float = 0.2, min_tokens: int = 25, fields: str = "body",
+    def __init__(self, shingle: int = 3, bins: int = 128, bands: int = 64, rows: int = 2,
+                 trim: float = 0.2, trim_cap: int = 40, jaccard: float = 0.1,
+                 containment: float = 0.3, min_tokens: int = 25, fields: str = "body",
                  seed: int = 0, **options: Any) -> None:
         super().__init__(shingle=shingle, bins=bins, bands=bands, rows=rows, trim=trim,
                          trim_cap=trim_cap, jaccard=jaccard, containment=containment,
@@ -123,6 +124,18 @@ class NearDeduplicator(Deduplicator):
         if r == 1:
             return [f"{b}:{v}" for b, v in enumerate(values[: self.bands].tolist())]
         return [f"{b}:" + ".".join(map(str, values[b * r:(b + 1) * r].tolist())) for b in range(self.bands)]
+
+    def verify_many(self, pairs: Sequence[tuple[Candidate, Candidate]]) -> list[float | None]:
+        """:meth:`verify` of a batch of pairs, vectorised."""
+        if not pairs:
+            return []
+        a = np.stack([_decode(x.signature) for x, _ in pairs]).astype(np.int64)
+        b = np.stack([_decode(y.signature) for _, y in pairs]).astype(np.int64)
+        j = (a[:, 1:] == b[:, 1:]).mean(axis=1)
+        inter = j * (a[:, 0] + b[:, 0]) / (1.0 + j)
+        c = np.minimum(1.0, inter / np.maximum(1, np.minimum(a[:, 0], b[:, 0])))
+        ok = (j >= self.jaccard) & (c >= self.containment)
+        return [max(float(ci), 1e-6) if o else None for ci, o in zip(c.tolist(), ok.tolist(), strict=True)]
 
     def verify(self, a: Candidate, b: Candidate) -> float | None:
         """Estimated containment when both thresholds are met, else ``None``."""

@@ -20,6 +20,7 @@ in the top 3 bits (base64 of ``uint32``; ~150 characters for a typical story).
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Iterable
 from typing import Any
@@ -28,7 +29,7 @@ import numpy as np
 import xxhash
 
 from ..models import Article
-from .anchors import KINDS, anchors
+from .anchors import KINDS, Kind, anchors
 from .base import Candidate, Deduplicator
 from .minhash import decode_u32, encode_u32, fmix64
 
@@ -42,19 +43,18 @@ _KEYED = np.array([_KIND_INDEX[k] for k in ("name", "number", "city")], dtype=np
 _MASK = np.uint32((1 << 29) - 1)
 
 
-def encode_anchors(items: Iterable[tuple[str, str]]) -> np.ndarray:
+def encode_anchors(items: Iterable[tuple[Kind, str]]) -> np.ndarray:
     """Anchors as ``uint32``: kind index in the top 3 bits, value hash below."""
     out = [
-        (_KIND_INDEX[kind] << 29) | (xxhash.xxh32_intdigest(f"{_GROUP[kind]}:{value}".encode("utf-8")) & 0x1FFFFFFF)
+        (_KIND_INDEX[kind] << 29) | (xxhash.xxh32_intdigest(f"{_GROUP[kind]}:{value}".encode()) & 0x1FFFFFFF)
         for kind, value in items
     ]
     return np.array(out, dtype=np.uint32)
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def _decode(text: str) -> tuple[frozenset[int], int]:
-    values = decode_u32(text) & _MASK
-    return frozenset(values.tolist()), len(values)
+def _decode(text: str) -> frozenset[int]:
+    return frozenset((decode_u32(text) & _MASK).tolist())
 
 
 class TranslationDeduplicator(Deduplicator):
@@ -64,7 +64,13 @@ class TranslationDeduplicator(Deduplicator):
         dice: Minimum Dice coefficient of the two anchor sets (0.5).
         min_shared: Minimum number of shared anchors (3).
         min_anchors: Articles with fewer anchors get no signature (3).
-        bands, rows: LSH bands and anchors per band over informative anchors (24, 2).
+        bands, rows: LSH bands and anchors per band for dated articles (24, 2).
+        window_days: Dated articles are paired through keys of their publication
+            week and the week before, so that translations published within
+            ``window_days`` days meet and the buckets stay small however long the
+            corpus spans (7; 0 turns windows off: every article meets every other).
+        global_bands, global_rows: Stricter keys every article emits, so that an
+            undated article can still meet its translation (32, 4; 0 bands: none).
         languages: Languages to link; empty links any language CLDR knows.
         seed: Hash seed of the LSH permutations.
     """
@@ -73,46 +79,68 @@ class TranslationDeduplicator(Deduplicator):
     relation = "translation"
     default = True
     signature_version = 1
+    signature_options = ("min_anchors", "bands", "rows", "window_days", "global_bands", "global_rows",
+                         "languages", "seed")
     max_bucket = 200
 
     def __init__(self, dice: float = 0.5, min_shared: int = 3, min_anchors: int = 3, bands: int = 24,
-                 rows: int = 2, languages: Iterable[str] = (), seed: int = 0, **options: Any) -> None:
+                 rows: int = 2, window_days: int = 7, global_bands: int = 32, global_rows: int = 4,
+                 languages: Iterable[str] = (), seed: int = 0, **options: Any) -> None:
         super().__init__(dice=dice, min_shared=min_shared, min_anchors=min_anchors, bands=bands, rows=rows,
+                         window_days=window_days, global_bands=global_bands, global_rows=global_rows,
                          languages=list(languages), seed=seed, **options)
         self.dice, self.min_shared, self.min_anchors = float(dice), int(min_shared), int(min_anchors)
-        self.bands, self.rows = int(bands), int(rows)
+        self.bands, self.rows, self.window = int(bands), int(rows), int(window_days)
+        self.global_bands, self.global_rows = int(global_bands), int(global_rows)
         self.languages = frozenset(languages)
         rng = np.random.default_rng(0xA1C40 + int(seed))  # fixed per seed: part of the key format
         self._perm = rng.integers(1, 2**63, size=self.bands * self.rows, dtype=np.uint64)
+        self._gperm = rng.integers(1, 2**63, size=self.global_bands * self.global_rows, dtype=np.uint64)
 
-    def signature(self, article: Article) -> list[str] | None:
-        """``[language, base64 anchors]``, or ``None`` without a language or anchors."""
+    def signature(self, article: Article) -> list[Any] | None:
+        """``[language, base64 anchors, publication day or None]``, or ``None``
+        without a language or enough anchors."""
         lang = (article.language or "").split("-")[0].lower()
         if not lang or (self.languages and lang not in self.languages):
             return None
         found = anchors((article.title, article.subtitle, *article.body), lang)
         if len(found) < self.min_anchors:
             return None
-        return [lang, encode_u32(encode_anchors(found))]
+        day = None
+        if article.published is not None:
+            value = article.published.value
+            day = (value.date() if isinstance(value, dt.datetime) else value).toordinal()
+        return [lang, encode_u32(encode_anchors(found)), day]
 
     def keys(self, signature: Any) -> Iterable[str]:
-        """MinHash band keys over the informative anchors."""
+        """MinHash band keys over the informative anchors: windowed and global."""
         values = decode_u32(signature[1])
-        keyed = values[np.isin(values >> np.uint32(29), _KEYED)] & _MASK
-        if len(keyed) < self.rows:
-            return ()
-        mins = fmix64(keyed.astype(np.uint64)[None, :] ^ self._perm[:, None]).min(axis=1)
-        r = self.rows
-        return [f"{b}:" + ".".join(f"{v:x}" for v in mins[b * r:(b + 1) * r].tolist()) for b in range(self.bands)]
+        keyed = (values[np.isin(values >> np.uint32(29), _KEYED)] & _MASK).astype(np.uint64)
+        out: list[str] = []
+        day = signature[2] if len(signature) > 2 else None
+        if day is not None and self.window > 0 and len(keyed) >= self.rows and self.bands:
+            week = int(day) // self.window
+            out += [f"w{w}:{band}" for band in _bands(keyed, self._perm, self.rows) for w in (week, week - 1)]
+        elif self.window <= 0 and len(keyed) >= self.rows and self.bands:
+            out += [f"a:{band}" for band in _bands(keyed, self._perm, self.rows)]
+        if self.global_bands and len(keyed) >= self.global_rows:
+            out += [f"g:{band}" for band in _bands(keyed, self._gperm, self.global_rows)]
+        return out
 
     def verify(self, a: Candidate, b: Candidate) -> float | None:
         """Dice coefficient of the anchor sets of two articles in different languages."""
         if a.signature[0] == b.signature[0]:
             return None
-        sa, na = _decode(a.signature[1])
-        sb, nb = _decode(b.signature[1])
+        sa = _decode(a.signature[1])
+        sb = _decode(b.signature[1])
         shared = len(sa & sb)
         if shared < self.min_shared:
             return None
         dice = 2.0 * shared / (len(sa) + len(sb))
         return dice if dice >= self.dice else None
+
+
+def _bands(values: np.ndarray, perm: np.ndarray, rows: int) -> list[str]:
+    """One ``band:min.min...`` string per band of ``rows`` permutations."""
+    mins = fmix64(values[None, :] ^ perm[:, None]).min(axis=1).tolist()
+    return [f"{b}:" + ".".join(f"{v:x}" for v in mins[b * rows:(b + 1) * rows]) for b in range(len(mins) // rows)]

@@ -118,6 +118,14 @@ def parse_date(value: Any, signal: str, *, not_after: dt.datetime | None = None)
     text = value.strip()
     if not text or len(text) > 64 or not re.search(r"\d{4}|\d{1,2}\D+\d{1,2}\D+\d{2,4}", text):
         return None
+    if re.fullmatch(r"\d{4}", text):
+        return None  # a bare year (a citation's, a copyright's) does not date an article
+    month = re.fullmatch(r"(\d{4})[-/.](\d{1,2})", text)
+    if month:
+        try:
+            return Timestamp(dt.date(int(month.group(1)), int(month.group(2)), 1), "month", signal)
+        except ValueError:
+            return None
     when: dt.date | dt.datetime
     try:
         when = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))

@@ -136,6 +136,8 @@ class HtmlParser(Parser):
                 favor=self.favor,
                 fast=self.fast,
                 max_tree_size=self.max_tree_size,
+                # trafilatura's own metadata search (htmldate included) only fills gaps.
+                with_metadata=not (meta.title and meta.authors and meta.published and meta.site_name),
             )
         except RecursionError as exc:
             raise DocumentError("too-deep", "the page's markup is nested too deeply to process") from exc
