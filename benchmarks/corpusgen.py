@@ -57,6 +57,7 @@ __all__ = [
     "MarkovText",
     "Outlet",
     "generate",
+    "NEWS_DOMAINS",
     "panl_runs",
     "true_pairs",
     "write_jsonl",
@@ -387,13 +388,20 @@ def _untranslated(a: str, b: str) -> bool:
     return len(ta & tb) > 0.5 * len(ta | tb)
 
 
-def panl_runs(benchmarks: str | Path, rng: np.random.Generator, min_len: int = 6,
-              max_len: int = 14) -> list[tuple[str, list[str], list[str]]]:
+#: PANL-BPPT domains whose lines are consecutive sentences of news stories. The SCI
+#: file is sorted (in reverse alphabetical order: 0.4% of adjacent lines ascend), so its "runs" are unrelated sentences sharing their first words, not documents.
+NEWS_DOMAINS = ("ECO", "INT", "SPO")
+
+
+def panl_runs(benchmarks: str | Path, rng: np.random.Generator, min_len: int = 6, max_len: int = 14,
+              domains: Sequence[str] = NEWS_DOMAINS) -> list[tuple[str, list[str], list[str]]]:
     """Consecutive sentence runs of PANL-BPPT as ``(domain, id_sentences, en_sentences)``."""
     root = Path(benchmarks) / "panl-bppt-id-en-parallel"
     runs = []
     for en_path in sorted(root.glob("PANL-BPPT-*-EN-*.txt.gz")):
         domain = en_path.name.split("-")[2]
+        if domain not in domains:
+            continue
         id_path = next(root.glob(f"PANL-BPPT-{domain}-ID-*.txt.gz"))
         with gzip.open(en_path, "rt", encoding="utf-8", errors="replace") as fe, \
                 gzip.open(id_path, "rt", encoding="utf-8", errors="replace") as fi:

@@ -35,7 +35,12 @@ def test_structured_page_fields_and_signals() -> None:
     assert a.title == "Harbour reopens after storm repairs"
     assert a.authors == ("Mira Okafor", "Tom Ellery")
     assert a.source == "Coastline Gazette"
-    assert a.language == "en"  # from lang="en-GB"
+    # The declaration is kept; the pipeline identifies the language from the text
+    # unless the parser is told to trust declarations.
+    assert a.language is None and a.extras["html"]["declared_language"] == "en"  # lang="en-GB"
+    data = (DATA / "harbour.html").read_bytes()
+    declared = HtmlParser(language="declared").parse(RawDocument("h", 0, "h#0", "html", data=data), "a2")
+    assert declared.language == "en"
     # Published and modified are kept apart, each with its signal and precision.
     assert a.published.value == dt.datetime(2024, 3, 12, 9, 30, tzinfo=dt.UTC)
     assert (a.published.signal, a.published.precision) == ("html-meta", "second")
@@ -84,6 +89,8 @@ def test_declared_charset_is_used() -> None:
 def test_options_are_validated() -> None:
     with pytest.raises(ValueError, match="favor"):
         HtmlParser(favor="speed")
+    with pytest.raises(ValueError, match="language"):
+        HtmlParser(language="guess")
     with pytest.raises(TypeError, match="structure"):
         HtmlParser(structure="yes")
 
@@ -310,5 +317,6 @@ def test_pipeline_run_on_pages(tmp_path: Path) -> None:
     articles = {a.provenance.path.rsplit("/", 1)[-1]: a for a in read_articles(out / "articles.jsonl")}
     assert set(articles) == {"harbour.html", "plain-page.html", "cafe.html.gz"}
     assert all(a.provenance.parser == "html" for a in articles.values())
-    assert articles["cafe.html.gz"].language == "fr"  # identified by the pipeline: the page declares none
+    assert articles["cafe.html.gz"].language == "fr"  # identified by the pipeline from the text
+    assert articles["harbour.html"].language == "en"
     assert report.data["quarantine"]["by_reason"] == {"empty": 1}

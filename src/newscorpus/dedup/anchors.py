@@ -61,6 +61,7 @@ _TOKEN = re.compile(
     r")"
 )
 _WORD = re.compile(rf"{_L}+")
+_SPLIT = re.compile(r"['’\-]")
 _SCALE_AFTER = re.compile(rf"[ \xa0]?({_L}+)")
 _DIGRAPHS = (("sch", "s"), ("sh", "s"), ("ch", "k"), ("ph", "f"), ("th", "t"), ("kh", "k"), ("gh", "g"),
              ("dh", "d"), ("dj", "j"), ("tj", "k"), ("oe", "u"), ("ck", "k"), ("q", "k"), ("c", "k"),
@@ -118,6 +119,7 @@ class _Tables:
             name = zone.rsplit("/", 1)[-1].replace("_", " ")
             self._place(name, ("city", skeleton(name.replace(" ", ""))))
         self.territory_stems: dict[str, str] = {}
+        self.stem_cache: dict[str, str | None] = {}
         for lc in (en, loc):
             for code, name in lc.territories.items():
                 if not code.isdigit() and " " not in name and len(name) >= 4:
@@ -217,9 +219,9 @@ def anchors(paragraphs: Iterable[str], language: str) -> list[Anchor]:
     paragraphs = [unicodedata.normalize("NFKC", p) for p in paragraphs]
     # A capitalised word that the text also writes in lower case is a common word in
     # title case or opening a sentence ("The", Indonesian "Presiden"), not a name.
-    lower = {w for p in paragraphs for w in _WORD.findall(p) if w[0].islower()}
+    present = set(_WORD.findall("\n".join(paragraphs)))
     for para in paragraphs:
-        toks = [(m.lastgroup, m.group(), m.start(), m.end()) for m in _TOKEN.finditer(para)]
+        toks = list(_TOKEN.finditer(para))
         headline = False
         if len(para) < 250 and not para.rstrip().endswith((".", "!", "?", '"', "”")):
             # In a title-cased headline every word is capitalised: each may open a sentence.
@@ -227,7 +229,8 @@ def anchors(paragraphs: Iterable[str], language: str) -> list[Anchor]:
             headline = 3 <= len(words) <= 25 and sum(1 for w in words if w[0].isupper()) > 0.6 * len(words)
         i, n_toks = 0, len(toks)
         while i < n_toks:
-            kind, text, t_start, t_end = toks[i]
+            m = toks[i]
+            kind, text, t_start, t_end = m.lastgroup, m.group(), m.start(), m.end()
             if kind == "num":
                 value = _number(text, tables)
                 scaled = False
@@ -243,7 +246,7 @@ def anchors(paragraphs: Iterable[str], language: str) -> list[Anchor]:
                 continue
             initial = headline or _opens_sentence(para, t_start)
             if kind == "particle":  # al-Assad: a lower-case particle before a capitalised name
-                _names(re.split(r"['’\-]", text)[1:], initial, raw, capital_inside)
+                _names(_SPLIT.split(text)[1:], initial, raw, capital_inside, present)
                 i += 1
                 continue
             if kind == "acr":
@@ -254,10 +257,10 @@ def anchors(paragraphs: Iterable[str], language: str) -> list[Anchor]:
             if limit:
                 key_parts: list[str] = []
                 j = i
-                while j < n_toks and toks[j][0] == "word":
-                    if j > i and para[toks[j - 1][3]:toks[j][2]].strip(" -"):
+                while j < n_toks and toks[j].lastgroup == "word":
+                    if j > i and para[toks[j - 1].end():toks[j].start()].strip(" -"):
                         break
-                    key_parts += _key_parts(toks[j][1])
+                    key_parts += _key_parts(toks[j].group())
                     if len(key_parts) > limit:
                         break
                     anchor = tables.places.get(" ".join(key_parts))
@@ -277,22 +280,23 @@ def anchors(paragraphs: Iterable[str], language: str) -> list[Anchor]:
                 if stem is not None:
                     raw.append((("territory", stem), False))
                 else:
-                    _names(re.split(r"['’\-]", text), initial, raw, capital_inside)
+                    parts = _SPLIT.split(text) if "-" in text or "'" in text or "’" in text else (text,)
+                    _names(parts, initial, raw, capital_inside, present)
             i += 1
     out: dict[Anchor, None] = {}
-    common = {skeleton(w) for w in lower if len(w) >= 3}
     for anchor, initial in raw:
         if initial and anchor[1] not in capital_inside:
             continue  # a capitalised sentence opener is only a name if it is one elsewhere
-        if anchor[0] == "name" and anchor[1] in common:
-            continue
         out.setdefault(anchor, None)
     return list(out)
 
 
-def _names(parts: Iterable[str], initial: bool, raw: list[tuple[Anchor, bool]], inside: set[str]) -> None:
+def _names(parts: Iterable[str], initial: bool, raw: list[tuple[Anchor, bool]], inside: set[str],
+           present: set[str]) -> None:
     for part in parts:
-        if len(part) >= 3 and part[:1].isupper():
+        # A capitalised word the text also writes in lower case is a common word in
+        # title case or opening a sentence ("The", Indonesian "Presiden"), not a name.
+        if len(part) >= 3 and part[:1].isupper() and part.lower() not in present:
             sk = skeleton(part)
             raw.append((("name", sk), initial))
             if not initial:
@@ -306,10 +310,14 @@ def _key_parts(word: str) -> list[str]:
 
 def _territory_stem(folded: str, tables: _Tables) -> str | None:
     """Region code of an adjective formed from a country name (``syrian``, ``qatari``)."""
+    cache = tables.stem_cache
+    if folded in cache:
+        return cache[folded]
+    code = tables.territory_stems.get(folded)
     for cut in range(1, 4):
-        if len(folded) - cut < 4:
+        if code is not None or len(folded) - cut < 4:
             break
         code = tables.territory_stems.get(folded[:-cut])
-        if code is not None:
-            return code
-    return tables.territory_stems.get(folded)
+    if len(cache) < 1 << 16:
+        cache[folded] = code
+    return code

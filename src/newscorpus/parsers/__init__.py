@@ -5,5 +5,6 @@ Add a parser: subclass :class:`Parser`, then register it from a plugin's
 """
 
 from .base import Parser
+from .plaintext import ParsedText, analyse_paragraphs, split_paragraphs
 
-__all__ = ["Parser"]
+__all__ = ["ParsedText", "Parser", "analyse_paragraphs", "split_paragraphs"]

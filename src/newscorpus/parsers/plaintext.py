@@ -104,7 +104,9 @@ def _lift(parsed: ParsedText, text: str, rule: str, reason: str, moved_to: str, 
     )
 
 
-def analyse_paragraphs(paragraphs: Sequence[str], *, has_title: bool = True) -> ParsedText:
+def analyse_paragraphs(
+    paragraphs: Sequence[str], *, has_title: bool = True, trailing_url: bool = True
+) -> ParsedText:
     """Split paragraphs into title, lede and body, lifting header lines, bylines,
     credits and a trailing URL into metadata.
 
@@ -112,6 +114,8 @@ def analyse_paragraphs(paragraphs: Sequence[str], *, has_title: bool = True) -> 
         paragraphs: The document's non-blank lines, in order.
         has_title: Whether the first paragraph may be a title. Parsers of
             structured records, which know the title, pass ``False``.
+        trailing_url: Whether a closing bare-URL line is lifted into ``url``.
+            Parsers whose input knows its URL (HTML, feeds) may keep such lines.
     """
     parsed = ParsedText()
     paras = list(paragraphs)
@@ -133,7 +137,7 @@ def analyse_paragraphs(paragraphs: Sequence[str], *, has_title: bool = True) -> 
     end = len(paras)
     while end > start and len(paras) - end < EDGE:
         line = paras[end - 1]
-        url = match_url_line(line)
+        url = match_url_line(line) if trailing_url else None
         if url is not None:
             parsed.url = parsed.url or url
             _lift(parsed, line, "parser.trailing_url", "a bare URL closing the text", "url", end - 1)

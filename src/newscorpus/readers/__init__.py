@@ -5,5 +5,6 @@ Add a reader: subclass :class:`Reader`, then register it from a plugin's
 """
 
 from .base import InputUnit, Limits, RawDocument, Reader
+from .text import read_bounded
 
-__all__ = ["InputUnit", "Limits", "RawDocument", "Reader"]
+__all__ = ["InputUnit", "Limits", "RawDocument", "Reader", "read_bounded"]

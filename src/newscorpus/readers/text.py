@@ -49,7 +49,7 @@ class TextReader(Reader):
     """
 
     name = "text"
-    patterns = ("*.txt", "*.text", "*.txt.gz", "*.md")
+    patterns = ("*.txt", "*.text", "*.txt.gz")
 
     def read(self, unit: InputUnit) -> Iterator[RawDocument]:
         key = f"{unit.relpath}#0"

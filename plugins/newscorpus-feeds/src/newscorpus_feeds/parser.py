@@ -57,7 +57,9 @@ class FeedItemParser(Parser):
     in the detail: turn on the ``feed`` reader's ``fetch`` option to fetch it.
 
     Options:
-        min_words: Content shorter than this is a teaser (default 50).
+        min_words: Content shorter than this is a teaser (default 50). The ``feed``
+            reader's own ``min_words`` travels with each item and wins, so one
+            setting (``read.options.feed.min_words``) governs both.
     """
 
     name = "feed-item"
@@ -73,7 +75,8 @@ class FeedItemParser(Parser):
         url = f.get("url") if isinstance(f.get("url"), str) else None
         if f.get("format") == "sitemapindex":
             raise DocumentError("sitemap-index", f"a sitemap index entry pointing to another sitemap: {url}")
-        if not has_text(f, self.min_words):
+        min_words = int(f.get("min_words") or self.min_words)
+        if not has_text(f, min_words):
             if not url:
                 raise DocumentError("no-text", "the item has neither article text nor a link")
             raise DocumentError("needs-fetch", f"the item has no article text (read.options.feed.fetch: true "
@@ -81,7 +84,7 @@ class FeedItemParser(Parser):
         content = str(f["content_html"]) if isinstance(f.get("content_html"), str) else ""
         summary = str(f["summary_html"]) if isinstance(f.get("summary_html"), str) else ""
         source_html = content if content and sum(len(p.split()) for p in fragment_paragraphs(content)) >= \
-            self.min_words else summary
+            min_words else summary
         paragraphs = fragment_paragraphs(source_html)
         for p in paragraphs:
             if len(p) > self.limits.max_line_chars:

@@ -174,6 +174,7 @@ class FeedReader(Reader):
 
     def _document(self, unit: InputUnit, rel: str, i: int, fields: dict[str, Any]) -> RawDocument:
         key = f"{rel}#{i}"
+        fields["min_words"] = self.min_words  # the parser applies the same teaser threshold
         if not self.fetch or has_text(fields, self.min_words) or not fields.get("url"):
             return RawDocument(unit.path, i, key, self.name, media_type=ITEM_MEDIA_TYPE, fields=fields)
         if self._fetcher is None:

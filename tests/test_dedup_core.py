@@ -1,0 +1,106 @@
+"""Generic dedup algorithms: bucketing, clustering and the canonical policy."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newscorpus.dedup.base import Meta
+from newscorpus.dedup.core import Edge, Node, UnionFind, bucket_pairs, cluster, hash_keys
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 6), st.integers(0, 12)), max_size=80), st.integers(1, 6))
+def test_bucket_pairs_matches_brute_force(entries: list[tuple[int, int]], cap: int) -> None:
+    keys = np.array([k for k, _ in entries], dtype=np.int64)
+    members = np.array([m for _, m in entries], dtype=np.int64)
+    got, capped = bucket_pairs(keys, members, cap)
+    buckets: dict[int, set[int]] = {}
+    for k, m in entries:
+        buckets.setdefault(k, set()).add(m)
+    want: set[tuple[int, int]] = set()
+    n_capped = 0
+    for ms in buckets.values():
+        s = sorted(ms)
+        if len(s) > cap:
+            n_capped += 1
+            want.update((s[0], x) for x in s[1:])
+        else:
+            want.update(itertools.combinations(s, 2))
+    assert {tuple(p) for p in got.tolist()} == want
+    assert capped == n_capped
+    assert len(got) == len(want)  # unique
+
+
+def test_hash_keys_are_stable_63_bit() -> None:
+    h = hash_keys(["a", "b", "a"])
+    assert h[0] == h[2] and h[0] != h[1]
+    assert (h >= 0).all()
+
+
+def test_union_find_groups() -> None:
+    uf = UnionFind()
+    for a, b in [(1, 2), (3, 4), (2, 3), (5, 6)]:
+        uf.union(a, b)
+    assert sorted(sorted(g) for g in uf.groups().values()) == [[1, 2, 3, 4], [5, 6]]
+
+
+def _nodes() -> dict[str, Node]:
+    return {
+        "a": Node(Meta("a", 0, 0, published="2025-01-03", length=900, source="Outlet A")),
+        "b": Node(Meta("b", 0, 1, published="2025-01-01", length=300, source="Outlet B")),
+        "c": Node(Meta("c", 1, 0, published="", length=1200, source="Wire")),
+    }
+
+
+def _edges() -> list[Edge]:
+    return [Edge("a", "b", "near", "duplicate", 0.8), Edge("b", "c", "exact", "duplicate", 1.0)]
+
+
+def test_canonical_policies() -> None:
+    def canon(**kw: object) -> set[str]:
+        assign, _rows, _stats = cluster(_nodes(), _edges(), **kw)  # type: ignore[arg-type]
+        return {v["duplicate_of"] for v in assign.values()}
+
+    assert canon(policy="earliest") == {"b"}  # unknown dates sort last
+    assert canon(policy="longest") == {"c"}
+    assert canon(policy="first") == {"a"}
+    assert canon(policy="earliest", prefer_sources=("wire",)) == {"c"}
+
+
+def test_transitive_members_report_their_best_link() -> None:
+    assign, rows, stats = cluster(_nodes(), _edges(), "earliest")
+    assert assign["a"]["method"] == "near" and assign["c"]["method"] == "exact"
+    assert stats["duplicate_clusters"] == 1 and stats["duplicates"] == 2
+    assert {r["article_id"] for r in rows} == {"a", "c"}
+
+
+def test_indexed_articles_stay_canonical_and_same_ids_are_seen() -> None:
+    nodes = {
+        "new": Node(Meta("x", 0, 0, published="2020-01-01")),
+        "old": Node(Meta("y", -1, 7, published="2024-01-01"), indexed=3, canonical="z"),
+        "again": Node(Meta("y", 0, 1, published="2024-01-01")),
+    }
+    edges = [Edge("new", "old", "near", "duplicate", 0.9), Edge("again", "old", "exact", "duplicate", 1.0)]
+    assign, rows, stats = cluster(nodes, edges, "earliest")
+    assert assign["new"]["duplicate_of"] == "z"  # the earlier run's canonical, though "new" is older
+    assert assign["again"] == {"seen": 3, "method": "exact", "score": 1.0, "duplicate_of": "z"}
+    assert "old" not in assign and stats["seen_before"] == 1
+    assert [r["article_id"] for r in rows] == ["x"]
+
+
+def test_translation_goes_to_the_later_article_and_to_its_duplicates() -> None:
+    nodes = {
+        "en": Node(Meta("en", 0, 0, published="2025-04-17", language="en")),
+        "id": Node(Meta("id", 0, 1, published="2025-04-18", language="id")),
+        "id2": Node(Meta("id2", 0, 2, published="2025-04-19", language="id")),
+    }
+    edges = [Edge("en", "id", "translation", "translation", 0.8), Edge("id", "id2", "near", "duplicate", 0.9)]
+    assign, _rows, stats = cluster(nodes, edges)
+    assert assign["id"]["translation_of"] == "en"
+    assert assign["id2"] == {"duplicate_of": "id", "method": "near", "score": 0.9, "translation_of": "en",
+                             "tr_method": "translation", "tr_score": 0.8}
+    assert "en" not in assign and stats["translations"] == 2
