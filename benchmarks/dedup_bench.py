@@ -50,7 +50,7 @@ from newscorpus.dedup import (
     TranslationDeduplicator,
     deduplicate,
 )
-from newscorpus.dedup.core import UnionFind, bucket_pairs, hash_keys
+from newscorpus.dedup.core import UnionFind, bucket_pairs
 from newscorpus.dedup.minhash import batch_shingles, encode_u32
 from newscorpus.dedup.text import tokens
 from newscorpus.models import Article, Provenance, Timestamp
@@ -140,7 +140,7 @@ def run_ours(path: Path, method: NearDeduplicator) -> tuple[list[tuple[str, str]
         for a, s in zip(chunk, method.signatures(chunk), strict=True):
             if s is None:
                 continue
-            keys.append(hash_keys(method.keys(s)))
+            keys.append(method.key_hashes(s))
             ids.append(a.id)
             sigs.append(s)
     t1 = time.perf_counter()
@@ -273,6 +273,7 @@ def bbc(benchmarks: str) -> list[list[Any]]:
     for r in recs:
         by_text[r["text"].strip()].append(r["id"])
     truth = {tuple(sorted(p)) for ids in by_text.values() for p in itertools.combinations(ids, 2)}
+    text = {r["id"]: r["text"].split() for r in recs}
     rows = []
     for name, methods in (("exact", [ExactDeduplicator()]), ("near", [NearDeduplicator()]),
                           ("exact + near", [ExactDeduplicator(), NearDeduplicator()])):
@@ -281,8 +282,20 @@ def bbc(benchmarks: str) -> list[list[Any]]:
         el = time.perf_counter() - t
         pred = cluster_pairs((k, v["duplicate_of"]) for k, v in res.links.items() if "duplicate_of" in v)
         p, r = pr(pred, truth)
-        rows.append([name, len(truth), len(pred), len(pred - truth), f"{p:.3f}", f"{r:.3f}", f"{len(arts) / el:,.0f}"])
+        # how much of the shorter text the other one contains, in order, for pairs beyond the truth
+        cover = sorted(_contained(text[a], text[b]) for a, b in pred - truth)
+        extra = f"{cover[0]:.2f} / {cover[len(cover) // 2]:.2f}" if cover else "-"
+        rows.append([name, len(truth), len(pred), len(pred - truth), extra, f"{p:.3f}", f"{r:.3f}",
+                     f"{len(arts) / el:,.0f}"])
     return rows
+
+
+def _contained(a: list[str], b: list[str]) -> float:
+    """Share of the shorter word sequence found in order in the other (difflib blocks)."""
+    import difflib
+
+    blocks = difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()
+    return sum(x.size for x in blocks) / max(1, min(len(a), len(b)))
 
 
 def panl(benchmarks: str, seed: int = 5) -> tuple[list[list[Any]], dict[str, Any]]:
@@ -395,10 +408,11 @@ def main(argv: Sequence[str] | None = None) -> None:
                                               if isinstance(v, int)), ""]
     if not args.skip_real:
         md += ["### BBC News: the identical-body pairs", "",
-               table(["methods", "true pairs", "found pairs", "pairs not identical", "P", "R", "docs/s"],
-                     bbc(args.benchmarks)), "",
-               "Pairs that are not identical bodies count against precision here, though some may be real near "
-               "duplicates (see `docs/dedup.md`).", ""]
+               table(["methods", "identical pairs", "found pairs", "found, not identical",
+                      "their shorter text contained, min / median", "P", "R", "docs/s"], bbc(args.benchmarks)), "",
+               "P counts every pair that is not an identical body as wrong. The extra `exact` pairs differ only "
+               "in spacing or punctuation; the extra `near` pairs are updated or extended versions of one story "
+               "(the containment column: the share of the shorter text found, in order, in the longer).", ""]
         rows, detail = panl(args.benchmarks)
         md += ["### Translations: PANL-BPPT Indonesian/English documents", "",
                table(["documents", "articles", "true pairs", "found", "P", "R", "candidates", "docs/s"], rows), "",

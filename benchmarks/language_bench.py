@@ -21,9 +21,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _report import DEFAULT_BENCHMARKS, ROOT, machine_line, table, write_section  # noqa: E402
+from _report import DEFAULT_BENCHMARKS, ROOT, machine_line, table, write_section
 
-from newscorpus.language import SAMPLE_CHARS as SAMPLE  # noqa: E402
+from newscorpus.language import SAMPLE_CHARS as SAMPLE
 
 
 def load_sets(bench: Path, n: int) -> dict[str, list[tuple[str, str]]]:
@@ -54,7 +54,8 @@ def load_sets(bench: Path, n: int) -> dict[str, list[tuple[str, str]]]:
         for line in (lang_dir / f"{code}.txt").read_text(encoding="utf-8").splitlines() if line.strip()
     ]
     seed_langs = {"000": "id", "001": "id", "002": "en", "003": "id", "004": "en"}
-    sets["seeds"] = [(seed_langs[p.name[:3]], p.read_text(encoding="utf-8")) for p in sorted((ROOT / "seeds").glob("*.txt"))]
+    seed_files = sorted((ROOT / "seeds").glob("*.txt"))
+    sets["seeds"] = [(seed_langs[p.name[:3]], p.read_text(encoding="utf-8")) for p in seed_files]
     return sets
 
 

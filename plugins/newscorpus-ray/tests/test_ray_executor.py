@@ -115,6 +115,26 @@ def test_a_new_run_in_the_same_directory_never_reuses_cached_runtimes(ray_addres
     assert {a["language"] for a in read_jsonl(tmp_path / "ray" / "articles.jsonl")} == {None}
 
 
+def test_a_local_run_resumes_on_ray(ray_address: str, tmp_path: Path) -> None:
+    """The executor is not part of a run's identity: a local run stopped after its
+    parse stage finishes on Ray with the same bytes."""
+    inputs = [str(SEEDS), str(CORE_DATA / "text")]
+    run(inputs, tmp_path / "ref", "local", 1, 3)
+    run(inputs, tmp_path / "out", "local", 1, 3)
+    work = tmp_path / "out" / "work"
+    # Undo everything after parsing, as if the run had been killed there.
+    for stage in ("dedup-buckets", "dedup-verify", "dedup-cluster", "events", "finalize", "export"):
+        for path in [work / "_done" / stage, work / ("final" if stage == "finalize" else "_none")]:
+            if path.exists():
+                for f in path.iterdir():
+                    f.unlink()
+    for name in (*OUTPUTS, "report.json"):
+        (tmp_path / "out" / name).unlink()
+    resumed = run(inputs, tmp_path / "out", "ray", 2, 3)
+    assert resumed["execution"]["executor"] == "ray" and resumed["accounting"]["balanced"]
+    assert_same_outputs(tmp_path / "ref", tmp_path / "out")
+
+
 def test_a_task_error_reaches_the_driver_with_its_own_type(ray_address: str, tmp_path: Path,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     """Workers load the pipeline's plugins by import path (here from the

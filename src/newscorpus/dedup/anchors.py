@@ -120,6 +120,7 @@ class _Tables:
             self._place(name, ("city", skeleton(name.replace(" ", ""))))
         self.territory_stems: dict[str, str] = {}
         self.stem_cache: dict[str, str | None] = {}
+        self._words: dict[str, tuple[int, Anchor | None, tuple[tuple[str, str], ...]]] = {}
         for lc in (en, loc):
             for code, name in lc.territories.items():
                 if not code.isdigit() and " " not in name and len(name) >= 4:
@@ -143,6 +144,28 @@ class _Tables:
                     word = _fold(re.sub(r"[0'.\s\xa0]", " ", text).strip())
                     if zeros and len(word) >= 2:  # one-letter forms (K, M) are ambiguous
                         self.scales.setdefault(word, float(magnitude) / 10 ** (zeros - 1))
+
+    def word(self, text: str) -> tuple[int, Anchor | None, tuple[tuple[str, str], ...]]:
+        """What a capitalised word can be, memoised: the most words of a place name
+        it may open, its calendar or territory anchor, else its name parts as
+        ``(skeleton, lower case)``."""
+        info = self._words.get(text)
+        if info is None:
+            limit = self.first_words.get(_key_parts(text)[0], 0)
+            folded = _fold(text)
+            direct: Anchor | None = self.calendar.get(folded)
+            names: tuple[tuple[str, str], ...] = ()
+            if direct is None and len(folded) >= 3:
+                stem = _territory_stem(folded, self)
+                if stem is not None:
+                    direct = ("territory", stem)
+                else:
+                    parts = _SPLIT.split(text) if "-" in text or "'" in text or "’" in text else (text,)
+                    names = tuple((skeleton(p), p.lower()) for p in parts if len(p) >= 3 and p[:1].isupper())
+            info = (limit, direct, names)
+            if len(self._words) < 1 << 17:
+                self._words[text] = info
+        return info
 
     def _place(self, name: str, anchor: Anchor) -> None:
         key = " ".join(re.split(r"[\s\-]+", _norm_key(name)))
@@ -215,7 +238,6 @@ def anchors(paragraphs: Iterable[str], language: str) -> list[Anchor]:
     tables = _tables((language or "en").split("-")[0].lower())
     raw: list[tuple[Anchor, bool]] = []  # (anchor, is a name at a sentence start)
     capital_inside: set[str] = set()
-    first_words = tables.first_words
     paragraphs = [unicodedata.normalize("NFKC", p) for p in paragraphs]
     # A capitalised word that the text also writes in lower case is a common word in
     # title case or opening a sentence ("The", Indonesian "Presiden"), not a name.
@@ -251,9 +273,9 @@ def anchors(paragraphs: Iterable[str], language: str) -> list[Anchor]:
                 continue
             if kind == "acr":
                 text = text.replace(".", "")
+            limit, direct, names = tables.word(text)
             # the longest run of capitalised words that names a place
             hit, used = None, 0
-            limit = first_words.get(_key_parts(text)[0], 0)
             if limit:
                 key_parts: list[str] = []
                 j = i
@@ -271,17 +293,16 @@ def anchors(paragraphs: Iterable[str], language: str) -> list[Anchor]:
                 raw.append((hit, False))
                 i += used
                 continue
-            folded = _fold(text)
-            cal = tables.calendar.get(folded)
-            if cal is not None:
-                raw.append((cal, False))
-            elif len(folded) >= 3:
-                stem = _territory_stem(folded, tables)
-                if stem is not None:
-                    raw.append((("territory", stem), False))
-                else:
-                    parts = _SPLIT.split(text) if "-" in text or "'" in text or "’" in text else (text,)
-                    _names(parts, initial, raw, capital_inside, present)
+            if direct is not None:
+                raw.append((direct, False))
+            else:
+                for sk, low in names:
+                    # A capitalised word the text also writes in lower case is a common
+                    # word in title case or opening a sentence ("The", "Presiden").
+                    if low not in present:
+                        raw.append((("name", sk), initial))
+                        if not initial:
+                            capital_inside.add(sk)
             i += 1
     out: dict[Anchor, None] = {}
     for anchor, initial in raw:

@@ -15,11 +15,26 @@ from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar, Literal
 
 import attrs
+import numpy as np
 import xxhash
 
 from ..models import Article
 
-__all__ = ["Candidate", "Deduplicator", "Meta"]
+__all__ = ["Candidate", "Deduplicator", "Meta", "hash_key", "hash_keys"]
+
+
+def hash_key(key: str) -> int:
+    """A bucket key as a 63-bit integer (fits SQLite's signed INTEGER).
+
+    Two keys that collide only cost one extra verification.
+    """
+    return xxhash.xxh3_64_intdigest(key.encode("utf-8")) >> 1
+
+
+def hash_keys(keys: Iterable[str]) -> np.ndarray:
+    """:func:`hash_key` of each key, as ``int64``."""
+    h = xxhash.xxh3_64_intdigest
+    return np.fromiter((h(k.encode("utf-8")) >> 1 for k in keys), dtype=np.int64)
 
 
 @attrs.frozen
@@ -112,6 +127,15 @@ class Deduplicator(ABC):
         names = sorted(self.options) if self.signature_options is None else sorted(self.signature_options)
         data = {n: self.options.get(n) for n in names}
         return xxhash.xxh64_hexdigest(json.dumps(data, sort_keys=True, default=str).encode("utf-8"))
+
+    def key_hashes(self, signature: Any) -> np.ndarray:
+        """The distinct bucket keys of ``signature`` as 63-bit ``int64`` hashes.
+
+        The pipeline buckets and indexes these, never the strings; the default
+        hashes :meth:`keys`. Override to compute them faster, as a function of the
+        same information.
+        """
+        return hash_keys(dict.fromkeys(self.keys(signature)))
 
     def verify_many(self, pairs: Sequence[tuple[Candidate, Candidate]]) -> list[float | None]:
         """:meth:`verify` of each pair; override when a batch is cheaper."""

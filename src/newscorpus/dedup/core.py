@@ -12,9 +12,8 @@ from typing import Any
 
 import attrs
 import numpy as np
-import xxhash
 
-from .base import Meta
+from .base import Meta, hash_key, hash_keys
 
 __all__ = [
     "Edge",
@@ -26,20 +25,6 @@ __all__ = [
     "hash_key",
     "hash_keys",
 ]
-
-
-def hash_key(key: str) -> int:
-    """A bucket key as a 63-bit integer (fits SQLite's signed INTEGER).
-
-    Two keys that collide only cost one extra verification.
-    """
-    return xxhash.xxh3_64_intdigest(key.encode("utf-8")) >> 1
-
-
-def hash_keys(keys: Iterable[str]) -> np.ndarray:
-    """:func:`hash_key` of each key, as ``int64``."""
-    h = xxhash.xxh3_64_intdigest
-    return np.fromiter((h(k.encode("utf-8")) >> 1 for k in keys), dtype=np.int64)
 
 
 def bucket_pairs(keys: np.ndarray, members: np.ndarray, max_bucket: int) -> tuple[np.ndarray, int]:

@@ -18,7 +18,7 @@ import numpy as np
 
 from ..models import Article
 from .base import Candidate, Deduplicator, Meta
-from .core import Edge, Node, bucket_pairs, cluster, hash_keys
+from .core import Edge, Node, bucket_pairs, cluster
 from .index import DedupIndex, IndexEntry
 
 __all__ = ["DedupResult", "deduplicate"]
@@ -73,8 +73,7 @@ def deduplicate(articles: Sequence[Article], methods: Sequence[Deduplicator], *,
         for start in range(0, len(articles), batch):
             sigs += method.signatures(articles[start:start + batch])
         sig_of.append(sigs)
-        key_lists = [hash_keys(dict.fromkeys(method.keys(s))) if s is not None else np.zeros(0, np.int64)
-                     for s in sigs]
+        key_lists = [method.key_hashes(s) if s is not None else np.zeros(0, np.int64) for s in sigs]
         keys = np.concatenate(key_lists) if key_lists else np.zeros(0, np.int64)
         members = np.repeat(np.arange(len(articles), dtype=np.int64), [len(k) for k in key_lists])
         indexed: dict[int, Any] = {}
@@ -115,7 +114,7 @@ def deduplicate(articles: Sequence[Article], methods: Sequence[Deduplicator], *,
         for method, sigs in zip(methods, sig_of, strict=True):
             space = index.space(method, create=True)
             assert space is not None
-            entries = (IndexEntry(metas[i], s, hash_keys(dict.fromkeys(method.keys(s))),
+            entries = (IndexEntry(metas[i], s, method.key_hashes(s),
                                   (assign.get(("a", 0, i)) or {}).get("duplicate_of") or metas[i].id)
                        for i, s in enumerate(sigs) if s is not None)
             stats[f"{method.name}.indexed"] += index.add(space, run, entries)

@@ -38,7 +38,7 @@ from ..models import Article
 from ..runtime import Runtime
 from ..workdir import AtomicWriter, iter_jsonl
 from .base import Candidate, Deduplicator, Meta
-from .core import Edge, Node, UnionFind, bucket_pairs, canonical_key, cluster, hash_key, hash_keys
+from .core import Edge, Node, UnionFind, bucket_pairs, canonical_key, cluster
 from .index import DedupIndex, IndexEntry
 
 __all__ = [
@@ -104,7 +104,7 @@ class DedupShardWriter:
                 if sig is None:
                     continue
                 self.sig[i].write_json({"m": attrs.asdict(meta), "s": sig})
-                keys = hash_keys(dict.fromkeys(method.keys(sig)))
+                keys = method.key_hashes(sig)
                 rec = np.empty(len(keys), dtype=KEY_DTYPE)
                 rec["k"], rec["p"] = keys, meta.pos
                 self._keys[i].append(rec)
@@ -292,8 +292,8 @@ def _store(rt: Runtime, index: DedupIndex, canonical: dict[Any, str | None]) -> 
             for shard in range(len(rt.plan.shards)):  # type: ignore[union-attr]
                 for rec in iter_jsonl(_method_dir(rt, method) / "sig" / f"{shard:05d}.jsonl"):
                     meta = Meta(**rec["m"])
-                    keys = np.array([hash_key(k) for k in dict.fromkeys(method.keys(rec["s"]))], dtype=np.int64)
-                    yield IndexEntry(meta, rec["s"], keys, canonical.get(("a", meta.shard, meta.pos)) or meta.id)
+                    canon = canonical.get(("a", meta.shard, meta.pos)) or meta.id
+                    yield IndexEntry(meta, rec["s"], method.key_hashes(rec["s"]), canon)
 
         stats[f"{method.name}.indexed"] += index.add(space, run, entries())
     return stats

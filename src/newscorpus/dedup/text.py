@@ -8,6 +8,7 @@ dashes, spacing or compatibility characters normalise to the same tokens.
 
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -55,16 +56,20 @@ class TokenHasher:
     def __call__(self, toks: Sequence[str]) -> np.ndarray:
         """Hashes of ``toks`` as a ``uint64`` array."""
         cache = self._cache
+        if len(toks) > 1:
+            try:  # one C-level lookup of every token: the common case once the cache is warm
+                return np.array(operator.itemgetter(*toks)(cache), dtype=np.uint64)
+            except KeyError:
+                pass
         get = cache.get
         out = [get(t) for t in toks]
-        if None in out:
-            h = xxhash.xxh3_64_intdigest
-            room = self.cache_size - len(cache)
-            for i, v in enumerate(out):
-                if v is None:
-                    t = toks[i]
-                    v = out[i] = h(t.encode("utf-8"))
-                    if room > 0:
-                        cache[t] = v
-                        room -= 1
+        h = xxhash.xxh3_64_intdigest
+        room = self.cache_size - len(cache)
+        for i, v in enumerate(out):
+            if v is None:
+                t = toks[i]
+                v = out[i] = h(t.encode("utf-8"))
+                if room > 0:
+                    cache[t] = v
+                    room -= 1
         return np.array(out, dtype=np.uint64)

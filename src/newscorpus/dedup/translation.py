@@ -112,20 +112,43 @@ class TranslationDeduplicator(Deduplicator):
             day = (value.date() if isinstance(value, dt.datetime) else value).toordinal()
         return [lang, encode_u32(encode_anchors(found)), day]
 
-    def keys(self, signature: Any) -> Iterable[str]:
-        """MinHash band keys over the informative anchors: windowed and global."""
+    def _band_values(self, signature: Any) -> tuple[np.ndarray, np.ndarray, int | None]:
+        """Per-band MinHash values (windowed bands, global bands) and the week."""
         values = decode_u32(signature[1])
         keyed = (values[np.isin(values >> np.uint32(29), _KEYED)] & _MASK).astype(np.uint64)
-        out: list[str] = []
         day = signature[2] if len(signature) > 2 else None
-        if day is not None and self.window > 0 and len(keyed) >= self.rows and self.bands:
-            week = int(day) // self.window
-            out += [f"w{w}:{band}" for band in _bands(keyed, self._perm, self.rows) for w in (week, week - 1)]
-        elif self.window <= 0 and len(keyed) >= self.rows and self.bands:
-            out += [f"a:{band}" for band in _bands(keyed, self._perm, self.rows)]
-        if self.global_bands and len(keyed) >= self.global_rows:
-            out += [f"g:{band}" for band in _bands(keyed, self._gperm, self.global_rows)]
+        local = _bands(keyed, self._perm, self.rows) if len(keyed) >= self.rows and self.bands else _NONE
+        glob = (_bands(keyed, self._gperm, self.global_rows)
+                if self.global_bands and len(keyed) >= self.global_rows else _NONE)
+        week = int(day) // self.window if day is not None and self.window > 0 else None
+        return local, glob, week
+
+    def keys(self, signature: Any) -> Iterable[str]:
+        """Band keys over the informative anchors: ``w<week>:<band>:<value>`` for the
+        article's week and the week before, or ``a:...`` without windows or date
+        (only when windows are off), and ``g:<band>:<value>`` global keys."""
+        local, glob, week = self._band_values(signature)
+        out: list[str] = []
+        if week is not None:
+            out += [f"w{w}:{b}:{v:x}" for b, v in enumerate(local.tolist()) for w in (week, week - 1)]
+        elif self.window <= 0:
+            out += [f"a:{b}:{v:x}" for b, v in enumerate(local.tolist())]
+        out += [f"g:{b}:{v:x}" for b, v in enumerate(glob.tolist())]
         return out
+
+    def key_hashes(self, signature: Any) -> np.ndarray:
+        """The keys of :meth:`keys`, hashed in NumPy."""
+        local, glob, week = self._band_values(signature)
+        parts = []
+        band = np.arange(1, len(local) + 1, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+        if week is not None:
+            for w in (week, week - 1):
+                parts.append(fmix64(local ^ band ^ np.uint64((w + (1 << 40)) * 0xC2B2AE3D27D4EB4F % (1 << 64))))
+        elif self.window <= 0:
+            parts.append(fmix64(local ^ band))
+        gband = np.arange(1, len(glob) + 1, dtype=np.uint64) * np.uint64(0x165667B19E3779F9)
+        parts.append(fmix64(glob ^ gband ^ np.uint64(0x27D4EB2F165667C5)))
+        return np.unique((np.concatenate(parts) >> np.uint64(1)).astype(np.int64))
 
     def verify(self, a: Candidate, b: Candidate) -> float | None:
         """Dice coefficient of the anchor sets of two articles in different languages."""
@@ -140,7 +163,15 @@ class TranslationDeduplicator(Deduplicator):
         return dice if dice >= self.dice else None
 
 
-def _bands(values: np.ndarray, perm: np.ndarray, rows: int) -> list[str]:
-    """One ``band:min.min...`` string per band of ``rows`` permutations."""
-    mins = fmix64(values[None, :] ^ perm[:, None]).min(axis=1).tolist()
-    return [f"{b}:" + ".".join(f"{v:x}" for v in mins[b * rows:(b + 1) * rows]) for b in range(len(mins) // rows)]
+_NONE = np.zeros(0, dtype=np.uint64)
+
+
+def _bands(values: np.ndarray, perm: np.ndarray, rows: int) -> np.ndarray:
+    """One value per band: the band's ``rows`` minima under ``perm`` combined."""
+    with np.errstate(over="ignore"):
+        mins = fmix64(values[None, :] ^ perm[:, None]).min(axis=1).reshape(-1, rows)
+        acc = mins[:, 0]
+        for r in range(1, rows):
+            acc = fmix64(acc * np.uint64(0x9E3779B97F4A7C15) ^ mins[:, r])
+    out: np.ndarray = acc
+    return out
