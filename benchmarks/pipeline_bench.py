@@ -128,6 +128,19 @@ def corpus_bytes(folder: Path) -> int:
 # -- measuring a command ------------------------------------------------------------------------
 
 
+def _role(p: psutil.Process) -> str:
+    """A short name for a process of a run: driver, pool worker, or Ray's."""
+    try:
+        cmd = " ".join(p.cmdline())
+    except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+        return "?"
+    if "multiprocessing" in cmd:
+        return "pool worker"
+    if "newscorpus.cli" in cmd or "_reference" in cmd:
+        return "driver"
+    return p.name()[:24]
+
+
 class TreeMemory(threading.Thread):
     """Samples the memory of a process and all its descendants until stopped."""
 
@@ -138,6 +151,7 @@ class TreeMemory(threading.Thread):
         self.peak_rss = self.peak_pss = 0
         self.peak_procs = 0
         self.cpu: dict[int, float] = {}  # last seen user + system seconds per process
+        self.at_peak: list[tuple[str, int]] = []  # (role, RSS) of each process at the peak
         self._halt = threading.Event()
 
     def sample(self) -> None:
@@ -146,6 +160,7 @@ class TreeMemory(threading.Thread):
         except psutil.NoSuchProcess:
             return
         rss = pss = 0
+        parts: list[tuple[str, int]] = []
         for p in procs:
             try:
                 info = p.memory_full_info()  # smaps_rollup: RSS and PSS in one read
@@ -155,6 +170,9 @@ class TreeMemory(threading.Thread):
             self.cpu[p.pid] = t.user + t.system
             rss += info.rss
             pss += getattr(info, "pss", info.rss)
+            parts.append((_role(p), info.rss))
+        if rss > self.peak_rss:
+            self.at_peak = sorted(parts, key=lambda x: -x[1])
         self.peak_rss, self.peak_pss = max(self.peak_rss, rss), max(self.peak_pss, pss)
         self.peak_procs = max(self.peak_procs, len(procs))
 
@@ -189,7 +207,8 @@ def measure(cmd: Sequence[str], log: Path) -> dict[str, Any]:
     if rc != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed ({rc}); see {log}:\n{log.read_text()[-3000:]}")
     return {"wall": wall, "cpu": cpu, "rss_mib": mon.peak_rss / MiB, "pss_mib": mon.peak_pss / MiB,
-            "processes": mon.peak_procs, "load_before": load}
+            "processes": mon.peak_procs, "load_before": load,
+            "at_peak": [(role, round(rss / MiB)) for role, rss in mon.at_peak]}
 
 
 # -- newscorpus ---------------------------------------------------------------------------------
@@ -501,6 +520,18 @@ def render(results: dict[str, Any]) -> str:
                          f"{r['scores']['precision']:.3f} / {r['scores']['recall']:.3f}", f"{r['load_before']:.1f}"])
     lines += [table(["articles", "run", "shards", "articles/s", "wall s", "CPU s", "articles per CPU s",
                      "peak RSS MiB", "peak PSS MiB", "dup P / R", "load before"], rows), ""]
+    # who holds the memory at the peak
+    peak_rows = []
+    for n, data in sizes.items():
+        for name, r in data["runs"].items():
+            if r.get("at_peak"):
+                by_role: dict[str, list[int]] = {}
+                for role, mib in r["at_peak"]:
+                    by_role.setdefault(role, []).append(mib)
+                desc = ", ".join(f"{role} {'+'.join(str(m) for m in ms)}" for role, ms in by_role.items())
+                peak_rows.append([f"{int(n):,}", name, desc])
+    if peak_rows:
+        lines += ["RSS (MiB) of each process at the peak:", "", table(["articles", "run", "processes"], peak_rows), ""]
     # per-stage times
     stage_rows = []
     stages: list[str] = []

@@ -104,3 +104,16 @@ def test_translation_goes_to_the_later_article_and_to_its_duplicates() -> None:
     assert assign["id2"] == {"duplicate_of": "id", "method": "near", "score": 0.9, "translation_of": "en",
                              "tr_method": "translation", "tr_score": 0.8}
     assert "en" not in assign and stats["translations"] == 2
+
+
+@given(st.lists(st.tuples(st.integers(0, 15), st.integers(0, 15)), max_size=40),
+       st.dictionaries(st.integers(0, 12), st.integers(0, 2)))
+def test_cross_group_keeps_pairs_of_different_or_unknown_groups(
+        pairs: list[tuple[int, int]], groups: dict[int, int]) -> None:
+    from newscorpus.dedup.core import cross_group
+
+    arr = np.array(pairs, dtype=np.int64).reshape(-1, 2)
+    members = np.array(list(groups), dtype=np.int64)
+    got = cross_group(arr, members, np.array(list(groups.values()), dtype=np.int64))
+    want = [p for p in pairs if p[0] not in groups or p[1] not in groups or groups[p[0]] != groups[p[1]]]
+    assert [tuple(p) for p in got.tolist()] == want

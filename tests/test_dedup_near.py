@@ -87,9 +87,11 @@ def test_batch_signatures_equal_single_ones(near: NearDeduplicator) -> None:
 
 def test_signature_layout(near: NearDeduplicator) -> None:
     values = decode_u32(near.signature(article("w", DATA["wire"]["body"])) or "")
-    assert len(values) == near.bins + 1
+    assert len(values) == 1 + near.bins + near.bins // 32  # count, bins, one "first half" bit per bin
     assert values[0] > 100  # inner shingle count of a ~330-word story
-    assert not (values[1:] == EMPTY).any()
+    assert not (values[1:1 + near.bins] == EMPTY).any()
+    bits = np.unpackbits(values[1 + near.bins:].view(np.uint8))
+    assert 0.3 < bits.mean() < 0.7  # bins are held by shingles of both halves
     assert len(list(near.keys(encode_u32(values)))) == near.bands
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -157,19 +158,29 @@ def test_a_task_error_reaches_the_driver_with_its_own_type(ray_address: str, tmp
 
 
 def _corpus(folder: Path, n: int, files: int) -> None:
-    """``n`` small English records in ``files`` JSONL files (whole files make shards)."""
-    words = ["minister", "talks", "border", "trade", "river", "flood", "council", "vote", "market", "price", "school"]
+    """``n`` English-like records in ``files`` JSONL files (whole files make shards):
+    distinct stories over a 3,000-word vocabulary, every 10th an exact copy of the
+    one before and every 10th (offset 5) a near copy with a few words changed."""
+    rng = random.Random(7)
+    syllables = [c + v for c in "bdfgklmnprstvz" for v in "aeiou"]
+    vocab = sorted({"".join(rng.choices(syllables, k=rng.randint(1, 3))) for _ in range(4000)})[:3000]
     folder.mkdir()
     per_file = -(-n // files)
+    bodies: list[list[str]] = []
+    for i in range(n):
+        if i % 10 == 3:
+            paras = list(bodies[-1])
+        elif i % 10 == 8:
+            paras = [" ".join(w if rng.random() > 0.08 else rng.choice(vocab) for w in p.split())
+                     for p in bodies[-1]]
+        else:
+            paras = [" ".join(rng.choices(vocab, k=25)).capitalize() + "." for _ in range(6)]
+        bodies.append(paras)
     for f in range(files):
         with open(folder / f"part-{f:03d}.jsonl", "w", encoding="utf-8") as fh:
             for i in range(f * per_file, min(n, (f + 1) * per_file)):
-                body = "\n".join(
-                    " ".join(words[(i * 7 + j * 3 + k) % len(words)] for k in range(12)).capitalize() + f" {i}-{j}."
-                    for j in range(6))
-                if i % 10 == 3:  # exact copies of the previous story, so dedup has work
-                    body = body.replace(f" {i}-", f" {i - 1}-")
-                fh.write(json.dumps({"title": f"Story number {i}", "body": body, "language": "en"}) + "\n")
+                rec = {"title": f"Story number {i}", "body": "\n\n".join(bodies[i]), "language": "en"}
+                fh.write(json.dumps(rec) + "\n")
 
 
 @pytest.mark.slow
@@ -210,6 +221,7 @@ def test_kill_and_rerun_on_ray_gives_the_local_executor_bytes(ray_address: str, 
     assert report["execution"]["executor"] == "ray"
     assert report["execution"]["shards"] == clean_report["execution"]["shards"] > 8
     assert report["articles"] == clean_report["articles"]
+    assert 500 <= report["articles"]["marked_duplicates"] <= 700  # the planted copies
     assert report["dedup"] == clean_report["dedup"]
     assert report["accounting"]["documents"] == 3000 and report["accounting"]["balanced"]
     ids = [a["id"] for a in read_jsonl(killed / "articles.jsonl")]

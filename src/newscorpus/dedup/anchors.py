@@ -120,7 +120,7 @@ class _Tables:
             self._place(name, ("city", skeleton(name.replace(" ", ""))))
         self.territory_stems: dict[str, str] = {}
         self.stem_cache: dict[str, str | None] = {}
-        self._words: dict[str, tuple[int, Anchor | None, tuple[tuple[str, str], ...]]] = {}
+        self.words_seen: dict[str, tuple[int, Anchor | None, tuple[tuple[str, str], ...]]] = {}
         for lc in (en, loc):
             for code, name in lc.territories.items():
                 if not code.isdigit() and " " not in name and len(name) >= 4:
@@ -149,7 +149,7 @@ class _Tables:
         """What a capitalised word can be, memoised: the most words of a place name
         it may open, its calendar or territory anchor, else its name parts as
         ``(skeleton, lower case)``."""
-        info = self._words.get(text)
+        info = self.words_seen.get(text)
         if info is None:
             limit = self.first_words.get(_key_parts(text)[0], 0)
             folded = _fold(text)
@@ -163,8 +163,8 @@ class _Tables:
                     parts = _SPLIT.split(text) if "-" in text or "'" in text or "’" in text else (text,)
                     names = tuple((skeleton(p), p.lower()) for p in parts if len(p) >= 3 and p[:1].isupper())
             info = (limit, direct, names)
-            if len(self._words) < 1 << 17:
-                self._words[text] = info
+            if len(self.words_seen) < 1 << 17:
+                self.words_seen[text] = info
         return info
 
     def _place(self, name: str, anchor: Anchor) -> None:
@@ -242,67 +242,68 @@ def anchors(paragraphs: Iterable[str], language: str) -> list[Anchor]:
     # A capitalised word that the text also writes in lower case is a common word in
     # title case or opening a sentence ("The", Indonesian "Presiden"), not a name.
     present = set(_WORD.findall("\n".join(paragraphs)))
+    words = tables.words_seen
     for para in paragraphs:
         toks = list(_TOKEN.finditer(para))
         headline = False
         if len(para) < 250 and not para.rstrip().endswith((".", "!", "?", '"', "”")):
             # In a title-cased headline every word is capitalised: each may open a sentence.
-            words = _WORD.findall(para)
-            headline = 3 <= len(words) <= 25 and sum(1 for w in words if w[0].isupper()) > 0.6 * len(words)
+            para_words = _WORD.findall(para)
+            headline = 3 <= len(para_words) <= 25 and sum(
+                1 for w in para_words if w[0].isupper()) > 0.6 * len(para_words)
         i, n_toks = 0, len(toks)
         while i < n_toks:
             m = toks[i]
-            kind, text, t_start, t_end = m.lastgroup, m.group(), m.start(), m.end()
-            if kind == "num":
+            kind = m.lastgroup
+            if kind == "word":
+                text = m.group()
+                info = words.get(text)
+                if info is None:
+                    info = tables.word(text)
+                limit, direct, names = info
+                if limit:  # the longest run of capitalised words that names a place
+                    hit, used = _place_run(toks, i, para, limit, tables)
+                    if hit is not None:
+                        raw.append((hit, False))
+                        i += used
+                        continue
+                if direct is not None:
+                    raw.append((direct, False))
+                elif names:
+                    initial = headline or _opens_sentence(para, m.start())
+                    for sk, low in names:
+                        # A capitalised word the text also writes in lower case is a common
+                        # word in title case or opening a sentence ("The", "Presiden").
+                        if low not in present:
+                            raw.append((("name", sk), initial))
+                            if not initial:
+                                capital_inside.add(sk)
+            elif kind == "num":
+                text = m.group()
                 value = _number(text, tables)
                 scaled = False
                 if value is not None:
-                    after = _SCALE_AFTER.match(para, t_end)
+                    after = _SCALE_AFTER.match(para, m.end())
                     scale = tables.scales.get(_fold(after.group(1))) if after else None
                     if scale:
                         value, scaled = value * scale, True
                 if value is not None and (value >= 10 or value != int(value)):
                     year = not scaled and text.isdigit() and 1900 <= value <= 2100
                     raw.append(((("year" if year else "number"), _fmt(value)), False))
-                i += 1
-                continue
-            initial = headline or _opens_sentence(para, t_start)
-            if kind == "particle":  # al-Assad: a lower-case particle before a capitalised name
-                _names(_SPLIT.split(text)[1:], initial, raw, capital_inside, present)
-                i += 1
-                continue
-            if kind == "acr":
-                text = text.replace(".", "")
-            limit, direct, names = tables.word(text)
-            # the longest run of capitalised words that names a place
-            hit, used = None, 0
-            if limit:
-                key_parts: list[str] = []
-                j = i
-                while j < n_toks and toks[j].lastgroup == "word":
-                    if j > i and para[toks[j - 1].end():toks[j].start()].strip(" -"):
-                        break
-                    key_parts += _key_parts(toks[j].group())
-                    if len(key_parts) > limit:
-                        break
-                    anchor = tables.places.get(" ".join(key_parts))
-                    if anchor is not None:
-                        hit, used = anchor, j - i + 1
-                    j += 1
-            if hit is not None:
-                raw.append((hit, False))
-                i += used
-                continue
-            if direct is not None:
-                raw.append((direct, False))
-            else:
-                for sk, low in names:
-                    # A capitalised word the text also writes in lower case is a common
-                    # word in title case or opening a sentence ("The", "Presiden").
-                    if low not in present:
-                        raw.append((("name", sk), initial))
-                        if not initial:
-                            capital_inside.add(sk)
+            elif kind == "particle":  # al-Assad: a lower-case particle before a capitalised name
+                initial = headline or _opens_sentence(para, m.start())
+                _names(_SPLIT.split(m.group())[1:], initial, raw, capital_inside, present)
+            else:  # an acronym with dots: U.S.
+                limit, direct, names = tables.word(m.group().replace(".", ""))
+                if direct is not None:
+                    raw.append((direct, False))
+                elif names:
+                    initial = headline or _opens_sentence(para, m.start())
+                    for sk, low in names:
+                        if low not in present:
+                            raw.append((("name", sk), initial))
+                            if not initial:
+                                capital_inside.add(sk)
             i += 1
     out: dict[Anchor, None] = {}
     for anchor, initial in raw:
@@ -310,6 +311,25 @@ def anchors(paragraphs: Iterable[str], language: str) -> list[Anchor]:
             continue  # a capitalised sentence opener is only a name if it is one elsewhere
         out.setdefault(anchor, None)
     return list(out)
+
+
+def _place_run(toks: list[re.Match[str]], i: int, para: str, limit: int,
+               tables: _Tables) -> tuple[Anchor | None, int]:
+    """The longest place name starting at token ``i``: ``(anchor, tokens used)``."""
+    hit, used = None, 0
+    key_parts: list[str] = []
+    j = i
+    while j < len(toks) and toks[j].lastgroup == "word":
+        if j > i and para[toks[j - 1].end():toks[j].start()].strip(" -"):
+            break
+        key_parts += _key_parts(toks[j].group())
+        if len(key_parts) > limit:
+            break
+        anchor = tables.places.get(" ".join(key_parts))
+        if anchor is not None:
+            hit, used = anchor, j - i + 1
+        j += 1
+    return hit, used
 
 
 def _names(parts: Iterable[str], initial: bool, raw: list[tuple[Anchor, bool]], inside: set[str],

@@ -94,6 +94,9 @@ class Deduplicator(ABC):
         max_bucket: A bucket with more members than this is treated as a common,
             uninformative key: its members are only compared with its first member.
         default: Whether the deduplicator runs when a config does not list methods.
+        cross_group_only: Pair only articles whose signatures fall in different
+            groups (:meth:`group`), before verification: ``translation`` pairs only
+            articles of different languages.
         signature_options: Names of the options that change signatures or keys;
             ``None`` means all of them. A persistent index keeps signatures made
             with other values of these options apart (see :meth:`fingerprint`).
@@ -105,6 +108,7 @@ class Deduplicator(ABC):
     max_bucket: ClassVar[int] = 200
     default: ClassVar[bool] = False
     signature_options: ClassVar[tuple[str, ...] | None] = None
+    cross_group_only: ClassVar[bool] = False
 
     def __init__(self, **options: Any) -> None:
         self.options = options
@@ -128,6 +132,14 @@ class Deduplicator(ABC):
         data = {n: self.options.get(n) for n in names}
         return xxhash.xxh64_hexdigest(json.dumps(data, sort_keys=True, default=str).encode("utf-8"))
 
+    def signatures_with_keys(self, articles: Sequence[Article]) -> list[tuple[Any, np.ndarray]]:
+        """``(signature, key_hashes)`` of each article of a batch (``(None, empty)``
+        when it has no signature). Override to compute keys for a whole batch."""
+        out = []
+        for sig in self.signatures(articles):
+            out.append((sig, self.key_hashes(sig) if sig is not None else np.zeros(0, dtype=np.int64)))
+        return out
+
     def key_hashes(self, signature: Any) -> np.ndarray:
         """The distinct bucket keys of ``signature`` as 63-bit ``int64`` hashes.
 
@@ -136,6 +148,10 @@ class Deduplicator(ABC):
         same information.
         """
         return hash_keys(dict.fromkeys(self.keys(signature)))
+
+    def group(self, signature: Any) -> int:
+        """Group number of a signature, for ``cross_group_only`` (a 31-bit integer)."""
+        return 0
 
     def verify_many(self, pairs: Sequence[tuple[Candidate, Candidate]]) -> list[float | None]:
         """:meth:`verify` of each pair; override when a batch is cheaper."""

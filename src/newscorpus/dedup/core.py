@@ -22,6 +22,7 @@ __all__ = [
     "bucket_pairs",
     "canonical_key",
     "cluster",
+    "cross_group",
     "hash_key",
     "hash_keys",
 ]
@@ -70,6 +71,27 @@ def bucket_pairs(keys: np.ndarray, members: np.ndarray, max_bucket: int) -> tupl
     pairs = np.concatenate(out)
     pairs.sort(axis=1)
     return np.unique(pairs, axis=0), capped
+
+
+def cross_group(pairs: np.ndarray, members: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """The rows of ``pairs`` whose two members have different groups.
+
+    ``members``/``groups`` give each member's group (repeats allowed); members
+    without a group (not in ``members``) are kept.
+    """
+    if not len(pairs) or not len(members):
+        return pairs
+    uniq, first = np.unique(members, return_index=True)
+    g = groups[first]
+
+    def lookup(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        i = np.minimum(np.searchsorted(uniq, x), len(uniq) - 1)
+        return g[i], uniq[i] == x
+
+    ga, ka = lookup(pairs[:, 0])
+    gb, kb = lookup(pairs[:, 1])
+    out: np.ndarray = pairs[~(ka & kb) | (ga != gb)]
+    return out
 
 
 class UnionFind:

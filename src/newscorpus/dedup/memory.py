@@ -18,7 +18,7 @@ import numpy as np
 
 from ..models import Article
 from .base import Candidate, Deduplicator, Meta
-from .core import Edge, Node, bucket_pairs, cluster
+from .core import Edge, Node, bucket_pairs, cluster, cross_group
 from .index import DedupIndex, IndexEntry
 
 __all__ = ["DedupResult", "deduplicate"]
@@ -70,10 +70,12 @@ def deduplicate(articles: Sequence[Article], methods: Sequence[Deduplicator], *,
     sig_of: list[list[Any]] = []
     for method in methods:
         sigs: list[Any] = []
+        key_lists: list[np.ndarray] = []
         for start in range(0, len(articles), batch):
-            sigs += method.signatures(articles[start:start + batch])
+            for sig, keys in method.signatures_with_keys(articles[start:start + batch]):
+                sigs.append(sig)
+                key_lists.append(keys)
         sig_of.append(sigs)
-        key_lists = [method.key_hashes(s) if s is not None else np.zeros(0, np.int64) for s in sigs]
         keys = np.concatenate(key_lists) if key_lists else np.zeros(0, np.int64)
         members = np.repeat(np.arange(len(articles), dtype=np.int64), [len(k) for k in key_lists])
         indexed: dict[int, Any] = {}
@@ -84,6 +86,10 @@ def deduplicate(articles: Sequence[Article], methods: Sequence[Deduplicator], *,
                 indexed = index.articles(old_rows.tolist())
         pairs, capped = bucket_pairs(keys, members, method.max_bucket)
         pairs = pairs[pairs[:, 1] >= 0]
+        if method.cross_group_only:
+            own = np.array([i for i, s in enumerate(sigs) if s is not None], dtype=np.int64)
+            groups = np.array([method.group(sigs[i]) for i in own], dtype=np.int64)
+            pairs = cross_group(pairs, own, groups)
         stats[f"{method.name}.candidate_pairs"] += len(pairs)
         stats[f"{method.name}.capped_buckets"] += capped
 

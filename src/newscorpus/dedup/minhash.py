@@ -112,24 +112,33 @@ def _probe_table(bins: int) -> np.ndarray:
 _TABLES: dict[int, np.ndarray] = {}
 
 
-def oph(hashes: np.ndarray, doc: np.ndarray, ndocs: int, bins: int = 128) -> np.ndarray:
+def oph(hashes: np.ndarray, doc: np.ndarray, ndocs: int, bins: int = 128,
+        tag: np.ndarray | None = None) -> np.ndarray:
     """One-permutation MinHash signatures, ``(ndocs, bins)`` of ``uint32``.
 
-    A document without any shingle keeps every bin :data:`EMPTY`.
+    A document without any shingle keeps every bin :data:`EMPTY`. With ``tag`` (a
+    boolean per shingle), returns ``(signatures, tags)`` where ``tags[d, b]`` is the
+    tag of the shingle that holds bin ``b`` of document ``d`` (after densification).
     """
     if bins & (bins - 1) or not 2 <= bins <= 1 << 16:
         raise ValueError(f"bins must be a power of two in 2..65536, got {bins}")
     shift = np.uint64(64 - (bins.bit_length() - 1))
     out = np.full(ndocs * bins, EMPTY, dtype=np.uint32)
+    tags = np.zeros(ndocs * bins, dtype=bool)
     if len(hashes):
         slot = doc * bins + (hashes >> shift).astype(np.int64)
-        np.minimum.at(out, slot, (hashes & np.uint64(0xFFFFFFFF)).astype(np.uint32))
+        values = (hashes & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+        np.minimum.at(out, slot, values)
+        if tag is not None:
+            winner = values == out[slot]
+            tags[slot[winner]] = tag[winner]
     sig = out.reshape(ndocs, bins)
-    _densify(sig)
-    return sig
+    tag_matrix = tags.reshape(ndocs, bins)
+    _densify(sig, tag_matrix)
+    return (sig, tag_matrix) if tag is not None else sig  # type: ignore[return-value]
 
 
-def _densify(sig: np.ndarray) -> None:
+def _densify(sig: np.ndarray, tags: np.ndarray) -> None:
     """Fill empty bins in place from the first non-empty bin of a fixed probe
     sequence per bin, falling back to the next non-empty bin to the right."""
     empty = sig == EMPTY
@@ -146,14 +155,13 @@ def _densify(sig: np.ndarray) -> None:
     hit = full.any(axis=2)
     first = full.argmax(axis=2)
     src = table[np.arange(bins)[None, :], first]  # (rows, bins)
-    filled = np.take_along_axis(sub, src, axis=1)
-    new = np.where(sub_empty & hit, filled, sub)
     # rare: no probe hit (a document with a handful of shingles); rotate to the right
     for r, b in zip(*np.nonzero(sub_empty & ~hit), strict=True):
         nonempty = np.flatnonzero(~sub_empty[r])
-        j = nonempty[np.searchsorted(nonempty, b) % len(nonempty)]
-        new[r, b] = sub[r, j]
-    sig[rows] = new
+        src[r, b] = nonempty[np.searchsorted(nonempty, b) % len(nonempty)]
+    src = np.where(sub_empty, src, np.arange(bins)[None, :])
+    sig[rows] = np.take_along_axis(sub, src, axis=1)
+    tags[rows] = np.take_along_axis(tags[rows], src, axis=1)
 
 
 def encode_u32(values: np.ndarray) -> str:

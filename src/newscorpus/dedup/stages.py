@@ -38,7 +38,7 @@ from ..models import Article
 from ..runtime import Runtime
 from ..workdir import AtomicWriter, iter_jsonl
 from .base import Candidate, Deduplicator, Meta
-from .core import Edge, Node, UnionFind, bucket_pairs, canonical_key, cluster
+from .core import Edge, Node, UnionFind, bucket_pairs, canonical_key, cluster, cross_group
 from .index import DedupIndex, IndexEntry
 
 __all__ = [
@@ -53,7 +53,7 @@ __all__ = [
 ]
 
 #: One bucket key record in a parse task's key files.
-KEY_DTYPE = np.dtype([("k", "<i8"), ("p", "<i4")])
+KEY_DTYPE = np.dtype([("k", "<i8"), ("p", "<i4"), ("g", "<i4")])
 _SHIFT = np.int64(32)
 #: Articles whose signatures are computed together in a parse task.
 SIGNATURE_BATCH = 512
@@ -100,13 +100,13 @@ class DedupShardWriter:
             return
         articles = [a for a, _ in self._batch]
         for i, method in enumerate(self.methods):
-            for (_article, meta), sig in zip(self._batch, method.signatures(articles), strict=True):
+            for (_article, meta), (sig, keys) in zip(self._batch, method.signatures_with_keys(articles), strict=True):
                 if sig is None:
                     continue
                 self.sig[i].write_json({"m": attrs.asdict(meta), "s": sig})
-                keys = method.key_hashes(sig)
                 rec = np.empty(len(keys), dtype=KEY_DTYPE)
                 rec["k"], rec["p"] = keys, meta.pos
+                rec["g"] = method.group(sig) if method.cross_group_only else 0
                 self._keys[i].append(rec)
         self._batch.clear()
 
@@ -147,13 +147,15 @@ def run_buckets(rt: Runtime, part: int) -> dict[str, Any]:
     try:
         for method in rt.deduplicators:
             base = _method_dir(rt, method)
-            keys, members = [], []
+            keys, members, groups = [], [], []
             for shard in range(len(rt.plan.shards)):
                 rec = _load(base / "keys" / f"{shard:05d}-{part:05d}.npy", KEY_DTYPE)
                 keys.append(rec["k"])
                 members.append((np.int64(shard) << _SHIFT) | rec["p"].astype(np.int64))
+                groups.append(rec["g"])
             k = np.concatenate(keys) if keys else np.zeros(0, np.int64)
             m = np.concatenate(members) if members else np.zeros(0, np.int64)
+            g = np.concatenate(groups) if groups else np.zeros(0, np.int32)
             if index is not None and len(k):
                 old_k, rows = index.candidates(index.space(method), k)
                 if len(old_k):
@@ -161,6 +163,8 @@ def run_buckets(rt: Runtime, part: int) -> dict[str, Any]:
                     k, m = np.concatenate((k, old_k)), np.concatenate((m, -(rows + 1)))
             pairs, capped = bucket_pairs(k, m, method.max_bucket)
             pairs = pairs[pairs[:, 1] >= 0]  # two indexed articles were compared in their own run
+            if method.cross_group_only:  # indexed articles have no group here: verify decides
+                pairs = cross_group(pairs, m[: len(g)], g)
             # file each pair by its article of this run: put that one first
             pairs[pairs[:, 0] < 0] = pairs[pairs[:, 0] < 0][:, ::-1]
             first_shard = pairs[:, 0] >> _SHIFT

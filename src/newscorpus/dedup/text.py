@@ -25,7 +25,9 @@ _WORD = re.compile(r"\w+")
 
 def normalize(text: str) -> str:
     """NFKC and case folding (punctuation is folded by :func:`tokens`)."""
-    return unicodedata.normalize("NFKC", text).casefold()
+    if not text.isascii():  # NFKC leaves ASCII unchanged: skip the pass for it
+        text = unicodedata.normalize("NFKC", text)
+    return text.casefold()
 
 
 def tokens(text: str) -> list[str]:

@@ -82,6 +82,7 @@ class TranslationDeduplicator(Deduplicator):
     signature_options = ("min_anchors", "bands", "rows", "window_days", "global_bands", "global_rows",
                          "languages", "seed")
     max_bucket = 200
+    cross_group_only = True
 
     def __init__(self, dice: float = 0.5, min_shared: int = 3, min_anchors: int = 3, bands: int = 24,
                  rows: int = 2, window_days: int = 7, global_bands: int = 32, global_rows: int = 4,
@@ -149,6 +150,10 @@ class TranslationDeduplicator(Deduplicator):
         gband = np.arange(1, len(glob) + 1, dtype=np.uint64) * np.uint64(0x165667B19E3779F9)
         parts.append(fmix64(glob ^ gband ^ np.uint64(0x27D4EB2F165667C5)))
         return np.unique((np.concatenate(parts) >> np.uint64(1)).astype(np.int64))
+
+    def group(self, signature: Any) -> int:
+        """The signature's language, as a number: only different languages are paired."""
+        return xxhash.xxh32_intdigest(str(signature[0]).encode("utf-8")) & 0x7FFFFFFF
 
     def verify(self, a: Candidate, b: Candidate) -> float | None:
         """Dice coefficient of the anchor sets of two articles in different languages."""
