@@ -53,11 +53,11 @@ from typing import Any
 import numpy as np
 
 __all__ = [
+    "NEWS_DOMAINS",
     "GeneratorConfig",
     "MarkovText",
     "Outlet",
     "generate",
-    "NEWS_DOMAINS",
     "panl_runs",
     "true_pairs",
     "write_jsonl",
@@ -389,7 +389,7 @@ def _untranslated(a: str, b: str) -> bool:
 
 
 #: PANL-BPPT domains whose lines are consecutive sentences of news stories. The SCI
-#: file is sorted (in reverse alphabetical order: 0.4% of adjacent lines ascend), so its "runs" are unrelated sentences sharing their first words, not documents.
+#: file is sorted (in reverse alphabetical order: 0.4% of adjacent lines ascend), so its "runs" are unrelated sentences sharing their first words, not documents.  # noqa: E501
 NEWS_DOMAINS = ("ECO", "INT", "SPO")
 
 

@@ -61,7 +61,7 @@ class TranslationDeduplicator(Deduplicator):
     """Links an article to its translation in another language.
 
     Options:
-        dice: Minimum Dice coefficient of the two anchor sets (0.5).
+        dice: Minimum Dice coefficient of the two anchor sets (0.45).
         min_shared: Minimum number of shared anchors (3).
         min_anchors: Articles with fewer anchors get no signature (3).
         bands, rows: LSH bands and anchors per band for dated articles (24, 2).
@@ -84,7 +84,7 @@ class TranslationDeduplicator(Deduplicator):
     max_bucket = 200
     cross_group_only = True
 
-    def __init__(self, dice: float = 0.5, min_shared: int = 3, min_anchors: int = 3, bands: int = 24,
+    def __init__(self, dice: float = 0.45, min_shared: int = 3, min_anchors: int = 3, bands: int = 24,
                  rows: int = 2, window_days: int = 7, global_bands: int = 32, global_rows: int = 4,
                  languages: Iterable[str] = (), seed: int = 0, **options: Any) -> None:
         super().__init__(dice=dice, min_shared=min_shared, min_anchors=min_anchors, bands=bands, rows=rows,
