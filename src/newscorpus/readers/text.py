@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import zlib
 from collections.abc import Iterator
 
 from ..errors import DocumentError
@@ -12,32 +13,37 @@ from .base import InputUnit, RawDocument, Reader
 __all__ = ["TextReader", "read_bounded"]
 
 
-def read_bounded(path: str, limit: int) -> bytes:
+def read_bounded(path: str, limit: int, setting: str = "read.limits.max_document_bytes") -> bytes:
     """Read ``path`` whole, decompressing ``.gz``, refusing more than ``limit`` bytes.
+
+    A decompression bomb stops after ``limit + 1`` bytes instead of filling memory.
+    Readers of every plugin share this, so a limit error reads the same everywhere.
+
+    Args:
+        path: the file.
+        limit: most bytes accepted (after decompression).
+        setting: the configuration key that sets ``limit``, named in the error.
 
     Raises:
         DocumentError: ``too-large`` when the (decompressed) file exceeds ``limit``,
-            ``bad-gzip`` when the compressed stream is broken.
+            ``bad-compression`` when the compressed stream is broken.
     """
-    if path.endswith(".gz"):
+    if path.lower().endswith(".gz"):
         try:
             with gzip.open(path, "rb") as fh:
                 data = fh.read(limit + 1)
-        except (OSError, EOFError) as exc:
-            raise DocumentError("bad-gzip", f"cannot decompress: {exc}") from None
-    else:
-        size = os.path.getsize(path)
-        if size > limit:
-            raise DocumentError(
-                "too-large",
-                f"{size:,} bytes exceeds read.limits.max_document_bytes ({limit:,})",
-            )
-        with open(path, "rb") as fh:
-            data = fh.read(limit + 1)
-    if len(data) > limit:
-        raise DocumentError(
-            "too-large", f"more than read.limits.max_document_bytes ({limit:,}) once decompressed"
-        )
+        except (OSError, EOFError, zlib.error) as exc:
+            raise DocumentError("bad-compression", f"cannot decompress: {exc}") from None
+        if len(data) > limit:
+            raise DocumentError("too-large", f"more than {setting} ({limit:,} bytes) once decompressed")
+        return data
+    size = os.path.getsize(path)
+    if size > limit:
+        raise DocumentError("too-large", f"{size:,} bytes exceeds {setting} ({limit:,})")
+    with open(path, "rb") as fh:
+        data = fh.read(limit + 1)
+    if len(data) > limit:  # the file grew while we read it
+        raise DocumentError("too-large", f"more than {setting} ({limit:,} bytes)")
     return data
 
 

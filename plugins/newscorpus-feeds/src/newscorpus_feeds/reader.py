@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import gzip
-import os
 import re
-import zlib
 from collections.abc import Iterator
 from io import BytesIO
 from typing import Any
@@ -14,7 +11,7 @@ import feedparser
 from lxml import etree
 
 from newscorpus.errors import DocumentError
-from newscorpus.readers import InputUnit, RawDocument, Reader
+from newscorpus.readers import InputUnit, RawDocument, Reader, read_bounded
 
 from .fetch import FetchError, make_fetcher
 from .items import ITEM_MEDIA_TYPE, MIN_WORDS, feed_items, has_text, jsonfeed_items, load_json, sitemap_entries
@@ -53,25 +50,6 @@ def sniff(data: bytes) -> tuple[str, str]:
         return ("feed", f"malformed: {exc}") if re.search(rb"<(rss|feed|rdf:RDF)\b", head[:4096]) else (
             "unknown", str(exc))
     return "unknown", ""
-
-
-def _read(path: str, limit: int) -> bytes:
-    if path.lower().endswith(".gz"):
-        try:
-            with gzip.open(path, "rb") as fh:
-                data = fh.read(limit + 1)
-        except (OSError, EOFError, zlib.error) as exc:
-            raise DocumentError("bad-compression", f"cannot gunzip the file: {exc}") from exc
-    else:
-        size = os.path.getsize(path)
-        if size > limit:
-            raise DocumentError("too-large",
-                                f"feed file of {size:,} bytes exceeds the feed reader's max_bytes ({limit:,})")
-        with open(path, "rb") as fh:
-            data = fh.read(limit + 1)
-    if len(data) > limit:
-        raise DocumentError("too-large", f"the file expands to more than the feed reader's max_bytes ({limit:,})")
-    return data
 
 
 class FeedReader(Reader):
@@ -119,7 +97,7 @@ class FeedReader(Reader):
                                error=DocumentError(reason, detail))
 
         try:
-            data = _read(unit.path, self.max_bytes)
+            data = read_bounded(unit.path, self.max_bytes, "the feed reader's max_bytes")
         except DocumentError as exc:
             yield error(0, exc.reason, exc.detail)
             return

@@ -36,7 +36,39 @@ def _rows(ctx: ExportContext) -> Iterator[tuple[str, dict[str, Any]]]:
         yield "duplicates", dict(data)
 
 
-class SqliteExporter(Exporter):
+class _DatabaseExporter(Exporter):
+    """A database written to a temporary file and renamed when complete, so an
+    interrupted export never leaves a half-loaded database under the final name."""
+
+    default_path = ""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.filename = str(options.get("path", self.default_path))
+
+    def export(self, ctx: ExportContext) -> list[Path]:
+        final, tmp = atomic_target(ctx, self.filename)
+        tmp.unlink(missing_ok=True)
+        con = self._connect(tmp)
+        try:
+            self._load(con, ctx)
+        except BaseException:
+            con.close()
+            tmp.unlink(missing_ok=True)
+            raise
+        con.close()
+        os.replace(tmp, final)
+        return [final]
+
+    def _connect(self, path: Path) -> Any:
+        raise NotImplementedError
+
+    def _load(self, con: Any, ctx: ExportContext) -> None:
+        """Create the tables, load every row, build the indexes."""
+        raise NotImplementedError
+
+
+class SqliteExporter(_DatabaseExporter):
     """Writes the corpus into one SQLite database (default ``corpus.sqlite``) with
     tables ``articles``, ``events``, ``removals`` and ``duplicates``, keys and
     indexes. Foreign keys are checked while loading.
@@ -46,39 +78,28 @@ class SqliteExporter(Exporter):
     """
 
     name = "sqlite"
+    default_path = "corpus.sqlite"
 
-    def __init__(self, **options: Any) -> None:
-        super().__init__(**options)
-        self.filename = str(options.get("path", "corpus.sqlite"))
+    def _connect(self, path: Path) -> Any:
+        return sqlite3.connect(path)
 
-    def export(self, ctx: ExportContext) -> list[Path]:
-        final, tmp = atomic_target(ctx, self.filename)
-        tmp.unlink(missing_ok=True)
-        con = sqlite3.connect(tmp)
-        try:
-            con.execute("PRAGMA foreign_keys = ON")
-            con.execute("PRAGMA journal_mode = OFF")  # a temporary file: durability comes from the rename
-            con.execute("PRAGMA synchronous = OFF")
-            for table in TABLE_ORDER:
-                con.execute(ddl(table, {"JSON": "TEXT"}))
-            inserts = {t: _insert_sql(t, "?") for t in TABLE_ORDER}
-            pending: dict[str, list[tuple[Any, ...]]] = {t: [] for t in TABLE_ORDER}
-            names = {t: [n for n, _k in COLUMNS[t]] for t in TABLE_ORDER}
-            with con:
-                for table, row in _rows(ctx):
-                    pending[table].append(tuple(row.get(n) for n in names[table]))
-                    if len(pending[table]) >= BATCH:
-                        _flush(con, inserts, pending, upto=table)
-                _flush(con, inserts, pending)
-                for name, table, column in INDEXES:
-                    con.execute(f'CREATE INDEX "{name}" ON "{table}" ("{column}")')
-        except BaseException:
-            con.close()
-            tmp.unlink(missing_ok=True)
-            raise
-        con.close()
-        os.replace(tmp, final)
-        return [final]
+    def _load(self, con: Any, ctx: ExportContext) -> None:
+        con.execute("PRAGMA foreign_keys = ON")
+        con.execute("PRAGMA journal_mode = OFF")  # a temporary file: durability comes from the rename
+        con.execute("PRAGMA synchronous = OFF")
+        for table in TABLE_ORDER:
+            con.execute(ddl(table, {"JSON": "TEXT"}))
+        inserts = {t: _insert_sql(t, "?") for t in TABLE_ORDER}
+        pending: dict[str, list[tuple[Any, ...]]] = {t: [] for t in TABLE_ORDER}
+        names = {t: [n for n, _k in COLUMNS[t]] for t in TABLE_ORDER}
+        with con:
+            for table, row in _rows(ctx):
+                pending[table].append(tuple(row.get(n) for n in names[table]))
+                if len(pending[table]) >= BATCH:
+                    _flush(con, inserts, pending, upto=table)
+            _flush(con, inserts, pending)
+            for name, table, column in INDEXES:
+                con.execute(f'CREATE INDEX "{name}" ON "{table}" ("{column}")')
 
 
 def _insert_sql(table: str, mark: str) -> str:
@@ -98,7 +119,7 @@ def _flush(con: Any, inserts: dict[str, str], pending: dict[str, list[tuple[Any,
             break
 
 
-class DuckDbExporter(Exporter):
+class DuckDbExporter(_DatabaseExporter):
     """Writes the corpus into one DuckDB database (default ``corpus.duckdb``):
     same tables, keys and indexes as ``sqlite``, JSON columns typed ``JSON``.
     Rows are loaded through Arrow batches (DuckDB's fast path).
@@ -108,18 +129,16 @@ class DuckDbExporter(Exporter):
     """
 
     name = "duckdb"
+    default_path = "corpus.duckdb"
 
-    def __init__(self, **options: Any) -> None:
-        super().__init__(**options)
-        self.filename = str(options.get("path", "corpus.duckdb"))
-
-    def export(self, ctx: ExportContext) -> list[Path]:
+    def _connect(self, path: Path) -> Any:
         import duckdb
+
+        return duckdb.connect(str(path))
+
+    def _load(self, con: Any, ctx: ExportContext) -> None:
         import pyarrow as pa
 
-        final, tmp = atomic_target(ctx, self.filename)
-        tmp.unlink(missing_ok=True)
-        con = duckdb.connect(str(tmp))
         names = {t: [n for n, _k in COLUMNS[t]] for t in TABLE_ORDER}
         arrow_types = {"TEXT": pa.string(), "JSON": pa.string(), "INTEGER": pa.int64(), "REAL": pa.float64()}
         schemas = {t: pa.schema([(n, arrow_types[k]) for n, k in COLUMNS[t]]) for t in TABLE_ORDER}
@@ -137,25 +156,17 @@ class DuckDbExporter(Exporter):
                 if table == upto:
                     break
 
-        try:
-            for table in TABLE_ORDER:
-                con.execute(ddl(table, {"JSON": "JSON", "TEXT": "VARCHAR", "REAL": "DOUBLE", "INTEGER": "BIGINT"}))
-            con.execute("BEGIN TRANSACTION")
-            for table, row in _rows(ctx):
-                pending[table].append(row)
-                if len(pending[table]) >= BATCH * 4:
-                    flush(upto=table)
-            flush()
-            for name, table, column in INDEXES:
-                con.execute(f'CREATE INDEX "{name}" ON "{table}" ("{column}")')
-            con.execute("COMMIT")
-        except BaseException:
-            con.close()
-            tmp.unlink(missing_ok=True)
-            raise
-        con.close()
-        os.replace(tmp, final)
-        return [final]
+        for table in TABLE_ORDER:
+            con.execute(ddl(table, {"JSON": "JSON", "TEXT": "VARCHAR", "REAL": "DOUBLE", "INTEGER": "BIGINT"}))
+        con.execute("BEGIN TRANSACTION")
+        for table, row in _rows(ctx):
+            pending[table].append(row)
+            if len(pending[table]) >= BATCH * 4:
+                flush(upto=table)
+        flush()
+        for name, table, column in INDEXES:
+            con.execute(f'CREATE INDEX "{name}" ON "{table}" ("{column}")')
+        con.execute("COMMIT")
 
 
 def _connect(path: str | os.PathLike[str]) -> Any:

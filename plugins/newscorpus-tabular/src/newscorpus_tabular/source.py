@@ -8,7 +8,6 @@ the public schema) they are decoded directly, skipping the round trip through
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,24 +16,16 @@ import attrs
 
 from newscorpus.exporters import ExportContext
 from newscorpus.serialize import article_to_dict, event_to_dict
+from newscorpus.workdir import iter_jsonl
 
 __all__ = ["article_dicts", "atomic_target", "duplicate_dicts", "event_dicts"]
-
-
-def _jsonl(path: Path) -> Iterator[dict[str, Any]]:
-    if not path.exists():
-        return
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip():
-                yield json.loads(line)
 
 
 def article_dicts(ctx: ExportContext) -> Iterator[dict[str, Any]]:
     """Every exported article as its public JSON dict, in output order."""
     if ctx.article_files:
         for path in ctx.article_files:
-            yield from _jsonl(path)
+            yield from iter_jsonl(path)
     else:
         for article in ctx.articles():
             yield article_to_dict(article)
@@ -43,7 +34,7 @@ def article_dicts(ctx: ExportContext) -> Iterator[dict[str, Any]]:
 def event_dicts(ctx: ExportContext) -> Iterator[dict[str, Any]]:
     """Every event as its public JSON dict."""
     if ctx.event_file is not None:
-        yield from _jsonl(ctx.event_file)
+        yield from iter_jsonl(ctx.event_file)
     else:
         for event in ctx.events():
             yield event_to_dict(event)
@@ -52,7 +43,7 @@ def event_dicts(ctx: ExportContext) -> Iterator[dict[str, Any]]:
 def duplicate_dicts(ctx: ExportContext) -> Iterator[dict[str, Any]]:
     """Every duplicate or translation link as a dict."""
     if ctx.duplicate_file is not None:
-        yield from _jsonl(ctx.duplicate_file)
+        yield from iter_jsonl(ctx.duplicate_file)
     else:
         for row in ctx.duplicates():
             yield attrs.asdict(row)
