@@ -38,12 +38,25 @@ EXAMPLES = [(pack.name, rule, ex) for pack in PACKS for rule in pack.rules for e
 COUNTER = [(pack.name, rule, ex) for pack in PACKS for rule in pack.rules for ex in rule.counterexamples]
 
 
-def _placed(rule: Rule, line: str) -> tuple[Article, int]:
-    """An article with ``line`` where ``rule`` may fire, and the line's body index."""
+def _widget_line(pack: str) -> str:
+    """A line of ``pack`` that an ``anywhere`` rule cuts (a neighbour for ``between`` rules)."""
+    (found,) = [p for p in PACKS if p.name == pack]
+    return next(ex for r in found.rules if r.zone == "anywhere" and r.match == "line" for ex in r.examples)
+
+
+def _placed(rule: Rule, line: str, *, widget: bool = True) -> tuple[Article, int]:
+    """An article with ``line`` where ``rule`` may fire, and the line's body index.
+
+    A ``between`` rule's line sits between two widget lines, or with ``widget``
+    false alone among content, where it must never fire.
+    """
     if rule.zone == "head":
         body, at = (line, *CONTENT), 0
     elif rule.zone == "tail":
         body, at = (*CONTENT, line), len(CONTENT)
+    elif rule.zone == "between" and widget:
+        widget = _widget_line(rule.pack)
+        body, at = (*CONTENT[:2], widget, line, widget, *CONTENT[2:]), 3
     else:
         body, at = (*CONTENT[:2], line, *CONTENT[2:]), 2
     return Article(id="t", provenance=Provenance(path="t"), title="A headline about rates", body=body), at
@@ -76,10 +89,26 @@ def test_rule_cuts_its_examples(pack: str, rule: Rule, line: str) -> None:
 
 @pytest.mark.parametrize(("pack", "rule", "line"), COUNTER, ids=[f"{p}:{r.id}" for p, r, _ in COUNTER])
 def test_no_rule_cuts_a_counterexample(pack: str, rule: Rule, line: str) -> None:
-    article, _at = _placed(rule, line)
+    article, _at = _placed(rule, line, widget=False)
     cleaned = CleanerChain().clean(article)
     assert line in cleaned.body, [r.rule for r in cleaned.removed]
     assert not cleaned.removed
+
+
+def test_a_between_rule_fires_only_between_two_cut_lines() -> None:
+    (rule,) = [r for p in PACKS for r in p.rules if r.id == "clutter.widget_message"]
+    widget = _widget_line(rule.pack)
+    for body in ((*CONTENT[:2], "Sorry!", *CONTENT[2:]), (widget, "Sorry!", *CONTENT), (*CONTENT, "Sorry!", widget)):
+        article = Article(id="t", provenance=Provenance(path="t"), title="A headline", body=body)
+        assert "Sorry!" in CleanerChain().clean(article).body
+    # Neighbours of two kinds, cut by two cleaners that run before the one that
+    # cuts the message: it is judged against the text before cleaning.
+    body = (*CONTENT, "Sign up for our daily newsletter.", "Sorry!", "There was an error processing your subscription.")
+    once = CleanerChain().clean(Article(id="t", provenance=Provenance(path="t"), title="A headline", body=body))
+    assert once.body == CONTENT and CleanerChain().clean(once) == once
+    body = (*CONTENT[:2], widget, "Thank you", widget, *CONTENT[2:])
+    once = CleanerChain().clean(Article(id="t", provenance=Provenance(path="t"), title="A headline", body=body))
+    assert once.body == CONTENT and CleanerChain().clean(once) == once
 
 
 def test_pack_schema_lists_every_rule_key() -> None:

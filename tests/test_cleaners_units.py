@@ -50,6 +50,8 @@ def test_apply_cuts_records_each_cut_and_undoes_exactly() -> None:
         ("footer.share", "body", 0, "Share:"),
     ]
     assert partial_removals(cleaned) == {0}
+    assert [r.partial for r in cleaned.removed] == [True, False, False]
+    assert "cleaning" not in cleaned.extras  # provenance is typed, not kept in extras
     assert original_fields(cleaned) == (article.title, article.subtitle, article.body)
 
 
@@ -85,6 +87,24 @@ def test_reconstruction_survives_the_json_round_trip() -> None:
     cleaned = CleanerChain().clean(attrs.evolve(article, body=(*BODY, "Share:")))
     again = article_from_json(article_to_json(cleaned))
     assert original_fields(again) == (article.title, article.subtitle, (*BODY, "Share:"))
+
+
+def test_json_written_before_removal_partial_still_explains() -> None:
+    """Older output has no ``partial`` key; its prefix cuts were listed in extras."""
+    import json
+
+    article = _article(subtitle="Assalamu alaykum - The bank kept rates on hold, the governor said on Monday.")
+    cleaned = CleanerChain().clean(attrs.evolve(article, body=(*BODY, "Share:")))
+    data = json.loads(article_to_json(cleaned))
+    assert [r["partial"] for r in data["removed"]] == [r.partial for r in cleaned.removed]
+    legacy = [i for i, r in enumerate(data["removed"]) if r.pop("partial")]
+    assert legacy  # the greeting
+    data["extras"] = {**data["extras"], "cleaning": {"partial": legacy}}
+    old = article_from_json(json.dumps(data))
+    assert not any(r.partial for r in old.removed)
+    assert partial_removals(old) == set(legacy)
+    assert original_fields(old) == (article.title, article.subtitle, (*BODY, "Share:"))
+    assert render(old) == render(cleaned)
 
 
 # -- explain ---------------------------------------------------------------------------------
@@ -159,6 +179,9 @@ def test_damage_flags_holes_with_positions() -> None:
         ("Dan, Lorenzo pun menang. Mereka ikut serta.", "Ia bermain boling bersama.", *BODY),
         # Tokenised text has a space before every comma and period.
         tuple(" ".join(p.replace(",", " ,").replace(".", " .").split()) for p in BODY * 2),
+        # Code in a programming blog: calls and empty lists are not lost links.
+        ("Call browser = webdriver.Firefox() before super().setUp() runs.", "Then result = [] and x.keys() is empty.",
+         "A default of bar=[] is shared between calls to foo().", *BODY),
     ],
 )
 def test_no_damage_flag_on_clean_text(body: tuple[str, ...]) -> None:
@@ -169,6 +192,8 @@ def test_no_damage_flag_on_clean_text(body: tuple[str, ...]) -> None:
 def test_find_damage_weights() -> None:
     hits = find_damage(("bertemu dengan .", "kata pernyataan , lalu", "Real Madrid . Lalu"), frozenset({"dengan"}))
     assert [w for *_x, w in hits] == [3, 1, 0]
+    # An empty pair of brackets after a space is a lost name; after a name it is a call.
+    assert [w for *_x, w in find_damage(("kata Menteri () kepada", "kata foo() kepada"), frozenset())] == [2]
 
 
 def test_damage_options_are_validated() -> None:
@@ -195,6 +220,37 @@ def test_lede_keeps_the_longer_form_once() -> None:
     cleaned = RepeatedLedeCleaner().clean(longer)
     assert cleaned.subtitle == longer.subtitle and cleaned.body == BODY[1:]
     assert [r.rule for r in cleaned.removed] == ["lede.repeated"]
+
+
+# A subtitle whose words recur, in order, inside a longer body sentence that says
+# more (the shape of a false cut seen on a university news page): not a repeat.
+SUBHEAD = "First field trial of a solar-powered water pump for small farms"
+BODY_WITH_SUBHEAD = (
+    "Engineers in Kenya have built a pump that lifts as much water as a diesel one, according to the "
+    "first large field trial of a solar-powered water pump for small farms in the region.",
+    "The pump costs a third as much to run and needs no fuel deliveries.",
+    "The team now plans a second trial in the dry season.",
+)
+
+
+def test_words_recurring_inside_a_longer_sentence_are_not_a_repeated_lede() -> None:
+    article = _article(subtitle=SUBHEAD, body=BODY_WITH_SUBHEAD)
+    assert RepeatedLedeCleaner().clean(article) is article
+    # Without a subtitle field the same line is the first body paragraph.
+    article = _article(body=(SUBHEAD, *BODY_WITH_SUBHEAD))
+    assert RepeatedLedeCleaner().clean(article) is article
+
+
+def test_is_repeat_wants_a_copy_at_the_start_not_scattered_words() -> None:
+    lede = ["the", "minister", "met", "the", "union", "leaders", "on", "tuesday", "to", "end", "the", "strike"]
+    assert is_repeat(lede, ["jakarta", *lede, "after", "two", "weeks"])  # a short lead-in
+    assert is_repeat(lede, [*lede[:3], "and", "her", *lede[3:], "at", "last"])  # a few words inserted
+    late = ["officials", "said", "on", "wednesday", "after", "a", "long", "night", "of", "talks", "that"]
+    assert not is_repeat(lede, [*late, *lede])  # recurs late in a longer sentence
+    scattered = [w for word in lede for w in (word, "and", "also", "then")]
+    assert not is_repeat(lede, scattered)  # every word, in order, but far apart
+    # Late in the longer form, but most of it: still the same line.
+    assert is_repeat(lede, ["late", "on", "monday", "night", *lede])
 
 
 def test_title_repeated_in_body_is_removed() -> None:

@@ -94,6 +94,11 @@ class Removal:
         pack: The rule pack the rule came from, when it came from one.
         moved_to: The field the text's information now lives in, when it was lifted
             into metadata rather than discarded (e.g. ``authors``, ``url``).
+        partial: Whether only the start of the paragraph was removed (a greeting
+            glued to the lede's first sentence): the rest of the paragraph stayed
+            at ``position``, and the original paragraph was ``text + " " + kept``.
+            False for a whole paragraph. Absent from JSON written before it
+            existed, which reads as False.
     """
 
     text: str
@@ -104,6 +109,7 @@ class Removal:
     position: int = -1
     pack: str | None = None
     moved_to: str | None = None
+    partial: bool = False
 
 
 @attrs.frozen

@@ -12,10 +12,9 @@ from (:func:`newscorpus.cleaners.explain.reconstruct` does it). For that to hold
 * a whole-paragraph removal's ``position`` is the paragraph's index in its field at
   the moment it was removed; :func:`apply_cuts` records the cuts of one call in
   descending index order, so that index is also the index before the call;
-* a prefix removal keeps its paragraph in place: ``position`` is the paragraph's
-  index, ``text`` the removed prefix, and the original paragraph was
-  ``text + " " + kept paragraph``. Which removals are prefixes is recorded in the
-  article's ``extras["cleaning"]["partial"]`` (see :func:`partial_removals`).
+* a prefix removal keeps its paragraph in place: it has ``partial=True``,
+  ``position`` is the paragraph's index, ``text`` the removed prefix, and the
+  original paragraph was ``text + " " + kept paragraph``.
 """
 
 from __future__ import annotations
@@ -30,7 +29,8 @@ from ..models import Article, Removal
 
 __all__ = ["EXTRAS_KEY", "Cleaner", "Cut", "apply_cuts", "partial_removals"]
 
-#: Key of the cleaners' bookkeeping in ``Article.extras``.
+#: Key under which articles written before ``Removal.partial`` existed kept the
+#: indices of partial removals in ``Article.extras`` (read by :func:`partial_removals`).
 EXTRAS_KEY = "cleaning"
 
 
@@ -100,28 +100,21 @@ def apply_cuts(article: Article, cuts: Iterable[Cut], plugin: str) -> Article:
 
     fields = {f: list(_paragraphs(article, f)) for f in ("title", "subtitle", "body")}
     removals: list[Removal] = []
-    partial: list[int] = []
-    base = len(article.removed)
     # Prefix cuts first: they keep their paragraph, so indices do not move.
     for (field, index), cut in sorted(prefix.items()):
         text = fields[field][index]
-        partial.append(base + len(removals))
-        removals.append(_removal(text[: cut.prefix], cut, plugin, index))
+        removals.append(_removal(text[: cut.prefix], cut, plugin, index, partial=True))
         fields[field][index] = text[cut.prefix + 1 :]
     # Whole paragraphs in descending index order: each position is then both the
     # index before this call and the index at the moment of removal.
     for (field, index), cut in sorted(whole.items(), key=lambda kv: (kv[0][0], -kv[0][1])):
         removals.append(_removal(fields[field].pop(index), cut, plugin, index))
-    extras: Mapping[str, Any] = article.extras
-    if partial:
-        extras = _with_partial(article.extras, partial)
     return attrs.evolve(
         article,
         title=fields["title"][0] if fields["title"] else "",
         subtitle=fields["subtitle"][0] if fields["subtitle"] else "",
         body=tuple(fields["body"]),
         removed=(*article.removed, *removals),
-        extras=extras,
     )
 
 
@@ -135,24 +128,22 @@ def _paragraphs(article: Article, field: str) -> Sequence[str]:
     raise ValueError(f"cannot cut field {field!r}: cleaners cut title, subtitle or body")
 
 
-def _with_partial(extras: Mapping[str, Any], indices: Sequence[int]) -> dict[str, Any]:
-    out = dict(extras)
-    mine = dict(out.get(EXTRAS_KEY) or {})
-    mine["partial"] = sorted({*mine.get("partial", ()), *indices})
-    out[EXTRAS_KEY] = mine
-    return out
-
-
 def partial_removals(article: Article) -> frozenset[int]:
     """Indices into ``article.removed`` of the removals that took only a prefix of
-    their paragraph (the rest of the paragraph stayed in the article)."""
-    mine = article.extras.get(EXTRAS_KEY)
-    if not isinstance(mine, Mapping):
-        return frozenset()
-    return frozenset(int(i) for i in mine.get("partial", ()))
+    their paragraph (the rest of the paragraph stayed in the article).
+
+    These are the removals with ``partial=True``. Articles written by versions
+    before :attr:`Removal.partial` existed recorded the indices in
+    ``extras["cleaning"]["partial"]`` instead; those are read too.
+    """
+    found = {i for i, r in enumerate(article.removed) if r.partial}
+    legacy = article.extras.get(EXTRAS_KEY)
+    if isinstance(legacy, Mapping):
+        found.update(int(i) for i in legacy.get("partial", ()) if 0 <= int(i) < len(article.removed))
+    return frozenset(found)
 
 
-def _removal(text: str, cut: Cut, plugin: str, position: int) -> Removal:
+def _removal(text: str, cut: Cut, plugin: str, position: int, *, partial: bool = False) -> Removal:
     return Removal(
         text=text,
         rule=cut.rule,
@@ -162,6 +153,7 @@ def _removal(text: str, cut: Cut, plugin: str, position: int) -> Removal:
         position=position,
         pack=cut.pack,
         moved_to=cut.moved_to,
+        partial=partial,
     )
 
 

@@ -46,7 +46,9 @@ TOKENISED_SHARE = 0.3
 _SPACED = re.compile(r"(?<=[^\W\d_])[ \t]+[,.](?=[ \t\n]|$)(?![ \t]*\.)")
 _PUNCT = re.compile(r"[,.](?=\s|$)")
 _LAST_WORD = re.compile(r"(\w[\w'’-]*)\W*$")
-_EMPTY = re.compile(r"\(\s*\)|\[\s*\]|“\s*”|‘\s*’")
+# Not right after a name, a closing bracket or an "=": ``print()``, ``f()[0]`` and
+# ``result = []`` are code, not a lost link.
+_EMPTY = re.compile(r"(?<![\w)\]=])(?<!= )(?:\(\s*\)|\[\s*\])|“\s*”|‘\s*’")
 
 
 _EMPTY_HINTS = ("()", "( ", "[]", "[ ", "“”", "“ ", "‘’", "‘ ")

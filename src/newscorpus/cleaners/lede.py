@@ -7,7 +7,15 @@ the body). The cleaner keeps the longer form once and cuts the other.
 
 A copy counts as a repeat only when *every* word of the shorter form appears, in
 order, in the longer one (case, punctuation, a leading dateline and a leading
-greeting aside): the cut then loses no word of the article.
+greeting aside): the cut then loses no word of the article. That alone is not
+enough: a subtitle such as ``First clinical trial of an automated blood drawing
+device`` recurs word for word *inside* a long body sentence (``A team has built a
+robot ..., according to the first human clinical trial of an automated blood
+drawing device.``) without being a copy of it. So the shorter form must also be a
+*copy* - its words close together in the longer form, with at most
+:data:`MAX_INSERTED` words between them - and sit where a repeated lede sits: at
+the start of the longer form (:data:`MAX_LEAD` words of lead-in at most), or make
+up most of it (:data:`MIN_SHARE`).
 """
 
 from __future__ import annotations
@@ -19,13 +27,22 @@ from typing import Any
 
 from ..models import Article
 from .base import Cleaner, Cut, apply_cuts
-from .rules import CompiledRules, compile_rules, match_prefix, resolve_packs
+from .rules import CompiledRules, between_lines, compile_rules, match_prefix, resolve_packs
 
-__all__ = ["MIN_WORDS", "RepeatedLedeCleaner", "is_repeat"]
+__all__ = ["MAX_INSERTED", "MAX_LEAD", "MIN_SHARE", "MIN_WORDS", "RepeatedLedeCleaner", "is_repeat"]
 
 _WORD = re.compile(r"\w+")
 #: Shorter texts are not compared: two short lines can share words by chance.
 MIN_WORDS = 6
+#: Words the longer form may add *inside* the shorter one (``... Bashar al-Assad``
+#: -> ``... mantan Presiden Bashar al-Assad``): this many, or a fifth of the
+#: shorter form's words if that is more.
+MAX_INSERTED = 2
+#: Words the longer form may have before the copy begins (a place name or an
+#: agency the dateline detection did not take).
+MAX_LEAD = 3
+#: Or the copy may sit anywhere when it is at least this share of the longer form.
+MIN_SHARE = 2 / 3
 
 
 def _words(text: str) -> list[str]:
@@ -33,10 +50,14 @@ def _words(text: str) -> list[str]:
 
 
 def is_repeat(shorter: list[str], longer: list[str]) -> bool:
-    """Whether every word of ``shorter`` appears in ``longer`` in order, in runs.
+    """Whether ``shorter`` is a copy of (the start of) ``longer``.
 
-    Runs must cover the whole of ``shorter``: a paraphrase that changes one word
-    is not a repeat.
+    Every word of ``shorter`` must appear in ``longer``, in order: a paraphrase
+    that changes one word is not a repeat. The matched words must lie close
+    together (at most :data:`MAX_INSERTED` words, or a fifth of ``shorter``,
+    inserted between them) and begin within the first :data:`MAX_LEAD` words of
+    ``longer`` - unless they make up :data:`MIN_SHARE` of it. Words of a short
+    line that merely recur inside a long sentence are not a repeated lede.
     """
     if len(shorter) < MIN_WORDS or len(shorter) > len(longer):
         return False
@@ -45,7 +66,13 @@ def is_repeat(shorter: list[str], longer: list[str]) -> bool:
     if not set(shorter) <= set(longer):  # cheap rejection of most pairs
         return False
     matcher = difflib.SequenceMatcher(None, shorter, longer, autojunk=False)
-    return sum(b.size for b in matcher.get_matching_blocks()) == len(shorter)
+    blocks = [b for b in matcher.get_matching_blocks() if b.size]
+    if sum(b.size for b in blocks) != len(shorter):
+        return False
+    start, end = blocks[0].b, blocks[-1].b + blocks[-1].size
+    if (end - start) - len(shorter) > max(MAX_INSERTED, len(shorter) // 5):
+        return False  # scattered words, not a copy
+    return start <= MAX_LEAD or len(shorter) >= MIN_SHARE * len(longer)
 
 
 class RepeatedLedeCleaner(Cleaner):
@@ -105,11 +132,12 @@ class RepeatedLedeCleaner(Cleaner):
         """The first cut this cleaner would make in ``article`` (one per pass)."""
         rules = self._rules(article.language)
         dateline = article.dateline.text if article.dateline is not None else ""
+        widget = between_lines(article, rules)
         idx: list[int] = []
         for i, para in enumerate(article.body):
             if len(idx) >= self.window:
                 break
-            if not self._boilerplate(para, rules):
+            if i not in widget and not self._boilerplate(para, rules):
                 idx.append(i)
         if not idx:
             return []

@@ -42,8 +42,9 @@ __all__ = [
 
 #: Rule kinds, each cleaned by one built-in cleaner (see ``docs/cleaning.md``).
 KINDS: Final = ("greeting", "signoff", "footer", "related", "legal", "clutter")
-#: Where a rule may fire: the opening lines, the closing lines, or any line.
-ZONES: Final = ("head", "tail", "anywhere")
+#: Where a rule may fire: the opening lines, the closing lines, any line, or a
+#: line between two lines that ``anywhere`` rules cut (the messages of a widget).
+ZONES: Final = ("head", "tail", "anywhere", "between")
 #: What a pattern must match: the whole line, or a prefix glued to the first sentence.
 MATCHES: Final = ("line", "prefix")
 
@@ -152,8 +153,10 @@ class Rule:
     Attributes:
         id: Stable rule id (``greeting.opening``), recorded in ``Removal.rule``.
         kind: What it removes; decides which cleaner runs it (see :data:`KINDS`).
-        zone: ``head`` (the opening lines), ``tail`` (the closing lines) or
-            ``anywhere`` (any line, whole-line matches only).
+        zone: ``head`` (the opening lines), ``tail`` (the closing lines),
+            ``anywhere`` (any line, whole-line matches only) or ``between`` (a body
+            line whose neighbours above and below are both cut by ``anywhere``
+            rules, such as ``Sorry!`` inside a sign-up widget).
         match: ``line``: a pattern must match the whole line; ``prefix``: a
             pattern matches a greeting (head zone) or a placeholder (anywhere)
             glued to the start of a sentence, and only it is cut.
@@ -428,7 +431,7 @@ def _parse_rule(
     match = raw.get("match", "line")
     if match not in MATCHES:
         raise err(f"'match' must be one of {', '.join(MATCHES)} (got {match!r})", "match")
-    if match == "prefix" and zone == "tail":
+    if match == "prefix" and zone in ("tail", "between"):
         raise err("'match: prefix' is allowed only in the head and anywhere zones", "match")
     raw_patterns = raw["patterns"]
     if isinstance(raw_patterns, str):

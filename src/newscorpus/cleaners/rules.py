@@ -8,7 +8,11 @@ their zone:
   stopping after ``head_window`` paragraphs of content (cut lines do not count);
 * ``tail``: the last body paragraphs, scanning up and stopping after
   ``tail_window`` paragraphs of content;
-* ``anywhere``: any subtitle or body paragraph.
+* ``anywhere``: any subtitle or body paragraph;
+* ``between``: a body paragraph whose neighbours above and below are both
+  boilerplate by an ``anywhere`` rule: the short messages of a sign-up or share
+  widget (``Sorry!``, ``Thank you``) that mean nothing alone and would be news
+  nowhere else.
 
 A paragraph is cut only when *every* line of it matches a rule as a whole (after
 unwrapping one pair of brackets and a leading bullet), has at most the rule's
@@ -35,6 +39,7 @@ import attrs
 
 from ..models import Article
 from .base import Cleaner, Cut, apply_cuts
+from .explain import reconstruct
 from .packs import Rule, RulePack, builtin_pack_paths, load_packs
 
 __all__ = [
@@ -45,6 +50,7 @@ __all__ = [
     "RelatedCleaner",
     "RuleCleaner",
     "SignoffCleaner",
+    "between_lines",
     "clear_memos",
     "compile_rules",
     "match_paragraph",
@@ -146,6 +152,9 @@ class CompiledRules:
         speech: Reported-speech words of the applicable packs, or ``None``.
         any_prefixes: ``prefix`` rules of the ``anywhere`` zone (placeholders such
             as ``Baca_Juga`` glued to a sentence).
+        union: Every rule, to tell at once that a paragraph matches none.
+        between: ``between`` rules (they fire only between two ``anywhere``
+            boilerplate paragraphs; see :func:`between_lines`).
     """
 
     head: _ZoneSet
@@ -155,6 +164,7 @@ class CompiledRules:
     speech: re.Pattern[str] | None
     any_prefixes: tuple[tuple[Rule, re.Pattern[str]], ...] = ()
     union: _ZoneSet | None = None
+    between: _ZoneSet = attrs.field(factory=lambda: _ZoneSet.of(()))
     _memo: dict[tuple[str, str], Rule | None] = attrs.field(factory=dict, eq=False, repr=False, hash=False)
     _possible: dict[str, bool] = attrs.field(factory=dict, eq=False, repr=False, hash=False)
 
@@ -163,7 +173,8 @@ class CompiledRules:
         return bool(_QUOTES.search(text)) or (self.speech is not None and self.speech.search(text) is not None)
 
     def paragraph(self, text: str, zone: str) -> Rule | None:
-        """:func:`match_paragraph` in ``zone`` (``head``, ``tail`` or ``anywhere``),
+        """:func:`match_paragraph` in ``zone`` (``head``, ``tail``, ``anywhere`` or
+        ``between``, the neighbours aside),
         remembered: the cleaners of a batch ask about the same paragraphs."""
         # Most paragraphs match no rule of any zone: one pass over the union of
         # the rules settles all three zones for them.
@@ -241,6 +252,7 @@ def _compile(rules: tuple[Rule, ...], markers: tuple[str, ...]) -> CompiledRules
         speech,
         starts("anywhere"),
         _ZoneSet.of(rules),
+        _ZoneSet.of([r for r in rules if r.zone == "between"]),
     )
     if len(_COMPILED) >= 128:
         del _COMPILED[0]
@@ -355,16 +367,31 @@ class RuleCleaner(Cleaner):
                 rule = self._own(text, "anywhere", rules, every)
                 if rule is not None:
                     cuts[(field, i)] = _cut(field, i, rule)
+        between = self._between(article, rules, every)
+        for i, rule in between.items():
+            if rule is not None and ("body", i) not in cuts:
+                cuts[("body", i)] = _cut("body", i, rule)
+        skip = {("body", i) for i in between}
         if rules.any_prefixes:
             for field, i, text in paras:
                 found = None if (field, i) in cuts else match_prefix(text, rules, rules.any_prefixes)
                 if found is not None:
                     cuts[(field, i)] = _cut(field, i, found[0], prefix=found[1])
         if rules.head.rules or rules.prefixes:
-            self._scan_head(paras, rules, every, cuts)
+            self._scan("head", paras, self.head_window, rules, every, cuts, skip)
         if rules.tail.rules and article.body:
-            self._scan_tail([p for p in paras if p[0] == "body"], rules, every, cuts)
+            body = [p for p in paras if p[0] == "body"]
+            self._scan("tail", reversed(body), self.tail_window, rules, every, cuts, skip)
         return list(cuts.values())
+
+    def _between(self, article: Article, rules: CompiledRules, every: CompiledRules) -> dict[int, Rule | None]:
+        """Body paragraphs that a ``between`` rule of any kind cuts (see
+        :func:`between_lines`), each with the rule of this cleaner's kinds that
+        cuts it (``None``: another cleaner's)."""
+        found: dict[int, Rule | None] = {}
+        for i, rule in between_lines(article, every).items():
+            found[i] = rule if rule.kind in self.kinds else rules.paragraph(article.body[i], "between")
+        return found
 
     def _own(self, text: str, zone: str, rules: CompiledRules, every: CompiledRules) -> Rule | None:
         # Ask the shared all-kinds set first (one regex per paragraph for all the
@@ -374,25 +401,31 @@ class RuleCleaner(Cleaner):
             return rule
         return rules.paragraph(text, zone)
 
-    def _scan_head(
+    def _scan(
         self,
-        paras: list[tuple[str, int, str]],
+        zone: str,
+        paras: Iterable[tuple[str, int, str]],
+        window: int,
         rules: CompiledRules,
         every: CompiledRules,
         cuts: dict[tuple[str, int], Cut],
+        skip: set[tuple[str, int]],
     ) -> None:
+        """Cut this cleaner's lines of ``zone`` among ``paras`` (in scan order:
+        down for the head, up for the tail), stopping after ``window`` paragraphs
+        of content. Boilerplate of any cleaner, and ``skip``, is not content."""
         content = 0
         prefixed: set[str] = set()
         for field, i, text in paras:
             if (field, i) in cuts:
                 continue
-            rule = self._own(text, "head", rules, every)
+            rule = self._own(text, zone, rules, every)
             if rule is not None:
                 cuts[(field, i)] = _cut(field, i, rule)
                 continue
-            if every.paragraph(text, "head") is not None:
+            if (field, i) in skip or every.paragraph(text, zone) is not None:
                 continue  # boilerplate another cleaner removes
-            if rules.prefixes and field not in prefixed:
+            if zone == "head" and rules.prefixes and field not in prefixed:
                 # Only the first paragraph of content of each field can open with
                 # a greeting glued to its first sentence.
                 prefixed.add(field)
@@ -400,29 +433,38 @@ class RuleCleaner(Cleaner):
                 if found is not None:
                     cuts[(field, i)] = _cut(field, i, found[0], prefix=found[1])
             content += 1
-            if content >= self.head_window:
+            if content >= window:
                 return
 
-    def _scan_tail(
-        self,
-        paras: list[tuple[str, int, str]],
-        rules: CompiledRules,
-        every: CompiledRules,
-        cuts: dict[tuple[str, int], Cut],
-    ) -> None:
-        content = 0
-        for field, i, text in reversed(paras):
-            if (field, i) in cuts:
-                continue
-            rule = self._own(text, "tail", rules, every)
-            if rule is not None:
-                cuts[(field, i)] = _cut(field, i, rule)
-                continue
-            if every.paragraph(text, "tail") is not None:
-                continue  # boilerplate another cleaner removes
-            content += 1
-            if content >= self.tail_window:
-                return
+
+def between_lines(article: Article, rules: CompiledRules) -> dict[int, Rule]:
+    """Body paragraphs that a ``between`` rule of ``rules`` matches and whose
+    neighbours above and below ``anywhere`` rules cut, with the rule.
+
+    Neighbours are judged in the body as it was before cleaning (a neighbour that
+    an earlier cleaner removed still counts), and only by ``anywhere`` rules,
+    which fire whatever the zone windows: so the answer is the same for every
+    cleaner, in any order, and in every pass.
+    """
+    found: dict[int, Rule] = {}
+    if not rules.between.rules:
+        return found
+    candidates = {}
+    for i, para in enumerate(article.body):
+        rule = rules.paragraph(para, "between")
+        if rule is not None:
+            candidates[i] = rule
+    if not candidates:
+        return found  # the usual case: no need to rebuild the original
+    lines = reconstruct(article)["body"]
+    where = {ln.kept_index: k for k, ln in enumerate(lines) if ln.kept_index is not None}
+    for i, rule in candidates.items():
+        k = where[i]
+        if not 0 < k < len(lines) - 1:
+            continue
+        if all(rules.paragraph(lines[j].text, "anywhere") is not None for j in (k - 1, k + 1)):
+            found[i] = rule
+    return found
 
 
 def match_paragraph(text: str, zone: _ZoneSet, rules: CompiledRules) -> Rule | None:
