@@ -19,13 +19,22 @@ agrees raises it.
 
 Candidates come from an inverted index of each event's most informative keys, so a
 join looks at a few dozen events, not all of them.
+
+After the pass two merge passes repair splits: events whose average linkage reaches
+the threshold, then events whose **centroids** are as similar (the parts of an event
+told in different words each share little member by member, but their centroids
+agree). Both are vetoed when each event's main name is weak in the other (the
+**name anchors**): same words, different people, is the same kind of event, not
+the same event.
 """
 
 from __future__ import annotations
 
 import collections
 import datetime as dt
+import heapq
 import math
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
@@ -62,6 +71,17 @@ class Params:
         max_posting: Most recent events kept per index key.
         merge: After the pass, merge events whose average linkage reaches the
             threshold (repairs the order dependence of a single pass).
+        centroid_merge: Then merge events whose centroids (summed member vectors)
+            are similar: an event split in parts whose members each share little
+            has parts with close centroids (the members' noise averages out).
+        centroid_threshold: Cut of that pass; ``None``: ``threshold`` (for two
+            single articles both similarities are the same number).
+        anchor_names: Main names (heaviest name keys) per event compared by the
+            anchor veto; 0 turns it off.
+        anchor_ratio: Two events whose main names each weigh less than this share
+            of their own weight in the other event never merge.
+        anchor_link: Apply the veto to the average-linkage merge pass too (the
+            centroid pass always applies it).
     """
 
     threshold: float = 0.22
@@ -76,6 +96,11 @@ class Params:
     max_candidates: int = 48
     max_posting: int = 400
     merge: bool = True
+    centroid_merge: bool = True
+    centroid_threshold: float | None = None
+    anchor_names: int = 1
+    anchor_ratio: float = 0.5
+    anchor_link: bool = True
 
     def replace(self, **changes: Any) -> Params:
         """A copy with ``changes``."""
@@ -121,11 +146,11 @@ class Vectoriser:
 
     def entity_vector(self, weights: Mapping[str, float]) -> dict[str, float]:
         """Unit IDF-weighted entity vector."""
-        return _unit({k: w * self.idf(k) for k, w in weights.items()})
+        return _unit({sys.intern(k): w * self.idf(k) for k, w in weights.items()})
 
     def term_vector(self, weights: Mapping[str, float], lang: str) -> dict[str, float]:
         """Unit IDF-weighted term vector of language ``lang``."""
-        return _unit({k: w * self.idf(f"{lang}\x1f{k}") for k, w in weights.items()})
+        return _unit({sys.intern(k): w * self.idf(f"{lang}\x1f{k}") for k, w in weights.items()})
 
 
 @attrs.define
@@ -151,7 +176,7 @@ class Cluster:
     n: int = 0
     n_lang: collections.Counter[str] = attrs.field(factory=collections.Counter)
     ent_all: dict[str, float] = attrs.field(factory=dict)
-    ent_lang: dict[str, dict[str, float]] = attrs.field(factory=dict)
+    ent_lang: dict[str, dict[str, float]] = attrs.field(factory=dict)  # only with 2+ languages
     term_lang: dict[str, dict[str, float]] = attrs.field(factory=dict)
     dense: np.ndarray | None = None
     days: collections.Counter[dt.date] = attrs.field(factory=collections.Counter)  # resolved story days
@@ -162,18 +187,44 @@ class Cluster:
     keys: set[str] = attrs.field(factory=set)
     alive: bool = True
     order: int = 0  # creation order, for deterministic ties
+    _norms: dict[str, float] | None = attrs.field(default=None, repr=False)
+
+    def norms(self) -> dict[str, float]:
+        """Euclidean norms of the sums (``""`` entities, ``"t:" + lang`` terms), cached."""
+        if self._norms is None:
+            out = {"": math.sqrt(sum(w * w for w in self.ent_all.values()))}
+            for lang, vec in self.term_lang.items():
+                out[TERM_PREFIX + lang] = math.sqrt(sum(w * w for w in vec.values()))
+            self._norms = out
+        return self._norms
 
     def add(self, item: ClusterItem) -> None:
         """Add ``item``'s vectors and date to the sums."""
         self.members.append(item.id)
+        self._norms = None
         self.n += 1
+        self._split_languages({item.lang})
         self.n_lang[item.lang] += 1
         _add(self.ent_all, item.entities)
-        _add(self.ent_lang.setdefault(item.lang, {}), item.entities)
+        if self.ent_lang:
+            _add(self.ent_lang.setdefault(item.lang, {}), item.entities)
         _add(self.term_lang.setdefault(item.lang, {}), item.terms)
         if item.dense is not None:
             self.dense = item.dense.copy() if self.dense is None else self.dense + item.dense
         self._add_date(item.date)
+
+    def ent_in(self, lang: str) -> dict[str, float]:
+        """Entity sum of the members in ``lang``."""
+        if lang not in self.n_lang:
+            return {}
+        return self.ent_all if len(self.n_lang) == 1 else self.ent_lang[lang]
+
+    def _split_languages(self, incoming: set[str]) -> None:
+        # A one-language event keeps no per-language entity sum (it would copy
+        # ent_all); the first member of another language splits it out.
+        if len(self.n_lang) == 1 and not self.ent_lang and incoming - set(self.n_lang):
+            (lang,) = self.n_lang
+            self.ent_lang[lang] = dict(self.ent_all)
 
     def _add_date(self, date: ArticleDate) -> None:
         if date.day is not None and date.method != "published":
@@ -190,11 +241,14 @@ class Cluster:
     def absorb(self, other: Cluster) -> None:
         """Merge ``other`` into this cluster."""
         self.members.extend(other.members)
+        self._norms = None
         self.n += other.n
+        self._split_languages(set(other.n_lang))
+        if self.ent_lang:
+            for lang in other.n_lang:
+                _add(self.ent_lang.setdefault(lang, {}), other.ent_in(lang))
         self.n_lang.update(other.n_lang)
         _add(self.ent_all, other.ent_all)
-        for lang, vec in other.ent_lang.items():
-            _add(self.ent_lang.setdefault(lang, {}), vec)
         for lang, vec in other.term_lang.items():
             _add(self.term_lang.setdefault(lang, {}), vec)
         if other.dense is not None:
@@ -291,7 +345,7 @@ class OnlineClusterer:
         e_all = dot(item.entities, c.ent_all)
         same = c.n_lang.get(item.lang, 0)
         if same:
-            e_same = dot(item.entities, c.ent_lang[item.lang])
+            e_same = dot(item.entities, c.ent_in(item.lang))
             t_same = dot(item.terms, c.term_lang[item.lang])
             total = e_all - a * e_same + a * t_same
         else:
@@ -310,12 +364,12 @@ class OnlineClusterer:
     def link(self, a: Cluster, b: Cluster) -> float:
         """Average linkage between two clusters (dates included)."""
         factor = self.pair_date_factor(a, b)
-        if factor == 0.0:
+        if factor == 0.0 or (self.p.anchor_link and self.anchors_differ(a, b)):
             return 0.0
         al = self.p.alpha
         total = dot(a.ent_all, b.ent_all)
         for lang in a.n_lang.keys() & b.n_lang.keys():
-            total -= al * dot(a.ent_lang[lang], b.ent_lang[lang])
+            total -= al * dot(a.ent_in(lang), b.ent_in(lang))
             total += al * dot(a.term_lang[lang], b.term_lang[lang])
         score = total / (a.n * b.n)
         if a.dense is not None and b.dense is not None:
@@ -323,21 +377,64 @@ class OnlineClusterer:
             score = (1 - w) * score + w * float(a.dense @ b.dense) / (a.n * b.n)
         return factor * score
 
+    def _anchors(self, c: Cluster) -> list[str]:
+        # The event's most weighted name words: who it is about.
+        names = [k for k in c.ent_all if k[:1] not in "@#"]
+        names.sort(key=lambda k: (-c.ent_all[k], k))
+        return names[: self.p.anchor_names]
+
+    def anchors_differ(self, a: Cluster, b: Cluster) -> bool:
+        """Whether each event's main names are weak in the other (two rehab
+        check-ins by different celebrities): must-not-link evidence."""
+        if self.p.anchor_names <= 0:
+            return False
+        na, nb = a.norms()[""], b.norms()[""]
+        if not na or not nb:
+            return False
+        r = self.p.anchor_ratio
+
+        def weak(x: Cluster, nx: float, y: Cluster, ny: float) -> bool:
+            keys = self._anchors(x)
+            return bool(keys) and all(y.ent_all.get(k, 0.0) / ny < r * x.ent_all[k] / nx for k in keys)
+
+        return weak(a, na, b, nb) and weak(b, nb, a, na)
+
+    def centroid_link(self, a: Cluster, b: Cluster) -> float:
+        """Cosine of the two events' centroids (dates included): entities across
+        languages, terms within each shared language, mixed as for articles."""
+        factor = self.pair_date_factor(a, b)
+        if factor == 0.0 or self.anchors_differ(a, b):
+            return 0.0
+        na, nb = a.norms(), b.norms()
+        ent = dot(a.ent_all, b.ent_all) / (na[""] * nb[""]) if na[""] and nb[""] else 0.0
+        # Terms weigh in the share of member pairs that share a language.
+        share = sum(a.n_lang[lang] * b.n_lang[lang] for lang in a.n_lang.keys() & b.n_lang.keys()) / (a.n * b.n)
+        term = 0.0
+        if share:
+            num = 0.0
+            for lang in a.n_lang.keys() & b.n_lang.keys():
+                num += dot(a.term_lang[lang], b.term_lang[lang])
+            den = math.sqrt(sum(v * v for k, v in na.items() if k)) * math.sqrt(sum(v * v for k, v in nb.items() if k))
+            term = num / den if den else 0.0
+        al = self.p.alpha * share
+        score = (1 - al) * ent + al * term
+        if a.dense is not None and b.dense is not None:
+            w = self.p.dense_weight
+            da, db = float(np.linalg.norm(a.dense)), float(np.linalg.norm(b.dense))
+            if da and db:
+                score = (1 - w) * score + w * float(a.dense @ b.dense) / (da * db)
+        return factor * score
+
     # -- the pass ------------------------------------------------------------------
     def candidates(self, keys: Iterable[str], exclude: str | None = None) -> list[Cluster]:
         """Live clusters sharing index keys, most shared first."""
         hits: collections.Counter[str] = collections.Counter()
         for key in keys:
-            for cid in self.index.get(key, ())[-self.p.max_posting :]:
-                hits[cid] += 1
-        out = []
-        for cid, _n in sorted(hits.items(), key=lambda kv: (-kv[1], self.clusters[kv[0]].order)):
-            c = self.clusters[cid]
-            if c.alive and cid != exclude:
-                out.append(c)
-            if len(out) >= self.p.max_candidates:
-                break
-        return out
+            hits.update(self.index.get(key, ())[-self.p.max_posting :])  # counts in C: the hottest loop here
+        clusters = self.clusters
+        live = [(-n, clusters[cid].order, cid) for cid, n in hits.items() if cid != exclude and clusters[cid].alive]
+        # Only the best max_candidates are kept: a heap, not a sort of every hit.
+        return [clusters[cid] for _n, _order, cid in heapq.nsmallest(self.p.max_candidates, live)]
 
     def add(self, item: ClusterItem) -> tuple[Cluster, float]:
         """Put ``item`` in its best event (or a new one); return it and the score."""
@@ -380,10 +477,19 @@ class OnlineClusterer:
 
         return sorted(c.keys, key=lambda k: (-weight(k), k))[:n]
 
-    def merge_pass(self, scope: Iterable[str] | None = None) -> int:
+    def merge_pass(
+        self,
+        scope: Iterable[str] | None = None,
+        link: Callable[[Cluster, Cluster], float] | None = None,
+        threshold: float | None = None,
+    ) -> int:
         """Merge pairs of live clusters whose linkage reaches the threshold, best
         pair first, until none is left; return the number of merges. ``scope``
-        limits the clusters that may start a merge (those touched by this run)."""
+        limits the clusters that may start a merge (those touched by this run);
+        ``link`` and ``threshold`` default to average linkage and ``threshold``."""
+        link = link or self.link
+        cut = self.p.threshold if threshold is None else threshold
+        scope = set(scope) if scope is not None else None
         merges = 0
         pending = sorted(
             (c for c in self.clusters.values() if c.alive and (scope is None or c.id in scope)),
@@ -395,9 +501,9 @@ class OnlineClusterer:
             if not c.alive:
                 continue
             best: Cluster | None = None
-            best_score = self.p.threshold
+            best_score = cut
             for other in self.candidates(self.top_keys(c, 3 * self.p.candidate_keys), exclude=c.id):
-                s = self.link(c, other)
+                s = link(c, other)
                 if s >= best_score and (best is None or s > best_score):
                     best, best_score = other, s
             if best is None:
@@ -411,6 +517,8 @@ class OnlineClusterer:
             for mid in gone.members:
                 self.assignment[mid] = keep.id
             merges += 1
+            if scope is not None:
+                scope.add(keep.id)
             queue.append(keep)
         return merges
 

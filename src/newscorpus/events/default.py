@@ -259,21 +259,22 @@ class DefaultEventBuilder(EventBuilder):
         from .state import EventState  # sqlite3 only when a state is used
 
         ordered = sorted(items, key=_order_key)
-        analyses = {it.meta.id: self.analysis_of(it.features) for it in ordered}
         state = EventState.open(self.state_path, self.name) if self.state_path else None
         vec = state.vectoriser if state is not None else Vectoriser()
-        fresh = [it for it in ordered if state is None or it.meta.id not in state.known]
-        for it in fresh:
-            a = analyses[it.meta.id]
-            if a is not None:
-                vec.count(a.entities, a.terms, a.language)
+        for it in ordered:
+            if state is None or it.meta.id not in state.known:
+                a = self.analysis_of(it.features)
+                if a is not None:
+                    vec.count(a.entities, a.terms, a.language)
 
         clusterer = OnlineClusterer(self.params, id_of=lambda item: event_id(item.id))
         summaries: dict[str, EventSummary] = {}
         if state is not None:
             state.load_into(clusterer, summaries)
         touched: set[str] = set()
-        cluster_items: dict[str, ClusterItem] = {}
+        # Nothing per article is kept once it is folded into its event's sums (the
+        # features are parsed again for the few it takes to choose titles): build
+        # memory grows with the events, not with copies of every article.
         for it in ordered:
             aid = it.meta.id
             if state is not None and aid in state.known:
@@ -282,11 +283,9 @@ class DefaultEventBuilder(EventBuilder):
                     clusterer.assignment[aid] = cid
                     touched.add(cid)
                     continue
-            ci = self._cluster_item(it, analyses[aid], vec)
-            cluster_items[aid] = ci
-            cluster, _score = clusterer.add(ci)
+            a = self.analysis_of(it.features)
+            cluster, _score = clusterer.add(self._cluster_item(it, a, vec))
             summary = summaries.setdefault(cluster.id, EventSummary())
-            a = analyses[aid]
             if a is not None:
                 summary.add(a, it.meta.published)
             touched.add(cluster.id)
@@ -298,6 +297,10 @@ class DefaultEventBuilder(EventBuilder):
 
             clusterer.on_merge = on_merge
             clusterer.merge_pass(scope=touched)
+            if self.params.centroid_merge:
+                clusterer.merge_pass(
+                    scope=touched, link=clusterer.centroid_link, threshold=self.params.centroid_threshold
+                )
         members: dict[str, list[EventItem]] = collections.defaultdict(list)
         for it in ordered:
             members[clusterer.assignment[it.meta.id]].append(it)
@@ -306,7 +309,7 @@ class DefaultEventBuilder(EventBuilder):
             if cluster.id not in members:
                 continue
             summary = summaries.setdefault(cluster.id, EventSummary())
-            self._choose_title(clusterer, cluster, summary, members[cluster.id], analyses, cluster_items)
+            self._choose_title(clusterer, cluster, summary, members[cluster.id], vec)
             events.append(self._event(cluster, summary, members[cluster.id]))
         if state is not None:
             state.save(clusterer, summaries, self.params)
@@ -356,19 +359,18 @@ class DefaultEventBuilder(EventBuilder):
         cluster: Cluster,
         summary: EventSummary,
         run_members: list[EventItem],
-        analyses: dict[str, Analysis | None],
-        cluster_items: dict[str, ClusterItem],
+        vec: Vectoriser,
     ) -> None:
         if summary.earlier and summary.title:
             return  # an event from an earlier run keeps its title
         best: tuple[float, str, str] | None = None
         for it in run_members:
-            a = analyses.get(it.meta.id)
-            ci = cluster_items.get(it.meta.id)
-            if a is None or ci is None or not a.title:
+            a = self.analysis_of(it.features)
+            if a is None or not a.title:
                 continue
-            # The member closest to the whole event (its medoid) speaks for it.
-            score = clusterer.lexical(ci, cluster)
+            # The member closest to the whole event (its medoid) speaks for it; a
+            # one-member event needs no vectors for that.
+            score = clusterer.lexical(self._cluster_item(it, a, vec), cluster) if len(run_members) > 1 else 1.0
             key = (score, it.meta.id, a.title)
             if best is None or (key[0], _neg(key[1])) > (best[0], _neg(best[1])):
                 best = key
