@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -30,13 +31,24 @@ def methods() -> list:  # type: ignore[type-arg]
     return [ExactDeduplicator(), NearDeduplicator(), TranslationDeduplicator()]
 
 
-def test_second_run_is_flagged_against_the_first_without_reprocessing_it(tmp_path: Path) -> None:
+def test_second_run_is_flagged_against_the_first_without_reprocessing_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with DedupIndex(tmp_path / "index.sqlite") as index:
         first = deduplicate(stories("a-"), methods(), index=index)
         assert first.links == {}
+        signed: list[str] = []  # every article any deduplicator reads in the second run
+        for cls in (ExactDeduplicator, NearDeduplicator, TranslationDeduplicator):
+            original = cls.signatures_with_keys
+
+            def spy(self: Any, articles: Any, original: Any = original) -> Any:
+                signed.extend(a.id for a in articles)
+                return original(self, articles)
+
+            monkeypatch.setattr(cls, "signatures_with_keys", spy)
         second = deduplicate(stories("b-"), methods(), index=index)
     assert {k: v["duplicate_of"] for k, v in second.links.items()} == {
         f"b-{k}": f"a-{k}" for k in ("wire", "other_story", "same_event")}
+    assert signed and all(i.startswith("b-") for i in signed)  # the first run is read from the index only
     with DedupIndex(tmp_path / "index.sqlite") as index:
         stats = index.stats()
         assert stats["runs"] == 2
@@ -85,6 +97,7 @@ def test_pipeline_runs_twice_into_one_index(tmp_path: Path) -> None:
     assert first["000_82681aba5844ce4c.txt"].translation_of == first["002_d83be64720e0da71.txt"].id
     links = [(n, a.duplicate_of, a.translation_of) for n, a in first.items() if a.duplicate_of or a.translation_of]
     assert [n for n, *_ in links] == ["000_82681aba5844ce4c.txt"]  # no other seed is linked
+    shutil.rmtree(tmp_path / "one")  # nothing of the first run is left but the index
     copies = tmp_path / "copies"
     copies.mkdir()
     for f in SEEDS.glob("*.txt"):
@@ -94,6 +107,8 @@ def test_pipeline_runs_twice_into_one_index(tmp_path: Path) -> None:
     assert len(second) == 5
     for a in second:
         assert a.duplicate_of == first[Path(a.provenance.path).name.removeprefix("copy-")].id
+    report = json.loads((tmp_path / "two" / "report.json").read_text())
+    assert report["accounting"]["documents"] == 5  # the second run parsed only its own five files
     run([str(SEEDS)], tmp_path / "three", cfg)
     assign = [json.loads(line) for f in sorted((tmp_path / "three" / "work" / "dedup" / "assign").glob("*.jsonl"))
               for line in f.read_text().splitlines()]

@@ -143,3 +143,17 @@ def test_batch_shingles_trims_ends() -> None:
 def test_bad_band_layout_is_rejected() -> None:
     with pytest.raises(ValueError, match="bands"):
         NearDeduplicator(bins=64, bands=64, rows=2)
+
+
+def test_key_hashes_match_exactly_when_keys_match(near: NearDeduplicator) -> None:
+    """The pipeline buckets key hashes: they must agree with the key strings."""
+    texts = [DATA["wire"]["body"], outlet_copy(DATA["wire"]["body"], "Harbour Courier"), DATA["other_story"]["body"]]
+    sigs = [near.signature(article(str(i), t)) for i, t in enumerate(texts)]
+    for x in sigs:
+        for y in sigs:
+            shared_keys = len(set(near.keys(x)) & set(near.keys(y)))
+            shared_hashes = len(set(near.key_hashes(x).tolist()) & set(near.key_hashes(y).tolist()))
+            assert shared_keys == shared_hashes
+    batch = near.signatures_with_keys([article(str(i), t) for i, t in enumerate(texts)])
+    assert [s for s, _ in batch] == sigs
+    assert all(np.array_equal(k, near.key_hashes(s)) for s, k in batch)

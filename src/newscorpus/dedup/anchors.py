@@ -267,17 +267,7 @@ def anchors(paragraphs: Iterable[str], language: str) -> list[Anchor]:
                         raw.append((hit, False))
                         i += used
                         continue
-                if direct is not None:
-                    raw.append((direct, False))
-                elif names:
-                    initial = headline or _opens_sentence(para, m.start())
-                    for sk, low in names:
-                        # A capitalised word the text also writes in lower case is a common
-                        # word in title case or opening a sentence ("The", "Presiden").
-                        if low not in present:
-                            raw.append((("name", sk), initial))
-                            if not initial:
-                                capital_inside.add(sk)
+                _add_word(direct, names, headline, m.start(), para, raw, capital_inside, present)
             elif kind == "num":
                 text = m.group()
                 value = _number(text, tables)
@@ -291,19 +281,12 @@ def anchors(paragraphs: Iterable[str], language: str) -> list[Anchor]:
                     year = not scaled and text.isdigit() and 1900 <= value <= 2100
                     raw.append(((("year" if year else "number"), _fmt(value)), False))
             elif kind == "particle":  # al-Assad: a lower-case particle before a capitalised name
-                initial = headline or _opens_sentence(para, m.start())
-                _names(_SPLIT.split(m.group())[1:], initial, raw, capital_inside, present)
+                parts = tuple((skeleton(p), p.lower()) for p in _SPLIT.split(m.group())[1:]
+                              if len(p) >= 3 and p[:1].isupper())
+                _add_word(None, parts, headline, m.start(), para, raw, capital_inside, present)
             else:  # an acronym with dots: U.S.
-                limit, direct, names = tables.word(m.group().replace(".", ""))
-                if direct is not None:
-                    raw.append((direct, False))
-                elif names:
-                    initial = headline or _opens_sentence(para, m.start())
-                    for sk, low in names:
-                        if low not in present:
-                            raw.append((("name", sk), initial))
-                            if not initial:
-                                capital_inside.add(sk)
+                _limit, direct, names = tables.word(m.group().replace(".", ""))
+                _add_word(direct, names, headline, m.start(), para, raw, capital_inside, present)
             i += 1
     out: dict[Anchor, None] = {}
     for anchor, initial in raw:
@@ -332,13 +315,21 @@ def _place_run(toks: list[re.Match[str]], i: int, para: str, limit: int,
     return hit, used
 
 
-def _names(parts: Iterable[str], initial: bool, raw: list[tuple[Anchor, bool]], inside: set[str],
-           present: set[str]) -> None:
-    for part in parts:
+def _add_word(direct: Anchor | None, names: tuple[tuple[str, str], ...], headline: bool, start: int,
+              para: str, raw: list[tuple[Anchor, bool]], inside: set[str], present: set[str]) -> None:
+    """Record what the capitalised word at ``start`` of ``para`` is: its calendar or
+    place anchor, else its name parts (``(skeleton, lower case)``), flagged when
+    the word may open a sentence (in a title-cased headline, every word may)."""
+    if direct is not None:
+        raw.append((direct, False))
+        return
+    if not names:
+        return
+    initial = headline or _opens_sentence(para, start)
+    for sk, low in names:
         # A capitalised word the text also writes in lower case is a common word in
         # title case or opening a sentence ("The", Indonesian "Presiden"), not a name.
-        if len(part) >= 3 and part[:1].isupper() and part.lower() not in present:
-            sk = skeleton(part)
+        if low not in present:
             raw.append((("name", sk), initial))
             if not initial:
                 inside.add(sk)

@@ -3,10 +3,10 @@
 1. In each parse task, :class:`DedupShardWriter` computes signatures in batches
    (:meth:`.Deduplicator.signatures`) and writes them with each article's meta
    (``dedup/<method>/sig/<shard>.jsonl``); it hashes each bucket key to 63 bits
-   and writes ``(key, position)`` records as binary arrays, spread over
+   and writes ``(key, position, group)`` records as binary arrays, spread over
    partitions by key (``dedup/<method>/keys/<shard>-<part>.npy``). Binary keys
-   keep the handoff at 12 bytes a key: a million articles with ~90 keys each are
-   ~1 GB, where JSON lines would be ~3 GB and slow to parse.
+   keep the handoff at 16 bytes a key (key, position, group): a million articles
+   with ~90 keys each are ~1.4 GB, where JSON lines would be ~3 GB and slow to parse.
 2. ``dedup-buckets`` (one task per partition) sorts the partition's keys and pairs
    the articles sharing one (:func:`.core.bucket_pairs`), adding the articles of
    the persistent index (config ``dedup.index``) that share a key; pairs are filed
@@ -25,6 +25,7 @@ this run, ``-(row + 1)`` for an article of the index.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -134,19 +135,30 @@ def _method_dir(rt: Runtime, method: Deduplicator) -> Path:
     return rt.work.path("dedup", method.name)
 
 
-def _open_index(rt: Runtime) -> DedupIndex | None:
+def _methods(rt: Runtime) -> Iterator[tuple[Deduplicator, Path]]:
+    """Each deduplicator of the run with its work folder."""
+    for method in rt.deduplicators:
+        yield method, _method_dir(rt, method)
+
+
+@contextlib.contextmanager
+def _opened_index(rt: Runtime) -> Iterator[DedupIndex | None]:
+    """The persistent index of the config (``None`` without one), closed afterwards."""
     path = rt.config.dedup.index
-    return DedupIndex(path) if path else None
+    index = DedupIndex(path) if path else None
+    try:
+        yield index
+    finally:
+        if index is not None:
+            index.close()
 
 
 def run_buckets(rt: Runtime, part: int) -> dict[str, Any]:
     """Group the keys of partition ``part`` (and matching index entries) into candidate pairs."""
     assert rt.plan is not None
     stats: Counter[str] = Counter()
-    index = _open_index(rt)
-    try:
-        for method in rt.deduplicators:
-            base = _method_dir(rt, method)
+    with _opened_index(rt) as index:
+        for method, base in _methods(rt):
             keys, members, groups = [], [], []
             for shard in range(len(rt.plan.shards)):
                 rec = _load(base / "keys" / f"{shard:05d}-{part:05d}.npy", KEY_DTYPE)
@@ -172,9 +184,6 @@ def run_buckets(rt: Runtime, part: int) -> dict[str, Any]:
                 _save(base / "pairs" / f"{part:05d}-{shard:05d}.npy", pairs[first_shard == shard])
             stats[f"{method.name}.candidate_pairs"] += len(pairs)
             stats[f"{method.name}.capped_buckets"] += capped
-    finally:
-        if index is not None:
-            index.close()
     return dict(stats)
 
 
@@ -191,10 +200,8 @@ def run_verify(rt: Runtime, shard: int) -> dict[str, Any]:
     """Verify the candidate pairs whose first article is in ``shard``."""
     assert rt.plan is not None
     stats: Counter[str] = Counter()
-    index = _open_index(rt)
-    try:
-        for method in rt.deduplicators:
-            base = _method_dir(rt, method)
+    with _opened_index(rt) as index:
+        for method, base in _methods(rt):
             chunks = [_load(base / "pairs" / f"{part:05d}-{shard:05d}.npy", "<i8")
                       for part in range(rt.plan.partitions)]
             chunks = [c for c in chunks if len(c)]
@@ -234,9 +241,6 @@ def run_verify(rt: Runtime, shard: int) -> dict[str, Any]:
                     w.write_json(edge)
             stats[f"{method.name}.verified_pairs"] += len(edges)
             stats[f"{method.name}.rejected_pairs"] += len(pairs) - len(edges)
-    finally:
-        if index is not None:
-            index.close()
     return dict(stats)
 
 
@@ -253,8 +257,7 @@ def run_cluster(rt: Runtime, _index: int = 0) -> dict[str, Any]:
     cfg = rt.config.dedup
     nodes: dict[Any, Node] = {}
     edges: list[Edge] = []
-    for method in rt.deduplicators:
-        base = _method_dir(rt, method)
+    for method, base in _methods(rt):
         for shard in range(len(rt.plan.shards)):
             for rec in iter_jsonl(base / "edges" / f"{shard:05d}.jsonl"):
                 ka, na = _node(Meta(**rec["a"]), None)
@@ -273,12 +276,9 @@ def run_cluster(rt: Runtime, _index: int = 0) -> dict[str, Any]:
     with AtomicWriter(rt.work.path("dedup", "duplicates.jsonl")) as w:
         for row in rows:
             w.write_json(row)
-    index = _open_index(rt)
-    if index is not None:
-        try:
+    with _opened_index(rt) as index:
+        if index is not None:
             stats.update(_store(rt, index, {k: e.get("duplicate_of") for k, e in assign.items()}))
-        finally:
-            index.close()
     return dict(stats)
 
 
