@@ -9,7 +9,7 @@ import xxhash
 
 from ..models import Article
 from .base import Candidate, Deduplicator
-from .text import article_text, tokens
+from .text import article_text, joined_tokens
 
 __all__ = ["ExactDeduplicator"]
 
@@ -44,10 +44,10 @@ class ExactDeduplicator(Deduplicator):
 
     def signature(self, article: Article) -> str | None:
         """Hex digest of the normalised text, or ``None`` for a too short text."""
-        toks = tokens(article_text(article, self.fields))
-        if len(toks) < self.min_tokens:
+        joined, count = joined_tokens(article_text(article, self.fields))
+        if count < self.min_tokens:
             return None
-        return xxhash.xxh3_128_hexdigest(" ".join(toks).encode("utf-8"))
+        return xxhash.xxh3_128_hexdigest(joined)
 
     def keys(self, signature: Any) -> Iterable[str]:
         """The digest itself."""

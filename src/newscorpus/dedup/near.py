@@ -29,6 +29,7 @@ How it works, and why (measurements in ``docs/dedup.md``):
 
 from __future__ import annotations
 
+import base64
 import functools
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -37,8 +38,8 @@ import numpy as np
 
 from ..models import Article
 from .base import Candidate, Deduplicator
-from .minhash import batch_shingles, decode_u32, encode_u32, fmix64, oph
-from .text import TokenHasher, article_text, tokens
+from .minhash import batch_shingles, decode_u32, fmix64, oph
+from .text import article_text, hash_tokens, token_bytes
 
 __all__ = ["NearDeduplicator", "estimate"]
 
@@ -106,7 +107,7 @@ class NearDeduplicator(Deduplicator):
 
     name = "near"
     default = True
-    signature_version = 1
+    signature_version = 2  # 2: token hashes from NumPy (text.hash_tokens), not xxh3
     signature_options = ("shingle", "bins", "bands", "rows", "trim", "trim_cap", "min_tokens", "fields", "seed")
     max_bucket = 100
 
@@ -126,7 +127,6 @@ class NearDeduplicator(Deduplicator):
         self.jaccard, self.containment = float(jaccard), float(containment)
         self.spread = float(spread)
         self.min_tokens, self.fields, self.seed = int(min_tokens), fields, int(seed)
-        self._hasher = TokenHasher()
 
     def signatures(self, articles: Sequence[Article]) -> list[str | None]:
         """Signatures of a batch, hashed and MinHashed together."""
@@ -140,35 +140,38 @@ class NearDeduplicator(Deduplicator):
         return [(s, np.unique(k) if s is not None else empty) for s, k in zip(sigs, keys, strict=True)]
 
     def _token_hashes(self, articles: Sequence[Article]) -> list[np.ndarray]:
-        hashed = []
-        for article in articles:
-            toks = tokens(article_text(article, self.fields))
-            hashed.append(self._hasher(toks) if len(toks) >= self.min_tokens else np.zeros(0, np.uint64))
-        return hashed
+        if not articles:
+            return []
+        # the whole batch's tokens hashed at once in NumPy, then cut per article
+        hashes, counts = hash_tokens([token_bytes(article_text(a, self.fields)) for a in articles])
+        parts = np.split(hashes, np.cumsum(counts)[:-1])
+        empty = np.zeros(0, np.uint64)
+        return [p if c >= self.min_tokens else empty for p, c in zip(parts, counts.tolist(), strict=True)]
 
     def sign_hashes(self, token_hashes: Sequence[np.ndarray]) -> list[str | None]:
         """Signatures from token hashes (``None`` for an empty array)."""
         return self._sign(token_hashes)[0]
 
     def _sign(self, token_hashes: Sequence[np.ndarray]) -> tuple[list[str | None], np.ndarray]:
-        hashes, doc, counts = batch_shingles(token_hashes, self.shingle, self.seed, (self.trim, self.trim_cap))
         n = len(token_hashes)
+        if not n:
+            return [], np.zeros((0, self.bins), dtype=np.uint32)
+        hashes, doc, counts = batch_shingles(token_hashes, self.shingle, self.seed, (self.trim, self.trim_cap))
         # which half of its text each shingle comes from: verification asks that the
         # matching bins come from both halves, which boilerplate at one end cannot do
         starts = np.repeat(np.concatenate(([0], np.cumsum(counts)[:-1])), counts)
         first = (np.arange(len(doc)) - starts) < np.repeat((counts + 1) // 2, counts)
         sigs, tags = oph(hashes, doc, n, self.bins, tag=first)
-        bits = np.packbits(tags, axis=1, bitorder="little").view("<u4") if n else tags
-        out: list[str | None] = []
-        for i, count in enumerate(counts.tolist()):
-            if not count:
-                out.append(None)
-                continue
-            row = np.empty(1 + self.bins + self.bins // 32, dtype=np.uint32)
-            row[0] = min(count, 0xFFFFFFFF)
-            row[1:1 + self.bins] = sigs[i]
-            row[1 + self.bins:] = bits[i]
-            out.append(encode_u32(row))
+        bits = np.packbits(tags, axis=1, bitorder="little").view("<u4")
+        # every row of the batch laid out at once; only the base64 is per article
+        rows = np.empty((n, 1 + self.bins + self.bins // 32), dtype="<u4")
+        rows[:, 0] = np.minimum(counts, 0xFFFFFFFF)
+        rows[:, 1:1 + self.bins] = sigs
+        rows[:, 1 + self.bins:] = bits
+        raw, width = rows.tobytes(), rows.shape[1] * 4
+        b64 = base64.b64encode
+        out: list[str | None] = [b64(raw[i * width:(i + 1) * width]).decode("ascii") if count else None
+                                 for i, count in enumerate(counts.tolist())]
         return out, sigs
 
     def signature(self, article: Article) -> str | None:
