@@ -8,12 +8,12 @@ One command::
 
 For each executor, one output directory goes through ``--kills`` interrupted
 runs: each picks a stage at random (in run order), starts ``newscorpus run``,
-waits until that stage is running, waits a random share of the stage's duration
-in the uninterrupted run, and sends SIGKILL to the whole process group (driver,
-pool workers, Ray's processes). A last run then resumes to the end. Compared
-with the uninterrupted run: every output file (all but ``report.json`` and
-``work/``), the report's accounting and article counts, and the article ids
-(unique, none missing). Writes the ``resume`` section of ``docs/performance.md``.
+waits until that stage is running, waits a random share (0-90%) of the stage's
+duration in the uninterrupted run (at most ``--max-delay`` seconds), and sends
+SIGKILL to the whole process group (driver, pool workers, Ray's processes). A
+last run then resumes to the end. Compared with the uninterrupted run: every
+output file (all but ``report.json`` and ``work/``), the report's accounting and
+article counts, and the article ids (unique, none missing). Writes the ``resume`` section of ``docs/performance.md``.
 """
 
 from __future__ import annotations
@@ -124,7 +124,8 @@ def interrupted_run(cmd: list[str], out: Path, stage: str, totals: dict[str, int
 
 
 def run_executor(name: str, corpus: Path, workdir: Path, clean: Path, clean_report: dict[str, Any],
-                 totals: dict[str, int], kills: int, shards: int, rng: random.Random) -> dict[str, Any]:
+                 totals: dict[str, int], kills: int, shards: int, rng: random.Random,
+                 max_delay: float) -> dict[str, Any]:
     """Interrupted runs with ``name``, then the resuming run; compare with ``clean``."""
     out = workdir / f"resume-{name}"
     shutil.rmtree(out, ignore_errors=True)
@@ -138,7 +139,8 @@ def run_executor(name: str, corpus: Path, workdir: Path, clean: Path, clean_repo
     events = []
     t0 = time.monotonic()
     for stage in targets:
-        ev = interrupted_run(cmd, out, stage, totals, float(durations.get(stage, 1.0)), rng)
+        duration = min(float(durations.get(stage, 1.0)), max_delay)
+        ev = interrupted_run(cmd, out, stage, totals, duration, rng)
         events.append(ev)
         print(f"  {name}: target {stage:<14} killed in {ev['killed_in']:<14} after {ev['after']:6.1f} s "
               f"({ev.get('tasks_done', '')})", flush=True)
@@ -165,10 +167,10 @@ def run_executor(name: str, corpus: Path, workdir: Path, clean: Path, clean_repo
     return result
 
 
-def render(size: int, results: dict[str, Any], clean_s: float) -> str:
+def render(size: int, results: dict[str, Any], clean_s: float, options: str = "") -> str:
     """The markdown section."""
     lines = ["## Resuming after kill -9", "", machine_line(["ray"]), "",
-             f"Command: `python benchmarks/resume_bench.py ../shared/benchmarks --size {size}`. "
+             f"Command: `python benchmarks/resume_bench.py ../shared/benchmarks --size {size}{options}`. "
              f"{size:,} generated articles (the pipeline benchmark's corpus and config), 2 workers; an "
              f"uninterrupted local run took {clean_s:,.0f} s. Each executor's output directory went through "
              "the kills below (SIGKILL to the whole process group at a random point of a random stage), then "
@@ -194,22 +196,36 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--executors", default="local,ray")
     ap.add_argument("--kills", type=int, default=4, help="interrupted runs per executor")
     ap.add_argument("--shards", type=int, default=16)
+    ap.add_argument("--max-delay", type=float, default=300.0,
+                    help="latest kill, in seconds after the target stage starts")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--workdir", default="/tmp/newscorpus-pipeline-bench")
+    ap.add_argument("--clean", help="reuse this uninterrupted run (same corpus, config and shards) as the reference")
     ap.add_argument("--no-write", dest="write", action="store_false")
     args = ap.parse_args(argv)
     workdir = Path(args.workdir).resolve()
     workdir.mkdir(parents=True, exist_ok=True)
     rng = random.Random(args.seed)
     corpus = make_corpus(args.size, workdir, args.benchmarks)
-    clean = workdir / "resume-clean"
-    shutil.rmtree(clean, ignore_errors=True)
-    cfg = workdir / "resume-clean.yaml"
-    cfg.write_text(json.dumps(pipeline_config("local", 2, args.shards)))
-    t0 = time.monotonic()
-    subprocess.run(command(corpus, clean, cfg), check=True, stdout=subprocess.DEVNULL)
-    clean_s = time.monotonic() - t0
-    clean_report = json.loads((clean / "report.json").read_text())
+    if args.clean:
+        # An uninterrupted run made earlier with the same config (pipeline_bench.py --keep).
+        clean = Path(args.clean).resolve()
+        clean_report = json.loads((clean / "report.json").read_text())
+        want = pipeline_config("local", 2, args.shards)
+        got = {k: clean_report["config"][k] for k in ("dedup", "export")}
+        if clean_report["execution"]["shards"] != args.shards or any(
+                got[k][f] != v for k in ("dedup", "export") for f, v in want[k].items()):
+            sys.exit(f"{clean} was not made with this benchmark's config and {args.shards} shards")
+        clean_s = sum(clean_report["timings_seconds"].values())
+    else:
+        clean = workdir / "resume-clean"
+        shutil.rmtree(clean, ignore_errors=True)
+        cfg = workdir / "resume-clean.yaml"
+        cfg.write_text(json.dumps(pipeline_config("local", 2, args.shards)))
+        t0 = time.monotonic()
+        subprocess.run(command(corpus, clean, cfg), check=True, stdout=subprocess.DEVNULL)
+        clean_s = time.monotonic() - t0
+        clean_report = json.loads((clean / "report.json").read_text())
     counts = task_counts(clean)
     totals = {s: counts[s] for s in STAGE_ORDER if counts[s]}
     print(f"clean run: {clean_s:.1f} s, tasks {totals}", flush=True)
@@ -222,8 +238,12 @@ def main(argv: Sequence[str] | None = None) -> None:
             print(f"skipping executor {name!r}: not installed")
             continue
         results[name] = run_executor(name, corpus, workdir, clean, clean_report, totals, args.kills,
-                                     args.shards, rng)
-    md = render(args.size, results, clean_s)
+                                     args.shards, rng, args.max_delay)
+    options = "".join(f" --{k.replace('_', '-')} {getattr(args, k)}" for k, d in
+                      (("executors", "local,ray"), ("kills", 4), ("shards", 16), ("seed", 1)) if getattr(args, k) != d)
+    if args.clean:
+        options += " --clean OUT"  # the uninterrupted run of pipeline_bench.py --keep
+    md = render(args.size, results, clean_s, options)
     print()
     print(md)
     if args.write:

@@ -141,11 +141,15 @@ def build_plan(config: PipelineConfig, registry: Registry, output: Path, workers
         if workers > 1 and total >= SMALL_INPUT_BYTES:
             n = max(n, workers * 2)
     n = max(1, min(n, len(units)))
-    # Contiguous runs of units with about equal bytes: output keeps input order.
+    # Contiguous runs of units with about equal bytes: output keeps input order. A
+    # unit goes to the shard its middle byte falls in, but never skips a shard and
+    # leaves enough units for the shards after it, so there are exactly n shards
+    # (a start-byte rule put 2 files of 1.5 and 1.6 MB in one shard).
     shards: list[list[InputUnit]] = [[] for _ in range(n)]
-    acc = 0
-    for unit, size in units:
-        idx = min(n - 1, int(acc * n / total)) if total else 0
+    acc, idx = 0, 0
+    for i, (unit, size) in enumerate(units):
+        target = int((acc + size / 2) * n / total) if total else 0
+        idx = min(idx + 1, n - 1, max(idx, target, n - len(units) + i)) if i else 0
         shards[idx].append(unit)
         acc += size
     shards = [s for s in shards if s] or [[]]

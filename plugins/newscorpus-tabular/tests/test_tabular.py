@@ -148,7 +148,7 @@ def test_parquet_schema_is_typed_and_nested(tmp_path: Path) -> None:
     assert json.loads(row["extras"]) == {"k": [1, {"x": None}]}
     removals = pq.read_table(tmp_path / "removals.parquet").to_pylist()
     assert removals == [{"article_id": "a1", "seq": 0, "text": "Share:", "rule": "footer.share", "plugin": "footers",
-                         "reason": "", "field": "body", "position": -1, "pack": None, "moved_to": None}]
+                         "reason": "", "field": "body", "position": -1, "pack": None, "moved_to": None, "partial": 0}]
 
 
 @pytest.mark.parametrize("exporter", [ParquetExporter, CsvExporter])

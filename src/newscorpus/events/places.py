@@ -44,6 +44,7 @@ _DEMONYM_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
+@functools.lru_cache(maxsize=1 << 16)  # called several times per token on a small vocabulary: ~10% of features
 def fold(text: str) -> str:
     """Language-independent key of a name: transliterated to ASCII, case-folded,
     with every run of non-alphanumerics turned into one space."""

@@ -4,7 +4,7 @@ Add an executor: subclass :class:`Executor`, then register it from a plugin's
 ``register_executors`` hook (the Ray executor in ``plugins/`` is one).
 """
 
-from .base import Executor, TaskFn, TaskSpec
+from .base import Executor, OnDone, TaskFn, TaskSpec
 from .local import LocalExecutor
 
-__all__ = ["Executor", "LocalExecutor", "TaskFn", "TaskSpec"]
+__all__ = ["Executor", "LocalExecutor", "OnDone", "TaskFn", "TaskSpec"]

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 
 import attrs
 
-__all__ = ["Executor", "TaskSpec"]
+__all__ = ["Executor", "OnDone", "TaskFn", "TaskSpec"]
 
 
 @attrs.frozen
@@ -29,6 +29,8 @@ class TaskSpec:
 
 #: A task function: runs one task, returns its counters.
 TaskFn = Callable[[TaskSpec], dict[str, Any]]
+#: What an executor calls in the driver with each finished task and its counters.
+OnDone = Callable[[TaskSpec, dict[str, Any]], None]
 
 
 class Executor(ABC):
@@ -48,12 +50,7 @@ class Executor(ABC):
         self.options = options
 
     @abstractmethod
-    def map(
-        self,
-        fn: TaskFn,
-        tasks: Sequence[TaskSpec],
-        on_done: Callable[[TaskSpec, dict[str, Any]], None],
-    ) -> None:
+    def map(self, fn: TaskFn, tasks: Sequence[TaskSpec], on_done: OnDone) -> None:
         """Run ``fn`` on every task and call ``on_done(task, result)`` for each."""
 
     def close(self) -> None:  # noqa: B027 - optional hook with a no-op default

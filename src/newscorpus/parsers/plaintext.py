@@ -19,7 +19,7 @@ but stays in the body: it is part of the story's first sentence.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -274,35 +274,38 @@ class PlainTextParser(Parser):
         return build_article(parsed, doc, article_id, self.name)
 
 
-def build_article(parsed: ParsedText, doc: RawDocument, article_id: str, parser: str) -> Article:
-    """Assemble the Article from parsed fields and the raw document's provenance."""
+def build_article(parsed: ParsedText, doc: RawDocument, article_id: str, parser: str, *,
+                  provenance: Mapping[str, Any] | None = None, **fields: Any) -> Article:
+    """Assemble the Article from parsed fields and the raw document's provenance.
+
+    ``fields`` replace Article fields taken from ``parsed`` (a record parser's
+    columns), ``provenance`` the ``url``, ``fetched`` or ``sha1`` taken from ``doc``.
+    """
     import hashlib
 
-    extras: dict[str, Any] = {}
-    if parsed.unparsed:
-        extras["unparsed"] = dict(parsed.unparsed)
-    fields = doc.fields
+    values: dict[str, Any] = {
+        "title": parsed.title,
+        "subtitle": parsed.subtitle,
+        "body": tuple(parsed.body),
+        "language": parsed.language,
+        "published": parsed.published,
+        "source": parsed.source,
+        "authors": parsed.authors,
+        "credits": tuple(parsed.credits),
+        "url": parsed.url or doc.fields.get("url"),
+        "dateline": parsed.dateline,
+        "removed": tuple(parsed.removed),
+        "extras": {"unparsed": dict(parsed.unparsed)} if parsed.unparsed else {},
+        **fields,
+    }
+    origin: dict[str, Any] = {
+        "url": doc.fields.get("url"),
+        "fetched": doc.fields.get("fetched"),
+        "sha1": hashlib.sha1(doc.data).hexdigest() if doc.data is not None else None,
+        **(provenance or {}),
+    }
     return Article(
         id=article_id,
-        title=parsed.title,
-        subtitle=parsed.subtitle,
-        body=tuple(parsed.body),
-        language=parsed.language,
-        published=parsed.published,
-        source=parsed.source,
-        authors=parsed.authors,
-        credits=tuple(parsed.credits),
-        url=parsed.url or fields.get("url"),
-        dateline=parsed.dateline,
-        removed=tuple(parsed.removed),
-        provenance=Provenance(
-            path=doc.path,
-            record=doc.record,
-            reader=doc.reader,
-            parser=parser,
-            url=fields.get("url"),
-            fetched=fields.get("fetched"),
-            sha1=hashlib.sha1(doc.data).hexdigest() if doc.data is not None else None,
-        ),
-        extras=extras,
+        provenance=Provenance(path=doc.path, record=doc.record, reader=doc.reader, parser=parser, **origin),
+        **values,
     )

@@ -8,12 +8,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..errors import DocumentError
-from ..models import Article, Credit, Provenance, Timestamp
+from ..models import Article, Credit, Timestamp
 from ..readers.base import Limits, RawDocument
 from ..readers.jsonl import RECORD_MEDIA_TYPE
 from .base import Parser
 from .furniture import parse_timestamp
-from .plaintext import analyse_paragraphs, split_paragraphs
+from .plaintext import analyse_paragraphs, build_article, split_paragraphs
 
 __all__ = ["DEFAULT_FIELDS", "RecordParser"]
 
@@ -123,11 +123,10 @@ class RecordParser(Parser):
         language = _get(f, self.columns["language"])
         url = _get(f, self.columns["url"])
         source = _get(f, self.columns["source"])
-        return Article(
-            id=article_id,
+        return build_article(
+            parsed, doc, article_id, self.name,
             title=title,
             subtitle=subtitle or parsed.subtitle,
-            body=tuple(parsed.body),
             language=str(language).lower() if language else None,
             published=published if isinstance(published, Timestamp) else None,
             modified=modified if isinstance(modified, Timestamp) else None,
@@ -135,18 +134,13 @@ class RecordParser(Parser):
             authors=authors,
             credits=tuple(credits),
             url=str(url) if url else parsed.url,
-            dateline=parsed.dateline,
-            removed=tuple(parsed.removed),
-            provenance=Provenance(
-                path=doc.path,
-                record=doc.record,
-                reader=doc.reader,
-                parser=self.name,
-                url=str(url) if url else None,
+            extras=extras,
+            provenance={
+                "url": str(url) if url else None,
+                "fetched": None,
                 # The raw line when the reader kept it (JSONL); else the record's canonical JSON.
-                sha1=hashlib.sha1(
+                "sha1": hashlib.sha1(
                     doc.data if doc.data is not None else json.dumps(f, sort_keys=True, default=str).encode()
                 ).hexdigest(),
-            ),
-            extras=extras,
+            },
         )

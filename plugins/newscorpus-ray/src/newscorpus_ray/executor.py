@@ -16,11 +16,11 @@ import logging
 import os
 import uuid
 from collections import deque
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from newscorpus.errors import ConfigError, NewscorpusError
-from newscorpus.executors.base import Executor, TaskFn, TaskSpec
+from newscorpus.executors.base import Executor, OnDone, TaskFn, TaskSpec
 from newscorpus.plugins import ALLOW_ENV
 from newscorpus.runtime import forget_runtime
 
@@ -191,12 +191,7 @@ class RayExecutor(Executor):
             opts["runtime_env"] = env
         return opts
 
-    def map(
-        self,
-        fn: TaskFn,
-        tasks: Sequence[TaskSpec],
-        on_done: Callable[[TaskSpec, dict[str, Any]], None],
-    ) -> None:
+    def map(self, fn: TaskFn, tasks: Sequence[TaskSpec], on_done: OnDone) -> None:
         """Run ``fn`` on every task as a Ray task; call ``on_done`` here as each finishes."""
         if not tasks:
             return

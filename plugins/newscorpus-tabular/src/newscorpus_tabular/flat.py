@@ -64,6 +64,7 @@ EVENT_COLUMNS: tuple[tuple[str, str], ...] = (
 REMOVAL_COLUMNS: tuple[tuple[str, str], ...] = (
     ("article_id", "TEXT"), ("seq", "INTEGER"), ("text", "TEXT"), ("rule", "TEXT"), ("plugin", "TEXT"),
     ("reason", "TEXT"), ("field", "TEXT"), ("position", "INTEGER"), ("pack", "TEXT"), ("moved_to", "TEXT"),
+    ("partial", "INTEGER"),
 )
 #: Columns of the ``duplicates`` table.
 DUPLICATE_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -157,9 +158,14 @@ def removal_rows(data: Mapping[str, Any]) -> list[dict[str, Any]]:
     return [
         {"article_id": data["id"], "seq": i, "text": r["text"], "rule": r["rule"], "plugin": r["plugin"],
          "reason": r.get("reason", ""), "field": r.get("field", "body"), "position": r.get("position", -1),
-         "pack": r.get("pack"), "moved_to": r.get("moved_to")}
+         "pack": r.get("pack"), "moved_to": r.get("moved_to"), "partial": int(bool(r.get("partial")))}
         for i, r in enumerate(data.get("removed") or [])
     ]
+
+
+def _flag(value: Any) -> bool:
+    # 0/1 from SQL and Parquet, "0"/"1" (or "True"/"False") from CSV, absent in files written before the column.
+    return str(value).strip().lower() in ("1", "true")
 
 
 def article_from_flat(row: Mapping[str, Any], removals: Iterable[Mapping[str, Any]] = ()) -> dict[str, Any]:
@@ -168,7 +174,7 @@ def article_from_flat(row: Mapping[str, Any], removals: Iterable[Mapping[str, An
         {"text": _text(r["text"]), "rule": _text(r["rule"]), "plugin": _text(r["plugin"]),
          "reason": _text(r.get("reason")), "field": _text(r.get("field")) or "body",
          "position": int(str(r.get("position"))) if r.get("position") not in (None, "") else -1,
-         "pack": _opt(r.get("pack")), "moved_to": _opt(r.get("moved_to"))}
+         "pack": _opt(r.get("pack")), "moved_to": _opt(r.get("moved_to")), "partial": _flag(r.get("partial"))}
         for r in sorted(removals, key=lambda r: int(r["seq"]))
     ]
     return {

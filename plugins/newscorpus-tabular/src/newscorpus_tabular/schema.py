@@ -43,7 +43,7 @@ FLAG = pa.struct([("name", pa.string()), ("plugin", pa.string()), ("detail", pa.
                   ("positions", pa.list_(pa.list_(pa.int64())))])
 REMOVAL = pa.struct([("text", pa.string()), ("rule", pa.string()), ("plugin", pa.string()),
                      ("reason", pa.string()), ("field", pa.string()), ("position", pa.int64()),
-                     ("pack", pa.string()), ("moved_to", pa.string())])
+                     ("pack", pa.string()), ("moved_to", pa.string()), ("partial", pa.bool_())])
 PROVENANCE = pa.struct([("path", pa.string()), ("record", pa.string()), ("reader", pa.string()),
                         ("parser", pa.string()), ("url", pa.string()), ("fetched", pa.string()),
                         ("sha1", pa.string())])
@@ -58,7 +58,7 @@ ARTICLE_SCHEMA = pa.schema([
     ("url", pa.string()), ("dateline", DATELINE), ("flags", pa.list_(FLAG)), ("removed", pa.list_(REMOVAL)),
     ("duplicate_of", pa.string()), ("translation_of", pa.string()), ("event_id", pa.string()),
     ("provenance", PROVENANCE), ("extras", pa.string()),
-], metadata={"newscorpus.schema": "articles", "newscorpus.schema_version": "1"})
+], metadata={"newscorpus.schema": "articles", "newscorpus.schema_version": "2"})
 
 EVENT_DATE = pa.struct([("start", pa.date32()), ("end", pa.date32()), ("precision", pa.string()),
                         ("method", pa.string())])
@@ -76,7 +76,8 @@ REMOVAL_SCHEMA = pa.schema([
     pa.field("article_id", pa.string(), nullable=False), pa.field("seq", pa.int32(), nullable=False),
     ("text", pa.string()), ("rule", pa.string()), ("plugin", pa.string()), ("reason", pa.string()),
     ("field", pa.string()), ("position", pa.int64()), ("pack", pa.string()), ("moved_to", pa.string()),
-], metadata={"newscorpus.schema": "removals", "newscorpus.schema_version": "1"})
+    ("partial", pa.int8()),
+], metadata={"newscorpus.schema": "removals", "newscorpus.schema_version": "2"})
 
 #: The ``duplicates`` table: one row per cluster member other than the canonical.
 DUPLICATE_SCHEMA = pa.schema([
