@@ -39,6 +39,8 @@ from typing import Literal
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
 
+from .text import non_ascii_chars, utf8
+
 __all__ = ["KINDS", "Anchor", "Kind", "anchors", "skeleton"]
 
 Kind = Literal["name", "number", "year", "month", "weekday", "territory", "city"]
@@ -78,7 +80,6 @@ _JOINT = re.compile(rf"['’\-.](?<={_L}.)(?={_L})")
 _UPPER_SET = frozenset(_UPPER)
 # ASCII letters stay, other ASCII bytes become spaces; bytes >= 0x80 are left to _word_set.
 _LETTERS = bytes(c if c >= 0x80 or chr(c).isalpha() else 0x20 for c in range(256))
-_ASCII = bytes(range(0x80))
 _WORD = re.compile(rf"{_L}+")
 _SPLIT = re.compile(r"['’\-]")
 _SCALE_AFTER = re.compile(rf"[ \xa0]?({_L}+)")
@@ -379,11 +380,9 @@ def _word_set(text: str) -> set[str]:
     are translated and split at C speed, as in :func:`.text.token_bytes`."""
     raw = text.encode("utf-8", "surrogatepass")
     if not text.isascii():
-        # the few distinct non-ASCII characters, from the non-ASCII bytes alone; UTF-8 is
-        # self-synchronising, so replacing a character's bytes is exact
-        for ch in set(raw.translate(None, _ASCII).decode("utf-8", "surrogatepass")):
+        for ch in non_ascii_chars(raw):
             if not _is_letter(ch):
-                raw = raw.replace(ch.encode("utf-8", "surrogatepass"), b" ")
+                raw = raw.replace(utf8(ch), b" ")
     return set(raw.translate(_LETTERS).decode("utf-8", "surrogatepass").split())
 
 

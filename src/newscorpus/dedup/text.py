@@ -73,23 +73,26 @@ def _token_bytes(text: str) -> bytes:
     # non-ASCII characters are folded one by one and ASCII by the byte table: str.casefold
     # on a non-ASCII text costs ~15x more. The characters come from the non-ASCII bytes
     # alone, at C speed; UTF-8 is self-synchronising, so replacing a character's bytes is exact.
-    chars = _non_ascii(raw)
+    chars = non_ascii_chars(raw)
     folded = False
     for ch in chars:
         low = ch.casefold()
         if low != ch:
-            raw, folded = raw.replace(_utf8(ch), _utf8(low)), True
-    for ch in _non_ascii(raw) if folded else chars:
+            raw, folded = raw.replace(utf8(ch), utf8(low)), True
+    for ch in non_ascii_chars(raw) if folded else chars:
         if not ch.isalnum():  # what `\w` means for a non-ASCII character (quotes, dashes)
-            raw = raw.replace(_utf8(ch), b" ")
+            raw = raw.replace(utf8(ch), b" ")
     return raw.translate(_TABLE)
 
 
-def _non_ascii(raw: bytes) -> set[str]:
+def non_ascii_chars(raw: bytes) -> set[str]:
+    """The distinct non-ASCII characters of UTF-8 ``raw``, found from its non-ASCII bytes
+    alone (UTF-8 is self-synchronising, so replacing a character's bytes is exact)."""
     return set(raw.translate(None, _ASCII).decode("utf-8", "surrogatepass"))
 
 
-def _utf8(ch: str) -> bytes:
+def utf8(ch: str) -> bytes:
+    """``ch`` as UTF-8, lone surrogates included."""
     return ch.encode("utf-8", "surrogatepass")
 
 
