@@ -134,6 +134,23 @@ def test_plan_makes_the_shards_asked_for_in_input_order(tmp_path_factory: pytest
     assert [Path(u.path).name for s in plan.shards for u in s] == [f"{i:03d}.txt" for i in range(len(sizes))]
 
 
+def test_one_large_file_is_split_so_every_worker_has_shards(tmp_path: Path) -> None:
+    # A single 5 MB JSONL file under the 64 MiB shard size: with 2 workers it must
+    # still make 2 x 2 shards of whole lines, or one core sits idle for the run.
+    path = tmp_path / "one.jsonl"
+    line = json.dumps({"title": "t", "body": "b" * 1000}) + "\n"
+    path.write_text(line * 5000, encoding="utf-8")
+    cfg = config_from_dict({"inputs": [str(path)]})
+    plan = build_plan(cfg, get_registry(), tmp_path / "out", 2)
+    assert len(plan.shards) == 4
+    units = [u for s in plan.shards for u in s]
+    assert units[0].start == 0 and units[-1].end is None
+    data = path.read_bytes()
+    for a, b in zip(units, units[1:], strict=False):
+        assert a.end == b.start and data[b.start - 1 : b.start] == b"\n"
+    assert len(build_plan(cfg, get_registry(), tmp_path / "out", 1).shards) == 1
+
+
 def test_rerun_with_other_config_is_refused(tmp_path: Path) -> None:
     Pipeline(config_from_dict({"execution": {"workers": 1}})).run([str(SEEDS)], tmp_path)
     other = Pipeline(config_from_dict({"execution": {"workers": 1}, "dedup": {"mode": "drop"}}))

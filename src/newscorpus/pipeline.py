@@ -123,23 +123,23 @@ def build_plan(config: PipelineConfig, registry: Registry, output: Path, workers
         raise ConfigError("the inputs hold no files", key="inputs")
     readers: dict[str, str] = {}
     units: list[tuple[InputUnit, int]] = []
-    stats = []
-    target = config.execution.shard_bytes
-    for path, root in files:
-        st = os.stat(path)
-        stats.append((path, st.st_size, st.st_mtime_ns))
+    stats = [(path, st.st_size, st.st_mtime_ns) for path, st in ((p, os.stat(p)) for p, _root in files)]
+    total = sum(size for _path, size, _mtime in stats)
+    n = config.execution.shards
+    if n == 0:
+        n = max(1, math.ceil(total / config.execution.shard_bytes))
+        if workers > 1 and total >= SMALL_INPUT_BYTES:
+            n = max(n, workers * 2)
+    # Split splittable files finely enough for n shards: one 30 MB JSONL file with
+    # 2 workers must still make 4 shards, not one that leaves a core idle.
+    target = max(1, min(config.execution.shard_bytes, math.ceil(total / n)))
+    for (path, root), (_path, size, _mtime) in zip(files, stats, strict=True):
         name = readers[path] = _choose_reader(path, config, registry)
         cls = registry.get("reader", name)
         ranges = cls.split(path, target) if cls.splittable else [(0, None)]
         for start, end in ranges:
-            size = (end if end is not None else st.st_size) - start
-            units.append((InputUnit(path, root, start, end), size))
+            units.append((InputUnit(path, root, start, end), (end if end is not None else size) - start))
     total = sum(size for _, size in units)
-    n = config.execution.shards
-    if n == 0:
-        n = max(1, math.ceil(total / target))
-        if workers > 1 and total >= SMALL_INPUT_BYTES:
-            n = max(n, workers * 2)
     n = max(1, min(n, len(units)))
     # Contiguous runs of units with about equal bytes: output keeps input order. A
     # unit goes to the shard its middle byte falls in, but never skips a shard and

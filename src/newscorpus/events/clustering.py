@@ -30,9 +30,9 @@ the same event.
 
 from __future__ import annotations
 
+import array
 import collections
 import datetime as dt
-import heapq
 import math
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -272,12 +272,35 @@ class OnlineClusterer:
     def __init__(self, params: Params, id_of: Any = None) -> None:
         self.p = params
         self.clusters: dict[str, Cluster] = {}
-        self.index: dict[str, list[str]] = collections.defaultdict(list)
+        #: Index key -> creation orders of the clusters holding it, oldest first.
+        self.index: dict[str, array.array[int]] = {}
         self.assignment: dict[str, str] = {}
         self._id_of = id_of or (lambda item: f"c{len(self.clusters)}")
         self._order = 0
+        # Clusters by creation order and whether each is alive, so that candidate
+        # search counts and ranks plain integers in NumPy, not ids in Python.
+        self._by_order: dict[int, Cluster] = {}
+        self._alive = np.zeros(1024, dtype=bool)
         #: Called as ``on_merge(kept, absorbed)`` when the merge pass joins two events.
         self.on_merge: Callable[[Cluster, Cluster], None] | None = None
+
+    def register(self, c: Cluster) -> None:
+        """Take in ``c`` (new, or loaded from a state) under its id and order."""
+        self.clusters[c.id] = c
+        self._by_order[c.order] = c
+        self._order = max(self._order, c.order + 1)
+        if c.order >= len(self._alive):
+            grown = np.zeros(max(2 * len(self._alive), c.order + 1), dtype=bool)
+            grown[: len(self._alive)] = self._alive
+            self._alive = grown
+        self._alive[c.order] = c.alive
+
+    def index_key(self, key: str, c: Cluster) -> None:
+        """Let ``key`` find ``c`` (appended: postings are kept oldest first)."""
+        posting = self.index.get(key)
+        if posting is None:
+            posting = self.index[key] = array.array("q")
+        posting.append(c.order)
 
     # -- dates ---------------------------------------------------------------------
     def date_factor(self, date: ArticleDate, c: Cluster) -> float:
@@ -427,14 +450,26 @@ class OnlineClusterer:
 
     # -- the pass ------------------------------------------------------------------
     def candidates(self, keys: Iterable[str], exclude: str | None = None) -> list[Cluster]:
-        """Live clusters sharing index keys, most shared first."""
-        hits: collections.Counter[str] = collections.Counter()
-        for key in keys:
-            hits.update(self.index.get(key, ())[-self.p.max_posting :])  # counts in C: the hottest loop here
-        clusters = self.clusters
-        live = [(-n, clusters[cid].order, cid) for cid, n in hits.items() if cid != exclude and clusters[cid].alive]
-        # Only the best max_candidates are kept: a heap, not a sort of every hit.
-        return [clusters[cid] for _n, _order, cid in heapq.nsmallest(self.p.max_candidates, live)]
+        """Live clusters sharing index keys, most shared first (ties: oldest first)."""
+        cap = self.p.max_posting
+        parts = [
+            np.frombuffer(posting[-cap:], dtype=np.int64)
+            for posting in (self.index.get(key) for key in keys)
+            if posting
+        ]
+        if not parts:
+            return []
+        # The hottest loop of the build: counting and ranking thousands of postings
+        # per article. In NumPy it is several times faster than a Counter and a heap.
+        orders, counts = np.unique(np.concatenate(parts), return_counts=True)
+        keep = self._alive[orders]
+        if exclude is not None:
+            keep &= orders != self.clusters[exclude].order
+        orders, counts = orders[keep], counts[keep]
+        # ``orders`` is ascending, so a stable sort on -counts breaks ties by age.
+        top = orders[np.argsort(-counts, kind="stable")[: self.p.max_candidates]]
+        by_order = self._by_order
+        return [by_order[o] for o in top.tolist()]
 
     def add(self, item: ClusterItem) -> tuple[Cluster, float]:
         """Put ``item`` in its best event (or a new one); return it and the score."""
@@ -455,15 +490,14 @@ class OnlineClusterer:
     def new_cluster(self, cid: str) -> Cluster:
         """Open an empty cluster with id ``cid``."""
         c = Cluster(cid, order=self._order)
-        self._order += 1
-        self.clusters[cid] = c
+        self.register(c)
         return c
 
     def _index(self, c: Cluster, keys: Iterable[str]) -> None:
         for key in keys:
             if key not in c.keys:
                 c.keys.add(key)
-                self.index[key].append(c.id)
+                self.index_key(key, c)
 
     @staticmethod
     def top_keys(c: Cluster, n: int) -> list[str]:
@@ -510,10 +544,11 @@ class OnlineClusterer:
                 continue
             keep, gone = (c, best) if c.order < best.order else (best, c)
             keep.absorb(gone)
+            self._alive[gone.order] = False
             if self.on_merge is not None:
                 self.on_merge(keep, gone)
             for key in gone.keys:
-                self.index[key].append(keep.id)
+                self.index_key(key, keep)
             for mid in gone.members:
                 self.assignment[mid] = keep.id
             merges += 1

@@ -115,10 +115,9 @@ class EventState:
         for cid, order, text in self.conn.execute("SELECT id, ord, data FROM events ORDER BY ord"):
             data = json.loads(text)
             c = _cluster_from(cid, order, data["cluster"])
-            clusterer.clusters[cid] = c
-            clusterer._order = max(clusterer._order, order + 1)
+            clusterer.register(c)
             for key in c.keys:
-                clusterer.index[key].append(cid)
+                clusterer.index_key(key, c)
             summary = EventSummary.from_data(data["summary"]) if data["summary"] else EventSummary()
             summary.earlier = c.n
             summaries[cid] = summary
