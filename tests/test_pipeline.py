@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import signal
@@ -146,7 +147,7 @@ def test_one_large_file_is_split_so_every_worker_has_shards(tmp_path: Path) -> N
     units = [u for s in plan.shards for u in s]
     assert units[0].start == 0 and units[-1].end is None
     data = path.read_bytes()
-    for a, b in zip(units, units[1:], strict=False):
+    for a, b in itertools.pairwise(units):
         assert a.end == b.start and data[b.start - 1 : b.start] == b"\n"
     assert len(build_plan(cfg, get_registry(), tmp_path / "out", 1).shards) == 1
 

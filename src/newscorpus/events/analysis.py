@@ -56,6 +56,7 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _NUMBER = re.compile(r"(?<![\d/.,:-])\d{1,3}(?:[.,]\d{3})+(?![\d/])|(?<![\d/.,:-])\d+(?:[.,]\d+)?(?![\d/:])")
 _SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*\s+|[:;]\s+[\"“‘]|\s[-–—]\s")
 _OPENERS = "\"“‘«„(['"
+_OPENER = re.compile("[" + re.escape(_OPENERS) + "]")
 # Prepositions that put what follows on the map ("in Moscow", "di Moskow"): a place
 # after one is where things happen, not only what they are about.
 _LOCATIVES: dict[str, frozenset[str]] = {
@@ -186,22 +187,32 @@ class _Token:
     start: int
     end: int
     initial: bool  # opens a sentence or a quote, or sits in a title-case headline
+    word: str  # text without a possessive ending ("Putin's" -> "Putin")
+    low: str  # word, case-folded
 
 
 def _tokens(paragraph: str, title_case: bool) -> list[_Token]:
     out: list[_Token] = []
+    # Sentence ends, then a sentinel past any offset: one comparison per word.
     bounds = [m.end() for m in _SENTENCE_END.finditer(paragraph)]
+    bounds.append(sys.maxsize)
     b = 0  # next sentence boundary not yet passed
+    nxt = bounds[0]
     last_end = 0
     for m in _WORD.finditer(paragraph):
+        start, end = m.span()
         new_sentence = False
-        while b < len(bounds) and bounds[b] <= m.start():
-            new_sentence = new_sentence or bounds[b] >= last_end
+        while nxt <= start:
+            new_sentence = new_sentence or nxt >= last_end
             b += 1
-        gap = paragraph[last_end : m.start()]
-        initial = title_case or not out or new_sentence or any(c in gap for c in _OPENERS)
-        out.append(_Token(m.group(), m.start(), m.end(), initial))
-        last_end = m.end()
+            nxt = bounds[b]
+        gap = paragraph[last_end:start]
+        # Most gaps are one space: skip the opener search for them (hot: once per word).
+        initial = title_case or not out or new_sentence or (gap != " " and _OPENER.search(gap) is not None)
+        text = m.group()
+        word = _strip_possessive(text) if text[-1] in "s'’" else text
+        out.append(_Token(text, start, end, initial, word, word.casefold()))
+        last_end = end
     return out
 
 
@@ -272,7 +283,7 @@ class _Reader:
             toks = _tokens(para, title_case=title_case)
             tokenised.append((para, weight, toks))
             for t in toks:
-                low = _strip_possessive(t.text).casefold()
+                low = t.low
                 if t.text[:1].islower():
                     lower_seen.add(low)
                 else:
@@ -287,15 +298,15 @@ class _Reader:
             if unspaced:
                 self._unspaced(para, weight)
             else:
-                for t in toks:
-                    self._term(t.text, weight)
+                self._terms(toks, weight)
 
     def _name_token(self, tok: _Token, lower_seen: set[str]) -> bool:
-        word = _strip_possessive(tok.text)
+        word = tok.word
+        if not word[:1].isupper():  # most words: no fold needed
+            return False
         key = fold(word)
         if (
             not key
-            or not _is_cap(word)
             or key in self.titles
             or key in self.date_names
             or key in self.particles
@@ -303,7 +314,7 @@ class _Reader:
             return False
         if word.isupper() and len(word) >= 2:
             return True  # acronyms and shouted datelines: NATO, SANA, MOSCOW
-        low = word.casefold()
+        low = tok.low
         if low in self.stop or len(key) < 2:
             return False
         return not (tok.initial and low in lower_seen)
@@ -313,7 +324,8 @@ class _Reader:
         for i, tok in enumerate(toks):
             joined = not run or _joins(para[run[-1].end : tok.start])
             if not joined:
-                self._run(para, run, weight)
+                if run:
+                    self._run(para, run, weight)
                 run = []
             if self._name_token(tok, lower_seen):
                 run.append(tok)
@@ -328,14 +340,16 @@ class _Reader:
             ):
                 run.append(tok)
                 continue
+            if run:
+                self._run(para, run, weight)
+                run = []
+        if run:
             self._run(para, run, weight)
-            run = []
-        self._run(para, run, weight)
 
     def _run(self, para: str, run: list[_Token], weight: float) -> None:
         if not run:
             return
-        words = [fold(_strip_possessive(t.text)) for t in run]
+        words = [fold(t.word) for t in run]
         i = 0
         segment: list[int] = []
         while i < len(run):
@@ -355,7 +369,7 @@ class _Reader:
     def _lone_word(self, tok: _Token) -> bool:
         # One capitalised word opening a sentence or in a title-case line, seen once
         # and nowhere else capitalised: more likely a word than a name.
-        low = _strip_possessive(tok.text).casefold()
+        low = tok.low
         return (
             tok.initial
             and self.has_body
@@ -405,7 +419,7 @@ class _Reader:
         display = _strip_possessive(para[start : last.end]).strip(" -‑")
         keys = tuple(
             k
-            for k in (fold(_strip_possessive(run[j].text)) for j in idx)
+            for k in (fold(run[j].word) for j in idx)
             if k and k not in self.particles and len(k) >= 2
         )
         if not keys or fold(display) in self.exclude or any(k in self.exclude for k in keys):
@@ -434,12 +448,12 @@ class _Reader:
             if key:
                 self.entities[key] += 0.5 * weight
 
-    def _term(self, word: str, weight: float) -> None:
-        low = _strip_possessive(word).casefold()
-        if len(low) < 3 or low in self.stop:
-            return
-        low = unicodedata.normalize("NFC", low)
-        self.terms[low[: self.stem]] += weight
+    def _terms(self, toks: list[_Token], weight: float) -> None:
+        stop, terms, stem = self.stop, self.terms, self.stem
+        for t in toks:
+            low = t.low
+            if len(low) >= 3 and low not in stop:
+                terms[unicodedata.normalize("NFC", low)[:stem]] += weight
 
     # -- names, merged -------------------------------------------------------------
     def names(self) -> tuple[NameMention, ...]:
