@@ -188,6 +188,33 @@ class Cluster:
     alive: bool = True
     order: int = 0  # creation order, for deterministic ties
     _norms: dict[str, float] | None = attrs.field(default=None, repr=False)
+    # Values derived from the sums for the merge passes (day ordinals, anchors),
+    # which compare each event with dozens of others: computed once per change.
+    _memo: dict[str, Any] = attrs.field(factory=dict, repr=False)
+
+    def day_ordinals(self) -> tuple[int, ...]:
+        """Resolved story days as sorted ordinals, cached."""
+        got = self._memo.get("days")
+        if got is None:
+            got = self._memo["days"] = tuple(sorted(d.toordinal() for d in self.days))
+        return got
+
+    def top_names(self, n: int) -> list[str]:
+        """The ``n`` most weighted name keys (no places, no numbers), cached."""
+        key = f"names{n}"
+        got: list[str] | None = self._memo.get(key)
+        if got is None:
+            names = [k for k in self.ent_all if k[:1] not in "@#"]
+            names.sort(key=lambda k: (-self.ent_all[k], k))
+            got = self._memo[key] = names[:n]
+        return got
+
+    def published_ordinals(self) -> tuple[int, ...]:
+        """Publication days (of members dated only by them) as sorted ordinals, cached."""
+        got = self._memo.get("published")
+        if got is None:
+            got = self._memo["published"] = tuple(sorted(d.toordinal() for d in self.published))
+        return got
 
     def norms(self) -> dict[str, float]:
         """Euclidean norms of the sums (``""`` entities, ``"t:" + lang`` terms), cached."""
@@ -202,6 +229,7 @@ class Cluster:
         """Add ``item``'s vectors and date to the sums."""
         self.members.append(item.id)
         self._norms = None
+        self._memo.clear()
         self.n += 1
         self._split_languages({item.lang})
         self.n_lang[item.lang] += 1
@@ -242,6 +270,7 @@ class Cluster:
         """Merge ``other`` into this cluster."""
         self.members.extend(other.members)
         self._norms = None
+        self._memo.clear()
         self.n += other.n
         self._split_languages(set(other.n_lang))
         if self.ent_lang:
@@ -264,6 +293,13 @@ class Cluster:
 
 def _gap(day: dt.date, days: Iterable[dt.date]) -> int:
     return min(abs((day - d).days) for d in days)
+
+
+def _ordinal_gap(a: tuple[int, ...], b: tuple[int, ...]) -> int:
+    """Fewest days between a day of ``a`` and a day of ``b`` (sorted ordinals)."""
+    if len(a) == 1 and len(b) == 1:  # the common case: one day each
+        return abs(a[0] - b[0])
+    return min(abs(x - y) for x in a for y in b)
 
 
 class OnlineClusterer:
@@ -343,22 +379,22 @@ class OnlineClusterer:
     def pair_date_factor(self, a: Cluster, b: Cluster) -> float:
         """Date multiplier between two clusters (for the merge pass)."""
         p = self.p
-        if a.years and b.years and not set(a.years) & set(b.years):
+        if a.years and b.years and a.years.keys().isdisjoint(b.years.keys()):
             return p.year_mismatch * self._pair_day_factor(a, b)
         return self._pair_day_factor(a, b)
 
     def _pair_day_factor(self, a: Cluster, b: Cluster) -> float:
         p = self.p
         if a.days and b.days:
-            gap = min(_gap(d, b.days) for d in a.days)
+            gap = _ordinal_gap(a.day_ordinals(), b.day_ordinals())
             return 0.0 if gap > p.max_gap_days else (p.weekday_match if gap == 0 else 1.0)
         if (a.days or a.published) and (b.days or b.published):
-            da = a.days or a.published
-            db = b.days or b.published
-            gap = min(_gap(d, db) for d in da)
+            da = a.day_ordinals() if a.days else a.published_ordinals()
+            db = b.day_ordinals() if b.days else b.published_ordinals()
+            gap = _ordinal_gap(da, db)
             return 1.0 if gap <= p.published_window_days else 0.0
         if a.weekdays and b.weekdays:
-            return p.weekday_match if set(a.weekdays) & set(b.weekdays) else p.weekday_mismatch
+            return p.weekday_mismatch if a.weekdays.keys().isdisjoint(b.weekdays.keys()) else p.weekday_match
         return 1.0
 
     # -- similarity ----------------------------------------------------------------
@@ -401,10 +437,7 @@ class OnlineClusterer:
         return factor * score
 
     def _anchors(self, c: Cluster) -> list[str]:
-        # The event's most weighted name words: who it is about.
-        names = [k for k in c.ent_all if k[:1] not in "@#"]
-        names.sort(key=lambda k: (-c.ent_all[k], k))
-        return names[: self.p.anchor_names]
+        return c.top_names(self.p.anchor_names)
 
     def anchors_differ(self, a: Cluster, b: Cluster) -> bool:
         """Whether each event's main names are weak in the other (two rehab
@@ -452,16 +485,17 @@ class OnlineClusterer:
     def candidates(self, keys: Iterable[str], exclude: str | None = None) -> list[Cluster]:
         """Live clusters sharing index keys, most shared first (ties: oldest first)."""
         cap = self.p.max_posting
-        parts = [
-            np.frombuffer(posting[-cap:], dtype=np.int64)
-            for posting in (self.index.get(key) for key in keys)
-            if posting
-        ]
-        if not parts:
+        index = self.index
+        hits = array.array("q")
+        for key in keys:
+            posting = index.get(key)
+            if posting is not None:
+                hits += posting if len(posting) <= cap else posting[-cap:]
+        if not hits:
             return []
         # The hottest loop of the build: counting and ranking thousands of postings
         # per article. In NumPy it is several times faster than a Counter and a heap.
-        orders, counts = np.unique(np.concatenate(parts), return_counts=True)
+        orders, counts = np.unique(np.frombuffer(hits, dtype=np.int64), return_counts=True)
         keep = self._alive[orders]
         if exclude is not None:
             keep &= orders != self.clusters[exclude].order
