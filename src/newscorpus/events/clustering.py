@@ -134,8 +134,9 @@ class Vectoriser:
         self.n = 0
         self.df: collections.Counter[str] = collections.Counter()
 
-    def count(self, entities: Iterable[str], terms: Iterable[str], lang: str) -> None:
-        """Count one document's keys."""
+    def count(self, entities: Iterable[str] | Mapping[str, float], terms: Iterable[str], lang: str) -> None:
+        """Count one document's keys. Entities given as a mapping count their
+        weights (how the default builder calls it); terms count once each."""
         self.n += 1
         self.df.update(entities)
         self.df.update(f"{lang}\x1f{t}" for t in terms)
