@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar
@@ -11,7 +13,31 @@ import attrs
 from ..dedup.base import Meta
 from ..models import Article, Event
 
-__all__ = ["EventBuilder", "EventItem"]
+__all__ = ["EventBuilder", "EventItem", "FeatureFile"]
+
+
+class FeatureFile:
+    """A JSONL file of ``{"meta": ..., "f": features}`` records, read by offset.
+
+    The events stage keeps only offsets into these files, so its memory holds no
+    copy of every article's features (2.9 GB of dicts at 100k articles).
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = os.fspath(path)
+        self._fd: int | None = None
+
+    def read(self, offset: int, length: int) -> Any:
+        """The features of the record at ``offset`` (``length`` bytes)."""
+        if self._fd is None:
+            self._fd = os.open(self.path, os.O_RDONLY)
+        return json.loads(os.pread(self._fd, length, offset))["f"]
+
+    def close(self) -> None:
+        """Close the file (a later read opens it again)."""
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
 
 
 @attrs.frozen
@@ -20,11 +46,22 @@ class EventItem:
 
     Attributes:
         meta: Id, position, date, source and language of the article.
-        features: What :meth:`EventBuilder.features` computed for it.
+        features: What :meth:`EventBuilder.features` computed for it. Items of a
+            pipeline run read it from the stage's files on each access, so a
+            builder that needs it again later should keep what it needs.
     """
 
     meta: Meta
-    features: Any
+    _features: Any = attrs.field(default=None, alias="features")
+    _ref: tuple[FeatureFile, int, int] | None = attrs.field(default=None, alias="ref", repr=False, eq=False)
+
+    @property
+    def features(self) -> Any:
+        """The item's features (read from its file when it has one)."""
+        if self._ref is not None:
+            store, offset, length = self._ref
+            return store.read(offset, length)
+        return self._features
 
 
 class EventBuilder(ABC):

@@ -3,15 +3,17 @@ attaches duplicates and translations to the events of their canonical articles."
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import attrs
 
 from ..dedup.base import Meta
 from ..dedup.stages import load_assignments
-from ..events.base import EventItem
+from ..events.base import EventItem, FeatureFile
 from ..models import Event, Timestamp
 from ..runtime import Runtime
 from ..serialize import event_to_dict
@@ -26,6 +28,18 @@ def _ts(published: str) -> Timestamp | None:
     return Timestamp(published, "day" if "T" not in published else "second", "published")
 
 
+def _records(path: Path) -> Iterator[tuple[int, int, Any]]:
+    """``(offset, length, record)`` of each JSON line of ``path`` (none if missing)."""
+    if not path.exists():
+        return
+    offset = 0
+    with open(path, "rb") as fh:
+        for line in fh:
+            if line.strip():
+                yield offset, len(line), json.loads(line)
+            offset += len(line)
+
+
 def run_events(rt: Runtime, _index: int = 0) -> dict[str, Any]:
     """Build events; write ``events/events.jsonl`` and per-shard memberships."""
     assert rt.plan is not None and rt.event_builder is not None
@@ -37,11 +51,15 @@ def run_events(rt: Runtime, _index: int = 0) -> dict[str, Any]:
     # Article ids of each shard in order, for the membership files: re-reading the
     # features files for them took a quarter of this stage.
     shard_ids: list[list[str]] = []
+    stores: list[FeatureFile] = []
     for shard in range(n_shards):
         assign = load_assignments(rt, shard)
         ids: list[str] = []
         shard_ids.append(ids)
-        for rec in iter_jsonl(rt.work.path("events", "features", f"{shard:05d}.jsonl")):
+        path = rt.work.path("events", "features", f"{shard:05d}.jsonl")
+        store = FeatureFile(path)
+        stores.append(store)
+        for offset, length, rec in _records(path):
             meta = Meta(**rec["meta"])
             ids.append(meta.id)
             link = assign.get(meta.pos, {})
@@ -50,20 +68,25 @@ def run_events(rt: Runtime, _index: int = 0) -> dict[str, Any]:
                 secondaries.append((meta, parent))
                 metas[meta.id] = meta
             else:
-                primaries.append(EventItem(meta, rec["f"]))
+                # An offset, not the features: memory stays flat as the corpus grows.
+                primaries.append(EventItem(meta, ref=(store, offset, length)))
                 metas[meta.id] = meta
     # Publication order, undated articles after dated ones in corpus order.
     primaries.sort(key=lambda it: (it.meta.published == "", it.meta.published, it.meta.shard, it.meta.pos))
     event_of: dict[str, str] = {}
     events: dict[str, Event] = {}
-    for event in builder.build(iter(primaries)):
-        if event.id in events:
-            raise ValueError(f"event builder {builder.name!r} yielded event id {event.id!r} twice")
-        events[event.id] = event
-        for aid in event.article_ids:
-            if aid in event_of:
-                raise ValueError(f"event builder {builder.name!r} put article {aid} in two events")
-            event_of[aid] = event.id
+    try:
+        for event in builder.build(iter(primaries)):
+            if event.id in events:
+                raise ValueError(f"event builder {builder.name!r} yielded event id {event.id!r} twice")
+            events[event.id] = event
+            for aid in event.article_ids:
+                if aid in event_of:
+                    raise ValueError(f"event builder {builder.name!r} put article {aid} in two events")
+                event_of[aid] = event.id
+    finally:
+        for store in stores:
+            store.close()
     missing = [it.meta.id for it in primaries if it.meta.id not in event_of]
     if missing:
         raise ValueError(f"event builder {builder.name!r} left {len(missing)} articles without an event")
