@@ -254,3 +254,27 @@ def test_state_of_another_builder_is_refused(tmp_path: Path) -> None:
 
     with pytest.raises(ConfigError, match="builder"):
         list(Other(state=str(state)).build(items_of(b, articles)))
+
+
+def test_items_read_from_files_build_the_same_events_as_items_in_memory(tmp_path: Path) -> None:
+    # The events stage keeps offsets, not features; the builder must not notice.
+    from newscorpus.events.base import FeatureFile
+    from newscorpus.stages.events import _records
+
+    b = DefaultEventBuilder()
+    articles = [a for group in ("rehab", "ministers", "followup") for a in load_group(group)[0]]
+    eager = items_of(b, articles)
+    path = tmp_path / "features.jsonl"
+    with open(path, "w", encoding="utf-8") as fh:
+        for it in eager:
+            fh.write(json.dumps({"meta": {"id": it.meta.id, "shard": 0, "pos": it.meta.pos,
+                                          "published": it.meta.published}, "f": it.features},
+                                ensure_ascii=False) + "\n")
+    store = FeatureFile(path)
+    lazy = [EventItem(Meta(**rec["meta"]), ref=(store, off, n)) for off, n, rec in _records(path)]
+    store.close()  # a read after close opens the file again
+    assert [it.features for it in lazy] == [it.features for it in eager]
+    got = [sorted(e.article_ids) for e in b.build(lazy)]
+    want = [sorted(e.article_ids) for e in b.build([EventItem(it.meta, it.features) for it in lazy])]
+    assert got == want and len(got) >= 2
+    store.close()
