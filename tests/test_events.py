@@ -259,7 +259,7 @@ def test_state_of_another_builder_is_refused(tmp_path: Path) -> None:
 def test_items_read_from_files_build_the_same_events_as_items_in_memory(tmp_path: Path) -> None:
     # The events stage keeps offsets, not features; the builder must not notice.
     from newscorpus.events.base import FeatureFile
-    from newscorpus.stages.events import _records
+    from newscorpus.workdir import iter_jsonl_offsets
 
     b = DefaultEventBuilder()
     articles = [a for group in ("rehab", "ministers", "followup") for a in load_group(group)[0]]
@@ -271,7 +271,7 @@ def test_items_read_from_files_build_the_same_events_as_items_in_memory(tmp_path
                                           "published": it.meta.published}, "f": it.features},
                                 ensure_ascii=False) + "\n")
     store = FeatureFile(path)
-    lazy = [EventItem(Meta(**rec["meta"]), ref=(store, off, n)) for off, n, rec in _records(path)]
+    lazy = [EventItem(Meta(**rec["meta"]), ref=(store, off, n)) for off, n, rec in iter_jsonl_offsets(path)]
     store.close()  # a read after close opens the file again
     assert [it.features for it in lazy] == [it.features for it in eager]
     got = [sorted(e.article_ids) for e in b.build(lazy)]

@@ -139,7 +139,6 @@ def build_plan(config: PipelineConfig, registry: Registry, output: Path, workers
         ranges = cls.split(path, target) if cls.splittable else [(0, None)]
         for start, end in ranges:
             units.append((InputUnit(path, root, start, end), (end if end is not None else size) - start))
-    total = sum(size for _, size in units)
     n = max(1, min(n, len(units)))
     # Contiguous runs of units with about equal bytes: output keeps input order. A
     # unit goes to the shard its middle byte falls in, but never skips a shard and

@@ -69,12 +69,21 @@ class AtomicWriter:
 
 def iter_jsonl(path: Path) -> Iterator[Any]:
     """Yield each JSON line of ``path``; nothing when it does not exist."""
+    for _offset, _length, record in iter_jsonl_offsets(path):
+        yield record
+
+
+def iter_jsonl_offsets(path: Path) -> Iterator[tuple[int, int, Any]]:
+    """``(byte offset, byte length, record)`` of each JSON line of ``path``, so a
+    caller can read one record again later (``os.pread``) instead of keeping it."""
     if not path.exists():
         return
-    with open(path, encoding="utf-8") as fh:
+    offset = 0
+    with open(path, "rb") as fh:
         for line in fh:
             if line.strip():
-                yield json.loads(line)
+                yield offset, len(line), json.loads(line)
+            offset += len(line)
 
 
 class WorkDir:

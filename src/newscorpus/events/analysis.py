@@ -174,6 +174,11 @@ def _short(value: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
+def packed_keys(packed: str | dict[str, float]) -> list[str]:
+    """The keys of a :func:`_pack` string (or dict), without parsing the weights."""
+    return list(packed) if isinstance(packed, dict) else packed.split()[::2]
+
+
 def _unpack(packed: str | dict[str, float]) -> dict[str, float]:
     if isinstance(packed, dict):
         return dict(packed)
@@ -347,8 +352,7 @@ class _Reader:
             self._run(para, run, weight)
 
     def _run(self, para: str, run: list[_Token], weight: float) -> None:
-        if not run:
-            return
+        # Callers pass non-empty runs only (the check is theirs: once per word).
         words = [fold(t.word) for t in run]
         i = 0
         segment: list[int] = []

@@ -292,12 +292,8 @@ class Cluster:
         other.alive = False
 
 
-def _gap(day: dt.date, days: Iterable[dt.date]) -> int:
-    return min(abs((day - d).days) for d in days)
-
-
 def _ordinal_gap(a: tuple[int, ...], b: tuple[int, ...]) -> int:
-    """Fewest days between a day of ``a`` and a day of ``b`` (sorted ordinals)."""
+    """Fewest days between a day of ``a`` and a day of ``b`` (day ordinals)."""
     if len(a) == 1 and len(b) == 1:  # the common case: one day each
         return abs(a[0] - b[0])
     return min(abs(x - y) for x in a for y in b)
@@ -352,7 +348,7 @@ class OnlineClusterer:
         window = p.published_window_days
         if date.day is not None and date.method != "published":
             if c.days:
-                gap = _gap(date.day, c.days)
+                gap = _ordinal_gap((date.day.toordinal(),), c.day_ordinals())
                 if gap > p.max_gap_days:
                     return 0.0
                 return p.weekday_match if gap == 0 else 1.0
@@ -369,7 +365,7 @@ class OnlineClusterer:
                 hi = date.day + dt.timedelta(days=1)
                 return 1.0 if any(lo <= d <= hi for d in c.days) else 0.0
             if c.published:
-                return 1.0 if _gap(date.day, c.published) <= window else 0.0
+                return 1.0 if _ordinal_gap((date.day.toordinal(),), c.published_ordinals()) <= window else 0.0
             return 1.0
         if date.weekday is not None and (c.weekdays or c.days):
             return p.weekday_match if date.weekday in c.weekdays else p.weekday_mismatch

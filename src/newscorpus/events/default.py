@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 import attrs
 
 from ..models import Article, Event, EventDate, Timestamp
-from .analysis import FEATURES_VERSION, Analysis, _unpack, analyse
+from .analysis import FEATURES_VERSION, Analysis, _unpack, analyse, packed_keys
 from .base import EventBuilder, EventItem
 from .clustering import (
     DATE_METHOD_WEIGHT,
@@ -263,12 +263,7 @@ class DefaultEventBuilder(EventBuilder):
         if not isinstance(features, dict) or features.get("v") != FEATURES_VERSION:
             return None
         try:
-            term = features["term"]
-            return (
-                _unpack(features["ent"]),
-                term.split()[::2] if isinstance(term, str) else list(term),
-                features["lang"],
-            )
+            return _unpack(features["ent"]), packed_keys(features["term"]), features["lang"]
         except (KeyError, TypeError, AttributeError, ValueError):
             return None
 

@@ -3,10 +3,8 @@ attaches duplicates and translations to the events of their canonical articles."
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import attrs
@@ -17,7 +15,7 @@ from ..events.base import EventItem, FeatureFile
 from ..models import Event, Timestamp
 from ..runtime import Runtime
 from ..serialize import event_to_dict
-from ..workdir import AtomicWriter, iter_jsonl
+from ..workdir import AtomicWriter, iter_jsonl, iter_jsonl_offsets
 
 __all__ = ["run_events"]
 
@@ -26,18 +24,6 @@ def _ts(published: str) -> Timestamp | None:
     if not published:
         return None
     return Timestamp(published, "day" if "T" not in published else "second", "published")
-
-
-def _records(path: Path) -> Iterator[tuple[int, int, Any]]:
-    """``(offset, length, record)`` of each JSON line of ``path`` (none if missing)."""
-    if not path.exists():
-        return
-    offset = 0
-    with open(path, "rb") as fh:
-        for line in fh:
-            if line.strip():
-                yield offset, len(line), json.loads(line)
-            offset += len(line)
 
 
 def run_events(rt: Runtime, _index: int = 0) -> dict[str, Any]:
@@ -59,7 +45,7 @@ def run_events(rt: Runtime, _index: int = 0) -> dict[str, Any]:
         path = rt.work.path("events", "features", f"{shard:05d}.jsonl")
         store = FeatureFile(path)
         stores.append(store)
-        for offset, length, rec in _records(path):
+        for offset, length, rec in iter_jsonl_offsets(path):
             meta = Meta(**rec["meta"])
             ids.append(meta.id)
             link = assign.get(meta.pos, {})
