@@ -117,3 +117,36 @@ def test_cross_group_keeps_pairs_of_different_or_unknown_groups(
     got = cross_group(arr, members, np.array(list(groups.values()), dtype=np.int64))
     want = [p for p in pairs if p[0] not in groups or p[1] not in groups or groups[p[0]] != groups[p[1]]]
     assert [tuple(p) for p in got.tolist()] == want
+
+
+def test_a_chain_through_a_middle_article_is_not_one_cluster() -> None:
+    # b matches a and c, but c does not match a: c must not point at a
+    nodes = {k: Node(Meta(k, 0, i, published=f"2025-01-0{i + 1}")) for i, k in enumerate("abcd")}
+    edges = [Edge("a", "b", "near", "duplicate", 0.5), Edge("b", "c", "near", "duplicate", 0.5),
+             Edge("c", "d", "near", "duplicate", 0.7)]
+    assign, rows, stats = cluster(nodes, edges)
+    assert {k: v["duplicate_of"] for k, v in assign.items()} == {"b": "a", "d": "c"}
+    assert stats["duplicate_clusters"] == 2 and stats["pairs_across_clusters"] == 1
+    assert len(rows) == 2
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 9), st.integers(0, 9), st.sampled_from(["exact", "near"])), max_size=40),
+       st.sampled_from(["earliest", "longest", "first"]))
+def test_every_duplicate_is_verified_against_its_canonical(
+        pairs: list[tuple[int, int, str]], policy: str) -> None:
+    nodes = {i: Node(Meta(f"n{i}", i % 3, i, published=f"2025-01-{i % 4 + 1:02d}", length=100 * (i % 5)))
+             for i in range(10)}
+    edges = [Edge(a, b, m, "duplicate", 0.5) for a, b, m in pairs]
+    linked = {frozenset((a, b)) for a, b, _ in pairs if a != b}
+    assign, rows, stats = cluster(nodes, edges, policy)  # type: ignore[arg-type]
+    by_id = {n.meta.id: k for k, n in nodes.items()}
+    for key, entry in assign.items():
+        canon = by_id[entry["duplicate_of"]]
+        assert frozenset((key, canon)) in linked  # a direct verified pair, never a chain
+        assert canon not in assign  # a canonical article is nobody's duplicate
+    # every verified pair is either inside one cluster or counted as left across two
+    canon_of = {k: by_id[v["duplicate_of"]] for k, v in assign.items()}
+    across = sum(1 for p in linked if len({canon_of.get(x, x) for x in p}) == 2)
+    assert stats["pairs_across_clusters"] == across
+    assert stats["duplicates"] == len(rows) == len(assign)
