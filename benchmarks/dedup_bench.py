@@ -541,8 +541,8 @@ def main(argv: Sequence[str] | None = None) -> None:
                "differ only in spacing or punctuation. The extra `near` pairs are other versions of one story (an "
                "update, an extended version) or follow-ups that repeat paragraphs of an earlier story; the "
                "containment columns give the share of the shorter text found, in order, in the longer (difflib "
-               "matching blocks over words), and pairs of one cluster count even when joined only through a third "
-               "version.", ""]
+               "matching blocks over words), and pairs of one cluster count: two versions each verified against "
+               "the cluster's canonical one.", ""]
         summary["translation P (PANL news, dated)"] = float(rows[0][4])
         summary["translation R (PANL news, dated)"] = float(rows[0][5])
         md += ["### Translations: PANL-BPPT Indonesian/English documents", "",
