@@ -581,22 +581,27 @@ def render(results: dict[str, Any]) -> str:
     # targets
     checks = []
     at = sizes.get(scaling, {}).get("runs", {})
-    if "local-2" in at:
-        rate = _rate(at["local-2"])
-        checks.append((f"≥ 2,000 articles/s end to end, 2 workers, {int(scaling):,}", f"{rate:,.0f}",
+    # throughput and the reference ratio at the largest size that has both runs (the
+    # issue's targets are at 100,000), scaling at the scaling size
+    with_ref = [n for n, d in sizes.items() if "local-2" in d["runs"]]
+    top = max(with_ref, key=int) if with_ref else scaling
+    at_top = sizes.get(top, {}).get("runs", {})
+    if "local-2" in at_top:
+        rate = _rate(at_top["local-2"])
+        checks.append((f"≥ 2,000 articles/s end to end, 2 workers, {int(top):,}", f"{rate:,.0f}",
                        rate >= TARGETS["throughput"]))
-        if "reference" in at:
-            ratio = rate / _rate(at["reference"])
-            ref, ours = at["reference"], at["local-2"]
+        if "reference" in at_top:
+            ratio = rate / _rate(at_top["reference"])
+            ref, ours = at_top["reference"], at_top["local-2"]
             per_cpu = (ours["documents"] / ours["cpu"]) / (ref["documents"] / ref["cpu"])
-            checks.append((f"≥ 4x the reference at {int(scaling):,}",
+            checks.append((f"≥ 4x the reference at {int(top):,}",
                            f"{ratio:.2f}x wall (2 workers vs 1 process); {per_cpu:.2f}x per CPU second",
                            ratio >= TARGETS["vs_reference"]))
-        if "local-1" in at:
-            s = at["local-1"]["wall"] / at["local-2"]["wall"]
-            ss = _stage_rate(at["local-2"]) / _stage_rate(at["local-1"])
-            checks.append((f"≥ 1.7x from 1 to 2 workers (local, {int(scaling):,})",
-                           f"{s:.2f}x wall, {ss:.2f}x stages", s >= TARGETS["scaling"]))
+    if "local-2" in at and "local-1" in at:
+        s = at["local-1"]["wall"] / at["local-2"]["wall"]
+        ss = _stage_rate(at["local-2"]) / _stage_rate(at["local-1"])
+        checks.append((f"≥ 1.7x from 1 to 2 workers (local, {int(scaling):,})",
+                       f"{s:.2f}x wall, {ss:.2f}x stages", s >= TARGETS["scaling"]))
     ray_at = sizes.get(str(results.get("ray_size", scaling)), {}).get("runs", {})
     if "ray-1" in ray_at and "ray-2" in ray_at:
         s = ray_at["ray-1"]["wall"] / ray_at["ray-2"]["wall"]
