@@ -240,7 +240,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         results[name] = run_executor(name, corpus, workdir, clean, clean_report, totals, args.kills,
                                      args.shards, rng, args.max_delay)
     options = "".join(f" --{k.replace('_', '-')} {getattr(args, k)}" for k, d in
-                      (("executors", "local,ray"), ("kills", 4), ("shards", 16), ("seed", 1)) if getattr(args, k) != d)
+                      (("executors", "local,ray"), ("kills", 4), ("shards", 16), ("seed", 1), ("max_delay", 300.0))
+                      if getattr(args, k) != d)
     if args.clean:
         options += " --clean OUT"  # the uninterrupted run of pipeline_bench.py --keep
     md = render(args.size, results, clean_s, options)
