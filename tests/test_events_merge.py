@@ -106,3 +106,33 @@ def test_per_language_sums_match_members(members: list[tuple[str, dict[str, floa
         assert set(got) == set(expected)
         assert all(math.isclose(got[k], expected[k], rel_tol=1e-9) for k in expected)
     assert len(left.ent_lang) != 1  # never a copy of ent_all
+
+
+def test_candidates_leave_out_events_too_far_away_in_time() -> None:
+    import datetime as dt
+
+    def dated(iid: str, day: dt.date | None) -> ClusterItem:
+        it = item(iid, {"putin": 1.0, "doha": 0.5})
+        if day is not None:
+            it.date = ArticleDate(day, "explicit", day.weekday())
+        return it
+
+    clusterer = OnlineClusterer(Params())
+    april = dt.date(2025, 4, 17)
+    near, far = clusterer.add(dated("near", april))[0], clusterer.add(dated("far", april + dt.timedelta(days=90)))[0]
+    undated = clusterer.add(dated("undated", None))[0]
+    assert near is not far and undated in (near, far)  # the undated article joins one of them
+    probe = dated("probe", april + dt.timedelta(days=1))
+    window = clusterer.item_window(probe)
+    found = clusterer.candidates(probe.keys, window=window)
+    assert near in found and far not in found
+    # Undated items search every event; events without any day match every window.
+    assert set(clusterer.candidates(probe.keys)) == {near, far}
+    lonely = clusterer.new_cluster("lonely")
+    clusterer._index(lonely, probe.keys)
+    assert lonely in clusterer.candidates(probe.keys, window=window)
+    # Closing: only dated events whose last day is before the cut leave.
+    assert clusterer.closable(april.toordinal() + 1) == [near]
+    clusterer.forget([near])
+    assert near.id not in {c.id for c in clusterer.live()} and "near" not in clusterer.assignment
+    assert near not in clusterer.candidates(probe.keys, window=window)

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Iterable
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newscorpus.dedup.base import Meta
 from newscorpus.events import EventItem
+from newscorpus.events.clustering import Cluster
+from newscorpus.events.dates import STORY_LOOKBACK
 from newscorpus.events.default import DefaultEventBuilder
 from newscorpus.models import Article, Event, Provenance, Timestamp
 
@@ -22,16 +26,16 @@ BUILDER = DefaultEventBuilder()
 
 
 @st.composite
-def corpora(draw: st.DrawFn) -> list[EventItem]:
-    n = draw(st.integers(1, 14))
+def corpora(draw: st.DrawFn, spread_days: int = 6, max_size: int = 14, dated: float = 0.7) -> list[EventItem]:
+    n = draw(st.integers(1, max_size))
     seed = draw(st.integers(0, 10_000))
     rng = random.Random(seed)
     items = []
     for i in range(n):
         a, b = rng.sample(PEOPLE, 2)
         place = rng.choice(PLACES)
-        day = dt.date(2025, 4, 14) + dt.timedelta(days=rng.randrange(6))
-        published = Timestamp(day, "day", "header") if rng.random() < 0.7 else None
+        day = dt.date(2025, 4, 14) + dt.timedelta(days=rng.randrange(spread_days))
+        published = Timestamp(day, "day", "header") if rng.random() < dated else None
         art = Article(
             id=f"a{i:02d}",
             provenance=Provenance("generated", i),
@@ -96,3 +100,56 @@ def test_a_threshold_above_any_score_keeps_every_article_apart(items: list[Event
     top = max(p.weekday_match, 1.0)  # similarities are at most 1, times the date bonus
     events = list(DefaultEventBuilder(threshold=top + 0.01).build(items))
     assert len(events) == len(items)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(corpora(spread_days=150, max_size=40, dated=1.0))
+def test_closing_events_as_the_stream_moves_on_changes_no_membership(items: list[EventItem]) -> None:
+    # Retiring events the stream has left behind only frees memory: no later
+    # dated article could have joined them, nor any later event merged with them.
+    # (Undated articles come last and meet only the events still open then.)
+    items = sorted(items, key=lambda it: it.meta.published or "~")
+    full = {}
+    for event in DefaultEventBuilder(retire=False).build(items):
+        full.update({aid: frozenset(event.article_ids) for aid in event.article_ids})
+    assert membership(items) == full
+
+
+def test_a_long_stream_keeps_only_recent_events_open(monkeypatch: pytest.MonkeyPatch) -> None:
+    from newscorpus.events.clustering import OnlineClusterer
+
+    open_sizes: list[int] = []
+    forget = OnlineClusterer.forget
+
+    def record(self: OnlineClusterer, clusters: Iterable[Cluster]) -> None:
+        open_sizes.append(len(self.clusters))
+        forget(self, clusters)
+
+    monkeypatch.setattr(OnlineClusterer, "forget", record)
+    items = []
+    syllables = ["ka", "lo", "mi", "ren", "to", "sa", "vi", "du", "pe", "ran"]
+
+    def word(i: int, salt: int) -> str:
+        digits = f"{(i * 7919 + salt * 104729) % 10_000:04d}"
+        return "".join(syllables[int(d)] for d in digits).capitalize()
+
+    for i in range(300):  # a different story every day for 300 days
+        day = dt.date(2025, 1, 1) + dt.timedelta(days=i)
+        who, town, thing = f"{word(i, 1)} {word(i, 2)}", word(i, 3), word(i, 4).lower()
+        art = Article(
+            id=f"s{i:03d}",
+            provenance=Provenance("generated", i),
+            title=f"{who} {word(i, 5).lower()} {thing} {town}",
+            body=(f"{who} {word(i, 6).lower()} {thing} {word(i, 7).lower()} {town} on {day:%A}.",),
+            language="en",
+            published=Timestamp(day, "day", "header"),
+        )
+        items.append(EventItem(Meta.of(art, 0, i), BUILDER.features(art)))
+    events = list(DefaultEventBuilder().build(items))
+    assert sorted(a for e in events for a in e.article_ids) == [it.meta.id for it in items]
+    # At most the events of the last few weeks are ever held at once.
+    horizon = STORY_LOOKBACK + max(BUILDER.params.max_gap_days, BUILDER.params.published_window_days) + 1
+    assert len(events) == 300 and len(open_sizes) > 250
+    assert max(open_sizes) <= horizon + 2
+    # Events come out as they close: in publication order here.
+    assert [e.article_ids[0] for e in events] == [it.meta.id for it in items]

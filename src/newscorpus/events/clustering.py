@@ -47,6 +47,8 @@ __all__ = ["TERM_PREFIX", "Cluster", "ClusterItem", "OnlineClusterer", "Params",
 
 #: Index keys of terms are ``TERM_PREFIX + lang + ":" + term``; entity keys are bare.
 TERM_PREFIX = "t:"
+# Day span of a cluster without any day: it matches every window.
+_NO_LO, _NO_HI = -(2**31), 2**31 - 1
 # How much each way of dating a story is trusted when events vote on their date.
 DATE_METHOD_WEIGHT = {"explicit": 3.0, "relative-weekday": 2.0, "relative-day": 2.0, "published": 1.0}
 
@@ -82,6 +84,11 @@ class Params:
             of their own weight in the other event never merge.
         anchor_link: Apply the veto to the average-linkage merge pass too (the
             centroid pass always applies it).
+        retire: Close events the stream of dated articles has left behind (their
+            last day is further back than any later article's story can be, see
+            :data:`~newscorpus.events.dates.STORY_LOOKBACK`): their merge passes run
+            then and they leave memory, so the build holds the events of a few
+            weeks, not of the whole corpus. ``False`` keeps every event to the end.
     """
 
     threshold: float = 0.22
@@ -101,6 +108,7 @@ class Params:
     anchor_names: int = 1
     anchor_ratio: float = 0.5
     anchor_link: bool = True
+    retire: bool = True
 
     def replace(self, **changes: Any) -> Params:
         """A copy with ``changes``."""
@@ -314,8 +322,18 @@ class OnlineClusterer:
         # search counts and ranks plain integers in NumPy, not ids in Python.
         self._by_order: dict[int, Cluster] = {}
         self._alive = np.zeros(1024, dtype=bool)
+        # First and last day (ordinals) of each cluster's story and publication
+        # days, so that candidate search drops events too far away in time before
+        # ranking, instead of scoring them to a date factor of 0.
+        self._lo = np.full(1024, _NO_LO, dtype=np.int32)
+        self._hi = np.full(1024, _NO_HI, dtype=np.int32)
+        #: Days within which two dates can still meet (the date factor's widest gate).
+        self.reach = max(params.max_gap_days, params.published_window_days) + 1
         #: Called as ``on_merge(kept, absorbed)`` when the merge pass joins two events.
         self.on_merge: Callable[[Cluster, Cluster], None] | None = None
+        #: Ids of the clusters absorbed by merges and since forgotten (for a state).
+        self.absorbed: list[str] = []
+        self._forgotten = 0
 
     def register(self, c: Cluster) -> None:
         """Take in ``c`` (new, or loaded from a state) under its id and order."""
@@ -323,10 +341,68 @@ class OnlineClusterer:
         self._by_order[c.order] = c
         self._order = max(self._order, c.order + 1)
         if c.order >= len(self._alive):
-            grown = np.zeros(max(2 * len(self._alive), c.order + 1), dtype=bool)
-            grown[: len(self._alive)] = self._alive
-            self._alive = grown
+            size = max(2 * len(self._alive), c.order + 1)
+            self._alive = np.concatenate([self._alive, np.zeros(size - len(self._alive), dtype=bool)])
+            self._lo = np.concatenate([self._lo, np.full(size - len(self._lo), _NO_LO, dtype=np.int32)])
+            self._hi = np.concatenate([self._hi, np.full(size - len(self._hi), _NO_HI, dtype=np.int32)])
         self._alive[c.order] = c.alive
+        self._set_span(c)
+
+    def _set_span(self, c: Cluster) -> None:
+        days = c.day_ordinals() + c.published_ordinals()
+        if days:
+            self._lo[c.order], self._hi[c.order] = min(days), max(days)
+        else:
+            self._lo[c.order], self._hi[c.order] = _NO_LO, _NO_HI
+
+    def window(self, c: Cluster) -> tuple[int, int] | None:
+        """Day ordinals an event dated like ``c`` can pair with (``None``: any)."""
+        if self._hi[c.order] == _NO_HI:
+            return None
+        return int(self._lo[c.order]) - self.reach, int(self._hi[c.order]) + self.reach
+
+    def item_window(self, item: ClusterItem) -> tuple[int, int] | None:
+        """Day ordinals of the events ``item`` can join (``None``: any)."""
+        if item.date.day is None:
+            return None
+        day = item.date.day.toordinal()
+        return day - self.reach, day + self.reach
+
+    def closable(self, before: int) -> list[Cluster]:
+        """Live dated clusters whose last day is before ordinal ``before``, oldest first."""
+        n = self._order
+        orders = np.flatnonzero(self._alive[:n] & (self._hi[:n] < before))
+        return [self._by_order[o] for o in orders.tolist()]
+
+    def forget(self, clusters: Iterable[Cluster]) -> None:
+        """Drop closed ``clusters`` (and absorbed ones) from memory, with their
+        members' ``assignment``. Index postings of dropped clusters are pruned now
+        and then, when they make up most of the index."""
+        for c in clusters:
+            for mid in c.members:
+                self.assignment.pop(mid, None)
+            self.clusters.pop(c.id, None)
+            self._by_order.pop(c.order, None)
+            self._alive[c.order] = False
+            self._forgotten += 1
+        for cid in [cid for cid, c in self.clusters.items() if not c.alive]:
+            c = self.clusters.pop(cid)
+            self._by_order.pop(c.order, None)
+            self.absorbed.append(cid)
+            self._forgotten += 1
+        if self._forgotten > max(10_000, 2 * len(self.clusters)):
+            self._prune_index()
+
+    def _prune_index(self) -> None:
+        alive = self._alive
+        for key in list(self.index):
+            posting = np.frombuffer(self.index[key], dtype=np.int64)
+            kept = posting[alive[posting]]
+            if not len(kept):
+                del self.index[key]
+            elif len(kept) < len(posting):
+                self.index[key] = array.array("q", kept.tobytes())
+        self._forgotten = 0
 
     def index_key(self, key: str, c: Cluster) -> None:
         """Let ``key`` find ``c`` (appended: postings are kept oldest first)."""
@@ -418,10 +494,14 @@ class OnlineClusterer:
         return 0.0 if factor == 0.0 else factor * self.lexical(item, c)
 
     def link(self, a: Cluster, b: Cluster) -> float:
-        """Average linkage between two clusters (dates included)."""
+        """Average linkage between two clusters (dates and the anchor veto included)."""
         factor = self.pair_date_factor(a, b)
+        # The veto first: it costs a few lookups, the sums' dot products far more.
         if factor == 0.0 or (self.p.anchor_link and self.anchors_differ(a, b)):
             return 0.0
+        return factor * self._link_lexical(a, b)
+
+    def _link_lexical(self, a: Cluster, b: Cluster) -> float:
         al = self.p.alpha
         total = dot(a.ent_all, b.ent_all)
         for lang in a.n_lang.keys() & b.n_lang.keys():
@@ -431,7 +511,7 @@ class OnlineClusterer:
         if a.dense is not None and b.dense is not None:
             w = self.p.dense_weight
             score = (1 - w) * score + w * float(a.dense @ b.dense) / (a.n * b.n)
-        return factor * score
+        return score
 
     def _anchors(self, c: Cluster) -> list[str]:
         return c.top_names(self.p.anchor_names)
@@ -453,11 +533,15 @@ class OnlineClusterer:
         return weak(a, na, b, nb) and weak(b, nb, a, na)
 
     def centroid_link(self, a: Cluster, b: Cluster) -> float:
-        """Cosine of the two events' centroids (dates included): entities across
-        languages, terms within each shared language, mixed as for articles."""
+        """Cosine of the two events' centroids (dates and the anchor veto included):
+        entities across languages, terms within each shared language, mixed as for
+        articles."""
         factor = self.pair_date_factor(a, b)
         if factor == 0.0 or self.anchors_differ(a, b):
             return 0.0
+        return factor * self._centroid_lexical(a, b)
+
+    def _centroid_lexical(self, a: Cluster, b: Cluster) -> float:
         na, nb = a.norms(), b.norms()
         ent = dot(a.ent_all, b.ent_all) / (na[""] * nb[""]) if na[""] and nb[""] else 0.0
         # Terms weigh in the share of member pairs that share a language.
@@ -476,11 +560,14 @@ class OnlineClusterer:
             da, db = float(np.linalg.norm(a.dense)), float(np.linalg.norm(b.dense))
             if da and db:
                 score = (1 - w) * score + w * float(a.dense @ b.dense) / (da * db)
-        return factor * score
+        return score
 
     # -- the pass ------------------------------------------------------------------
-    def candidates(self, keys: Iterable[str], exclude: str | None = None) -> list[Cluster]:
-        """Live clusters sharing index keys, most shared first (ties: oldest first)."""
+    def candidates(
+        self, keys: Iterable[str], exclude: str | None = None, window: tuple[int, int] | None = None
+    ) -> list[Cluster]:
+        """Live clusters sharing index keys, most shared first (ties: oldest first);
+        with ``window`` (day ordinals) only those with a day in it or none at all."""
         cap = self.p.max_posting
         index = self.index
         hits = array.array("q")
@@ -496,6 +583,8 @@ class OnlineClusterer:
         keep = self._alive[orders]
         if exclude is not None:
             keep &= orders != self.clusters[exclude].order
+        if window is not None:
+            keep &= (self._hi[orders] >= window[0]) & (self._lo[orders] <= window[1])
         orders, counts = orders[keep], counts[keep]
         # ``orders`` is ascending, so a stable sort on -counts breaks ties by age.
         top = orders[np.argsort(-counts, kind="stable")[: self.p.max_candidates]]
@@ -506,7 +595,7 @@ class OnlineClusterer:
         """Put ``item`` in its best event (or a new one); return it and the score."""
         best: Cluster | None = None
         best_score = self.p.threshold
-        for c in self.candidates(item.keys[: self.p.candidate_keys]):
+        for c in self.candidates(item.keys[: self.p.candidate_keys], window=self.item_window(item)):
             s = self.score(item, c)
             if s >= best_score and (best is None or s > best_score):
                 best, best_score = c, s
@@ -514,6 +603,7 @@ class OnlineClusterer:
         if best is None:
             best = self.new_cluster(self._id_of(item))
         best.add(item)
+        self._set_span(best)
         self._index(best, item.keys)
         self.assignment[item.id] = best.id
         return best, score
@@ -567,7 +657,8 @@ class OnlineClusterer:
                 continue
             best: Cluster | None = None
             best_score = cut
-            for other in self.candidates(self.top_keys(c, 3 * self.p.candidate_keys), exclude=c.id):
+            keys = self.top_keys(c, 3 * self.p.candidate_keys)
+            for other in self.candidates(keys, exclude=c.id, window=self.window(c)):
                 s = link(c, other)
                 if s >= best_score and (best is None or s > best_score):
                     best, best_score = other, s
@@ -576,6 +667,7 @@ class OnlineClusterer:
             keep, gone = (c, best) if c.order < best.order else (best, c)
             keep.absorb(gone)
             self._alive[gone.order] = False
+            self._set_span(keep)
             if self.on_merge is not None:
                 self.on_merge(keep, gone)
             for key in gone.keys:

@@ -20,7 +20,7 @@ import attrs
 from babel import Locale, UnknownLocaleError
 from babel.dates import get_date_format
 
-__all__ = ["ArticleDate", "DateVocabulary", "Mention", "article_date", "find_mentions", "vocabulary"]
+__all__ = ["STORY_LOOKBACK", "ArticleDate", "DateVocabulary", "Mention", "article_date", "find_mentions", "vocabulary"]
 
 # "yesterday"/"today" words: CLDR has them (relative-type -1/0) but Babel does not
 # ship that part of CLDR, so the common news languages are listed here.
@@ -41,6 +41,10 @@ _RELATIVE_DAYS: dict[str, dict[str, int]] = {
 # An explicit date this far from the publication date does not date the story
 # ("the January ceasefire" in an April story is background).
 EXPLICIT_WINDOW = dt.timedelta(days=14)
+#: The furthest a story day resolved against a publication day lies before it (an
+#: explicit date; weekdays reach 6 days back, "yesterday" one): the event builder
+#: relies on it to close events that no later article can join.
+STORY_LOOKBACK = EXPLICIT_WINDOW.days
 
 
 @attrs.frozen

@@ -14,7 +14,7 @@ import collections
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
@@ -30,7 +30,11 @@ from .clustering import (
     Params,
     Vectoriser,
 )
+from .dates import STORY_LOOKBACK
 from .places import gazetteer
+
+if TYPE_CHECKING:
+    from .state import EventState
 
 __all__ = ["DefaultEventBuilder", "EventSummary", "event_id"]
 
@@ -193,6 +197,26 @@ def _timestamp(value: str) -> Timestamp | None:
         return None
 
 
+def _publication_day(published: str) -> int | None:
+    """Day ordinal of an ISO publication time (``None``: unknown or unreadable)."""
+    try:
+        return dt.date.fromisoformat(published[:10]).toordinal() if published else None
+    except ValueError:
+        return None
+
+
+@attrs.define
+class _RunEvents:
+    """What a build keeps per open event beside the clusterer's sums."""
+
+    summaries: dict[str, EventSummary] = attrs.field(factory=dict)
+    #: This run's members of each open event, with their rank in publication order.
+    members: dict[str, list[tuple[int, EventItem]]] = attrs.field(
+        factory=lambda: collections.defaultdict(list)
+    )
+    touched: set[str] = attrs.field(factory=set)  # events this run changed
+
+
 def _order_key(item: EventItem) -> tuple[str, str]:
     # Publication order, undated last; ties by id, so that the order in which
     # equal-date articles arrive never changes the events.
@@ -269,11 +293,23 @@ class DefaultEventBuilder(EventBuilder):
 
     # -- the whole corpus ------------------------------------------------------------------
     def build(self, items: Iterable[EventItem]) -> Iterator[Event]:
-        """Group ``items`` into events (see the module docstring)."""
+        """Group ``items`` into events (see the module docstring).
+
+        Events are yielded as they close: with ``retire`` (the default), once the
+        stream of dated articles is further past an event's last day than any later
+        story can reach back, else all at the end.
+        """
         from .state import EventState  # sqlite3 only when a state is used
 
         ordered = sorted(items, key=_order_key)
         state = EventState.open(self.state_path, self.name) if self.state_path else None
+        try:
+            yield from self._build(ordered, state)
+        finally:
+            if state is not None:
+                state.close()
+
+    def _build(self, ordered: list[EventItem], state: EventState | None) -> Iterator[Event]:
         vec = state.vectoriser if state is not None else Vectoriser()
         for it in ordered:
             if state is None or it.meta.id not in state.known:
@@ -282,53 +318,82 @@ class DefaultEventBuilder(EventBuilder):
                     vec.count(*keys)
 
         clusterer = OnlineClusterer(self.params, id_of=lambda item: event_id(item.id))
-        summaries: dict[str, EventSummary] = {}
+        run = _RunEvents()
         if state is not None:
-            state.load_into(clusterer, summaries)
-        touched: set[str] = set()
+            state.load_into(clusterer, run.summaries)
+
+        def on_merge(keep: Cluster, gone: Cluster) -> None:
+            run.summaries.setdefault(keep.id, EventSummary()).absorb(run.summaries.pop(gone.id, EventSummary()))
+            run.members[keep.id].extend(run.members.pop(gone.id, ()))
+            run.touched.add(keep.id)
+
+        clusterer.on_merge = on_merge
+        # A dated article's story day is at most STORY_LOOKBACK days before its
+        # publication day, and dates further apart than ``reach`` never pair:
+        # an event whose last day is ``horizon`` days behind the stream is final.
+        horizon = STORY_LOOKBACK + clusterer.reach
+        today: int | None = None
         # Nothing per article is kept once it is folded into its event's sums (the
         # features are parsed again for the few it takes to choose titles): build
-        # memory grows with the events, not with copies of every article.
-        for it in ordered:
+        # memory grows with the open events, not with copies of every article.
+        for rank, it in enumerate(ordered):
+            if self.params.retire:
+                day = _publication_day(it.meta.published)
+                if day is not None and day != today:
+                    today = day
+                    yield from self._close(clusterer, run, vec, state, before=day - horizon)
             aid = it.meta.id
             if state is not None and aid in state.known:
                 cid = state.known[aid]
                 if cid in clusterer.clusters:  # seen in an earlier run: same event again
                     clusterer.assignment[aid] = cid
-                    touched.add(cid)
+                    run.members[cid].append((rank, it))
+                    run.touched.add(cid)
                     continue
             a = self.analysis_of(it.features)
             cluster, _score = clusterer.add(self._cluster_item(it, a, vec))
-            summary = summaries.setdefault(cluster.id, EventSummary())
+            summary = run.summaries.setdefault(cluster.id, EventSummary())
             if a is not None:
                 summary.add(a, it.meta.published)
-            touched.add(cluster.id)
+            run.members[cluster.id].append((rank, it))
+            run.touched.add(cluster.id)
+        yield from self._close(clusterer, run, vec, state, before=None)
+        if state is not None:
+            state.finish(clusterer, self.params)
 
+    def _close(
+        self,
+        clusterer: OnlineClusterer,
+        run: _RunEvents,
+        vec: Vectoriser,
+        state: EventState | None,
+        before: int | None,
+    ) -> Iterator[Event]:
+        """Run the merge passes over the events closing now (last day before
+        ordinal ``before``; ``None``: all), then describe, save and forget them."""
+        closing = clusterer.closable(before) if before is not None else list(clusterer.live())
+        if not closing:
+            return
         if self.params.merge:
-
-            def on_merge(keep: Cluster, gone: Cluster) -> None:
-                summaries.setdefault(keep.id, EventSummary()).absorb(summaries.pop(gone.id, EventSummary()))
-
-            clusterer.on_merge = on_merge
-            clusterer.merge_pass(scope=touched)
+            # Only events this run touched start merges; a closing event may still
+            # merge with an open one (the kept event then stays open).
+            scope = {c.id for c in closing if c.id in run.touched}
+            clusterer.merge_pass(scope=scope)
             if self.params.centroid_merge:
                 clusterer.merge_pass(
-                    scope=touched, link=clusterer.centroid_link, threshold=self.params.centroid_threshold
+                    scope=scope, link=clusterer.centroid_link, threshold=self.params.centroid_threshold
                 )
-        members: dict[str, list[EventItem]] = collections.defaultdict(list)
-        for it in ordered:
-            members[clusterer.assignment[it.meta.id]].append(it)
-        events = []
-        for cluster in clusterer.live():
-            if cluster.id not in members:
-                continue
-            summary = summaries.setdefault(cluster.id, EventSummary())
-            self._choose_title(clusterer, cluster, summary, members[cluster.id], vec)
-            events.append(self._event(cluster, summary, members[cluster.id]))
-        if state is not None:
-            state.save(clusterer, summaries, self.params)
-            state.close()
-        yield from events
+        done = clusterer.closable(before) if before is not None else list(clusterer.live())
+        for cluster in done:
+            members = [it for _rank, it in sorted(run.members.pop(cluster.id, ()), key=lambda m: m[0])]
+            summary = run.summaries.pop(cluster.id, None) or EventSummary()
+            if members:
+                self._choose_title(clusterer, cluster, summary, members, vec)
+                yield self._event(cluster, summary, members)
+            if state is not None and cluster.id in run.touched:
+                state.save_event(cluster, summary)
+            run.touched.discard(cluster.id)
+        clusterer.forget(done)
 
     def pair_scorer(self, items: Iterable[EventItem]) -> Callable[[str, str], float]:
         """A function scoring how likely two of ``items`` (by id) report the same
@@ -378,6 +443,14 @@ class DefaultEventBuilder(EventBuilder):
         if summary.earlier and summary.title:
             return  # an event from an earlier run keeps its title
         best: tuple[float, str, str] | None = None
+        if len(run_members) == 1 and type(self).analysis_of is DefaultEventBuilder.analysis_of:
+            # Most events have one article: its title needs no full parse of its features.
+            (it,) = run_members
+            f = it.features
+            if isinstance(f, dict) and f.get("v") == FEATURES_VERSION and isinstance(f.get("title"), str):
+                if f["title"]:
+                    summary.title_score, summary.title_id, summary.title = 1.0, it.meta.id, f["title"]
+                return
         for it in run_members:
             a = self.analysis_of(it.features)
             if a is None or not a.title:

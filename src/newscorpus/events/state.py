@@ -123,19 +123,24 @@ class EventState:
             summaries[cid] = summary
             self._loaded.add(cid)
 
-    def save(self, clusterer: OnlineClusterer, summaries: dict[str, EventSummary], params: Params) -> None:
-        """Write the events, frequencies and assignments back, in one transaction."""
+    def save_event(self, c: Cluster, summary: EventSummary | None) -> None:
+        """Write one event and its members' assignments (a build saves each event as
+        it closes); committed by :meth:`finish`."""
+        data = {"cluster": _cluster_data(c), "summary": summary.to_data() if summary else None}
+        self.conn.execute(
+            "INSERT OR REPLACE INTO events (id, ord, data) VALUES (?, ?, ?)",
+            (c.id, c.order, json.dumps(data, separators=(",", ":"))),
+        )
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO articles (id, event_id) VALUES (?, ?)", ((m, c.id) for m in c.members)
+        )
+
+    def finish(self, clusterer: OnlineClusterer, params: Params) -> None:
+        """Drop the events merges absorbed, write frequencies and the assignments
+        still in memory, and commit everything the build wrote, in one transaction."""
         with self.conn:
-            for cid, c in clusterer.clusters.items():
-                if not c.alive:
-                    self.conn.execute("DELETE FROM events WHERE id = ?", (cid,))
-                    continue
-                summary = summaries.get(cid)
-                data = {"cluster": _cluster_data(c), "summary": summary.to_data() if summary else None}
-                self.conn.execute(
-                    "INSERT OR REPLACE INTO events (id, ord, data) VALUES (?, ?, ?)",
-                    (cid, c.order, json.dumps(data, separators=(",", ":"))),
-                )
+            absorbed = [*clusterer.absorbed, *(cid for cid, c in clusterer.clusters.items() if not c.alive)]
+            self.conn.executemany("DELETE FROM events WHERE id = ?", ((cid,) for cid in absorbed))
             self.conn.executemany(
                 "INSERT OR REPLACE INTO articles (id, event_id) VALUES (?, ?)", clusterer.assignment.items()
             )

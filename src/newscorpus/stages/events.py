@@ -3,7 +3,9 @@ attaches duplicates and translations to the events of their canonical articles."
 
 from __future__ import annotations
 
-from collections import Counter
+import json
+import os
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from typing import Any
 
@@ -12,9 +14,9 @@ import attrs
 from ..dedup.base import Meta
 from ..dedup.stages import load_assignments
 from ..events.base import EventItem, FeatureFile
-from ..models import Event, Timestamp
+from ..models import Timestamp
 from ..runtime import Runtime
-from ..serialize import event_to_dict
+from ..serialize import event_to_dict, read_events
 from ..workdir import AtomicWriter, iter_jsonl, iter_jsonl_offsets
 
 __all__ = ["run_events"]
@@ -60,24 +62,30 @@ def run_events(rt: Runtime, _index: int = 0) -> dict[str, Any]:
     # Publication order, undated articles after dated ones in corpus order.
     primaries.sort(key=lambda it: (it.meta.published == "", it.meta.published, it.meta.shard, it.meta.pos))
     event_of: dict[str, str] = {}
-    events: dict[str, Event] = {}
+    event_ids: set[str] = set()
+    # Events stream out of the builder as they close; they wait in a scratch file,
+    # not in memory, until the duplicates and translations are attached.
+    scratch = rt.work.path("events", f"built.jsonl.tmp-{os.getpid()}")
     try:
-        for event in builder.build(iter(primaries)):
-            if event.id in events:
-                raise ValueError(f"event builder {builder.name!r} yielded event id {event.id!r} twice")
-            events[event.id] = event
-            for aid in event.article_ids:
-                if aid in event_of:
-                    raise ValueError(f"event builder {builder.name!r} put article {aid} in two events")
-                event_of[aid] = event.id
+        with open(scratch, "w", encoding="utf-8") as fh:
+            for event in builder.build(iter(primaries)):
+                if event.id in event_ids:
+                    raise ValueError(f"event builder {builder.name!r} yielded event id {event.id!r} twice")
+                event_ids.add(event.id)
+                for aid in event.article_ids:
+                    if aid in event_of:
+                        raise ValueError(f"event builder {builder.name!r} put article {aid} in two events")
+                    event_of[aid] = event.id
+                fh.write(json.dumps(event_to_dict(event), ensure_ascii=False, separators=(",", ":")) + "\n")
     finally:
         for store in stores:
             store.close()
     missing = [it.meta.id for it in primaries if it.meta.id not in event_of]
     if missing:
+        scratch.unlink()
         raise ValueError(f"event builder {builder.name!r} left {len(missing)} articles without an event")
-    members: dict[str, list[str]] = {eid: list(ev.article_ids) for eid, ev in events.items()}
     # A duplicate's canonical may itself be a translation: follow links to a primary.
+    extra: dict[str, list[str]] = defaultdict(list)  # event id -> its duplicates and translations
     parent_of = {m.id: p for m, p in secondaries}
     for meta, parent in secondaries:
         seen = {meta.id}
@@ -88,15 +96,16 @@ def run_events(rt: Runtime, _index: int = 0) -> dict[str, Any]:
         if eid is None:  # the canonical article was quarantined or filtered
             continue
         event_of[meta.id] = eid
-        members[eid].append(meta.id)
+        extra[eid].append(meta.id)
     stats: Counter[str] = Counter()
     with AtomicWriter(rt.work.path("events", "events.jsonl")) as w:
-        for eid, event in events.items():
-            ms = [metas[a] for a in members[eid]]
+        for event in read_events(scratch):
+            all_ids = (*event.article_ids, *extra.pop(event.id, ()))
+            ms = [metas[a] for a in all_ids]
             dated = sorted(m.published for m in ms if m.published)
             event = attrs.evolve(
                 event,
-                article_ids=tuple(members[eid]),
+                article_ids=all_ids,
                 languages=tuple(sorted({m.language for m in ms if m.language})),
                 sources=tuple(sorted({m.source for m in ms if m.source})),
                 first_seen=_ts(dated[0]) if dated else None,
@@ -106,6 +115,7 @@ def run_events(rt: Runtime, _index: int = 0) -> dict[str, Any]:
             w.write_json(event_to_dict(event))
             stats["events"] += 1
             stats["multi_article_events"] += len(ms) > 1
+    scratch.unlink()
     for shard, ids in enumerate(shard_ids):
         with AtomicWriter(rt.work.path("events", "membership", f"{shard:05d}.jsonl")) as w:
             for aid in ids:
