@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -241,6 +242,34 @@ def test_state_lets_later_runs_join_earlier_events(tmp_path: Path) -> None:
         "quake-a1": run1[0].id, "quake-a2": run1[0].id, "quake-b1": by_article["quake-b1"].id
     }
     assert gold["quake-a1"] == gold["quake-a2"]
+
+
+def test_state_keeps_the_events_a_long_run_closed(tmp_path: Path, day_story: Callable[..., Article]) -> None:
+    # Run 1 spans 80 days: most events close (and are saved) long before it ends.
+    state = tmp_path / "events.sqlite"
+    start = dt.date(2025, 1, 1)
+    first = [day_story(i, start + dt.timedelta(days=i)) for i in range(80)]
+    b = DefaultEventBuilder(state=str(state))
+    run1 = {aid: e.id for e in b.build(items_of(b, first)) for aid in e.article_ids}
+    assert len(set(run1.values())) == 80
+    # Run 2 retells a story of day 3 (closed and saved early in run 1) and a story
+    # of day 79 (open when run 1 ended), and brings a new one.
+    retold = [day_story(i, start + dt.timedelta(days=i), "-again") for i in (3, 79)]
+    fresh = day_story(500, start + dt.timedelta(days=90))
+    b2 = DefaultEventBuilder(state=str(state))
+    run2 = {aid: e for e in b2.build(items_of(b2, [*retold, fresh])) for aid in e.article_ids}
+    assert run2["day003-again"].id == run1["day003"]
+    assert run2["day003-again"].extras["earlier_articles"] == 1
+    assert run2["day079-again"].id == run1["day079"]
+    assert run2["day500"].id not in run1.values()
+    # Every article of both runs is in the state, in its event.
+    import sqlite3
+
+    with sqlite3.connect(state) as conn:
+        stored = dict(conn.execute("SELECT id, event_id FROM articles"))
+        n_events = conn.execute("SELECT count(*) FROM events").fetchone()[0]
+    assert stored == {**run1, **{aid: e.id for aid, e in run2.items()}}
+    assert n_events == 81
 
 
 def test_state_of_another_builder_is_refused(tmp_path: Path) -> None:

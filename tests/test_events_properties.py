@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -115,7 +115,9 @@ def test_closing_events_as_the_stream_moves_on_changes_no_membership(items: list
     assert membership(items) == full
 
 
-def test_a_long_stream_keeps_only_recent_events_open(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_long_stream_keeps_only_recent_events_open(
+    monkeypatch: pytest.MonkeyPatch, day_story: Callable[..., Article]
+) -> None:
     from newscorpus.events.clustering import OnlineClusterer
 
     open_sizes: list[int] = []
@@ -127,23 +129,8 @@ def test_a_long_stream_keeps_only_recent_events_open(monkeypatch: pytest.MonkeyP
 
     monkeypatch.setattr(OnlineClusterer, "forget", record)
     items = []
-    syllables = ["ka", "lo", "mi", "ren", "to", "sa", "vi", "du", "pe", "ran"]
-
-    def word(i: int, salt: int) -> str:
-        digits = f"{(i * 7919 + salt * 104729) % 10_000:04d}"
-        return "".join(syllables[int(d)] for d in digits).capitalize()
-
     for i in range(300):  # a different story every day for 300 days
-        day = dt.date(2025, 1, 1) + dt.timedelta(days=i)
-        who, town, thing = f"{word(i, 1)} {word(i, 2)}", word(i, 3), word(i, 4).lower()
-        art = Article(
-            id=f"s{i:03d}",
-            provenance=Provenance("generated", i),
-            title=f"{who} {word(i, 5).lower()} {thing} {town}",
-            body=(f"{who} {word(i, 6).lower()} {thing} {word(i, 7).lower()} {town} on {day:%A}.",),
-            language="en",
-            published=Timestamp(day, "day", "header"),
-        )
+        art = day_story(i, dt.date(2025, 1, 1) + dt.timedelta(days=i))
         items.append(EventItem(Meta.of(art, 0, i), BUILDER.features(art)))
     events = list(DefaultEventBuilder().build(items))
     assert sorted(a for e in events for a in e.article_ids) == [it.meta.id for it in items]

@@ -18,9 +18,11 @@ differs from the event's ("on Tuesday" vs "on Thursday") lowers the score, one t
 agrees raises it.
 
 Candidates come from an inverted index of each event's most informative keys, so a
-join looks at a few dozen events, not all of them.
+join looks at a few dozen events, not all of them; events whose days are all too
+far from the article's are left out before the cut (they could only score 0).
 
-After the pass two merge passes repair splits: events whose average linkage reaches
+Two merge passes repair splits, over each event as it closes (see ``retire``; the
+builder decides when) or over all of them after the pass: events whose average linkage reaches
 the threshold, then events whose **centroids** are as similar (the parts of an event
 told in different words each share little member by member, but their centroids
 agree). Both are vetoed when each event's main name is weak in the other (the

@@ -228,8 +228,9 @@ class DefaultEventBuilder(EventBuilder):
 
     Options (all optional; see ``docs/events.md``):
         threshold, alpha, weekday_match, weekday_mismatch, max_gap_days,
-        published_window_days, candidate_keys, max_candidates, max_posting, merge:
-            clustering parameters (:class:`~newscorpus.events.clustering.Params`).
+        published_window_days, candidate_keys, max_candidates, max_posting, merge,
+        retire, ...: clustering parameters (every field of
+            :class:`~newscorpus.events.clustering.Params`).
         max_entities, max_terms, max_names, stem: how much of each article is kept.
         max_participants: names listed per event (default 6).
         state: path of an SQLite file holding the events of earlier runs; new
