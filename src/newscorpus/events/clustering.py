@@ -333,7 +333,8 @@ class OnlineClusterer:
         self.reach = max(params.max_gap_days, params.published_window_days) + 1
         #: Called as ``on_merge(kept, absorbed)`` when the merge pass joins two events.
         self.on_merge: Callable[[Cluster, Cluster], None] | None = None
-        #: Ids of the clusters absorbed by merges and since forgotten (for a state).
+        #: Ids of the clusters absorbed by merges, which leave ``clusters`` at once
+        #: (a state deletes them).
         self.absorbed: list[str] = []
         self._forgotten = 0
 
@@ -377,23 +378,21 @@ class OnlineClusterer:
         return [self._by_order[o] for o in orders.tolist()]
 
     def forget(self, clusters: Iterable[Cluster]) -> None:
-        """Drop closed ``clusters`` (and absorbed ones) from memory, with their
-        members' ``assignment``. Index postings of dropped clusters are pruned now
-        and then, when they make up most of the index."""
+        """Drop closed ``clusters`` from memory, with their members' ``assignment``.
+        Index postings of dropped clusters (closed or absorbed) are pruned now and
+        then, when they make up most of the index."""
         for c in clusters:
             for mid in c.members:
                 self.assignment.pop(mid, None)
-            self.clusters.pop(c.id, None)
-            self._by_order.pop(c.order, None)
-            self._alive[c.order] = False
-            self._forgotten += 1
-        for cid in [cid for cid, c in self.clusters.items() if not c.alive]:
-            c = self.clusters.pop(cid)
-            self._by_order.pop(c.order, None)
-            self.absorbed.append(cid)
-            self._forgotten += 1
+            self._drop(c)
         if self._forgotten > max(10_000, 2 * len(self.clusters)):
             self._prune_index()
+
+    def _drop(self, c: Cluster) -> None:
+        self.clusters.pop(c.id, None)
+        self._by_order.pop(c.order, None)
+        self._alive[c.order] = False
+        self._forgotten += 1
 
     def _prune_index(self) -> None:
         alive = self._alive
@@ -668,7 +667,8 @@ class OnlineClusterer:
                 continue
             keep, gone = (c, best) if c.order < best.order else (best, c)
             keep.absorb(gone)
-            self._alive[gone.order] = False
+            self._drop(gone)
+            self.absorbed.append(gone.id)
             self._set_span(keep)
             if self.on_merge is not None:
                 self.on_merge(keep, gone)

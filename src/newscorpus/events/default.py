@@ -372,7 +372,10 @@ class DefaultEventBuilder(EventBuilder):
     ) -> Iterator[Event]:
         """Run the merge passes over the events closing now (last day before
         ordinal ``before``; ``None``: all), then describe, save and forget them."""
-        closing = clusterer.closable(before) if before is not None else list(clusterer.live())
+        def closing_now() -> list[Cluster]:
+            return clusterer.closable(before) if before is not None else list(clusterer.live())
+
+        closing = closing_now()
         if not closing:
             return
         if self.params.merge:
@@ -384,7 +387,7 @@ class DefaultEventBuilder(EventBuilder):
                 clusterer.merge_pass(
                     scope=scope, link=clusterer.centroid_link, threshold=self.params.centroid_threshold
                 )
-        done = clusterer.closable(before) if before is not None else list(clusterer.live())
+        done = closing_now()  # again: merges moved events in and out
         for cluster in done:
             members = [it for _rank, it in sorted(run.members.pop(cluster.id, ()), key=lambda m: m[0])]
             summary = run.summaries.pop(cluster.id, None) or EventSummary()

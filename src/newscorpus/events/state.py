@@ -139,8 +139,7 @@ class EventState:
         """Drop the events merges absorbed, write frequencies and the assignments
         still in memory, and commit everything the build wrote, in one transaction."""
         with self.conn:
-            absorbed = [*clusterer.absorbed, *(cid for cid, c in clusterer.clusters.items() if not c.alive)]
-            self.conn.executemany("DELETE FROM events WHERE id = ?", ((cid,) for cid in absorbed))
+            self.conn.executemany("DELETE FROM events WHERE id = ?", ((cid,) for cid in clusterer.absorbed))
             self.conn.executemany(
                 "INSERT OR REPLACE INTO articles (id, event_id) VALUES (?, ?)", clusterer.assignment.items()
             )

@@ -3,7 +3,6 @@ attaches duplicates and translations to the events of their canonical articles."
 
 from __future__ import annotations
 
-import json
 import os
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -16,7 +15,7 @@ from ..dedup.stages import load_assignments
 from ..events.base import EventItem, FeatureFile
 from ..models import Timestamp
 from ..runtime import Runtime
-from ..serialize import event_to_dict, read_events
+from ..serialize import event_to_dict, event_to_json, read_events
 from ..workdir import AtomicWriter, iter_jsonl, iter_jsonl_offsets
 
 __all__ = ["run_events"]
@@ -76,7 +75,7 @@ def run_events(rt: Runtime, _index: int = 0) -> dict[str, Any]:
                     if aid in event_of:
                         raise ValueError(f"event builder {builder.name!r} put article {aid} in two events")
                     event_of[aid] = event.id
-                fh.write(json.dumps(event_to_dict(event), ensure_ascii=False, separators=(",", ":")) + "\n")
+                fh.write(event_to_json(event) + "\n")
     finally:
         for store in stores:
             store.close()
