@@ -307,3 +307,112 @@ def test_items_read_from_files_build_the_same_events_as_items_in_memory(tmp_path
     want = [sorted(e.article_ids) for e in b.build([EventItem(it.meta, it.features) for it in lazy])]
     assert got == want and len(got) >= 2
     store.close()
+
+
+def test_ordered_items_hand_out_articles_in_publication_order() -> None:
+    from newscorpus.events.base import OrderedItems, publication_order
+
+    metas = [Meta("b", 0, 0, "2025-04-18", 10, "Reuters", "en"), Meta("a", 0, 1, "", 5),
+             Meta("c", 1, 0, "2025-04-17T09:00:00+00:00", 7, "Kompas", "id"),
+             Meta("a2", 1, 1, "2025-04-18", 3, "Reuters", "en"), Meta("dup", 1, 2, "2025-04-17")]
+    table = OrderedItems()
+    rows = [table.append(m, ref=None) for m in metas]
+    assert [table.meta(r) for r in rows] == metas  # every field kept
+    table.select(rows[:4])  # "dup" is in the table but not handed out
+    want = sorted(metas[:4], key=publication_order)
+    assert [it.meta for it in table] == want == [it.meta for it in table]  # re-iterable
+    assert [m.id for m in want] == ["c", "a2", "b", "a"]  # undated last, ties by id
+    assert len(table) == 4 and "dup" in table and "zz" not in table
+    assert [table.handed_out(table.row(i)) for i in ("a", "dup")] == [True, False]
+    assert list(table.rows()) == [table.row(m.id) for m in want]
+
+
+def test_the_default_builder_reads_ordered_items_as_it_reads_a_list(tmp_path: Path) -> None:
+    from newscorpus.events.base import FeatureFile, OrderedItems
+    from newscorpus.workdir import iter_jsonl_offsets
+
+    b = DefaultEventBuilder()
+    articles = [a for group in ("rehab", "ministers", "followup") for a in load_group(group)[0]]
+    eager = items_of(b, articles)
+    path = tmp_path / "features.jsonl"
+    with open(path, "w", encoding="utf-8") as fh:
+        for it in reversed(eager):  # file order is not publication order
+            fh.write(json.dumps({"meta": attrs_dict(it.meta), "f": it.features}, ensure_ascii=False) + "\n")
+    store = FeatureFile(path)
+    table = OrderedItems()
+    table.select([table.append(Meta(**rec["meta"]), ref=(store, off, n)) for off, n, rec in iter_jsonl_offsets(path)])
+    got = [(e.id, e.article_ids, e.title, e.date) for e in b.build(table)]
+    want = [(e.id, e.article_ids, e.title, e.date) for e in b.build(eager)]
+    store.close()
+    assert got == want and len(got) >= 2
+
+
+def attrs_dict(meta: Meta) -> dict[str, Any]:
+    import attrs
+
+    return attrs.asdict(meta)
+
+
+BAD_BUILDERS = '''
+from newscorpus.events.default import DefaultEventBuilder
+from newscorpus.hookspecs import hookimpl
+import attrs
+
+
+class Twice(DefaultEventBuilder):
+    name = "twice"
+
+    def build(self, items):
+        events = list(super().build(items))
+        yield from events
+        yield attrs.evolve(events[0], article_ids=events[-1].article_ids)
+
+
+class Leaves(DefaultEventBuilder):
+    name = "leaves"
+
+    def build(self, items):
+        events = list(super().build(items))
+        yield from events[1:]
+
+
+class SameId(DefaultEventBuilder):
+    name = "same_id"
+
+    def build(self, items):
+        events = list(super().build(items))
+        yield from (attrs.evolve(e, id="e-1") for e in events)
+
+
+class Invents(DefaultEventBuilder):
+    name = "invents"
+
+    def build(self, items):
+        events = list(super().build(items))
+        yield from events
+        yield attrs.evolve(events[0], id="e-new", article_ids=("no-such-article",))
+
+
+@hookimpl
+def register_event_builders(register):
+    for cls in (Twice, Leaves, SameId, Invents):
+        register(cls)
+'''
+
+
+@pytest.mark.parametrize(("builder", "message"), [
+    ("twice", "put article .* in two events"),
+    ("leaves", "left 1 articles without an event"),
+    ("same_id", "yielded event id 'e-1' twice"),
+    ("invents", "put article 'no-such-article', which it was not given, in an event"),
+])
+def test_a_builder_that_breaks_the_contract_fails_the_run_by_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, builder: str, message: str
+) -> None:
+    (tmp_path / "bad_builders_plugin.py").write_text(BAD_BUILDERS, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    cfg = config_from_dict({"plugins": ["bad_builders_plugin"], "execution": {"workers": 1},
+                            "events": {"builder": builder}})
+    with pytest.raises(Exception, match=f"event builder '{builder}' {message}"):
+        Pipeline(cfg).run([str(SEEDS)], tmp_path / "out")
+    assert not list((tmp_path / "out").rglob("built.jsonl.tmp-*"))  # no scratch file left

@@ -20,7 +20,7 @@ import attrs
 
 from ..models import Article, Event, EventDate, Timestamp
 from .analysis import FEATURES_VERSION, Analysis, _unpack, analyse, packed_keys
-from .base import EventBuilder, EventItem
+from .base import EventBuilder, EventItem, OrderedItems, publication_order
 from .clustering import (
     DATE_METHOD_WEIGHT,
     TERM_PREFIX,
@@ -218,9 +218,7 @@ class _RunEvents:
 
 
 def _order_key(item: EventItem) -> tuple[str, str]:
-    # Publication order, undated last; ties by id, so that the order in which
-    # equal-date articles arrive never changes the events.
-    return (item.meta.published or "~", item.meta.id)
+    return publication_order(item.meta)
 
 
 class DefaultEventBuilder(EventBuilder):
@@ -302,7 +300,8 @@ class DefaultEventBuilder(EventBuilder):
         """
         from .state import EventState  # sqlite3 only when a state is used
 
-        ordered = sorted(items, key=_order_key)
+        # An OrderedItems is in this order already (and is read twice, not copied).
+        ordered = items if isinstance(items, OrderedItems) else sorted(items, key=_order_key)
         state = EventState.open(self.state_path, self.name) if self.state_path else None
         try:
             yield from self._build(ordered, state)
@@ -310,7 +309,7 @@ class DefaultEventBuilder(EventBuilder):
             if state is not None:
                 state.close()
 
-    def _build(self, ordered: list[EventItem], state: EventState | None) -> Iterator[Event]:
+    def _build(self, ordered: Iterable[EventItem], state: EventState | None) -> Iterator[Event]:
         vec = state.vectoriser if state is not None else Vectoriser()
         for it in ordered:
             if state is None or it.meta.id not in state.known:
