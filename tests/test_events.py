@@ -293,14 +293,8 @@ def test_items_read_from_files_build_the_same_events_as_items_in_memory(tmp_path
     b = DefaultEventBuilder()
     articles = [a for group in ("rehab", "ministers", "followup") for a in load_group(group)[0]]
     eager = items_of(b, articles)
-    path = tmp_path / "features.jsonl"
-    with open(path, "w", encoding="utf-8") as fh:
-        for it in eager:
-            fh.write(json.dumps({"meta": {"id": it.meta.id, "shard": 0, "pos": it.meta.pos,
-                                          "published": it.meta.published}, "f": it.features},
-                                ensure_ascii=False) + "\n")
-    store = FeatureFile(path)
-    lazy = [EventItem(Meta(**rec["meta"]), ref=(store, off, n)) for off, n, rec in iter_jsonl_offsets(path)]
+    store = FeatureFile(write_features(tmp_path / "features.jsonl", eager))
+    lazy = [EventItem(Meta(**rec["meta"]), ref=(store, off, n)) for off, n, rec in iter_jsonl_offsets(Path(store.path))]
     store.close()  # a read after close opens the file again
     assert [it.features for it in lazy] == [it.features for it in eager]
     got = [sorted(e.article_ids) for e in b.build(lazy)]
@@ -334,10 +328,7 @@ def test_the_default_builder_reads_ordered_items_as_it_reads_a_list(tmp_path: Pa
     b = DefaultEventBuilder()
     articles = [a for group in ("rehab", "ministers", "followup") for a in load_group(group)[0]]
     eager = items_of(b, articles)
-    path = tmp_path / "features.jsonl"
-    with open(path, "w", encoding="utf-8") as fh:
-        for it in reversed(eager):  # file order is not publication order
-            fh.write(json.dumps({"meta": attrs_dict(it.meta), "f": it.features}, ensure_ascii=False) + "\n")
+    path = write_features(tmp_path / "features.jsonl", eager[::-1])  # file order is not publication order
     store = FeatureFile(path)
     table = OrderedItems()
     table.select([table.append(Meta(**rec["meta"]), ref=(store, off, n)) for off, n, rec in iter_jsonl_offsets(path)])
@@ -347,10 +338,14 @@ def test_the_default_builder_reads_ordered_items_as_it_reads_a_list(tmp_path: Pa
     assert got == want and len(got) >= 2
 
 
-def attrs_dict(meta: Meta) -> dict[str, Any]:
+def write_features(path: Path, items: list[EventItem]) -> Path:
+    """A features file as the parse tasks write it: one ``{"meta", "f"}`` record per item."""
     import attrs
 
-    return attrs.asdict(meta)
+    with open(path, "w", encoding="utf-8") as fh:
+        for it in items:
+            fh.write(json.dumps({"meta": attrs.asdict(it.meta), "f": it.features}, ensure_ascii=False) + "\n")
+    return path
 
 
 BAD_BUILDERS = '''
