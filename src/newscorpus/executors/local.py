@@ -19,6 +19,11 @@ class LocalExecutor(Executor):
 
     Options:
         start_method: ``spawn`` (default), ``forkserver`` or ``fork``.
+        release_idle: When a stage has fewer tasks than the pool has workers (the
+            ``events`` and ``export`` stages have one), start a pool of as many
+            fresh workers as tasks, so that idle workers do not hold what the
+            stage before left in them (default true; a restart costs about a
+            second).
     """
 
     name = "local"
@@ -26,26 +31,35 @@ class LocalExecutor(Executor):
     def __init__(self, workers: int = 1, **options: Any) -> None:
         super().__init__(workers, **options)
         self._pool: ProcessPoolExecutor | None = None
+        self._pool_size = 0
+        self.release_idle = bool(options.get("release_idle", True))
 
-    def _get_pool(self) -> ProcessPoolExecutor:
+    def _get_pool(self, tasks: int) -> ProcessPoolExecutor:
+        size = max(1, min(self.workers, tasks)) if self.release_idle else self.workers
+        if self._pool is not None and self._pool_size != size:
+            self._pool.shutdown()
+            self._pool = None
         if self._pool is None:
             ctx = multiprocessing.get_context(self.options.get("start_method", "spawn"))
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
+            self._pool = ProcessPoolExecutor(max_workers=size, mp_context=ctx)
+            self._pool_size = size
         return self._pool
 
     def map(self, fn: TaskFn, tasks: Sequence[TaskSpec], on_done: OnDone) -> None:
-        # A lone task (events, export) goes to the pool once it runs: its workers
-        # already hold the components, and the driver stays small (~300 MB less).
+        # A lone task (events, export) goes to a pool once there is one, so that
+        # the driver never loads the components a second time (~300 MB less).
         if self.workers == 1 or (len(tasks) <= 1 and self._pool is None):
             for task in tasks:
                 on_done(task, fn(task))
             return
-        pool = self._get_pool()
+        if not tasks:
+            return
+        pool = self._get_pool(len(tasks))
         pending: dict[Future[dict[str, Any]], TaskSpec] = {}
         queue = list(tasks)
         # Keep a bounded number of tasks in flight so a failure stops the run early.
         while queue or pending:
-            while queue and len(pending) < self.workers * 2:
+            while queue and len(pending) < self._pool_size * 2:
                 task = queue.pop(0)
                 pending[pool.submit(fn, task)] = task
             done, _ = wait(pending, return_when=FIRST_COMPLETED)

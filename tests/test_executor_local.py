@@ -1,0 +1,57 @@
+"""The local executor's pool: every task once, and no idle workers kept for lone tasks."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pytest
+
+from newscorpus.executors.base import TaskSpec
+from newscorpus.executors.local import LocalExecutor
+
+
+def pid_of(task: TaskSpec) -> dict[str, Any]:
+    """A task that tells which process ran it (module level: spawn pickles it by name)."""
+    return {"pid": os.getpid(), "index": task.index}
+
+
+def run(ex: LocalExecutor, stage: str, n: int) -> dict[int, int]:
+    got: dict[int, int] = {}
+
+    def on_done(task: TaskSpec, result: dict[str, Any]) -> None:
+        assert task.index not in got and result["index"] == task.index
+        got[task.index] = result["pid"]
+
+    ex.map(pid_of, [TaskSpec("/nowhere", stage, i) for i in range(n)], on_done)
+    assert sorted(got) == list(range(n))
+    return got
+
+
+@pytest.mark.parametrize("release", [True, False])
+def test_a_lone_task_after_a_pooled_stage(release: bool) -> None:
+    ex = LocalExecutor(2, release_idle=release)
+    try:
+        parse = run(ex, "parse", 6)
+        events = run(ex, "events", 1)
+        finalize = run(ex, "finalize", 4)
+    finally:
+        ex.close()
+    assert os.getpid() not in {*parse.values(), *events.values(), *finalize.values()}
+    if release:
+        # The lone task ran in a fresh process: the parse workers were let go.
+        assert events[0] not in parse.values()
+        assert not set(finalize.values()) & {*parse.values(), *events.values()}
+    else:
+        assert events[0] in parse.values()
+        assert set(finalize.values()) <= set(parse.values())
+
+
+def test_one_worker_and_a_first_lone_task_run_in_this_process() -> None:
+    assert set(run(LocalExecutor(1), "parse", 3).values()) == {os.getpid()}
+    ex = LocalExecutor(2)
+    try:
+        assert run(ex, "events", 1) == {0: os.getpid()}
+        assert run(ex, "parse", 0) == {}
+    finally:
+        ex.close()
