@@ -581,22 +581,22 @@ def render(results: dict[str, Any]) -> str:
     # targets
     checks = []
     at = sizes.get(scaling, {}).get("runs", {})
-    # throughput and the reference ratio at the largest size with a 2-worker run (the
-    # issue's targets are at 100,000), scaling at the scaling size
+    # Throughput at every size from 100,000 up with a 2-worker run (the target is at
+    # 100,000; else the largest); the reference ratio at the largest size where both ran.
     with_local2 = [n for n, d in sizes.items() if "local-2" in d["runs"]]
-    top = max(with_local2, key=int) if with_local2 else scaling
-    at_top = sizes.get(top, {}).get("runs", {})
-    if "local-2" in at_top:
-        rate = _rate(at_top["local-2"])
-        checks.append((f"≥ 2,000 articles/s end to end, 2 workers, {int(top):,}", f"{rate:,.0f}",
+    for n in [n for n in with_local2 if int(n) >= 100_000] or with_local2[-1:]:
+        rate = _rate(sizes[n]["runs"]["local-2"])
+        checks.append((f"≥ 2,000 articles/s end to end, 2 workers, {int(n):,}", f"{rate:,.0f}",
                        rate >= TARGETS["throughput"]))
-        if "reference" in at_top:
-            ratio = rate / _rate(at_top["reference"])
-            ref, ours = at_top["reference"], at_top["local-2"]
-            per_cpu = (ours["documents"] / ours["cpu"]) / (ref["documents"] / ref["cpu"])
-            checks.append((f"≥ 4x the reference at {int(top):,}",
-                           f"{ratio:.2f}x wall (2 workers vs 1 process); {per_cpu:.2f}x per CPU second",
-                           ratio >= TARGETS["vs_reference"]))
+    both = [n for n, d in sizes.items() if {"local-2", "reference"} <= d["runs"].keys()]
+    if both:
+        top = max(both, key=int)
+        ref, ours = sizes[top]["runs"]["reference"], sizes[top]["runs"]["local-2"]
+        ratio = _rate(ours) / _rate(ref)
+        per_cpu = (ours["documents"] / ours["cpu"]) / (ref["documents"] / ref["cpu"])
+        checks.append((f"≥ 4x the reference at {int(top):,}",
+                       f"{ratio:.2f}x wall (2 workers vs 1 process); {per_cpu:.2f}x per CPU second",
+                       ratio >= TARGETS["vs_reference"]))
     if "local-2" in at and "local-1" in at:
         s = at["local-1"]["wall"] / at["local-2"]["wall"]
         ss = _stage_rate(at["local-2"]) / _stage_rate(at["local-1"])

@@ -326,7 +326,10 @@ class _Reader:
 
     def _names(self, para: str, weight: float, toks: list[_Token], lower_seen: set[str]) -> None:
         run: list[_Token] = []
+        particles = self.particles
         for i, tok in enumerate(toks):
+            if not run and not tok.word[:1].isupper():
+                continue  # most words: lower case and no name open (hot: once per word)
             joined = not run or _joins(para[run[-1].end : tok.start])
             if not joined:
                 if run:
@@ -338,7 +341,7 @@ class _Reader:
             nxt = toks[i + 1] if i + 1 < len(toks) else None
             if (
                 run
-                and fold(tok.text) in self.particles
+                and fold(tok.text) in particles
                 and nxt is not None
                 and _joins(para[tok.end : nxt.start])
                 and self._name_token(nxt, lower_seen)
@@ -470,15 +473,19 @@ class _Reader:
             entry[1] += weight
         order = sorted(by_keys, key=lambda k: (-len(k), -by_keys[k][1], k))
         merged: dict[tuple[str, ...], list[Any]] = {}
+        key_sets: list[tuple[frozenset[str], tuple[str, ...]]] = []  # of merged, in insertion order
         for keys in order:
             display_counts, weight = by_keys[keys]
-            targets = [m for m in merged if set(keys) < set(m)]
+            own = frozenset(keys)
+            # Only a name with more keys can hold this one (a strict superset).
+            targets = [m for ks, m in key_sets if len(ks) > len(own) and own < ks]
             if targets:
                 best = max(targets, key=lambda m: (merged[m][1], m))
                 merged[best][1] += weight
                 continue
             display = sorted(display_counts.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0][0]
             merged[keys] = [display, weight]
+            key_sets.append((frozenset(keys), keys))
         out = [NameMention(d, k, w) for k, (d, w) in merged.items()]
         out.sort(key=lambda n: (-n.weight, n.display))
         return tuple(out)
