@@ -477,15 +477,14 @@ class _Reader:
         for keys in order:
             display_counts, weight = by_keys[keys]
             own = frozenset(keys)
-            # Only a name with more keys can hold this one (a strict superset).
-            targets = [m for ks, m in key_sets if len(ks) > len(own) and own < ks]
+            targets = [m for ks, m in key_sets if own < ks]
             if targets:
                 best = max(targets, key=lambda m: (merged[m][1], m))
                 merged[best][1] += weight
                 continue
             display = sorted(display_counts.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0][0]
             merged[keys] = [display, weight]
-            key_sets.append((frozenset(keys), keys))
+            key_sets.append((own, keys))
         out = [NameMention(d, k, w) for k, (d, w) in merged.items()]
         out.sort(key=lambda n: (-n.weight, n.display))
         return tuple(out)
