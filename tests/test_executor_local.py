@@ -55,3 +55,60 @@ def test_one_worker_and_a_first_lone_task_run_in_this_process() -> None:
         assert run(ex, "parse", 0) == {}
     finally:
         ex.close()
+
+
+DRIVER = '''
+import os, sys, time
+from newscorpus.executors.base import TaskSpec
+from newscorpus.executors.local import LocalExecutor
+
+def stall(task):
+    with open(os.path.join(sys.argv[1], f"{os.getpid()}.pid"), "w"):
+        pass
+    time.sleep(120)  # a long task: the driver is killed before it ends
+    return {}
+
+if __name__ == "__main__":
+    ex = LocalExecutor(2)
+    ex.map(stall, [TaskSpec("/nowhere", "parse", i) for i in range(2)], lambda task, result: None)
+'''
+
+
+def _alive(pid: int) -> bool:
+    # A zombie has ended, only not yet been reaped by its new parent.
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads process states from /proc")
+def test_workers_end_when_the_driver_is_killed(tmp_path: Any) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = tmp_path / "driver.py"
+    script.write_text(DRIVER)
+    pids = tmp_path / "pids"
+    pids.mkdir()
+    driver = subprocess.Popen([sys.executable, str(script), str(pids)])
+    try:
+        deadline = time.monotonic() + 60
+        while len(list(pids.iterdir())) < 2:
+            assert time.monotonic() < deadline, "the workers did not start"
+            assert driver.poll() is None, "the driver ended early"
+            time.sleep(0.1)
+        workers = [int(p.stem) for p in pids.iterdir()]
+        assert all(_alive(pid) for pid in workers)
+        driver.send_signal(signal.SIGKILL)
+        driver.wait()
+        deadline = time.monotonic() + 10
+        while any(_alive(pid) for pid in workers):
+            assert time.monotonic() < deadline, "a worker outlived its driver by 10 s"
+            time.sleep(0.1)
+    finally:
+        if driver.poll() is None:
+            driver.kill()

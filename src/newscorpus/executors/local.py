@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
+import threading
+import time
 from collections.abc import Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any
@@ -10,6 +13,28 @@ from typing import Any
 from .base import Executor, OnDone, TaskFn, TaskSpec
 
 __all__ = ["LocalExecutor"]
+
+#: How often a pool worker checks that the process that started it is alive.
+PARENT_POLL_SECONDS = 1.0
+
+
+def _exit_with_parent() -> None:
+    """Pool initializer: end this worker soon after the process that started it dies.
+
+    A driver killed by a signal it cannot handle (``kill -9``, an OOM kill, a
+    scheduler's SIGTERM) leaves its pool behind, and each worker would run its
+    task to the end (minutes on a large shard) for nobody. The work it drops is
+    safe: task outputs are committed by rename, and a rerun resumes. (The parent
+    is the driver, or with ``forkserver`` the server, which ends with the driver.)
+    """
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL_SECONDS)
+        os._exit(1)  # no cleanup: nothing of this task is committed yet
+
+    threading.Thread(target=watch, name="newscorpus-parent-watch", daemon=True).start()
 
 
 class LocalExecutor(Executor):
@@ -41,7 +66,9 @@ class LocalExecutor(Executor):
             self._pool = None
         if self._pool is None:
             ctx = multiprocessing.get_context(self.options.get("start_method", "spawn"))
-            self._pool = ProcessPoolExecutor(max_workers=size, mp_context=ctx)
+            self._pool = ProcessPoolExecutor(
+                max_workers=size, mp_context=ctx, initializer=_exit_with_parent
+            )
             self._pool_size = size
         return self._pool
 
