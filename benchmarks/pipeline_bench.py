@@ -631,14 +631,14 @@ def render(results: dict[str, Any], prof: dict[str, Any] | None = None) -> str:
         serial = sum(t.get(k, 0.0) for k in ("dedup-cluster", "events", "export")) / max(1e-9, sum(t.values()))
         cap = 1 / (serial + (1 - serial) / 2)
         lines += ["", f"Single-task stages (`dedup-cluster`, `events`, `export`) took {serial:.0%} of the 2-worker "
-                  f"run's stage time, almost all of it `events`; with the rest split perfectly over 2 workers "
-                  f"the speed-up from 1 to 2 workers could not exceed {cap:.2f}x."]
-        if "reference" in at:
+                  f"run's stage time at {int(scaling):,}, almost all of it `events`; with the rest split "
+                  f"perfectly over 2 workers the speed-up from 1 to 2 workers could not exceed {cap:.2f}x."]
+        if "reference" in at and not (prof and prof.get("samples") and both):  # else said by _cause
             ours = at["local-2"]["cpu"] / at["local-2"]["documents"] * 1000
             ref = at["reference"]["cpu"] / at["reference"]["documents"] * 1000
-            lines += ["", f"CPU per article: {ours:.1f} ms for newscorpus (parse, clean, language, dedup, event "
-                      f"features, event building, Parquet) against {ref:.1f} ms for the reference, which has no "
-                      "cleaning and no events."]
+            lines += ["", f"CPU per article at {int(scaling):,}: {ours:.1f} ms for newscorpus (parse, clean, "
+                      f"language, dedup, event features, event building, Parquet) against {ref:.1f} ms for "
+                      "the reference, which has no cleaning and no events."]
     if prof and prof.get("samples") and both:
         lines += ["", _cause(sizes[max(both, key=int)]["runs"], prof, [ok for _t, _m, ok in checks])]
     return "\n".join(lines)
