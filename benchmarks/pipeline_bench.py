@@ -49,6 +49,7 @@ import os
 import re
 import resource
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -204,9 +205,14 @@ def measure(cmd: Sequence[str], log: Path) -> dict[str, Any]:
         # ~20% of a core, on a machine whose 2 cores the run is meant to have.
         mon = TreeMemory(proc.pid)
         mon.start()
-        rc = proc.wait()
+        try:
+            rc = proc.wait()
+        finally:
+            if proc.poll() is None:  # the benchmark was stopped: do not leave the run behind
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+            mon.stop()
         wall = time.perf_counter() - t0
-        mon.stop()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     # Reaped descendants are in RUSAGE_CHILDREN; processes that outlived their parent
     # (Ray's, reparented to init) only in the samples: take the larger.
@@ -695,6 +701,8 @@ def main(argv: Sequence[str] | None = None) -> None:
                     help="keep the other sizes of the last run in WORKDIR (add a size measured apart)")
     ap.add_argument("--no-write", dest="write", action="store_false", help="do not update docs/performance.md")
     args = ap.parse_args(argv)
+    # SIGTERM (pkill, a scheduler) as an exception, so that the run in progress is stopped too.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     workdir = Path(args.workdir).resolve()
     saved = workdir / "pipeline_bench.json"
     results: dict[str, Any] | None = None
