@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from unittest import mock
 
+import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from newscorpus.events import dates
 from newscorpus.events.dates import ArticleDate, article_date, find_mentions
 from newscorpus.events.places import fold, gazetteer
 
@@ -80,3 +85,21 @@ def test_not_demonyms(word: str) -> None:
 def test_fold_meets_spellings() -> None:
     assert fold("Al-Thani") == fold("Al Thani") == "al thani"
     assert fold("Путин") == "putin"
+
+
+_PIECES = ["Thursday", "THURSDAY", "thursday", "Kamis", "kamis", "17", "4/2/2025", "2025-04-17", "April", "april",
+           "Mei", "may", "May", "Juni", "März", "Straße", "yesterday", "Kemarin", "hari ini", "Senin", "(", ")",
+           ",", ".", " ", "  ", "\n", "on", "pada", "the", "İstanbul", "1st", "de"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(pieces=st.lists(st.sampled_from(_PIECES), max_size=30), lang=st.sampled_from(["en", "id", "de", "es"]))
+def test_the_case_folded_scan_finds_what_the_case_insensitive_one_finds(pieces: list[str], lang: str) -> None:
+    # The fast path matches a case-folded copy; the other, kept for texts whose
+    # folding moves offsets ("ß" -> "ss", "İ"), matches with IGNORECASE.
+    text = " ".join(pieces)
+    assert dates.vocabulary(lang).folded_pattern is not None
+    fast = find_mentions(text, lang)
+    slow_voc = attrs.evolve(dates.vocabulary(lang), folded_pattern=None)
+    with mock.patch.object(dates, "vocabulary", lambda _lang: slow_voc):
+        assert find_mentions(text, lang) == fast

@@ -56,8 +56,9 @@ class DateVocabulary:
     relative: dict[str, int]  # phrase -> day offset
     day_first: bool  # 4/2/2025 is 4 February (id, de, fr) rather than April 2 (en-US)
     capitalised: frozenset[str]  # folded names the language writes capitalised
-    pattern: re.Pattern[str]
+    pattern: re.Pattern[str]  # case-insensitive, for any text
     abbreviations: frozenset[str] = frozenset()
+    folded_pattern: re.Pattern[str] | None = None  # the same, case-sensitive, for case-folded text
 
     def names(self) -> frozenset[str]:
         """Every weekday and month name (folded): never a participant's name."""
@@ -106,14 +107,19 @@ def vocabulary(lang: str | None) -> DateVocabulary:
     wd = "|".join(re.escape(w) for w in sorted(weekdays, key=len, reverse=True))
     mo = "|".join(re.escape(m) for m in sorted(months, key=len, reverse=True))
     rel = "|".join(re.escape(r) for r in sorted(relative, key=len, reverse=True))
+    # Every mention starts with a digit or the first letter of a date word: the
+    # lookahead rejects other word starts before the alternatives are tried (4x
+    # faster), and case-folded text needs no IGNORECASE (2x more).
+    firsts = "".join(sorted({w[0] for w in (*weekdays, *months, *relative) if not w[0].isdigit()}))
     pattern_text = (
+        rf"\b(?=[0-9{re.escape(firsts)}])(?:"
         rf"(?P<iso>\b(?P<iy>\d{{4}})-(?P<im>\d{{1,2}})-(?P<id>\d{{1,2}})\b)"
         rf"|(?P<num>\b(?P<n1>\d{{1,2}})[/.-](?P<n2>\d{{1,2}})[/.-](?P<n3>\d{{4}}|\d{{2}})\b)"
         rf"|(?P<dm>\b(?P<dmd>\d{{1,2}})(?:\.|st|nd|rd|th|er|º)?\s+(?:de\s+)?(?P<dmm>{mo})\.?"
         rf"(?:\s*,?\s+(?:de\s+)?(?P<dmy>\d{{4}}))?\b)"
         rf"|(?P<md>\b(?P<mdm>{mo})\.?\s+(?P<mdd>\d{{1,2}})(?:st|nd|rd|th)?\b(?:\s*,?\s+(?P<mdy>\d{{4}}))?)"
         rf"|(?P<wd>\b(?:{wd})\b)"
-        rf"|(?P<rel>\b(?:{rel})\b)"
+        rf"|(?P<rel>\b(?:{rel})\b))"
     )
     return DateVocabulary(
         weekdays,
@@ -123,6 +129,7 @@ def vocabulary(lang: str | None) -> DateVocabulary:
         frozenset(capitalised),
         re.compile(pattern_text, re.IGNORECASE),
         frozenset(abbreviations),
+        re.compile(pattern_text),
     )
 
 
@@ -156,9 +163,15 @@ def find_mentions(text: str, lang: str | None) -> list[Mention]:
     """Date mentions in ``text`` (in order), read with ``lang``'s CLDR vocabulary."""
     voc = vocabulary(lang)
     out: list[Mention] = []
-    for m in voc.pattern.finditer(text):
+    folded = text.casefold()
+    if len(folded) == len(text) and voc.folded_pattern is not None:
+        matches = voc.folded_pattern.finditer(folded)  # same offsets: read the case from text
+    else:  # "ß" -> "ss" moves offsets
+        matches = voc.pattern.finditer(text)
+    for m in matches:
         g = m.groupdict()
-        word = g["wd"] or g["dmm"] or g["mdm"]
+        name = "wd" if g["wd"] else "dmm" if g["dmm"] else "mdm" if g["mdm"] else None
+        word = text[m.start(name) : m.end(name)] if name else None
         if word and word[0].islower() and _lower(word) in voc.capitalised:
             continue  # "may", "march", "sun": the language capitalises its date names
         if g["iso"]:
