@@ -52,3 +52,13 @@ def day_story() -> Callable[..., Article]:
     """``day_story(i, day, suffix="")``: story number ``i``, published on ``day``,
     sharing no word with any other number's."""
     return _day_story
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cache_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Cached tables (the gazetteer) go to a folder of this test session, not ~/.cache."""
+    import os
+
+    from newscorpus.events.places import CACHE_ENV
+
+    os.environ[CACHE_ENV] = str(tmp_path_factory.mktemp("cache"))
