@@ -631,6 +631,7 @@ def render(results: dict[str, Any], prof: dict[str, Any] | None = None) -> str:
         checks.append(("peak RSS < 1.5 GB at 1M", "not measured in this run", False))
     lines += ["Targets:", "", table(["target", "measured", "met"],
                                     [(t, m, "yes" if ok else "**no**") for t, m, ok in checks])]
+    with_cause = bool(prof and prof.get("samples") and both)
     if "local-2" in at:
         # Where the gap comes from, from this run's own figures.
         t = at["local-2"]["timings"]
@@ -649,15 +650,19 @@ def render(results: dict[str, Any], prof: dict[str, Any] | None = None) -> str:
                           "of that is start-up: each pool worker loads the components, and so does each fresh pool "
                           "the executor starts when the number of tasks changes (`release_idle`). The stages after "
                           f"the parse (`{'`, `'.join(lone)}`) took {extra:+.1f} s on 2 workers against 1.")
-        if "reference" in at and not (prof and prof.get("samples") and both):  # else said by _cause
-            ours = at["local-2"]["cpu"] / at["local-2"]["documents"] * 1000
-            ref = at["reference"]["cpu"] / at["reference"]["documents"] * 1000
+        if "reference" in at and not with_cause:  # else _cause says it, at the largest size
+            ours, ref = _cpu_ms(at["local-2"]), _cpu_ms(at["reference"])
             lines += ["", f"CPU per article at {int(scaling):,}: {ours:.1f} ms for newscorpus (parse, clean, "
                       f"language, dedup, event features, event building, Parquet) against {ref:.1f} ms for "
                       "the reference, which has no cleaning and no events."]
-    if prof and prof.get("samples") and both:
+    if with_cause:
         lines += ["", _cause(sizes[max(both, key=int)]["runs"], prof, [ok for _t, _m, ok in checks])]
     return "\n".join(lines)
+
+
+def _cpu_ms(run: dict[str, Any]) -> float:
+    """CPU milliseconds per article of one run."""
+    return float(run["cpu"]) / float(run["documents"]) * 1000
 
 
 def _cause(runs: dict[str, Any], prof: dict[str, Any], met: list[bool]) -> str:
@@ -665,8 +670,7 @@ def _cause(runs: dict[str, Any], prof: dict[str, Any], met: list[bool]) -> str:
     total = prof["samples"]
     share = {g: c / total for g, c in prof["groups"].items()}
     stage = {g: c / total for g, c in prof["stages"].items()}
-    ours = runs["local-2"]["cpu"] / runs["local-2"]["documents"] * 1000
-    ref = runs["reference"]["cpu"] / runs["reference"]["documents"] * 1000
+    ours, ref = _cpu_ms(runs["local-2"]), _cpu_ms(runs["reference"])
     features = share.get("event features", 0.0) * ours
     text = (f"Where the CPU goes (the profile below, one worker at {prof.get('articles', 0):,} articles): "
             f"the parse stage takes {stage.get('parse', 0.0):.0%} of the run and `events` "

@@ -4,7 +4,7 @@ config that runs in-process (fast, deterministic)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -55,10 +55,10 @@ def day_story() -> Callable[..., Article]:
 
 
 @pytest.fixture(autouse=True, scope="session")
-def _cache_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> None:
+def _cache_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Cached tables (the gazetteer) go to a folder of this test session, not ~/.cache."""
-    import os
-
     from newscorpus.events.places import CACHE_ENV
 
-    os.environ[CACHE_ENV] = str(tmp_path_factory.mktemp("cache"))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(CACHE_ENV, str(tmp_path_factory.mktemp("cache")))
+        yield
