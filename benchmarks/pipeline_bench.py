@@ -719,11 +719,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     workdir = Path(args.workdir).resolve()
     saved = workdir / "pipeline_bench.json"
-    results: dict[str, Any] | None = None
-    if args.sizes:
-        results = bench(args)
-    elif args.merge and saved.exists():
-        results = json.loads(saved.read_text())  # --sizes '' --merge: write the page again
+    # The profile first: it is short, and a long run cut short at 1M still has it saved.
     prof: dict[str, Any] | None = None
     if args.profile:
         corpus = make_corpus(args.profile, workdir, args.benchmarks, args.files)
@@ -732,6 +728,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         (workdir / "profile.json").write_text(json.dumps(prof, indent=1))
     elif args.merge and (workdir / "profile.json").exists():
         prof = json.loads((workdir / "profile.json").read_text())
+    results: dict[str, Any] | None = None
+    if args.sizes:
+        results = bench(args)
+    elif args.merge and saved.exists():
+        results = json.loads(saved.read_text())  # --sizes '' --merge: write the page again
     sections = []
     if results is not None:
         sections.append(("pipeline", render(results, prof)))
