@@ -29,6 +29,11 @@ One command::
   precision/recall against the planted copies, so that speed is not bought with
   less work.
 
+* **Machine ceiling.** Before the sizes, one CPU-bound Python job (regex
+  tokenising and dict counting, as the pipeline does) runs alone and then as two
+  at once: how much more two processes get done than one is the most any 2-worker
+  run can gain here (a 2-vCPU VM whose vCPUs share a physical core, or a busy
+  host, gives well under 2x).
 * **Profile** (``--profile N``). A 1-worker run at N articles under py-spy: time by
   component, by stage and the hottest frames. The pipeline section then states
   where the CPU goes against the reference.
@@ -474,6 +479,33 @@ def _command_line(args: argparse.Namespace) -> str:
     return " ".join(parts)
 
 
+_SPIN_TEXT = " ".join(f"Word{i % 97} kata{i % 389} {i % 1013} berita-{i % 53}." for i in range(40_000))
+
+
+def _spin(rounds: int) -> float:
+    """A fixed CPU-bound job in the pipeline's style; its own elapsed seconds."""
+    t0 = time.perf_counter()
+    for _ in range(rounds):
+        Counter(re.findall(r"\w+", _SPIN_TEXT.lower()))
+    return time.perf_counter() - t0
+
+
+def cpu_ceiling(rounds: int = 60, repeats: int = 3) -> dict[str, Any]:
+    """Time :func:`_spin` in one process alone, then in two at once (medians of
+    ``repeats``); ``speedup`` is the work two processes do per unit of time
+    against one: the ceiling of a 1-to-2-worker speed-up on this machine."""
+
+    def run(k: int) -> list[float]:
+        procs = [subprocess.Popen([sys.executable, __file__, "_spin", str(rounds)], stdout=subprocess.PIPE,
+                                  text=True) for _ in range(k)]
+        return [float(p.communicate()[0]) for p in procs]
+
+    one = sorted(run(1)[0] for _ in range(repeats))[repeats // 2]
+    two = sorted(max(run(2)) for _ in range(repeats))[repeats // 2]
+    return {"one_s": round(one, 3), "two_s": round(two, 3), "speedup": round(2 * one / two, 3),
+            "load_before": os.getloadavg()[0]}
+
+
 def bench(args: argparse.Namespace) -> dict[str, Any]:
     workdir = Path(args.workdir).resolve()
     workdir.mkdir(parents=True, exist_ok=True)
@@ -484,6 +516,8 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
     results: dict[str, Any] = {"sizes": {}, "scaling_size": scaling, "ray_size": ray_size, "ray": use_ray,
                                "config": pipeline_config("local", 2, 0), "command": _command_line(args)}
     saved = workdir / "pipeline_bench.json"
+    results["ceiling"] = {**cpu_ceiling(), "when": "before the sizes"}
+    print(f"ceiling: two CPU-bound processes do {results['ceiling']['speedup']:.2f}x the work of one", flush=True)
     if args.merge and saved.exists():
         # Add sizes to an earlier run's table (a 1M run measured apart), keeping its scaling runs.
         prev = json.loads(saved.read_text())
@@ -650,6 +684,12 @@ def render(results: dict[str, Any], prof: dict[str, Any] | None = None) -> str:
                           "of that is start-up: each pool worker loads the components, and so does each fresh pool "
                           "the executor starts when the number of tasks changes (`release_idle`). The stages after "
                           f"the parse (`{'`, `'.join(lone)}`) took {extra:+.1f} s on 2 workers against 1.")
+        ceiling = results.get("ceiling")
+        if ceiling:
+            lines[-1] += (f" The machine's own ceiling ({ceiling.get('when', 'in this run')}): a CPU-bound Python job "
+                          f"took {ceiling['one_s']:.2f} s alone and {ceiling['two_s']:.2f} s as one of two at once, "
+                          f"so two processes do {ceiling['speedup']:.2f}x the work of one here; no 2-worker run "
+                          "can scale further than that on this machine.")
         if "reference" in at and not with_cause:  # else _cause says it, at the largest size
             ours, ref = _cpu_ms(at["local-2"]), _cpu_ms(at["reference"])
             lines += ["", f"CPU per article at {int(scaling):,}: {ours:.1f} ms for newscorpus (parse, clean, "
@@ -687,6 +727,9 @@ def _cause(runs: dict[str, Any], prof: dict[str, Any], met: list[bool]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["_spin"]:
+        print(_spin(int(argv[1])))
+        return
     if argv[:1] == ["_reference"]:
         _reference(Path(argv[1]), Path(argv[2]))
         return
@@ -733,6 +776,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         results = bench(args)
     elif args.merge and saved.exists():
         results = json.loads(saved.read_text())  # --sizes '' --merge: write the page again
+        if "ceiling" not in results:  # a run from before the ceiling was measured: measure it now
+            results["ceiling"] = {**cpu_ceiling(), "when": "after the sizes, when the page was written"}
+            saved.write_text(json.dumps(results, indent=1))
     sections = []
     if results is not None:
         sections.append(("pipeline", render(results, prof)))
