@@ -150,3 +150,53 @@ def test_every_duplicate_is_verified_against_its_canonical(
     across = sum(1 for p in linked if len({canon_of.get(x, x) for x in p}) == 2)
     assert stats["pairs_across_clusters"] == across
     assert stats["duplicates"] == len(rows) == len(assign)
+
+
+def _tr_nodes(**published: str) -> dict[str, Node]:
+    return {k: Node(Meta(k, 0, i, published=v, language=k.rstrip("0123456789"))) for i, (k, v) in
+            enumerate(published.items())}
+
+
+def test_translation_links_never_chain_through_a_third_article() -> None:
+    # en1 and id1 tell one story; en2, months later, shares names with id1 only.
+    nodes = _tr_nodes(en1="2025-01-01", id1="2025-01-02", en2="2025-03-01")
+    edges = [Edge("en1", "id1", "translation", "translation", 0.7),
+             Edge("id1", "en2", "translation", "translation", 0.5)]
+    assign, rows, stats = cluster(nodes, edges, "earliest")
+    assert assign == {"id1": {"translation_of": "en1", "tr_method": "translation", "tr_score": 0.7}}
+    assert stats["translations"] == 1 and [r["article_id"] for r in rows] == ["id1"]
+
+
+def test_translation_links_need_two_languages() -> None:
+    nodes = _tr_nodes(en1="2025-01-01", en2="2025-01-02", id1="")
+    nodes["und"] = Node(Meta("und", 0, 9, published="2024-12-31", language=""))
+    edges = [Edge("en1", "en2", "translation", "translation", 0.9),  # a plugin's same-language pair
+             Edge("und", "id1", "translation", "translation", 0.9)]  # a language unknown
+    assign, _rows, stats = cluster(nodes, edges, "earliest")
+    assert assign == {} and stats["translations"] == 0
+
+
+def test_translation_original_is_the_earliest_and_members_link_to_it_directly() -> None:
+    nodes = _tr_nodes(id1="2025-01-01", en1="2025-01-02", ms1="2025-01-03")
+    edges = [Edge("ms1", "id1", "translation", "translation", 0.6),
+             Edge("en1", "id1", "translation", "translation", 0.8),
+             Edge("en1", "ms1", "translation", "translation", 0.9)]
+    assign, _rows, _stats = cluster(nodes, edges, "earliest")
+    assert {k: v["translation_of"] for k, v in assign.items()} == {"en1": "id1", "ms1": "id1"}
+    assert assign["ms1"]["tr_score"] == 0.6  # its own verified pair with the original, not en1's
+
+
+@given(st.lists(st.tuples(st.integers(0, 7), st.integers(0, 7), st.floats(0.45, 1.0)), max_size=20),
+       st.lists(st.sampled_from(["en", "id", "ms"]), min_size=8, max_size=8),
+       st.lists(st.sampled_from(["2025-01-01", "2025-01-02", "2025-02-01", ""]), min_size=8, max_size=8))
+def test_every_translation_link_is_a_verified_pair_across_languages(
+        pairs: list[tuple[int, int, float]], langs: list[str], dates: list[str]) -> None:
+    nodes = {f"n{i}": Node(Meta(f"n{i}", 0, i, published=dates[i], language=langs[i])) for i in range(8)}
+    edges = [Edge(f"n{a}", f"n{b}", "translation", "translation", s) for a, b, s in pairs if a != b]
+    verified = {frozenset((e.a, e.b)) for e in edges}
+    assign, rows, _stats = cluster(nodes, edges, "earliest")
+    for key, entry in assign.items():
+        target = entry["translation_of"]
+        assert langs[int(key[1:])] != langs[int(target[1:])]
+        assert frozenset((key, target)) in verified
+    assert len(rows) == len(assign)

@@ -197,6 +197,13 @@ def _stars(nodes: dict[Any, Node], neighbours: dict[Any, set[Any]], policy: str,
             yield head, members
 
 
+def _languages_differ(a: Node, b: Node) -> bool:
+    """Whether two articles are in two different known languages (``en`` and
+    ``en-GB`` are one language)."""
+    la, lb = (n.meta.language.split("-")[0].lower() for n in (a, b))
+    return bool(la) and bool(lb) and la != lb
+
+
 def cluster(nodes: dict[Any, Node], edges: Iterable[Edge], policy: str = "earliest",
             prefer_sources: Sequence[str] = ()) -> tuple[dict[Any, dict[str, Any]], list[dict[str, Any]], Counter[str]]:
     """Join verified pairs into clusters and pick each cluster's canonical article.
@@ -256,24 +263,29 @@ def cluster(nodes: dict[Any, Node], edges: Iterable[Edge], policy: str = "earlie
     # verified pairs left in two clusters: each matched the other, not the same canonical
     stats["pairs_across_clusters"] = sum(
         1 for (a, b) in best if canonical_of.get(a, a) != canonical_of.get(b, b)) // 2
-    # Translations link canonical articles; the earliest published is the original.
-    tr_uf = UnionFind()
+    # Translations link canonical articles in two different languages; the earliest
+    # published is the original. Stars again, not connected components: a member is
+    # linked only to an original it was verified against directly, so links never
+    # chain through a third article (an en story, its id translation and a later en
+    # story sharing names with the translation would otherwise become one group, and
+    # the later en story a "translation" of the first).
+    tr_neighbours: dict[Any, set[Any]] = defaultdict(set)
     tr_best: dict[tuple[Any, Any], tuple[str, float]] = {}
     for e in tr_edges:
         ca, cb = canonical_of.get(e.a, e.a), canonical_of.get(e.b, e.b)
-        if ca == cb or nodes[ca].meta.id == nodes[cb].meta.id:
+        if ca == cb or nodes[ca].meta.id == nodes[cb].meta.id or not _languages_differ(nodes[ca], nodes[cb]):
             continue
-        tr_uf.union(ca, cb)
+        tr_neighbours[ca].add(cb)
+        tr_neighbours[cb].add(ca)
         for k in ((ca, cb), (cb, ca)):
             if k not in tr_best or tr_best[k][1] < e.score:
                 tr_best[k] = (e.method, e.score)
     original_of: dict[Any, tuple[Any, str]] = {}  # translated canonical node -> (original node, id)
-    for group in tr_uf.groups().values():
-        ordered = sorted(group, key=lambda n: _order(nodes[n], "earliest", prefer_sources))
-        head = nodes[ordered[0]]
+    for head_key, members in _stars(nodes, tr_neighbours, "earliest", prefer_sources):
+        head = nodes[head_key]
         original = head.canonical or head.meta.id
-        for member in ordered[1:]:
-            original_of[member] = (ordered[0], original)
+        for member in members:  # every edge joins two languages, so no member shares the head's
+            original_of[member] = (head_key, original)
     # Every article of this run whose cluster's canonical is a translation gets the
     # link, duplicates of a translation included.
     for key, node in nodes.items():
@@ -283,9 +295,9 @@ def cluster(nodes: dict[Any, Node], edges: Iterable[Edge], policy: str = "earlie
         if canon not in original_of:
             continue
         head_key, original = original_of[canon]
-        if node.meta.id == original:
-            continue
-        method, score = tr_best.get((canon, head_key), ("transitive", 0.0))
+        if node.meta.id == original or not _languages_differ(node, nodes[head_key]):
+            continue  # a duplicate in the original's own language is not its translation
+        method, score = tr_best[(canon, head_key)]
         entry = assign.setdefault(key, {})
         entry.update(translation_of=original, tr_method=method, tr_score=score)
         rows.append({"article_id": node.meta.id, "canonical_id": original, "relation": "translation",
