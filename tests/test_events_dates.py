@@ -103,3 +103,26 @@ def test_the_case_folded_scan_finds_what_the_case_insensitive_one_finds(pieces: 
     slow_voc = attrs.evolve(dates.vocabulary(lang), folded_pattern=None)
     with mock.patch.object(dates, "vocabulary", lambda _lang: slow_voc):
         assert find_mentions(text, lang) == fast
+
+
+@pytest.mark.parametrize(("lead", "lang", "expected"), [
+    ("Talks resume on Tuesday 14 March 1400 GMT in Geneva.", "en", (0, 3, 14)),
+    ("The polls close on March 14, 2130 local time.", "en", (0, 3, 14)),
+    ("Pasukan tiba di Palu pada 12 Maret 0930 WIB.", "id", (0, 3, 12)),
+    ("Kapal berlabuh 3 Mei 1645 WITA di Makassar.", "id", (0, 5, 3)),
+    ("The deadline is 1 June 1800 hrs.", "en", (0, 6, 1)),
+    # four digits that are a year stay one, whatever follows
+    ("On 12 March 2005 UN inspectors left.", "en", (2005, 3, 12)),
+    ("On 12 March 2005 at noon the bill passed.", "en", (2005, 3, 12)),
+    ("Born 20 February 1951 in Leeds.", "en", (1951, 2, 20)),
+    ("On 3 May 2359 GMT", "en", (0, 5, 3)),  # a valid clock with a zone: not the year 2359
+])
+def test_clock_times_are_not_years(lead: str, lang: str, expected: tuple[int, int, int]) -> None:
+    explicit = [m.value for m in find_mentions(lead, lang) if m.kind == "explicit"]
+    assert explicit == [expected]
+
+
+def test_a_clock_time_never_names_the_story_year() -> None:
+    # no publication date: the lead's year vote must not count 1930 GMT
+    found = article_date("Voting ended at 1930 GMT on Sunday, three days after the 2005 poll was called.", "en", None)
+    assert found.year == 2005

@@ -45,7 +45,7 @@ from .places import Place, fold, gazetteer
 __all__ = ["FEATURES_VERSION", "Analysis", "NameMention", "analyse", "analyse_text"]
 
 #: Bumped whenever the features' content changes (persistent states check it).
-FEATURES_VERSION = 3
+FEATURES_VERSION = 4  # 4: clock times ("1400 GMT") are no longer years
 
 TITLE_WEIGHT = 3.0
 LEAD_WEIGHT = 2.0

@@ -159,6 +159,26 @@ def _valid(y: int, m: int, d: int) -> bool:
     return True
 
 
+# What follows a four-digit clock time ("14 March 1400 GMT", "12 Maret 0930 WIB",
+# "March 14, 2130 local time"): a time-zone abbreviation (capitals ending in T, or
+# UTC/WIB/WITA/Z), an offset, or an hours word. The zone part is case-sensitive:
+# "at" after a year is a word, "AT" is not a zone either (no capital run before T).
+_CLOCK_ZONE = re.compile(r"\s*(?:[A-Z]{1,4}T\b|UTC\b|WIB\b|WITA\b|Z\b|[+-]\d{2}:?\d{2}\b)")
+_CLOCK_WORD = re.compile(r"\s*(?:hrs?|hours|h|local|waktu|jam)\b", re.IGNORECASE)
+
+
+def _clock_not_year(text: str, start: int, end: int) -> bool:
+    """Whether the four digits ``text[start:end]`` after a day and month are a clock
+    time, not a year: a valid ``HHMM`` followed by a time zone or an hours word, or
+    any four digits with a leading zero (``0930``), which no year is written as."""
+    digits = text[start:end]
+    if digits.startswith("0"):
+        return True
+    if int(digits[:2]) > 23 or int(digits[2:]) > 59:
+        return False
+    return bool(_CLOCK_ZONE.match(text, end) or _CLOCK_WORD.match(text, end))
+
+
 def find_mentions(text: str, lang: str | None) -> list[Mention]:
     """Date mentions in ``text`` (in order), read with ``lang``'s CLDR vocabulary."""
     voc = vocabulary(lang)
@@ -188,12 +208,12 @@ def find_mentions(text: str, lang: str | None) -> list[Mention]:
                 out.append(Mention("explicit", (y, mo, d), m.start(), m.end()))
         elif g["dm"]:
             d, mo = int(g["dmd"]), voc.months[_lower(g["dmm"])]
-            y = int(g["dmy"]) if g["dmy"] else 0
+            y = int(g["dmy"]) if g["dmy"] and not _clock_not_year(text, m.start("dmy"), m.end("dmy")) else 0
             if _valid(y, mo, d):
                 out.append(Mention("explicit", (y, mo, d), m.start(), m.end()))
         elif g["md"]:
             d, mo = int(g["mdd"]), voc.months[_lower(g["mdm"])]
-            y = int(g["mdy"]) if g["mdy"] else 0
+            y = int(g["mdy"]) if g["mdy"] and not _clock_not_year(text, m.start("mdy"), m.end("mdy")) else 0
             if _valid(y, mo, d):
                 out.append(Mention("explicit", (y, mo, d), m.start(), m.end()))
         elif g["wd"]:
@@ -257,7 +277,7 @@ _YEAR = re.compile(r"(?<![\d/.-])(19\d\d|20\d\d)(?![\d/-])")
 
 def _lead_year(lead: str) -> int | None:
     # The year the lead names most (latest on a tie): "the 2008 Oscars".
-    years = collections.Counter(int(y) for y in _YEAR.findall(lead))
+    years = collections.Counter(int(m[1]) for m in _YEAR.finditer(lead) if not _clock_not_year(lead, *m.span(1)))
     return max(years.items(), key=lambda kv: (kv[1], kv[0]))[0] if years else None
 
 
