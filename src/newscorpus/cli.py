@@ -1,7 +1,9 @@
 """The ``newscorpus`` command line.
 
 Exit status: 0 when the run finished (quarantined documents do not fail a run),
-1 when the run itself failed, 2 for usage and configuration errors.
+1 when the run itself failed, 2 for usage and configuration errors and for an
+output directory that cannot be written (read-only, full, locked by another run),
+130 when interrupted (Ctrl-C; rerun the same command to resume).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import attrs
 import click
 
 from .config import ComponentSpec, PipelineConfig, load_config
-from .errors import ConfigError, NewscorpusError, RunStateError, UnknownComponentError
+from .errors import ConfigError, NewscorpusError, OutputError, RunStateError, UnknownComponentError
 from .pipeline import Pipeline
 
 __all__ = ["main"]
@@ -77,11 +79,18 @@ def run_cmd(inputs: tuple[str, ...], output: str | None, config_path: str | None
         report = Pipeline(config).run(progress=show and not quiet, restart=restart)
     except click.UsageError:
         raise
-    except (ConfigError, UnknownComponentError, RunStateError) as exc:
+    except (ConfigError, UnknownComponentError, RunStateError, OutputError) as exc:
         _fail(str(exc), 2)
         return
     except NewscorpusError as exc:
         _fail(str(exc), 1)
+        return
+    except KeyboardInterrupt:
+        _fail("interrupted; run the same command again to resume", 130)
+        return
+    except OSError as exc:  # the environment, not a bug: say which file, no traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        _fail(f"{where}{exc.strerror or exc}", 2)
         return
     if not quiet:
         acc = report.accounting

@@ -234,6 +234,49 @@ def _lines(node: yaml.Node | None, prefix: str = "", out: dict[str, int] | None 
     return out
 
 
+#: Most values a pipeline file may expand to once its aliases are followed: a real
+#: pipeline has a few hundred; a "billion laughs" file has 10^9.
+MAX_YAML_VALUES = 100_000
+
+
+def _check_expansion(node: yaml.Node | None, source: str) -> None:
+    """Refuse a recursive alias or a file whose aliases expand past
+    :data:`MAX_YAML_VALUES`, counting each shared node's size once (memoised), so
+    the check itself stays linear in the file."""
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+
+    def size(n: yaml.Node) -> int:
+        key = id(n)
+        if key in sizes:
+            return sizes[key]
+        if key in active:
+            raise ConfigError("recursive YAML alias (an anchor used inside itself)",
+                              line=n.start_mark.line + 1, source=source)
+        active.add(key)
+        total = 1
+        children: list[yaml.Node] = []
+        if isinstance(n, yaml.MappingNode):
+            children = [c for pair in n.value for c in pair]
+        elif isinstance(n, yaml.SequenceNode):
+            children = list(n.value)
+        for child in children:
+            total += size(child)
+            if total > MAX_YAML_VALUES:
+                raise ConfigError(f"the file expands to more than {MAX_YAML_VALUES:,} values once its "
+                                  "aliases are followed (an alias bomb?)",
+                                  line=n.start_mark.line + 1, source=source)
+        active.discard(key)
+        sizes[key] = total
+        return total
+
+    if node is not None:
+        try:
+            size(node)
+        except RecursionError:
+            raise ConfigError("the file is nested too deeply", source=source) from None
+
+
 def load_config(path: str | os.PathLike[str], **overrides: Any) -> PipelineConfig:
     """Read a YAML pipeline file.
 
@@ -248,7 +291,10 @@ def load_config(path: str | os.PathLike[str], **overrides: Any) -> PipelineConfi
         raise ConfigError(f"cannot read pipeline file: {exc.strerror}", source=source) from exc
     try:
         node = yaml.compose(text)
+        _check_expansion(node, source)  # before anything walks the aliases
         data = yaml.safe_load(text)
+    except RecursionError:
+        raise ConfigError("invalid YAML: nested too deeply", source=source) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise ConfigError(
@@ -321,9 +367,12 @@ def _strs(value: Any, key: str, ctx: _Ctx) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _int(value: Any, key: str, ctx: _Ctx, minimum: int = 0) -> int:
+def _int(value: Any, key: str, ctx: _Ctx, minimum: int = 0, auto: int = 0) -> int:
+    """A whole number >= ``minimum``; ``auto`` stands for the key's default (``auto``:
+    0 would make ``max_document_bytes: auto`` quarantine everything and
+    ``shard_bytes: auto`` divide by zero)."""
     if value == "auto":
-        return 0
+        return auto
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
         raise ctx.error(key, f"expected a whole number >= {minimum} (or 'auto'), got {value!r}")
     return value
@@ -358,6 +407,9 @@ def _components(value: Any, key: str, ctx: _Ctx) -> tuple[ComponentSpec, ...]:
     return tuple(_component(v, f"{key}.{i}", ctx) for i, v in enumerate(value))
 
 
+_DEFAULT_EX = ExecutionConfig()
+
+
 def _build(data: dict[str, Any], ctx: _Ctx) -> PipelineConfig:
     _check_keys(data, _SECTIONS, "", ctx)
     ex = _mapping(data.get("execution"), "execution", ctx)
@@ -366,15 +418,18 @@ def _build(data: dict[str, Any], ctx: _Ctx) -> PipelineConfig:
         executor=_component(ex.get("executor", "local"), "execution.executor", ctx),
         workers=_int(ex.get("workers", 0), "execution.workers", ctx),
         shards=_int(ex.get("shards", 0), "execution.shards", ctx),
-        shard_bytes=_int(ex.get("shard_bytes", 64 * 1024 * 1024), "execution.shard_bytes", ctx, 1),
-        batch_size=_int(ex.get("batch_size", 256), "execution.batch_size", ctx, 1),
+        shard_bytes=_int(ex.get("shard_bytes", _DEFAULT_EX.shard_bytes), "execution.shard_bytes", ctx, 1,
+                         auto=_DEFAULT_EX.shard_bytes),
+        batch_size=_int(ex.get("batch_size", _DEFAULT_EX.batch_size), "execution.batch_size", ctx, 1,
+                        auto=_DEFAULT_EX.batch_size),
     )
     rd = _mapping(data.get("read"), "read", ctx)
     _check_keys(rd, {"readers", "parsers", "options", "fields", "language", "limits"}, "read.", ctx)
     lim = _mapping(rd.get("limits"), "read.limits", ctx)
     limit_names = {f.name for f in attrs.fields(Limits)}
     _check_keys(lim, limit_names, "read.limits.", ctx)
-    limits = Limits(**{k: _int(v, f"read.limits.{k}", ctx, 1) for k, v in lim.items()})
+    defaults = attrs.asdict(Limits())
+    limits = Limits(**{k: _int(v, f"read.limits.{k}", ctx, 1, auto=defaults[k]) for k, v in lim.items()})
     for sect in ("readers", "parsers", "fields"):
         for k, v in _mapping(rd.get(sect), f"read.{sect}", ctx).items():
             if not isinstance(v, str):

@@ -11,6 +11,7 @@ __all__ = [
     "ConfigError",
     "DocumentError",
     "NewscorpusError",
+    "OutputError",
     "PluginConflictError",
     "RunStateError",
     "UnknownComponentError",
@@ -53,6 +54,12 @@ class UnknownComponentError(NewscorpusError, KeyError):
 
     def __str__(self) -> str:  # KeyError would repr() the message
         return str(self.args[0])
+
+
+class OutputError(NewscorpusError, ValueError):
+    """The run cannot write its output safely: a path would leave the output
+    directory, another run holds the directory's lock, or the directory cannot be
+    written (read-only, full). A ``ValueError`` too, as path refusals were before."""
 
 
 class RunStateError(NewscorpusError):

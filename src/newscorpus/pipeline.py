@@ -26,7 +26,7 @@ import attrs
 
 from .config import PipelineConfig, load_config
 from .dedup.stages import run_buckets, run_cluster, run_verify
-from .errors import ConfigError, RunStateError
+from .errors import ConfigError, OutputError, RunStateError
 from .executors.base import Executor, TaskSpec
 from .plugins import Registry, get_registry
 from .readers.base import InputUnit
@@ -36,7 +36,7 @@ from .stages.events import run_events
 from .stages.export import run_export
 from .stages.finalize import run_finalize
 from .stages.parse import run_parse
-from .workdir import AtomicWriter
+from .workdir import AtomicWriter, OutputLock, atomic_write, clear_outputs, guard, remove_temp_files
 
 __all__ = ["STAGES", "Pipeline", "build_plan", "expand_inputs", "run", "run_task"]
 
@@ -230,7 +230,20 @@ class Pipeline:
         rt = Runtime(config, out, registry)
         rt.validate()
         workers = config.execution.workers or os.cpu_count() or 1
-        out.mkdir(parents=True, exist_ok=True)
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"cannot create the output directory {out}: {exc.strerror}") from exc
+        # One run per output directory; the lock is held until the report is written.
+        with OutputLock(out):
+            return self._run_locked(rt, registry, workers, progress, restart)
+
+    def _run_locked(self, rt: Runtime, registry: Registry, workers: int, progress: bool,
+                    restart: bool) -> RunReport:
+        config, out = rt.config, rt.output
+        removed = remove_temp_files(out)  # what killed runs left: *.tmp-<pid>, trash
+        if removed:
+            log.info("removed %d temporary files left by an interrupted run", removed)
         plan = self._prepare(rt, workers, restart)
         rt.plan = plan
         run_dir = str(out)
@@ -250,7 +263,7 @@ class Pipeline:
         finally:
             executor.close()
             forget_runtime(run_dir)
-        report = self._report(rt, timings, workers).write(out / "report.json")
+        report = self._report(rt, timings, workers).write(guard(out, "report.json"))
         registry.pm.hook.run_finished(report=report)
         return report
 
@@ -258,7 +271,10 @@ class Pipeline:
         work = rt.work
         run_file, plan_file = work.path("run.json"), work.path("plan.json")
         if restart:
-            work.clear()
+            # Old report, quarantine, exports and work files go before anything new
+            # is written: never old exports beside new ones, never an old report.json
+            # left looking current if this run fails.
+            clear_outputs(rt.output, _previous_exports(rt.output))
         fingerprint = _fingerprint(rt.config)
         if run_file.exists() and plan_file.exists():
             previous = json.loads(run_file.read_text(encoding="utf-8"))
@@ -278,7 +294,7 @@ class Pipeline:
             # The config may have changed where it does not affect output (workers):
             # keep the plan but record the config now in force.
         else:
-            work.clear()
+            clear_outputs(rt.output, _previous_exports(rt.output))
             plan = build_plan(rt.config, rt.registry, rt.output, workers)
             with AtomicWriter(plan_file) as w:
                 w.write_line(json.dumps(plan.to_dict()))
@@ -328,14 +344,12 @@ class Pipeline:
         for stage, n in self._stages(rt):
             stages[stage] = merge_counters([rt.work.stats(stage, i) for i in range(n)])
         # Quarantine records of every shard, in shard order, in one file.
-        qpath = rt.output / "quarantine.jsonl"
-        with open(qpath.with_name(qpath.name + ".tmp"), "wb") as dst:
+        with atomic_write(guard(rt.output, "quarantine.jsonl")) as dst:
             for i in range(len(rt.plan.shards)):
                 src = rt.work.path("parse", f"{i:05d}.quarantine.jsonl")
                 if src.exists():
                     with open(src, "rb") as fh:
                         shutil.copyfileobj(fh, dst)
-        qpath.with_name(qpath.name + ".tmp").replace(qpath)
         parse, final = stages["parse"], stages["finalize"]
         documents = int(parse.get("documents", 0))
         written = int(final.get("written", 0))
@@ -361,6 +375,7 @@ class Pipeline:
                 "languages": parse.get("languages", {}),
                 "removals_by_rule": parse.get("removals", {}),
                 "flags": parse.get("flags", {}),
+                "sanitised": int(final.get("sanitised", 0)),
             },
             "quarantine": {"count": quarantined, "by_reason": parse.get("quarantine_reasons", {}),
                            "file": "quarantine.jsonl"},
@@ -375,6 +390,23 @@ class Pipeline:
             "config": rt.config.to_dict(),
         }
         return RunReport(data)
+
+
+def _previous_exports(output: Path) -> list[str]:
+    """The files an earlier run in ``output`` exported (relative paths), from its
+    export marker or its report; every one is checked by the path guard before it
+    is removed."""
+    names: list[str] = []
+    for source, key in ((output / "work" / "_done" / "export" / "00000.json", "files"),
+                        (output / "report.json", "exports")):
+        try:
+            data = json.loads(source.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        files = data.get(key) if isinstance(data, dict) else None
+        if isinstance(files, dict):
+            names += [str(n) for group in files.values() if isinstance(group, list) for n in group]
+    return names
 
 
 def run(inputs: Sequence[str], output: str | os.PathLike[str], config: PipelineConfig | None = None,

@@ -21,7 +21,7 @@ import attrs
 import pluggy
 
 from . import hookspecs
-from .errors import PluginConflictError, UnknownComponentError
+from .errors import ConfigError, PluginConflictError, UnknownComponentError
 
 __all__ = [
     "ALLOW_ENV",
@@ -106,9 +106,13 @@ def get_plugin_manager(
             pm.register(ep.load(), name=ep.name)
             if ep.dist is not None:
                 pm._plugin_distinfo.append((pm.get_plugin(ep.name), ep.dist))  # as pluggy's own loader does
-    for path in extra:
+    for i, path in enumerate(extra):
         if not pm.has_plugin(path):
-            pm.register(load_object(path), name=path)
+            try:
+                plugin = load_object(path)
+            except (ImportError, AttributeError) as exc:  # a typo or an uninstalled package
+                raise ConfigError(f"cannot load plugin {path!r}: {exc}", key=f"plugins.{i}") from exc
+            pm.register(plugin, name=path)
     for obj in objects:
         if pm.get_name(obj) is None:
             pm.register(obj)

@@ -15,6 +15,8 @@ from typing import Any
 
 import attrs
 
+from .workdir import atomic_write
+
 __all__ = ["RunReport", "merge_counters"]
 
 
@@ -70,10 +72,10 @@ class RunReport:
         return bool(self.accounting["balanced"])
 
     def write(self, path: Path) -> RunReport:
-        """Write the report as JSON; return it with ``path`` set."""
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(json.dumps(self.data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        tmp.replace(path)
+        """Write the report as JSON, atomically (see :func:`newscorpus.workdir.atomic_write`;
+        pass a path from :func:`newscorpus.workdir.guard`); return it with ``path`` set."""
+        with atomic_write(path) as fh:
+            fh.write(json.dumps(self.data, indent=2, ensure_ascii=False).encode("utf-8") + b"\n")
         return attrs.evolve(self, path=path)
 
     @classmethod

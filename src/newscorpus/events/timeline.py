@@ -24,6 +24,12 @@ from ..models import Event
 
 __all__ = ["TimelineExporter", "TimelineRow", "timeline_rows"]
 
+#: Drawing settings. Article text is never markup: with mathtext on, a headline with
+#: two ``$`` signs ("paid $5 ... worth $10") is parsed as a formula and fails. Fixed
+#: SVG ids and no dates or versions in the files: the same events give the same bytes.
+#: Real text in the SVG (``svg.fonttype``): searchable, selectable, smaller than paths.
+_RC = {"text.parse_math": False, "svg.hashsalt": "newscorpus-timeline", "svg.fonttype": "none"}
+
 _LANG_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
 
 
@@ -214,30 +220,33 @@ class TimelineExporter(Exporter):
 
     def export(self, ctx: ExportContext) -> list[Path]:
         """Draw the timeline and write both files."""
+        import matplotlib
         import matplotlib.pyplot as plt
 
         events = list(ctx.events())
         rows, hidden = timeline_rows(events, self.max_events)
-        fig = _figure(rows, hidden, len(events))
-        png = ctx.path(self.png_name)
-        # "tight" grows the canvas to the long titles and labels instead of clipping them.
-        fig.savefig(png, dpi=self.dpi, bbox_inches="tight", pad_inches=0.25)
+        png, png_tmp = ctx.temp(self.png_name)
         svg = io.StringIO()
-        import matplotlib
-
-        # Real text in the SVG: searchable, selectable and smaller than glyph paths.
-        with matplotlib.rc_context({"svg.fonttype": "none"}):
-            fig.savefig(svg, format="svg", bbox_inches="tight", pad_inches=0.25)
-        plt.close(fig)
+        with matplotlib.rc_context(_RC):
+            fig = _figure(rows, hidden, len(events))
+            try:
+                # "tight" grows the canvas to the long titles and labels instead of clipping them.
+                fig.savefig(png_tmp, format="png", dpi=self.dpi, bbox_inches="tight", pad_inches=0.25,
+                            metadata={"Software": None})
+                fig.savefig(svg, format="svg", bbox_inches="tight", pad_inches=0.25,
+                            metadata={"Date": None, "Creator": None})
+            finally:
+                plt.close(fig)
+        ctx.commit(png_tmp, png)
         table_events = sorted(events, key=lambda e: (-len(e.article_ids), e.id))[: self.max_table]
         wanted = {aid for e in table_events for aid in e.article_ids}
         articles: dict[str, tuple[str, str, str, str]] = {}
         for a in ctx.articles():
             if a.id in wanted:
                 articles[a.id] = (a.title, a.source or "", a.language or "", a.url or "")
-        page = ctx.path(self.html_name)
-        page.write_text(self._page(svg.getvalue(), table_events, len(events), articles), encoding="utf-8")
-        return [png, page]
+        with ctx.open(self.html_name) as fh:
+            fh.write(self._page(svg.getvalue(), table_events, len(events), articles).encode("utf-8"))
+        return [png, ctx.path(self.html_name)]
 
     def _page(
         self, svg: str, events: list[Event], total: int, articles: dict[str, tuple[str, str, str, str]]

@@ -5,29 +5,30 @@ from __future__ import annotations
 import os
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, ClassVar
 
 import attrs
 
 from ..models import Article, Event
+from ..workdir import atomic_write, commit_temp, guard, temp_path
 
 __all__ = ["DuplicateRow", "ExportContext", "Exporter", "safe_output_path"]
 
 
 def safe_output_path(output_dir: str | os.PathLike[str], name: str) -> Path:
-    """``output_dir / name``, refusing any name that would leave ``output_dir``.
+    """``output_dir / name``, refusing any name that would leave ``output_dir``
+    (:func:`newscorpus.workdir.guard`, the one path guard of a run).
 
     Exporters build every file name through this, so that no id, URL or title can
-    make them write elsewhere.
+    make them write elsewhere; a symbolic link already at the name is removed, not
+    written through.
+
+    Raises:
+        OutputError: (a ``ValueError``) the name leaves ``output_dir``.
     """
-    root = Path(output_dir).resolve()
-    if not name or "\x00" in name:
-        raise ValueError(f"invalid output file name {name!r}")
-    target = (root / name).resolve()
-    if target != root and root not in target.parents:
-        raise ValueError(f"refusing to write {name!r} outside the output directory {root}")
-    return target
+    return guard(output_dir, name)
 
 
 @attrs.frozen
@@ -71,6 +72,22 @@ class ExportContext:
     def path(self, name: str) -> Path:
         """A path inside the output directory (see :func:`safe_output_path`)."""
         return safe_output_path(self.output_dir, name)
+
+    def open(self, name: str, *, text: bool = False) -> AbstractContextManager[Any]:
+        """Write ``name`` atomically: a file (binary, or UTF-8 text) under a temporary
+        name, fsynced and renamed over ``name`` when the block ends, removed if it
+        raises. Disk full never leaves a truncated file under ``name``."""
+        return atomic_write(self.path(name), text=text)
+
+    def temp(self, name: str) -> tuple[Path, Path]:
+        """``(final, temporary)`` paths for a library that writes a file by name
+        (SQLite, Parquet); finish with :meth:`commit`."""
+        final = self.path(name)
+        return final, temp_path(final)
+
+    def commit(self, tmp: Path, final: Path) -> None:
+        """fsync ``tmp`` and rename it over ``final``."""
+        commit_temp(tmp, final)
 
 
 class Exporter(ABC):

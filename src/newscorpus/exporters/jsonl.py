@@ -37,20 +37,15 @@ class JsonlExporter(Exporter):
 
     def export(self, ctx: ExportContext) -> list[Path]:
         out = []
-        target = ctx.path(self.names["articles"])
-        tmp = target.with_name(target.name + ".tmp")
-        with open(tmp, "wb") as dst:
-            for path in ctx.article_files:
-                if path.exists():
-                    with open(path, "rb") as src:
-                        shutil.copyfileobj(src, dst, 1 << 20)
-        tmp.replace(target)
-        out.append(target)
-        for key, src_path in (("events", ctx.event_file), ("duplicates", ctx.duplicate_file)):
-            target = ctx.path(self.names[key])
-            if src_path is not None and src_path.exists():
-                shutil.copyfile(src_path, target)
-            else:
-                target.write_bytes(b"")
-            out.append(target)
+        sources = {"articles": ctx.article_files, "events": (ctx.event_file,),
+                   "duplicates": (ctx.duplicate_file,)}
+        for key, paths in sources.items():
+            # Each file is written under a temporary name and renamed when whole:
+            # disk full or a kill never leaves a truncated export under its name.
+            with ctx.open(self.names[key]) as dst:
+                for path in paths:
+                    if path is not None and path.exists():
+                        with open(path, "rb") as src:
+                            shutil.copyfileobj(src, dst, 1 << 20)
+            out.append(ctx.path(self.names[key]))
         return out

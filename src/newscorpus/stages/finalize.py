@@ -32,6 +32,9 @@ def run_finalize(rt: Runtime, shard: int) -> dict[str, Any]:
                 continue
             w.write_json(data)
             stats["written"] += 1
+            # Values JSON cannot hold were replaced when the article was written
+            # (NaN, lone surrogates): count the articles carrying that flag.
+            stats["sanitised"] += any(f.get("name") == "sanitised_json" for f in data.get("flags") or ())
             stats["marked_duplicates"] += data["duplicate_of"] is not None
             stats["translations"] += data["translation_of"] is not None
     return dict(stats)
