@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import pickle
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,7 +23,7 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 
 
 def _built(cache: Path) -> list[Path]:
-    return sorted(cache.glob("gazetteer-*.pickle"))
+    return sorted(cache.glob("gazetteer-*.json"))
 
 
 def test_a_second_process_loads_what_the_first_built(cache: Path) -> None:
@@ -52,3 +56,48 @@ def test_an_empty_cache_setting_writes_nothing(cache: Path, monkeypatch: pytest.
     assert places.cache_dir() is None
     assert places.gazetteer().lookup("Rusia") == places.Place("RU", "country", "RU")
     assert not list(cache.iterdir())
+
+
+class _Planted:
+    """A pickle that creates a file when unpickled: what an attacker would plant."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Path.write_text, (self.marker, "ran"))
+
+
+def test_a_planted_pickle_under_the_cache_name_never_runs(cache: Path) -> None:
+    marker = cache / "code-ran"
+    path = cache / f"gazetteer-{places._cache_key()}.json"
+    for name in (path, path.with_suffix(".pickle")):
+        name.write_bytes(pickle.dumps(_Planted(marker)))
+    assert places._load_cached(path) is None
+    assert not marker.exists()
+
+
+def _signed(state: dict[str, Any]) -> bytes:
+    payload = json.dumps(state).encode()
+    return places._MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
+
+
+@pytest.mark.parametrize("state", [
+    {"places": [["RU", "country", "RU"]], "names": {"russia": "XX"}, "raw_names": {}, "max_words": 1,
+     "english": {}},  # a name pointing at no place
+    {"places": [["RU", "country"]], "names": {}, "raw_names": {}, "max_words": 1, "english": {}},
+    {"places": [], "names": {"a": 1}, "raw_names": {}, "max_words": 1, "english": {}},
+    {"places": [], "names": {}, "raw_names": {"en": []}, "max_words": "1", "english": {}},
+    [],
+])
+def test_a_cache_file_that_verifies_but_has_the_wrong_shape_is_refused(state: Any) -> None:
+    assert places._load(_signed(state)) is None
+
+
+def test_a_cache_file_whose_checksum_does_not_match_is_refused() -> None:
+    state = {"places": [["RU", "country", "RU"]], "names": {"russia": "RU"}, "raw_names": {}, "max_words": 1,
+             "english": {"RU": "Russia"}}
+    good = _signed(state)
+    gaz = places._load(good)
+    assert gaz is not None and gaz.lookup("Russia") == places.Place("RU", "country", "RU")
+    assert places._load(good.replace(b'"Russia"', b'"Prussia"')) is None  # same shape, wrong digest

@@ -7,6 +7,11 @@ articles in different languages share place keys. The table is built from the CL
 files Babel ships and needs no download. Building it takes ~2.5 s, which every
 process of a run (each pool worker) would pay; so the built table is kept in a cache
 file (:func:`cache_dir`) and later processes load it in a fraction of that.
+
+The cache is plain JSON data, never pickle (anyone who can write the cache folder
+could otherwise run code in every run): its name carries a hash of what the table
+is built from, its first line the SHA-256 of the rest; a file that does not verify
+or does not have the expected shape is ignored and rebuilt.
 """
 
 from __future__ import annotations
@@ -15,8 +20,8 @@ import collections
 import functools
 import hashlib
 import logging
+import json
 import os
-import pickle
 import re
 import unicodedata
 from pathlib import Path
@@ -28,6 +33,8 @@ from anyascii import anyascii
 from babel import Locale
 from babel.core import get_global
 from babel.localedata import locale_identifiers
+
+from ..workdir import atomic_write
 
 __all__ = ["CACHE_ENV", "Gazetteer", "Place", "cache_dir", "fold", "gazetteer"]
 
@@ -217,37 +224,85 @@ def _cache_key() -> str:
     return hashlib.sha256(b"\0".join(parts)).hexdigest()[:16]
 
 
+#: First line of a cache file; the second is the SHA-256 of the JSON that follows.
+_MAGIC = b"newscorpus-gazetteer 1\n"
+
+
+def _dump(gaz: Gazetteer) -> bytes:
+    state = {
+        "places": [[p.id, p.kind, p.country] for p in gaz.places.values()],
+        "names": gaz.names,
+        "raw_names": gaz.raw_names,
+        "max_words": gaz.max_words,
+        "english": gaz._english,
+    }
+    payload = json.dumps(state, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return _MAGIC + hashlib.sha256(payload).hexdigest().encode("ascii") + b"\n" + payload
+
+
+def _is_str_map(value: Any) -> bool:
+    return isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())
+
+
+def _load(data: bytes) -> Gazetteer | None:
+    """The gazetteer in a cache file's bytes, or ``None`` when they do not verify."""
+    if not data.startswith(_MAGIC):
+        return None
+    digest, _, payload = data[len(_MAGIC):].partition(b"\n")
+    if hashlib.sha256(payload).hexdigest().encode("ascii") != digest:
+        return None
+    state = json.loads(payload)
+    places = state.get("places") if isinstance(state, dict) else None
+    if not (isinstance(places, list) and all(isinstance(p, list) and len(p) == 3
+                                              and all(isinstance(x, str) for x in p) for p in places)):
+        return None
+    names, raw, english, max_words = state.get("names"), state.get("raw_names"), state.get("english"), \
+        state.get("max_words")
+    if not (_is_str_map(names) and _is_str_map(english) and isinstance(max_words, int)
+            and isinstance(raw, dict) and all(_is_str_map(v) for v in raw.values())):
+        return None
+    gaz = Gazetteer.__new__(Gazetteer)
+    gaz.places = {p[0]: Place(p[0], p[1], p[2]) for p in places}
+    known = gaz.places.keys()
+    if not (set(names.values()) <= known and all(set(v.values()) <= known for v in raw.values())):
+        return None  # every lookup must land on a place
+    gaz.names, gaz.raw_names, gaz.max_words, gaz._english = names, raw, max_words, english
+    return gaz
+
+
 def _load_cached(path: Path) -> Gazetteer | None:
     try:
         with open(path, "rb") as fh:
-            state: dict[str, Any] = pickle.load(fh)
+            data = fh.read()
     except FileNotFoundError:
         return None
-    except Exception as exc:  # a torn or foreign file: build again and replace it
+    except OSError as exc:
+        log.debug("cannot read gazetteer cache %s: %s", path, exc)
+        return None
+    try:
+        gaz = _load(data)
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:  # torn or foreign: rebuild
         log.debug("ignoring gazetteer cache %s: %s", path, exc)
         return None
-    gaz = Gazetteer.__new__(Gazetteer)
-    gaz.__dict__.update(state)
+    if gaz is None:
+        log.debug("ignoring gazetteer cache %s: it does not verify", path)
     return gaz
 
 
 def _store(gaz: Gazetteer, path: Path) -> None:
-    tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with open(tmp, "wb") as fh:
-            pickle.dump(gaz.__dict__, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)  # readers see the old file or the whole new one
-    except OSError as exc:  # a read-only home: the cache is an optimisation only
+        with atomic_write(path) as fh:  # readers see the old file or the whole new one
+            fh.write(_dump(gaz))
+    except (OSError, ValueError) as exc:  # a read-only home: the cache is an optimisation only
         log.debug("cannot write gazetteer cache %s: %s", path, exc)
-        tmp.unlink(missing_ok=True)
 
 
 @functools.cache
 def gazetteer() -> Gazetteer:
     """The process-wide gazetteer: loaded from the cache, else built (and cached)."""
     folder = cache_dir()
-    path = folder / f"gazetteer-{_cache_key()}.pickle" if folder else None
+    path = folder / f"gazetteer-{_cache_key()}.json" if folder else None
     gaz = _load_cached(path) if path else None
     if gaz is None:
         gaz = Gazetteer()
