@@ -72,8 +72,11 @@ class FeedReader(Reader):
         max_bytes: Largest feed file read (default 64 MiB; sitemaps may hold 50 MB).
         min_words: Content shorter than this is a teaser, not the article (default 50).
         fetch: Fetch the pages of items without text (default ``false``).
-        fetch_timeout, fetch_delay, user_agent, robots: Fetch manners (20 s, 1 s per
-            host, newscorpus-feeds UA, obey robots.txt).
+        fetch_timeout, fetch_delay, user_agent, robots: Fetch manners (20 s in all per
+            request, 1 s per host, newscorpus-feeds UA, obey robots.txt).
+        fetch_allow: Networks or host names that may be fetched although they are
+            not public addresses (default none: links to private, loopback and
+            link-local addresses are refused, after every redirect too).
     """
 
     name = "feed"
