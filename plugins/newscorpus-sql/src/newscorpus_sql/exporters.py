@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -22,18 +23,37 @@ __all__ = ["DuckDbExporter", "SqliteExporter", "read_sql_articles", "read_sql_ev
 BATCH = 5_000
 
 
+def _value(value: Any) -> Any:
+    """A value SQL stores as the JSON exports say it: ``NaN`` and infinities (which
+    SQLite would keep as REAL infinities or turn into NULL silently) become NULL,
+    lone surrogates (which the driver cannot encode) U+FFFD."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in value)
+    return value
+
+
+def _clean(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: _value(v) for k, v in row.items()}
+
+
 def _rows(ctx: ExportContext) -> Iterator[tuple[str, dict[str, Any]]]:
-    """``(table, row)`` for every row, referenced tables first."""
+    """``(table, row)`` for every row, referenced tables first. Values are made safe
+    for SQL (:func:`_value`): one odd value never stops the export."""
     for data in event_dicts(ctx):
-        yield "events", event_flat(data)
+        yield "events", _clean(event_flat(data))
     for ordinal, data in enumerate(article_dicts(ctx)):
-        row = article_flat(data)
+        row = _clean(article_flat(data))
         row["ordinal"] = ordinal
         yield "articles", row
         for removal in removal_rows(data):
-            yield "removals", removal
+            yield "removals", _clean(removal)
     for data in duplicate_dicts(ctx):
-        yield "duplicates", dict(data)
+        yield "duplicates", _clean(dict(data))
 
 
 class _DatabaseExporter(Exporter):
@@ -48,7 +68,6 @@ class _DatabaseExporter(Exporter):
 
     def export(self, ctx: ExportContext) -> list[Path]:
         final, tmp = atomic_target(ctx, self.filename)
-        tmp.unlink(missing_ok=True)
         con = self._connect(tmp)
         try:
             self._load(con, ctx)
@@ -57,7 +76,7 @@ class _DatabaseExporter(Exporter):
             tmp.unlink(missing_ok=True)
             raise
         con.close()
-        os.replace(tmp, final)
+        ctx.commit(tmp, final)  # fsync, then rename over the final name
         return [final]
 
     def _connect(self, path: Path) -> Any:

@@ -50,14 +50,11 @@ def duplicate_dicts(ctx: ExportContext) -> Iterator[dict[str, Any]]:
 
 
 def atomic_target(ctx: ExportContext, name: str) -> tuple[Path, Path]:
-    """``(final, temporary)`` paths for ``name`` inside the output directory.
+    """``(final, temporary)`` paths for ``name`` inside the output directory
+    (:meth:`ExportContext.temp`: the run's one path guard and temporary names).
 
     Writers fill the temporary file and rename it when done, so an interrupted
-    export never leaves a half-written file under the final name. Both names go
-    through :meth:`ExportContext.path`, which refuses any name leaving the output
-    directory.
+    export never leaves a half-written file under the final name; whatever was at
+    the temporary name (a planted link) is removed first.
     """
-    final = ctx.path(name)
-    tmp = ctx.path(name + ".tmp")
-    final.parent.mkdir(parents=True, exist_ok=True)
-    return final, tmp
+    return ctx.temp(name)
