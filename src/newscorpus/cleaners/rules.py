@@ -38,6 +38,7 @@ from typing import Any, ClassVar
 import attrs
 
 from ..models import Article
+from ..parsers.furniture import match_dateline
 from .base import Cleaner, Cut, apply_cuts
 from .explain import reconstruct
 from .packs import Rule, RulePack, builtin_pack_paths, load_packs
@@ -495,8 +496,17 @@ def match_prefix(
     followed by a comma and reported speech (``Good morning, the minister told
     the crowd``), is speech and stays.
     """
+    dateline: int | None = -1  # where a dateline starts inside the text; -1: not looked yet
     for rule, regex in rules.prefixes if starts is None else starts:
         m = regex.match(text)
+        if m is None or m.end() > 1:
+            # A greeting glued before a dateline ends where the dateline begins
+            # ("Halo sobat JAKARTA - ...", "Hello everyone LONDON (Reuters) - ..."):
+            # its pattern must not run on into the dateline, which stays.
+            if dateline == -1:
+                dateline = _dateline_inside(text, _DATELINE_REACH)
+            if dateline is not None and (m is None or m.end() > dateline):
+                m = regex.match(text, 0, dateline)
         if m is None:
             continue
         end = m.end()
@@ -513,6 +523,24 @@ def match_prefix(
     return None
 
 
+_WORD_START = re.compile(r"(?<=\s)\S")
+
+
+#: How far into a paragraph a dateline after a greeting is looked for (characters).
+_DATELINE_REACH = 120
+_DATELINE_MARK = re.compile(r"[-–—:(]")
+
+
+def _dateline_inside(text: str, end: int) -> int | None:
+    """Where a dateline starts inside ``text[:end]`` (after its first word), if one does."""
+    if _DATELINE_MARK.search(text, 0, end + 40) is None:
+        return None  # every dateline form has a dash, a colon or a parenthesis
+    for m in _WORD_START.finditer(text, 1, end):
+        if match_dateline(text[m.start() :]) is not None:
+            return m.start()
+    return None
+
+
 def _cut(field: str, index: int, rule: Rule, prefix: int = 0) -> Cut:
     return Cut(field=field, index=index, rule=rule.id, reason=rule.reason, pack=rule.pack, prefix=prefix)
 
@@ -526,6 +554,24 @@ class GreetingCleaner(RuleCleaner):
     default = True
     order = 60
     kinds = ("greeting",)
+
+    def clean(self, article: Article) -> Article:
+        """Cut the greetings; when a cut greeting was glued before a dateline that
+        the parser could not see behind it, the dateline is read now."""
+        cleaned = super().clean(article)
+        if cleaned is article or article.dateline is not None:
+            return cleaned
+        new = cleaned.removed[len(article.removed) :]
+        for removal in new:
+            if not removal.partial:
+                continue
+            # Whole paragraphs cut in the same call above it moved it up.
+            above = sum(1 for r in new if not r.partial and r.field == removal.field and r.position < removal.position)
+            kept = cleaned.subtitle if removal.field == "subtitle" else cleaned.body[removal.position - above]
+            dateline = match_dateline(kept)
+            if dateline is not None:
+                return attrs.evolve(cleaned, dateline=dateline)
+        return cleaned
 
 
 class SignoffCleaner(RuleCleaner):

@@ -11,8 +11,10 @@ parentheses, and so on. ``docs/parsing.md`` lists the forms each one accepts.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
+from collections.abc import Iterable
 
 import attrs
 
@@ -21,7 +23,9 @@ from ..outlets import agency_name, outlet_from_token
 
 __all__ = [
     "HeaderField",
+    "credit_roles",
     "decode_text",
+    "find_dateline",
     "match_byline",
     "match_dateline",
     "match_header",
@@ -179,10 +183,11 @@ _DATELINES = [
     ),
     # (Reuters) -
     re.compile(rf"^\((?P<source>[A-Za-z][\w.&' \-]{{1,30}})\){_DASH}(?=\S)"),
-    # JAKARTA, KOMPAS.com -   |  Jakarta, Tribunnews.com -
-    re.compile(rf"^(?P<place>{_UPPER_PLACE}|{_TITLE_PLACE}),\s*(?P<source>{_DOMAIN}){_DASH}(?=\S)", re.I),
+    # JAKARTA, KOMPAS.com -   |  Jakarta, Tribunnews.com -  (only the domain is
+    # case-blind: "Hai gaes, TRIBUNNEWS.COM -" names no place)
+    re.compile(rf"^(?P<place>{_UPPER_PLACE}|{_TITLE_PLACE}),\s*(?P<source>(?i:{_DOMAIN})){_DASH}(?=\S)"),
     # TRIBUNNEWS.COM -   |  Liputan6.com, Jakarta -
-    re.compile(rf"^(?P<source>{_DOMAIN})(?:,\s*(?P<place>{_UPPER_PLACE}|{_TITLE_PLACE}))?{_DASH}(?=\S)", re.I),
+    re.compile(rf"^(?P<source>(?i:{_DOMAIN}))(?:,\s*(?P<place>{_UPPER_PLACE}|{_TITLE_PLACE}))?{_DASH}(?=\S)"),
     # Moskow, Suarathailand- Menteri ...  (place, outlet name, dash)
     re.compile(
         rf"^(?P<place>{_UPPER_PLACE}|{_TITLE_PLACE}),\s*(?P<source>[A-Z][\w.]{{2,30}})\s*[-–—]{{1,2}}\s+(?=[A-Z\"“‘'])"
@@ -219,95 +224,307 @@ def match_dateline(paragraph: str) -> Dateline | None:
     return None
 
 
+#: A greeting or other short lead-in glued before a dateline ("Assalamu alaykum -
+#: MOSCOW (Reuters) - ...") is at most this many words.
+MAX_LEAD_IN_WORDS = 6
+_LEAD_IN_END = re.compile(r"(?<=[-–—:,.!|])\s+|\s+(?=\S)")
+
+
+def find_dateline(paragraph: str) -> tuple[int, Dateline] | None:
+    """A dateline at the start of ``paragraph``, or after a short lead-in glued
+    before it (a greeting: ``Salam sejahtera. KUALA LUMPUR: ...``), with its offset.
+
+    After a lead-in, only the unambiguous forms count: an agency or an outlet's
+    domain (``MOSCOW (Reuters) -``, ``JAKARTA, KOMPAS.com -``) after any word, or
+    a place in capitals alone (``KUALA LUMPUR:``) after punctuation that ends the
+    lead-in. ``The NATO - Russia council`` is not a dateline after ``The``.
+    """
+    found = match_dateline(paragraph)
+    if found is not None:
+        return 0, found
+    words = 0
+    for m in _LEAD_IN_END.finditer(paragraph):
+        words += 1
+        if words > MAX_LEAD_IN_WORDS:
+            break
+        if any(c.isdigit() for c in paragraph[: m.start()]):
+            break  # "In 2019, ..." starts a sentence, not a greeting
+        found = match_dateline(paragraph[m.end():])
+        if found is None:
+            continue
+        after_punctuation = paragraph[m.start() - 1] in "-–—:,.!|"
+        known = found.source is not None and (
+            agency_name(found.source) is not None or re.search(_DOMAIN, found.text, re.I) is not None
+        )
+        if known or (after_punctuation and found.place is not None and found.place.isupper() and found.source is None):
+            return m.end(), found
+    return None
+
+
 # -- bylines and credits --------------------------------------------------------------------
+#
+# A credit line is parsed, not looked up: it must read *entirely* as
+#
+#     [(] SEGMENT (SEP SEGMENT)* [AGENCY-CODE] [)] [.]
+#     SEGMENT := ROLE [MARKER] NAMES  |  ROLE (a role sharing the next segment's names)
+#     NAMES   := NAME (("," | "and" | "dan" | "&" | "/") NAME)*
+#     NAME    := capitalised tokens, particles (bin, binti, van, al-...), initials,
+#                an outlet's domain, or an agency; optionally "in/di PLACE"
+#
+# where SEP is "|", ";", "•", a spaced "/", a comma or "and"/"dan" before a role
+# word, or nothing before a role word with a colon. Role words come from
+# ``credit_roles.yaml`` (en/id/ms), each with the normalised role its names get.
+# A lower-case word that is not a name particle ends the parse: a sentence
+# ("Reporting from Jakarta, the minister said ...") is never a list of names.
 
-_ROLE_WORDS: list[tuple[str, str]] = [
-    (r"additional reporting by", "reporter"),
-    (
-        r"reporting by|reported by|laporan wartawan(?:\s+[\w.]+)?|laporan|pewarta|wartawan|reporter"
-        r"|koresponden|correspondent",
-        "reporter",
-    ),
-    (r"writing by|written by|ditulis oleh|penulis|oleh|by|text", "author"),
-    (r"editing by|edited by|disunting oleh|penyunting|editor|redaktur|sub-?editor", "editor"),
-    (r"photos? by|foto|fotografer|photographer|gambar", "photographer"),
-    (r"translated by|diterjemahkan oleh|penerjemah|translator|alih bahasa", "translator"),
-    (r"compiled by|dihimpun oleh", "contributor"),
-    (r"sumber|source", "agency"),
-]
-_ROLE_RE = re.compile(
-    r"^(?P<word>" + "|".join(w for w, _ in _ROLE_WORDS) + r")\s*[:\-–]?\s+(?P<names>\S.*)$", re.I
+_WEEKDAYS_AND_MONTHS = _WEEKDAYS | {
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december", "januari", "februari", "maret", "mac", "mei", "juni", "jun", "juli", "julai",
+    "agustus", "ogos", "oktober", "desember", "disember", "today", "tomorrow", "yesterday",
+}
+#: Lower-case words allowed inside a name (never first): name particles and the
+#: "of"/"for" of organisation names ("Ministry of Health").
+_PARTICLES = frozenset({
+    "bin", "binti", "bte", "bt", "b.", "bt.", "al", "el", "ibn", "bint", "abu", "van", "von", "der", "den",
+    "de", "del", "della", "da", "di", "dos", "das", "du", "la", "le", "ter", "y", "e", "of", "for",
+})
+_NAME_WORD = re.compile(r"[^\W\d_][\w'’.\-]*")
+_PREFIXED_NAME = re.compile(r"(?:al|el|ad|ar|as|ash|an|at)-[^\W\d_][\w'’\-]*", re.I)
+_DOMAIN_RE = re.compile(_DOMAIN + r"$", re.I)
+_LOCATED = re.compile(
+    r"^(?P<name>.+?)\s+(?:in|at|from|di|dari)\s+(?P<place>[^\W\d_][\w'’.\-]*(?:\s+[^\W\d_][\w'’.\-]*){0,3})$"
 )
-_NAME_TOKEN = re.compile(
-    r"^(?:[A-Z][\w'’.\-]*|bin|binti|bte|al|al-[A-Z][\w'’\-]*|el|van|von|der|de|da|di|la|le|du|dos|ibn|abu)$"
-)
-_SPLIT_NAMES = re.compile(r"\s*(?:,|;|&|\band\b|\bdan\b|\bserta\b)\s*")
+_NAME_SEP = re.compile(r"\s*(?:,|/|&|\band\b|\bdan\b|\bserta\b)\s*", re.I)
+_MARKER = r"(?:\s*[:=]\s*|\s+[-–—]{1,2}\s+|\s*(?<=\w)[-–—]{1,2}\s+|\s+(?:by|oleh)\b\s*:?\s*)"
+_PHOTO_SUFFIX = re.compile(r"\s+(?:photos?|foto|pictures?|images?)$", re.I)
+_BULLET = re.compile(r"^[•·▪*]\s*")
+_TAIL_CODE = re.compile(r"\s*[(\[](?P<code>[^()\[\]]{1,40})[)\]]\s*\.?$")
+_TAIL_DASH = re.compile(r"\s+[-–—]{1,2}\s*(?P<agency>[A-Za-z][\w.&' ]{1,30}?)\s*\.?$")
+_AGENCY_LINE = re.compile(r"^[-–—]{1,2}\s*(?P<agency>[A-Za-z][\w.&' ]{1,30}?)\s*[-–—]{0,2}$")
 _OUTLET_CREDIT = re.compile(rf"^\(\s*(?P<outlet>{_DOMAIN}|[A-Z][\w.]{{1,25}})\s*/\s*(?P<names>[^()]{{2,120}})\)$", re.I)
-_INITIALS_CREDIT = re.compile(r"^\((?P<codes>[a-z*]{1,6}(?:\s*/\s*[a-z*]{1,6}){1,4})\)$")
-_WIRE_CREDIT = re.compile(
-    r"^\((?P<body>(?:additional reporting|reporting|writing|editing|compiled|reporting and writing)\s+by\s.+)\)$",
-    re.I,
-)
+#: Longest credit line considered (characters, words).
+MAX_CREDIT_CHARS, MAX_CREDIT_WORDS = 240, 36
 
 
-def _names(text: str) -> list[str] | None:
-    text = text.strip().strip(".").strip()
-    parts = [p.strip() for p in _SPLIT_NAMES.split(text) if p.strip()]
-    if not parts or len(parts) > 8:
+@attrs.frozen
+class _RoleWords:
+    """The role vocabulary of ``credit_roles.yaml``, compiled."""
+
+    role_of: dict[str, str]  # normalised role word -> role
+    bare: frozenset[str]  # role words that may take names with no marker
+    start: re.Pattern[str]  # a role word at the start of a piece
+    inner: re.Pattern[str]  # a role word with a colon inside a segment (a new segment)
+
+
+@functools.cache
+def _role_words() -> _RoleWords:
+    from importlib import resources
+
+    import yaml
+
+    text = resources.files("newscorpus.parsers").joinpath("credit_roles.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text)["roles"]
+    role_of: dict[str, str] = {}
+    bare: set[str] = set()
+    for role, kinds in data.items():
+        for kind in ("bare", "marked"):
+            for word in kinds.get(kind) or ():
+                key = " ".join(str(word).lower().split())
+                role_of[key] = str(role)
+                if kind == "bare":
+                    bare.add(key)
+    def alternation(keys: Iterable[str]) -> str:
+        return "|".join(r"\s+".join(re.escape(w) for w in k.split()) for k in sorted(keys, key=len, reverse=True))
+
+    # "by" and "oleh" are also markers ("Disunting oleh: X"): they never open a
+    # segment in the middle of a line.
+    inner = alternation(k for k in role_of if k not in ("by", "oleh"))
+    return _RoleWords(
+        role_of,
+        frozenset(bare),
+        re.compile(rf"(?P<word>{alternation(role_of)})(?![\w'’])", re.I),
+        re.compile(rf"(?<=[\w.)\]'’])\s+(?=(?:{inner})\s*:)", re.I),
+    )
+
+
+def credit_roles() -> dict[str, str]:
+    """Every role word of ``credit_roles.yaml`` (lower case) with its normalised role."""
+    return dict(_role_words().role_of)
+
+
+def _code_credits(code: str, line: str, *, alone: bool) -> list[Credit] | None:
+    """Credits of a bracketed code: ``(ANTARA)``, ``(ant/xyz)``, ``(AFP/Reuters)``.
+
+    ``alone``: the code is the whole line; then one lower-case desk code is not
+    enough (``(abc)`` could be anything), an agency or two codes are."""
+    pieces = [p.strip() for p in code.split("/")]
+    if not 1 <= len(pieces) <= 5:
         return None
-    for part in parts:
-        tokens = part.split()
-        if not 1 <= len(tokens) <= 6 or not all(_NAME_TOKEN.match(t) for t in tokens):
-            return None
-        if tokens[0].lower() in _WEEKDAYS or not tokens[0][:1].isupper():
-            return None
-    return parts
-
-
-def _role(word: str) -> str:
-    word = word.lower()
-    for pattern, role in _ROLE_WORDS:
-        if re.fullmatch(pattern, word):
-            return role
-    return "author"
-
-
-def _credits_from(names: list[str], role: str, line: str) -> list[Credit]:
     out = []
-    for name in names:
-        agency = agency_name(name)
-        out.append(Credit(agency or name, "agency" if agency else role, line))
+    for piece in pieces:
+        agency = agency_name(piece)
+        if agency:
+            out.append(Credit(agency, "agency", line))
+        elif _DOMAIN_RE.match(piece):
+            out.append(Credit(outlet_from_token(piece), "source", line))
+        elif re.fullmatch(r"[a-z*]{1,6}|[A-Z]{2,5}", piece):
+            out.append(Credit(piece, "initials", line))
+        else:
+            return None
+    if alone and len(out) == 1 and out[0].role == "initials":
+        return None
     return out
 
 
-def match_byline(line: str) -> tuple[list[Credit], str | None] | None:
-    """Recognise a byline or credit line.
+def _split_name(piece: str) -> list[str] | None:
+    """``piece`` as the tokens of one name, or ``None`` when it is not a name."""
+    tokens = piece.split()
+    if not 1 <= len(tokens) <= 7:
+        return None
+    capitalised = 0
+    for k, token in enumerate(tokens):
+        if token.lower() in _PARTICLES:
+            if not 0 < k < len(tokens) - 1:
+                return None  # a name neither opens nor ends with "bin" or "of"
+            continue
+        if _PREFIXED_NAME.fullmatch(token) or _DOMAIN_RE.match(token):
+            capitalised += 1
+            continue
+        if not (token[:1].isupper() and _NAME_WORD.fullmatch(token)):
+            return None
+        if token.endswith(".") and len(token) > 4:
+            return None  # "Santoso." ends a sentence; "Jr." and "Hj." are name parts
+        capitalised += 1
+    if capitalised == 0 or capitalised > 5 or tokens[0].lower().strip(".,") in _WEEKDAYS_AND_MONTHS:
+        return None
+    return tokens
 
-    Returns the credits it names and the outlet it names (for ``(Outlet/Name)``
-    credits), or ``None`` when the line is not a credit line. Handles ``By X and
-    Y``, ``Oleh: X``, ``Editor: X | Penulis: Y``, ``(Reporting by X; Editing by Y)``,
-    ``(Tribunnews.com/Name)`` and ``(ant/xyz)`` initials.
+
+def _name_credits(text: str, roles: list[str], line: str) -> list[Credit] | None:
+    """Credits for the NAMES part of a segment, each with every role in ``roles``."""
+    text = text.strip().rstrip(".,;").strip()
+    if not text:
+        return None
+    parts = [p for p in _NAME_SEP.split(text) if p.strip()]
+    if not parts or len(parts) > 10:
+        return None
+    out: list[Credit] = []
+    for part in parts:
+        part = part.strip()
+        located = _LOCATED.match(part)
+        if located and _split_name(located["place"]) is not None:
+            part = located["name"]
+        tokens = _split_name(part)
+        if tokens is None:
+            return None
+        if len(tokens) > 1 and _DOMAIN_RE.match(tokens[0]):
+            # "Laporan wartawan Tribunnews.com Nama Orang": the outlet, then the person.
+            out.append(Credit(outlet_from_token(tokens[0]), "source", line))
+            tokens = tokens[1:]
+            if _split_name(" ".join(tokens)) is None:
+                return None
+        name = " ".join(tokens)
+        agency = agency_name(name) or agency_name(_PHOTO_SUFFIX.sub("", name))
+        if agency:
+            out.append(Credit(agency, "agency", line))
+        elif len(tokens) == 1 and _DOMAIN_RE.match(name):
+            out.append(Credit(outlet_from_token(name), "source", line))
+        else:
+            out += [Credit(name, role, line) for role in roles]
+    return out
+
+
+def _segments_credits(body: str, line: str) -> list[Credit] | None:
+    """Credits of ``body`` read as ROLE [MARKER] NAMES segments, or ``None``."""
+    words = _role_words()
+    pieces: list[str] = []
+    for segment in re.split(r"\s*(?:\||;|•|·|\s/\s)\s*", words.inner.sub(" | ", body)):
+        if not segment.strip():
+            return None  # "Editor: X ||" or a dangling separator: not a clean list
+        # Names and roles share the separators "," "and" "&": split on all of them,
+        # and let a piece that opens with a role word start the next segment.
+        pieces += [p for p in _NAME_SEP.split(segment) if p.strip()] if _has_role(segment) else [segment]
+    credits: list[Credit] = []
+    pending: list[str] = []
+    role: str | None = None
+    for piece in pieces:
+        piece = piece.strip()
+        m = words.start.match(piece)
+        if m is not None:
+            word = " ".join(m["word"].lower().split())
+            rest = piece[m.end():]
+            marker = re.match(_MARKER, rest)
+            if not rest:
+                pending.append(words.role_of[word])  # "Text and photos: X": shares X
+                continue
+            if marker is not None:
+                names = rest[marker.end():]
+            elif rest[:1].isspace() and word in words.bare:
+                names = rest
+            else:
+                return None  # a role word used as a word ("Foto Presiden beredar")
+            role = words.role_of[word]
+            found = _name_credits(names, [*pending, role], line)
+            pending = []
+        elif role is None:
+            return None  # a credit line opens with a role word
+        else:
+            found = _name_credits(piece, [role], line)
+        if found is None:
+            return None
+        credits += found
+    if pending or not credits:
+        return None
+    return credits
+
+
+def _has_role(segment: str) -> bool:
+    return _role_words().start.match(segment.strip()) is not None
+
+
+def match_byline(line: str) -> tuple[list[Credit], str | None] | None:
+    """Recognise a byline or credit line, by the credit grammar above.
+
+    Returns the credits it names (each with a normalised role: see
+    ``credit_roles.yaml``) and the outlet it names (for ``(Outlet/Name)``
+    credits), or ``None`` when the line is not entirely a credit line. Handles
+    ``By X and Y``, ``Oleh: X``, ``Penulis: X | Editor: Y``, ``(Reporting by X in
+    Moscow; Editing by Y)``, ``Teks dan foto: X``, ``Pewarta: X (ANTARA)``,
+    ``Oleh X - Bernama``, ``(Tribunnews.com/Name)``, ``(ant/xyz)`` and ``-- BERNAMA``.
     """
     line = line.strip()
-    if len(line) > 200 or len(line.split()) > 24:
+    if len(line) > MAX_CREDIT_CHARS or len(line.split()) > MAX_CREDIT_WORDS:
         return None
-    m = _OUTLET_CREDIT.match(line)
+    m = _OUTLET_CREDIT.match(line) if line[:1] == "(" else None
     if m:
-        names = _names(m["names"])
+        names = _name_credits(m["names"], ["author"], line)
         if names is not None:
-            return _credits_from(names, "author", line), outlet_from_token(m["outlet"])
-    m = _INITIALS_CREDIT.match(line)
-    if m:
-        return [Credit(c.strip(), "initials", line) for c in m["codes"].split("/")], None
-    m = _WIRE_CREDIT.match(line)
-    inner = m["body"] if m else line
-    credits: list[Credit] = []
-    for part in re.split(r"\s*[|;]\s*", inner):
-        pm = _ROLE_RE.match(part)
-        if not pm:
-            return None
-        names = _names(pm["names"])
-        if names is None:
-            return None
-        credits += _credits_from(names, _role(pm["word"]), line)
-    return (credits, None) if credits else None
+            return names, outlet_from_token(m["outlet"])
+    m = _AGENCY_LINE.match(line) if line[:1] in "-–—" else None
+    if m and agency_name(m["agency"]):
+        return [Credit(agency_name(m["agency"]) or "", "agency", line)], None
+    body = _BULLET.sub("", line)
+    if body and body[0] in "([" and body[-1:] == {"(": ")", "[": "]"}[body[0]] and "(" not in body[1:-1]:
+        inner = body[1:-1].strip()
+        if "[" not in inner and "]" not in inner:
+            coded = _code_credits(inner, line, alone=True)
+            if coded is not None:
+                return coded, None
+            body = inner
+    if not _has_role(body):
+        return None  # the common case, settled by one anchored regex
+    tail: list[Credit] = []
+    closing = body.rstrip(" .")[-1:]
+    m = _TAIL_CODE.search(body, max(0, len(body) - 45)) if closing in ")]" else None
+    if m and m.start() > 0:
+        coded = _code_credits(m["code"], line, alone=False)
+        if coded is not None:
+            tail, body = coded, body[: m.start()]
+    elif "-" in body or "–" in body or "—" in body:
+        m = _TAIL_DASH.search(body, max(0, len(body) - 40))
+        if m and agency_name(m["agency"]):
+            tail, body = [Credit(agency_name(m["agency"]) or "", "agency", line)], body[: m.start()]
+    credits = _segments_credits(body.strip().rstrip("."), line)
+    if credits is None:
+        return None
+    return credits + tail, None

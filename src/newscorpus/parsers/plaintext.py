@@ -31,8 +31,8 @@ from ..readers.base import Limits, RawDocument
 from .base import Parser
 from .furniture import (
     decode_text,
+    find_dateline,
     match_byline,
-    match_dateline,
     match_header,
     match_url_line,
     parse_timestamp,
@@ -40,8 +40,14 @@ from .furniture import (
 
 __all__ = ["ParsedText", "PlainTextParser", "analyse_paragraphs", "split_paragraphs"]
 
-#: Bylines are looked for among this many paragraphs at each end of the text.
+#: Bylines are looked for among this many paragraphs at the top of the text.
 EDGE = 4
+#: Credit lines are looked for among this many paragraphs at the bottom, below
+#: the last paragraph of content.
+TAIL = 8
+#: A paragraph of at least this many words that ends like a sentence is content:
+#: the bottom-up search for credit lines stops there.
+CONTENT_WORDS = 8
 #: A title longer than this is taken to be body text: the file has no title line.
 MAX_TITLE_CHARS = 300
 #: A lede is one or two sentences; longer second paragraphs are body.
@@ -66,6 +72,14 @@ def split_paragraphs(text: str, limits: Limits) -> list[str]:
             )
         paragraphs.append(line)
     return paragraphs
+
+
+def _content_like(line: str) -> bool:
+    """Whether ``line`` reads as a paragraph of the story (a sentence of some
+    length), not as page furniture left under it."""
+    words = len(line.split())
+    ends_sentence = line.rstrip("\"”’')]").endswith((".", "!", "?", "…"))
+    return words >= 3 * CONTENT_WORDS or (words >= CONTENT_WORDS and ends_sentence)
 
 
 def _sentences(text: str) -> int:
@@ -133,31 +147,50 @@ def analyse_paragraphs(
             paras[start] = header.rest
             break
         start += 1
-    # Trailing URL and credits at the very end (bottom-up; at most EDGE lines).
+    # Trailing URL and credits at the end, bottom-up. A bare URL is lifted only
+    # while it closes the text; a credit line anywhere below the last paragraph of
+    # content (within TAIL lines), so that a "Share this" or "Baca juga" line under
+    # a credit does not hide it. The lines skipped stay for the cleaners.
     end = len(paras)
-    while end > start and len(paras) - end < EDGE:
-        line = paras[end - 1]
-        url = match_url_line(line) if trailing_url else None
+    tail_lifted: set[int] = set()
+    closing = True
+    i = end
+    while i > start and len(paras) - i < TAIL:
+        i -= 1
+        line = paras[i]
+        url = match_url_line(line) if trailing_url and closing else None
         if url is not None:
             parsed.url = parsed.url or url
-            _lift(parsed, line, "parser.trailing_url", "a bare URL closing the text", "url", end - 1)
-            end -= 1
+            _lift(parsed, line, "parser.trailing_url", "a bare URL closing the text", "url", i)
+            tail_lifted.add(i)
             continue
         byline = match_byline(line)
         if byline is not None:
-            _apply_byline(parsed, byline, line, end - 1)
-            end -= 1
+            _apply_byline(parsed, byline, line, i)
+            tail_lifted.add(i)
             continue
-        break
+        if _content_like(line):
+            break
+        closing = False  # a line stays below: a URL above it is not the closing line
+    while end > start and end - 1 in tail_lifted:
+        end -= 1
     if glued_title:
         parsed.title = glued_title
-    elif has_title and start < end and len(paras[start]) <= MAX_TITLE_CHARS and match_byline(paras[start]) is None:
+    elif (
+        has_title
+        and start < end
+        and start not in tail_lifted
+        and len(paras[start]) <= MAX_TITLE_CHARS
+        and match_byline(paras[start]) is None
+    ):
         parsed.title = paras[start]
         start += 1
     # Bylines near the top, and the dateline that marks where the story starts.
     rest: list[tuple[int, str]] = []
     dateline_at: int | None = None
     for i in range(start, end):
+        if i in tail_lifted:
+            continue
         line = paras[i]
         near_top = i - start < EDGE + 1 and dateline_at is None
         if near_top:
@@ -166,9 +199,9 @@ def analyse_paragraphs(
                 _apply_byline(parsed, byline, line, i)
                 continue
             if dateline_at is None and len(rest) < 3:
-                dl = match_dateline(line)
-                if dl is not None:
-                    parsed.dateline = dl
+                found = find_dateline(line)
+                if found is not None:
+                    parsed.dateline = found[1]
                     dateline_at = len(rest)
         rest.append((i, line))
     lede_count = _lede_paragraphs(rest, dateline_at, has_title and bool(parsed.title))
