@@ -20,6 +20,7 @@ The rules, applied here and nowhere else:
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import math
@@ -43,6 +44,7 @@ __all__ = [
     "atomic_write",
     "clear_outputs",
     "commit_temp",
+    "create_new",
     "dumps_json",
     "guard",
     "iter_jsonl",
@@ -109,12 +111,31 @@ def temp_path(final: Path) -> Path:
 
 def _open_temp(final: Path) -> tuple[Path, IO[bytes]]:
     tmp = temp_path(final)
+    return tmp, _create(tmp)
+
+
+def _create(path: Path) -> IO[bytes]:
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
-        fd = os.open(tmp, flags, 0o644)
+        fd = os.open(path, flags, 0o644)
     except OSError as exc:
-        raise _output_error(exc, tmp) from exc
-    return tmp, os.fdopen(fd, "wb")
+        raise _output_error(exc, path) from exc
+    return os.fdopen(fd, "wb")
+
+
+def create_new(path: Path, *, text: bool = False) -> IO[Any]:
+    """Open a new scratch file at ``path`` (from :func:`guard`) for writing: whatever
+    is at that name is removed first and the file is created with ``O_EXCL |
+    O_NOFOLLOW``, so a planted link is never written through. Binary, or UTF-8 text
+    when ``text`` is true."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
+    raw = _create(path)
+    if text:
+        import io
+
+        return io.TextIOWrapper(raw, encoding="utf-8", newline="")
+    return raw
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -298,10 +319,8 @@ class AtomicWriter:
         """Drop the temporary file."""
         if self._open is not None:
             fh, self._open = self._open, None
-            try:
+            with contextlib.suppress(OSError):  # the close of a file on a full disk may fail too
                 fh.close()
-            except OSError:  # the close of a file on a full disk may fail too
-                pass
         self.tmp.unlink(missing_ok=True)
 
     def __enter__(self) -> AtomicWriter:

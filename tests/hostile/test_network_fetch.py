@@ -8,6 +8,7 @@ themselves; the tests that need to reach it put 127.0.0.1 on the allow-list.
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -19,9 +20,9 @@ import pytest
 
 pytest.importorskip("newscorpus_feeds")
 
-from newscorpus_feeds.fetch import Fetcher, FetchError  # noqa: E402
+from newscorpus_feeds.fetch import Fetcher, FetchError
 
-from .conftest import WriteWatch, assert_bounded, read_quarantine, read_report, run_cli  # noqa: E402
+from .conftest import WriteWatch, assert_bounded, read_quarantine, read_report, run_cli
 
 Handler = Callable[[str, socket.socket], None]
 
@@ -64,10 +65,8 @@ class LocalServer:
             path = head.split(" ", 2)[1] if head.count(" ") >= 2 else "/"
             self.requests.append(path)
             handler = self.routes.get(path.split("?")[0], not_found)
-            try:
+            with contextlib.suppress(OSError):  # the client hung up (its deadline): fine
                 handler(path, conn)
-            except OSError:  # the client hung up (its deadline): fine
-                pass
 
     def close(self) -> None:
         self.stop.set()

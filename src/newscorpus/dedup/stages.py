@@ -26,7 +26,6 @@ this run, ``-(row + 1)`` for an article of the index.
 from __future__ import annotations
 
 import contextlib
-import os
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from pathlib import Path
@@ -37,7 +36,7 @@ import numpy as np
 
 from ..models import Article
 from ..runtime import Runtime
-from ..workdir import AtomicWriter, iter_jsonl
+from ..workdir import AtomicWriter, atomic_write, iter_jsonl
 from .base import Candidate, Deduplicator, Meta
 from .core import Edge, Node, UnionFind, bucket_pairs, canonical_key, cluster, cross_group
 from .index import DedupIndex, IndexEntry
@@ -62,13 +61,8 @@ SIGNATURE_BATCH = 512
 
 def _save(path: Path, array: np.ndarray) -> None:
     """Write ``array`` to ``path`` atomically (temporary file, then rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
-    with open(tmp, "wb") as fh:
+    with atomic_write(path) as fh:
         np.save(fh, array, allow_pickle=False)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
 
 
 def _load(path: Path, dtype: np.dtype | str) -> np.ndarray:

@@ -19,8 +19,8 @@ from __future__ import annotations
 import collections
 import functools
 import hashlib
-import logging
 import json
+import logging
 import os
 import re
 import unicodedata

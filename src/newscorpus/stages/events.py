@@ -17,7 +17,7 @@ from ..events.base import FeatureFile, OrderedItems
 from ..models import Timestamp
 from ..runtime import Runtime
 from ..serialize import event_to_dict, event_to_json, read_events
-from ..workdir import AtomicWriter, iter_jsonl, iter_jsonl_offsets
+from ..workdir import AtomicWriter, create_new, iter_jsonl, iter_jsonl_offsets
 
 __all__ = ["run_events"]
 
@@ -63,7 +63,7 @@ def run_events(rt: Runtime, _index: int = 0) -> dict[str, Any]:
     # not in memory, until the duplicates and translations are attached.
     scratch = rt.work.path("events", f"built.jsonl.tmp-{os.getpid()}")
     try:
-        with open(scratch, "w", encoding="utf-8") as fh:
+        with create_new(scratch, text=True) as fh:
             for event in builder.build(table):
                 event_names.append(event.id)
                 for aid in event.article_ids:

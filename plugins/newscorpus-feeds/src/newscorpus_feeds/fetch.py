@@ -19,6 +19,7 @@ Safe by construction:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import http.client
 import ipaddress
@@ -79,10 +80,8 @@ class _Deadline:
         self.cancel()
 
         def cut() -> None:
-            try:
+            with contextlib.suppress(OSError):  # already closed
                 sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
 
         self._timer = threading.Timer(max(0.0, self.end - time.monotonic()), cut)
         self._timer.daemon = True
