@@ -6,6 +6,7 @@ The public API:
 * records: :class:`Article`, :class:`Event` and their parts (:mod:`newscorpus.models`);
 * running: :class:`Pipeline`, :func:`run`, :class:`PipelineConfig`, :func:`load_config`;
 * JSON: :func:`article_to_json`, :func:`article_from_json` and friends;
+* language: :func:`identify_language` (the built-in identifier);
 * plugins: :data:`hookimpl` and the component base classes in
   :mod:`newscorpus.readers`, :mod:`newscorpus.parsers`, :mod:`newscorpus.cleaners`,
   :mod:`newscorpus.dedup`, :mod:`newscorpus.events`, :mod:`newscorpus.exporters`,
@@ -19,6 +20,7 @@ import importlib.metadata as _md
 from .config import PipelineConfig, config_from_dict, load_config
 from .errors import ConfigError, DocumentError, NewscorpusError, PluginConflictError, RunStateError
 from .hookspecs import hookimpl
+from .language import identify_language
 from .models import Article, Credit, Dateline, Event, EventDate, Flag, Provenance, Removal, Timestamp
 from .pipeline import Pipeline, run
 from .report import RunReport
@@ -69,6 +71,7 @@ __all__ = [
     "event_to_dict",
     "event_to_json",
     "hookimpl",
+    "identify_language",
     "load_config",
     "read_articles",
     "read_events",
