@@ -1,0 +1,152 @@
+"""Indonesian vs Malay: a small hashed n-gram discriminator for the pair that the
+general identifier confuses.
+
+The model is a multinomial naive Bayes over hashed character n-grams and word
+unigrams, shipped as one vector of per-bucket log-likelihood ratios
+(``data/langid_id_ms.npz``, NumPy arrays only, read with ``allow_pickle=False``).
+Scoring a text is a sum of table look-ups: no scikit-learn, no network, no
+randomness. The training script is ``benchmarks/train_language.py``; it imports
+:func:`features` from here, so training and run time cut text the same way.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import zlib
+from collections.abc import Sequence
+from importlib import resources
+from typing import Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["FeatureConfig", "PairModel", "features", "load_model", "pair_language"]
+
+#: The shipped model, inside the package (see ``benchmarks/train_language.py``).
+MODEL_NAME = "langid_id_ms.npz"
+#: Code returned for a positive score and for a negative one.
+POSITIVE, NEGATIVE = "ms", "id"
+
+_DIGITS = re.compile(r"\d")
+_SPACES = re.compile(r"\s+")
+_WORD = re.compile(r"[^\W\d_]+")
+# Polynomial rolling hash over code points, then a multiplicative mix whose top bits
+# pick the bucket. uint64 arithmetic wraps, which is what both steps want.
+_BASE = np.uint64(1_000_003)
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+_WORD_SALT = 0x5BD1E995
+
+
+@attrs.frozen
+class FeatureConfig:
+    """How a text becomes hashed n-gram buckets."""
+
+    #: Character n-gram orders.
+    orders: tuple[int, ...] = (1, 2, 3, 4, 5)
+    #: Also hash whole (lower-cased) words.
+    words: bool = True
+    #: log2 of the number of buckets.
+    bits: int = 18
+
+    def to_json(self) -> str:
+        """The config as compact, key-sorted JSON (stored beside the weights)."""
+        return json.dumps({"orders": list(self.orders), "words": self.words, "bits": self.bits}, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> FeatureConfig:
+        """Inverse of :meth:`to_json`."""
+        d = json.loads(text)
+        return cls(orders=tuple(int(n) for n in d["orders"]), words=bool(d["words"]), bits=int(d["bits"]))
+
+
+def normalise(text: str) -> str:
+    """Lower-case, digits to ``0``, whitespace runs to one space, padded with spaces."""
+    return " " + _SPACES.sub(" ", _DIGITS.sub("0", text.lower())).strip() + " "
+
+
+def features(text: str, config: FeatureConfig) -> npt.NDArray[np.intp]:
+    """Bucket index of every n-gram of ``text`` (one entry per occurrence)."""
+    norm = normalise(text)
+    codes = np.frombuffer(norm.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
+    shift = np.uint64(64 - config.bits)
+    parts: list[npt.NDArray[np.uint64]] = []
+    for n in config.orders:
+        if len(codes) < n:
+            continue
+        h = np.full(len(codes) - n + 1, n, dtype=np.uint64)  # seeded with the order: no cross-order clashes
+        for k in range(n):
+            h = h * _BASE + codes[k : len(codes) - n + 1 + k]
+        parts.append(h)
+    if config.words:
+        words = _WORD.findall(norm)
+        if words:
+            parts.append(np.array([zlib.crc32(w.encode("utf-8"), _WORD_SALT) for w in words], dtype=np.uint64))
+    if not parts:
+        return np.zeros(0, dtype=np.intp)
+    hashed = np.concatenate(parts) * _MIX
+    return (hashed >> shift).astype(np.intp)
+
+
+@attrs.frozen(eq=False)
+class PairModel:
+    """Naive Bayes log-likelihood ratios for the pair, one per bucket.
+
+    ``score = bias + offset * n + sum(weights[buckets])`` over a text's ``n``
+    n-gram occurrences; positive means :data:`POSITIVE` (ms). ``offset`` is the
+    ratio of an unseen bucket, kept apart so that unseen buckets are stored as 0.
+    """
+
+    config: FeatureConfig
+    weights: npt.NDArray[np.float32]
+    bias: float
+    offset: float
+
+    def score(self, text: str) -> float:
+        """Log-odds of Malay over Indonesian for ``text``."""
+        idx = features(text, self.config)
+        return float(self.bias + self.offset * len(idx) + self.weights[idx].sum(dtype=np.float64))
+
+    def predict(self, text: str) -> str:
+        """``"ms"`` or ``"id"``."""
+        return POSITIVE if self.score(text) > 0 else NEGATIVE
+
+
+def model_arrays(model: PairModel) -> dict[str, npt.NDArray[Any]]:
+    """The arrays a model is stored as (see :func:`model_from_arrays`)."""
+    return {
+        "config": np.array(model.config.to_json()),
+        "weights": model.weights.astype(np.float16),
+        "scalars": np.array([model.bias, model.offset], dtype=np.float64),
+    }
+
+
+def model_from_arrays(arrays: Any) -> PairModel:
+    """A model from the arrays of a ``.npz`` file opened with ``allow_pickle=False``."""
+    bias, offset = (float(v) for v in arrays["scalars"])
+    return PairModel(
+        config=FeatureConfig.from_json(str(arrays["config"])),
+        weights=np.asarray(arrays["weights"], dtype=np.float32),
+        bias=bias,
+        offset=offset,
+    )
+
+
+@functools.cache
+def load_model() -> PairModel:
+    """The shipped model, read once from the package data."""
+    path = resources.files("newscorpus.data").joinpath(MODEL_NAME)
+    with path.open("rb") as fh, np.load(fh, allow_pickle=False) as arrays:
+        return model_from_arrays(arrays)
+
+
+def pair_language(text: str) -> str:
+    """``"id"`` or ``"ms"`` for a text already known to be one of the two."""
+    return load_model().predict(text)
+
+
+def candidates(ranked: Sequence[tuple[str, float]]) -> float:
+    """Summed probability of the pair in a ranked list of ``(code, probability)``."""
+    return sum(p for code, p in ranked if code in (POSITIVE, NEGATIVE))
