@@ -241,6 +241,7 @@ class Pipeline:
     def _run_locked(self, rt: Runtime, registry: Registry, workers: int, progress: bool,
                     restart: bool) -> RunReport:
         config, out = rt.config, rt.output
+        guard(out, "work")  # a link planted as work/ is removed here, never followed
         removed = remove_temp_files(out)  # what killed runs left: *.tmp-<pid>, trash
         if removed:
             log.info("removed %d temporary files left by an interrupted run", removed)
