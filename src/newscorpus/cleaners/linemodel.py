@@ -1,0 +1,716 @@
+"""The learned line model: a cleaner that scores each body paragraph as boilerplate
+or content from signals that do not depend on the literal wording.
+
+Rule packs cut what someone wrote a rule for; every outlet words its greetings,
+footers and app prompts differently. The line model scores a paragraph from its
+*form*: where it sits (from the head and from the tail), how long it is, whether
+it reads as a sentence (finite and reporting verbs, quotations, numbers with
+units), whether it talks to the reader (second person, vocatives such as
+*pembaca*, *sobat*, *netizen*, *everyone*), opens with an imperative, names
+platforms and apps, holds URLs or handles, separators or a trailing colon or
+arrow, how title-cased it is (a linked headline), its stop-word density and its
+overlap with the article's title, plus hashed character n-grams. The word lists
+below name *classes* (pronouns, platforms, reporting verbs), never phrases.
+
+Precision comes first, in three layers:
+
+* a paragraph that reads as news prose is **guarded** and never scored: reported
+  speech, a quotation, or a long sentence with a finite verb (:func:`guarded`);
+* the lede (the first body paragraph of :data:`LEDE_WORDS` words or more) is
+  never cut, nor are the title and the subtitle (the model cuts body paragraphs);
+* the threshold was chosen on cross-validated scores so that content kept stays
+  at or above 0.999 on every training language, with margin
+  (``benchmarks/train_line_model.py``).
+
+A paragraph that a rule of the packs matches is left to the rules, so every line
+the packs cut keeps its precise rule id; the model takes only what the packs do
+not know. The model runs before the rule cleaners and scores the article as it
+was *before any cleaning* (cuts undone with :func:`~.explain.reconstruct`): its
+decisions are the same in every pass, so cleaning twice changes nothing, and the
+rule cleaners' head and tail windows see the same text in every pass.
+
+The model ships as ``newscorpus/data/line_model.json`` (weights as JSON, n-gram
+weights as base64 float32; no pickle), is loaded lazily once per process, and
+scores a batch with a few NumPy operations.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import json
+import math
+import re
+from collections.abc import Iterable, Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any, Final
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from ..models import Article
+from .base import Cleaner, Cut, apply_cuts
+from .explain import is_parser_removal, reconstruct
+from .rules import CompiledRules, compile_rules, match_prefix, resolve_packs
+
+__all__ = [
+    "FEATURES",
+    "LEDE_WORDS",
+    "RULE",
+    "LineModel",
+    "LineModelCleaner",
+    "candidates",
+    "dense_features",
+    "guarded",
+    "load_model",
+    "ngram_rows",
+]
+
+#: Rule id of every cut the model makes (``Removal.rule``).
+RULE: Final = "model.line"
+#: Format tag of the model file; a file of another format is refused.
+FORMAT: Final = "newscorpus-line-model/1"
+#: The lede is the first body paragraph with at least this many words; never cut.
+LEDE_WORDS: Final = 10
+#: Paragraphs with at least this many words are never cut, whatever they say.
+LONG_WORDS: Final = 40
+#: A sentence with a finite verb and at least this many words is news prose.
+PROSE_WORDS: Final = 12
+
+# -- word classes (classes, not phrases) ------------------------------------------------
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_SECOND_PERSON = _words(
+    "you your yours yourself yourselves you're you've you'll ya anda kamu kalian awak korang engkau kau lu loe dikau mu"
+)
+_FIRST_PLURAL = _words("we our us ours we're we've we'd kami kita")
+_VOCATIVE = _words(
+    "readers reader pembaca sobat sahabat warga netizen netizens warganet fans everyone everybody folks guys "
+    "pemirsa penonton pendengar listeners viewers followers pengikut kawan kawan-kawan rakan teman semua "
+    "subscribers pelanggan"
+)
+#: Verbs of calls to action that open a line addressed to the reader (imperatives).
+_IMPERATIVE = _words(
+    "click tap subscribe follow share like download sign join read watch listen get visit check see scroll "
+    "register log login continue tune stay find discover explore learn contact send email call tell let help "
+    "support donate try buy shop order book save view comment leave enjoy don't dont never remember "
+    "klik ikuti simak baca tonton saksikan dengarkan unduh dapatkan kunjungi jangan yuk ayo mari silakan "
+    "silahkan sila jom langgan kongsi bagikan daftar cek lihat temukan hubungi kirim gabung geser tekan "
+    "pastikan nantikan tunggu kunjungilah ikutilah bacalah install instal"
+)
+_PLATFORM = _words(
+    "facebook fb twitter instagram ig tiktok youtube whatsapp wa telegram linkedin pinterest snapchat threads "
+    "reddit spotify podcast podcasts android ios iphone ipad appstore playstore app apps aplikasi aplikasinya "
+    "google apple mastodon bluesky wechat discord twitch soundcloud flipboard newsletter newsletters buletin "
+    "rss youtube.com"
+)
+#: Nouns of page furniture: links, ads, sign-ups, media widgets.
+_FURNITURE = _words(
+    "link links tautan pautan website situs laman portal web homepage channel kanal saluran email e-mail "
+    "inbox notifikasi notification notifications iklan advertisement advertisements advertising ad ads "
+    "sponsored promo promosi update updates berita artikel article articles video videos foto photo photos "
+    "galeri gallery komentar comments comment subscription langganan akun akaun account premium gratis "
+    "percuma free cookies cookie browser javascript login klik click here sini"
+)
+_REPORTING = _words(
+    "said says say told tells added explained stated noted according asked announced claimed warned "
+    "reported insisted argued confirmed declared urged described wrote testified acknowledged "
+    "kata katanya ujar ujarnya ucap ucapnya jelas jelasnya tutur tuturnya ungkap ungkapnya tambah tambahnya "
+    "menurut menurutnya mengatakan menyatakan menjelaskan mengungkapkan menambahkan menegaskan berkata "
+    "memberitahu sebut sebutnya terang terangnya imbuh imbuhnya lanjut lanjutnya papar paparnya tegas "
+    "tegasnya mendakwa memaklumkan dilaporkan"
+)
+_FINITE = _words(
+    "is are was were has have had will would can could may might must should shall did does do am been "
+    "isn't aren't wasn't weren't hasn't haven't hadn't won't wouldn't can't couldn't didn't doesn't "
+    "adalah ialah merupakan akan telah sudah sedang masih pernah dapat bisa harus perlu mahu mau ingin "
+    "boleh tidak tak belum "
+    # English irregular past tenses (a closed class).
+    "arose awoke became began bit blew broke brought built bought caught chose came cost crept dealt dug did "
+    "drew drank drove ate fell fed felt fought found fled flew forbade forgot forgave froze got gave went "
+    "ground grew hung heard hid hit held hurt kept knelt knew laid led leapt left lent let lay lit lost made "
+    "meant met paid put quit rang rose ran sought sold sent set shook shone shot showed shut sang sank sat "
+    "slept slid spoke spent spun split spread sprang stood stole stuck stung struck swore swept swam swung "
+    "took taught tore thought threw understood woke wore won wound withdrew wrote"
+)
+_UNITS = _words(
+    "% percent per cent persen peratus km kg m cm mm ton tonnes tons juta ribu miliar milyar bilion billion "
+    "million trillion triliun rp rm usd us$ $ € £ yen yuan ringgit rupiah dollars dolar euro hectares hektar "
+    "hektare mw gw kwh years tahun bulan months days hari jam hours minutes menit minit orang people"
+)
+
+_C_SECOND, _C_FIRST_PL, _C_VOC, _C_IMP, _C_PLAT, _C_FURN, _C_REP, _C_FIN, _C_UNIT = (1 << k for k in range(9))
+
+
+@functools.cache
+def _classes() -> dict[str, int]:
+    table: dict[str, int] = {}
+    for words, bit in (
+        (_SECOND_PERSON, _C_SECOND),
+        (_FIRST_PLURAL, _C_FIRST_PL),
+        (_VOCATIVE, _C_VOC),
+        (_IMPERATIVE, _C_IMP),
+        (_PLATFORM, _C_PLAT),
+        (_FURNITURE, _C_FURN),
+        (_REPORTING, _C_REP),
+        (_FINITE, _C_FIN),
+        (_UNITS, _C_UNIT),
+    ):
+        for w in words:
+            table[w] = table.get(w, 0) | bit
+    return table
+
+
+@functools.cache
+def _stopwords(language: str | None) -> frozenset[str]:
+    import stopwordsiso
+
+    langs = [language] if language in ("en", "id", "ms") else ["en", "id", "ms"]
+    return frozenset(w.casefold() for lang in langs for w in stopwordsiso.stopwords(lang))
+
+
+_URL = re.compile(r"https?://|www\.|(?<=\w)\.(?:com|co|id|my|net|org|news|tv|io|ly)\b", re.I)
+_NONWORD = re.compile(r"[^\w\s]")
+_DIGITS = re.compile(r"\d+")
+_HANDLE = re.compile(r"(?<![\w.])@\w{2,}")
+_HASHTAG = re.compile(r"(?<![\w&])#\w{2,}")
+_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.]+\b")
+_QUOTES = re.compile(r"[\"“”„«»‹›「」『』‘]")
+_EMOJI = re.compile(r"[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF]")
+_SEPARATORS = tuple("|•·»›/▪►▶◆■●")
+_ARROWS = ("→", "»", ">", "›", "▶", "►", "...", "…", ">>")
+_SENTENCE_END = ".!?\"”’')]"
+_WRAPS = {"[": "]", "(": ")", "{": "}", "<": ">", "【": "】"}
+
+#: Names of the dense features, in the order of :func:`dense_features`' columns.
+FEATURES: Final[tuple[str, ...]] = (
+    "pos_head",
+    "pos_tail",
+    "first",
+    "last",
+    "rel_pos",
+    "log_lines",
+    "log_chars",
+    "log_words",
+    "words_le3",
+    "words_le8",
+    "len_vs_median",
+    "ends_stop",
+    "ends_excl",
+    "ends_quote",
+    "ends_colon",
+    "ends_arrow",
+    "starts_upper",
+    "finite_verb",
+    "verb_morph",
+    "reporting_verb",
+    "quote",
+    "num_unit",
+    "digits",
+    "sentences",
+    "commas",
+    "second_person",
+    "first_plural",
+    "vocative",
+    "imperative_first",
+    "imperative_morph",
+    "platform",
+    "furniture",
+    "url",
+    "handle",
+    "email",
+    "hashtag",
+    "separators",
+    "bracket_wrapped",
+    "bullet_start",
+    "title_case",
+    "all_caps",
+    "stopwords",
+    "title_overlap",
+    "emoji",
+    "nonword",
+    "short_at_head",
+    "short_at_tail",
+    "prev_short",
+    "next_short",
+    "prev_colon",
+    "lang_en",
+    "lang_id",
+    "lang_ms",
+)
+
+
+#: Punctuation turned into spaces before splitting into words (hyphens stay:
+#: ``kawan-kawan``, ``follow-up``).
+_SPACES = str.maketrans({c: " " for c in "!\"#$%&'()*+,./:;<=>?@[\\]^_`{|}~“”‘’„«»‹›…–—•·▪►▶→「」『』【】"})
+#: Indonesian and Malay verb prefixes (me-, ber-, di-, ter-) and the English -ed: a cheap sign of a verb.
+_MORPH = re.compile(r"\b(?:me[mnr]|meng|meny|ber|di|ter)[a-z]{3,}|\b[a-z]{3,}ed\b")
+
+
+class _Line:
+    """A paragraph, split into case-folded words on first use; what the guard
+    needs comes from set lookups, the rest only for the paragraphs the model scores."""
+
+    __slots__ = ("_tokens", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._tokens: list[str] | None = None
+
+    @property
+    def long(self) -> bool:
+        """At least :data:`LONG_WORDS` words (told from the spaces, without splitting)."""
+        return self.text.count(" ") + 1 >= LONG_WORDS
+
+    @property
+    def folded(self) -> str:
+        return self.text.casefold()
+
+    @property
+    def tokens(self) -> list[str]:
+        if self._tokens is None:
+            self._tokens = self.folded.translate(_SPACES).split()
+        return self._tokens
+
+    @property
+    def words(self) -> int:
+        return len(self.tokens)
+
+    def has(self, words: frozenset[str]) -> bool:
+        return not words.isdisjoint(self.tokens)
+
+    def verb(self) -> bool:
+        return self.has(_FINITE) or _MORPH.search(self.folded) is not None
+
+    def counts(self) -> list[int]:
+        table = _classes()
+        counts = [0] * 9
+        for t in self.tokens:
+            c = table.get(t, 0)
+            k = 0
+            while c:
+                if c & 1:
+                    counts[k] += 1
+                c >>= 1
+                k += 1
+        return counts
+
+
+_scan = _Line
+
+
+def _ends_sentence(text: str) -> bool:
+    return bool(text) and text.rstrip()[-1:] in _SENTENCE_END
+
+
+def guarded(text: str) -> bool:
+    """Whether ``text`` reads as news prose, which the model never cuts: reported
+    speech, a quotation, a long sentence with a finite verb, or any paragraph of
+    :data:`LONG_WORDS` words or more."""
+    return _guarded(_scan(text))
+
+
+def _guarded(line: _Line) -> bool:
+    if line.long:
+        return True
+    n = line.words
+    if n >= LONG_WORDS:
+        return True
+    if n >= 5 and line.has(_REPORTING):
+        return True
+    if n >= 6 and _QUOTES.search(line.text):
+        return True
+    if n >= PROSE_WORDS and _ends_sentence(line.text) and line.verb():
+        # Talking to the reader, or a link, is what a long sign-up pitch does.
+        return not (line.has(_SECOND_PERSON) or _URL.search(line.text))
+    return False
+
+
+def _lede(lines: Sequence[_Line]) -> int:
+    return next((i for i, ln in enumerate(lines) if ln.long or ln.words >= LEDE_WORDS), -1)
+
+
+def candidates(body: Sequence[str]) -> list[int]:
+    """Indices of the body paragraphs the model may cut: not guarded, not the lede,
+    not blank."""
+    lines = [_scan(p) for p in body]
+    lede = _lede(lines)
+    return [i for i, ln in enumerate(lines) if i != lede and not _guarded(ln) and ln.words]
+
+
+def _features(
+    lines: Sequence[_Line], i: int, title: frozenset[str], stop: frozenset[str], lang: str | None, median_chars: float
+) -> list[float]:
+    ln = lines[i]
+    n = len(lines)
+    text = ln.text.strip()
+    words = ln.words
+    counts = ln.counts()
+    from_tail = n - 1 - i
+    last = text[-1:] if text else ""
+    first_tok = ln.tokens[0] if ln.tokens else ""
+    raw = text.translate(_SPACES).split()
+    first_raw = raw[0] if raw else ""
+    caps = [t for t in raw[1:] if t[:1].isalpha()]
+    title_case = sum(t[0].isupper() for t in caps) / len(caps) if caps else 0.0
+    content = [t for t in ln.tokens if t not in stop]
+    short = words <= 8
+    prev = lines[i - 1] if i > 0 else None
+    nxt = lines[i + 1] if i + 1 < n else None
+    nonword = len(_NONWORD.findall(text)) / max(1, len(text))
+    return [
+        min(i, 8) / 8,
+        min(from_tail, 8) / 8,
+        float(i == 0),
+        float(from_tail == 0),
+        i / max(1, n - 1),
+        math.log1p(n) / 4,
+        math.log1p(len(text)) / 6,
+        math.log1p(words) / 4,
+        float(words <= 3),
+        float(short),
+        max(-3.0, min(3.0, math.log((len(text) + 1) / (median_chars + 1)))),
+        float(last == "."),
+        float(last in "!?"),
+        float(last in "\"”’'"),
+        float(last in ":：" or text.endswith((": ", ":-"))),
+        float(text.endswith(_ARROWS)),
+        float(text[:1].isupper()),
+        float(bool(counts[7])),
+        float(_MORPH.search(ln.folded) is not None),
+        float(bool(counts[6])),
+        float(bool(_QUOTES.search(text))),
+        float(bool(counts[8] or "%" in text or "$" in text) and _DIGITS.search(text) is not None),
+        min(1.0, len(_DIGITS.findall(text)) / max(1, words)),
+        min(3, text.count(". ") + text.count("! ") + text.count("? ") + _ends_sentence(text)) / 3,
+        min(4, text.count(",")) / 4,
+        min(1.0, counts[0] / 2),
+        min(1.0, counts[1] / 2),
+        float(bool(counts[2])),
+        float(bool(_classes().get(first_tok, 0) & _C_IMP)),
+        float(lang in ("id", "ms", None) and first_raw[:1].isupper() and first_tok.endswith(("lah", "kan"))),
+        min(1.0, counts[4] / 2),
+        min(1.0, counts[5] / 3),
+        float(bool(_URL.search(text))),
+        float("@" in text and _HANDLE.search(text) is not None),
+        float("@" in text and _EMAIL.search(text) is not None),
+        float("#" in text and _HASHTAG.search(text) is not None),
+        min(3, sum(text.count(c) for c in _SEPARATORS) + text.count(" - ")) / 3,
+        float(len(text) > 1 and text[0] in _WRAPS and text[-1] == _WRAPS[text[0]]),
+        float(bool(text) and not text[0].isalnum() and text[0] not in "\"“‘'(["),
+        title_case,
+        float(text.isupper() and words >= 1 and len(text) >= 3),
+        (words - len(content)) / max(1, words),
+        len(set(content) & title) / max(1, len(content)),
+        float(bool(_EMOJI.search(text))),
+        nonword,
+        float(short and i < 2),
+        float(short and from_tail < 3),
+        float(prev is not None and prev.words <= 8),
+        float(nxt is not None and nxt.words <= 8),
+        float(prev is not None and prev.text.rstrip().endswith((":", "："))),
+        float(lang == "en"),
+        float(lang == "id"),
+        float(lang == "ms"),
+    ]
+
+
+def dense_features(
+    body: Sequence[str], title: str, language: str | None, rows: Sequence[int] | None = None
+) -> tuple[list[int], npt.NDArray[np.float64]]:
+    """The candidate paragraphs of ``body`` and their dense features.
+
+    Args:
+        body: The body paragraphs as they were before cleaning.
+        title: The article's title.
+        language: The article's language, if known.
+        rows: Score these paragraphs (default: :func:`candidates`).
+
+    Returns:
+        The paragraph indices and a ``len(indices) x len(FEATURES)`` matrix.
+    """
+    lines = [_scan(p) for p in body]
+    if rows is None:
+        lede = _lede(lines)
+        rows = [i for i, ln in enumerate(lines) if i != lede and not _guarded(ln) and ln.words]
+    if not rows:
+        return [], np.zeros((0, len(FEATURES)))
+    stop = _stopwords(language)
+    title_words = frozenset(title.casefold().translate(_SPACES).split()) - stop
+    lengths = sorted(len(p) for p in body)
+    median = float(lengths[len(lengths) // 2])
+    out = np.array([_features(lines, i, title_words, stop, language, median) for i in rows], dtype=np.float64)
+    return list(rows), out
+
+
+_MULT: Final = np.uint64(1099511628211)
+_MIX: Final = np.uint64(0x9E3779B97F4A7C15)
+
+
+def ngram_rows(texts: Sequence[str], orders: Sequence[int], bits: int) -> tuple[npt.NDArray[np.int64], ...]:
+    """Hashed character n-grams of ``texts`` (case-folded UTF-8 bytes, spaces
+    normalised, one space of padding at each end), computed for all texts at once.
+
+    Returns:
+        ``(rows, buckets, counts)``: for every n-gram, the index of its text and
+        its bucket in ``[0, 2**bits)``; and the number of n-grams of each text.
+    """
+    encoded = [(" " + " ".join(t.casefold().split()) + " ").encode("utf-8") for t in texts]
+    buf = np.frombuffer(b"\n".join(encoded), dtype=np.uint8)
+    newline = buf == 10
+    row = np.cumsum(newline)
+    all_rows, all_buckets = [], []
+    shift = np.uint64(64 - bits)
+    for n in orders:
+        m = len(buf) - n + 1
+        if m <= 0:
+            continue
+        valid = (row[:m] == row[n - 1 : n - 1 + m]) & ~newline[:m]
+        h = np.full(m, n, dtype=np.uint64)
+        for k in range(n):
+            h = h * _MULT + buf[k : k + m].astype(np.uint64)
+        all_rows.append(row[:m][valid])
+        all_buckets.append(((h[valid] * _MIX) >> shift).astype(np.int64))
+    rows = np.concatenate(all_rows) if all_rows else np.zeros(0, dtype=np.int64)
+    buckets = np.concatenate(all_buckets) if all_buckets else np.zeros(0, dtype=np.int64)
+    counts = np.bincount(rows, minlength=len(texts)).astype(np.int64)
+    return rows.astype(np.int64), buckets, counts
+
+
+@attrs.frozen(eq=False)
+class LineModel:
+    """A trained line model: a logistic regression over standardised dense features
+    and L1-normalised hashed character n-gram counts.
+
+    Attributes:
+        weights: One weight per name of :data:`FEATURES`.
+        mean, scale: Standardisation of the dense features.
+        bias: Intercept.
+        ngram_weights: One weight per n-gram bucket (``2**ngram_bits``).
+        ngram_orders: The n-gram lengths, in bytes.
+        threshold: Paragraphs scoring at least this are cut.
+        info: What the training script recorded (data, figures).
+    """
+
+    weights: npt.NDArray[np.float64]
+    mean: npt.NDArray[np.float64]
+    scale: npt.NDArray[np.float64]
+    bias: float
+    ngram_weights: npt.NDArray[np.float64]
+    ngram_orders: tuple[int, ...]
+    threshold: float
+    info: dict[str, Any] = attrs.field(factory=dict)
+
+    @property
+    def ngram_bits(self) -> int:
+        """Bits of the n-gram hash."""
+        return int(self.ngram_weights.size).bit_length() - 1
+
+    def score(self, texts: Sequence[str], dense: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        """Boilerplate probability of each paragraph, from its text and its row of
+        :func:`dense_features`."""
+        if not len(texts):
+            return np.zeros(0)
+        z = ((dense - self.mean) / self.scale) @ self.weights + self.bias
+        rows, buckets, counts = ngram_rows(texts, self.ngram_orders, self.ngram_bits)
+        sums = np.bincount(rows, weights=self.ngram_weights[buckets], minlength=len(texts))
+        z = z + sums / np.maximum(counts, 1)
+        return np.asarray(1.0 / (1.0 + np.exp(-z)), dtype=np.float64)
+
+    def to_json(self) -> dict[str, Any]:
+        """The model as the JSON object of the model file."""
+        blob = base64.b64encode(self.ngram_weights.astype("<f4").tobytes()).decode("ascii")
+        return {
+            "format": FORMAT,
+            "features": list(FEATURES),
+            "weights": [_f32(w) for w in self.weights],
+            "mean": [_f32(m) for m in self.mean],
+            "scale": [_f32(s) for s in self.scale],
+            "bias": _f32(self.bias),
+            "ngram_orders": list(self.ngram_orders),
+            "ngram_weights_f32_base64": blob,
+            "threshold": self.threshold,
+            "info": self.info,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> LineModel:
+        """Read a model written by :meth:`to_json`.
+
+        Raises:
+            ValueError: The file is of another format or for other features.
+        """
+        if data.get("format") != FORMAT:
+            raise ValueError(f"not a line model of format {FORMAT!r}: {data.get('format')!r}")
+        if tuple(data["features"]) != FEATURES:
+            raise ValueError("the line model was trained on other features; retrain it")
+        ngram = np.frombuffer(base64.b64decode(data["ngram_weights_f32_base64"]), dtype="<f4").astype(np.float64)
+        if ngram.size & (ngram.size - 1):
+            raise ValueError("the line model's n-gram table is not a power of two")
+        return cls(
+            weights=np.array(data["weights"], dtype=np.float64),
+            mean=np.array(data["mean"], dtype=np.float64),
+            scale=np.array(data["scale"], dtype=np.float64),
+            bias=float(data["bias"]),
+            ngram_weights=ngram,
+            ngram_orders=tuple(int(n) for n in data["ngram_orders"]),
+            threshold=float(data["threshold"]),
+            info=dict(data.get("info", {})),
+        )
+
+    def dumps(self) -> str:
+        """The model file's text (stable: the same model gives the same bytes)."""
+        return json.dumps(self.to_json(), indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _f32(x: float) -> float:
+    return float(np.float32(x))
+
+
+#: Name of the shipped model file in ``newscorpus.data``.
+MODEL_FILE: Final = "line_model.json"
+
+
+@functools.cache
+def load_model(path: str | None = None) -> LineModel:
+    """The shipped line model (or the one at ``path``), read once per process."""
+    if path is None:
+        text = resources.files("newscorpus.data").joinpath(MODEL_FILE).read_text(encoding="utf-8")
+    else:
+        text = Path(path).read_text(encoding="utf-8")
+    return LineModel.from_json(json.loads(text))
+
+
+class LineModelCleaner(Cleaner):
+    """Cuts body paragraphs that the learned line model scores as boilerplate
+    (rule ``model.line``; the score is in the reason).
+
+    Options:
+        threshold: Cut at or above this score (default: the model's, chosen for
+            precision first). Above 1 the cleaner cuts nothing.
+        model: Path of another model file (default: the shipped one).
+        defer_to_rules: Leave paragraphs that a rule of the packs matches to the
+            rule cleaners (default ``True``; ``False`` measures the model alone).
+        rule_packs, registered_packs: As for the rule cleaners.
+    """
+
+    name = "linemodel"
+    default = True
+    order = 5
+
+    def __init__(
+        self,
+        *,
+        threshold: float | None = None,
+        model: str | None = None,
+        defer_to_rules: bool = True,
+        rule_packs: Sequence[str] | None = None,
+        registered_packs: Sequence[tuple[str, str]] | None = None,
+        **options: Any,
+    ) -> None:
+        super().__init__(**options)
+        if threshold is not None and (isinstance(threshold, bool) or not isinstance(threshold, int | float)):
+            raise ValueError("cleaner 'linemodel': option 'threshold' must be a number")
+        self.model_path = model
+        self._threshold = None if threshold is None else float(threshold)
+        self.defer_to_rules = bool(defer_to_rules)
+        self.packs = resolve_packs(rule_packs, registered_packs) if defer_to_rules else ()
+        self._compiled: dict[str | None, CompiledRules] = {}
+
+    @property
+    def model(self) -> LineModel:
+        """The model (loaded on first use)."""
+        return load_model(self.model_path)
+
+    @property
+    def threshold(self) -> float:
+        """The score at or above which a paragraph is cut."""
+        return self.model.threshold if self._threshold is None else self._threshold
+
+    def _rules(self, language: str | None) -> CompiledRules:
+        compiled = self._compiled.get(language)
+        if compiled is None:
+            packs = [p for p in self.packs if p.runs_on(language)]
+            compiled = compile_rules([r for p in packs for r in p.rules], [m for p in packs for m in p.speech_markers])
+            self._compiled[language] = compiled
+        return compiled
+
+    def _ruled(self, text: str, language: str | None) -> bool:
+        rules = self._rules(language)
+        if any(rules.paragraph(text, zone) is not None for zone in ("anywhere", "head", "tail", "between")):
+            return True
+        return match_prefix(text, rules) is not None or match_prefix(text, rules, rules.any_prefixes) is not None
+
+    def clean(self, article: Article) -> Article:
+        return self.clean_batch([article])[0]
+
+    def clean_batch(self, articles: Sequence[Article]) -> list[Article]:
+        """Score the candidate paragraphs of the whole batch at once, then cut."""
+        if self.threshold > 1.0:
+            return list(articles)
+        plans: list[tuple[int, list[tuple[int, int]]]] = []  # article, (candidate row, current index)
+        texts: list[str] = []
+        blocks: list[npt.NDArray[np.float64]] = []
+        for k, article in enumerate(articles):
+            if not article.body:
+                continue
+            title, body, kept = _original(article)
+            rows, dense = dense_features(body, title, article.language)
+            pairs = []
+            for r, i in enumerate(rows):
+                index = kept[i]
+                if index is not None:
+                    pairs.append((len(texts), index))
+                    texts.append(body[i])
+                    blocks.append(dense[r])
+            if pairs:
+                plans.append((k, pairs))
+        if not texts:
+            return list(articles)
+        scores = self.model.score(texts, np.vstack(blocks))
+        out = list(articles)
+        t = self.threshold
+        for k, pairs in plans:
+            article = out[k]
+            cuts = [
+                Cut("body", index, RULE, f"line model: boilerplate score {_shown(scores[row])}")
+                for row, index in pairs
+                if scores[row] >= t and not (self.defer_to_rules and self._ruled(texts[row], article.language))
+            ]
+            if cuts:
+                out[k] = apply_cuts(article, cuts, self.name)
+        return out
+
+
+def _shown(score: float) -> str:
+    # Rounded down, so a shown score is never above the one compared with the threshold.
+    return f"{math.floor(float(score) * 1000) / 1000:.3f}"
+
+
+def _original(article: Article) -> tuple[str, list[str], list[int | None]]:
+    """Title and body before any cleaner ran, and each original paragraph's index in
+    the current body (``None``: already removed)."""
+    if not any(not is_parser_removal(article, r) for r in article.removed):
+        return article.title, list(article.body), list(range(len(article.body)))
+    fields = reconstruct(article)
+    title = " ".join(line.text for line in fields["title"])
+    lines = fields["body"]
+    return title, [line.text for line in lines], [line.kept_index for line in lines]
+
+
+def score_body(body: Iterable[str], title: str = "", language: str | None = None) -> list[float]:
+    """Scores of every paragraph of ``body`` (0 for guarded paragraphs and the lede);
+    for inspection and tests."""
+    paras = list(body)
+    rows, dense = dense_features(paras, title, language)
+    out = [0.0] * len(paras)
+    if rows:
+        for i, s in zip(rows, load_model().score([paras[i] for i in rows], dense), strict=True):
+            out[i] = float(s)
+    return out
