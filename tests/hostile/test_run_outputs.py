@@ -21,7 +21,7 @@ from newscorpus.config import ComponentSpec, PipelineConfig
 from newscorpus.errors import OutputError
 from newscorpus.workdir import atomic_write
 
-from .conftest import WriteWatch, assert_bounded, read_report, run_cli
+from .conftest import WriteWatch, assert_bounded, run_cli
 from .corpus import cli_args, write_config, write_inputs
 
 FAST = PipelineConfig()
