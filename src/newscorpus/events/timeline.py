@@ -24,12 +24,6 @@ from ..models import Event
 
 __all__ = ["TimelineExporter", "TimelineRow", "timeline_rows"]
 
-#: Drawing settings. Article text is never markup: with mathtext on, a headline with
-#: two ``$`` signs ("paid $5 ... worth $10") is parsed as a formula and fails. Fixed
-#: SVG ids and no dates or versions in the files: the same events give the same bytes.
-#: Real text in the SVG (``svg.fonttype``): searchable, selectable, smaller than paths.
-_RC = {"text.parse_math": False, "svg.hashsalt": "newscorpus-timeline", "svg.fonttype": "none"}
-
 _LANG_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
 
 
@@ -227,7 +221,12 @@ class TimelineExporter(Exporter):
         rows, hidden = timeline_rows(events, self.max_events)
         png, png_tmp = ctx.temp(self.png_name)
         svg = io.StringIO()
-        with matplotlib.rc_context(_RC):
+        # Article text is never markup: with mathtext on, a headline with two "$" signs
+        # ("paid $5 ... worth $10") is parsed as a formula and fails. Fixed SVG ids and
+        # no dates or versions in the files: the same events give the same bytes. Real
+        # text in the SVG (fonttype none): searchable, selectable, smaller than paths.
+        with matplotlib.rc_context({"text.parse_math": False, "svg.hashsalt": "newscorpus-timeline",
+                                    "svg.fonttype": "none"}):
             fig = _figure(rows, hidden, len(events))
             try:
                 # "tight" grows the canvas to the long titles and labels instead of clipping them.

@@ -110,14 +110,15 @@ class _Connection(http.client.HTTPSConnection):
 
     def __init__(self, host: str, port: int, address: str, *, tls: bool, timeout: float,
                  deadline: _Deadline) -> None:
-        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context() if tls else None)
-        self._address, self._tls, self._deadline = address, tls, deadline
+        super().__init__(host, port, timeout=timeout)
+        self._address, self._deadline = address, deadline
+        self._tls = ssl.create_default_context() if tls else None
 
     def connect(self) -> None:
         sock = socket.create_connection((self._address, self.port), self.timeout)
         self._deadline.watch(sock)
-        if self._tls:
-            sock = self._context.wrap_socket(sock, server_hostname=self.host)
+        if self._tls is not None:
+            sock = self._tls.wrap_socket(sock, server_hostname=self.host)
         self.sock = sock
 
 
@@ -249,12 +250,12 @@ class Fetcher:
                 finally:
                     robots_deadline.cancel()
                 assert rp is not None
-                if status in (401, 403):
-                    rp.disallow_all = True
-                elif status >= 400:
-                    rp.allow_all = True
+                if status in (401, 403):  # as urllib's own reader: forbidden means everything is
+                    rp.parse(["User-agent: *", "Disallow: /"])
+                elif status >= 400:  # no robots.txt: everything is allowed
+                    rp.parse([])
                 else:
-                    rp.parse(body[:MAX_ROBOTS_BYTES].decode("utf-8", "replace").splitlines())
+                    rp.parse(body.decode("utf-8", "replace").splitlines())
             except FetchError as exc:
                 if "not a public address" in str(exc):
                     raise
