@@ -11,7 +11,9 @@ because its closed-form counts make retraining byte-reproducible, it is the
 strong classic baseline of the DSL shared tasks on small data, and for a pair it
 collapses into one log-ratio vector, as cheap at run time as any linear model.
 ``--cv`` also fits a logistic regression on the same buckets (needs scikit-learn,
-the ``bench`` extra) so the choice is checked, not assumed.
+the ``bench`` extra) so the choice is checked, not assumed: on DSLCC train (5-fold,
+not blind) naive Bayes reached 0.983 at best and 0.981 with the settings the rule
+below picked, the logistic regression 0.952 (C=10) and 0.959 (C=100).
 
 Blind protocol (fixed before any result was looked at):
 

@@ -57,23 +57,27 @@ def identify_general(text: str) -> str | None:
 def identify(text: str, pair_model: PairModel | None = None) -> str | None:
     """ISO 639-1 code of ``text``'s language, or ``None`` when unsure or too short.
 
-    py3langid reads the first :data:`SAMPLE_CHARS` characters. When its best answer
-    is Indonesian or Malay, or the two together outweigh its best answer, the pair
-    discriminator decides between them on the same sample. Any other answer is
-    py3langid's own: the pair only wins when ``P(id) + P(ms)`` is strictly above the
-    best other language, which cannot happen once that language reaches
-    :data:`MIN_CONFIDENCE`. ``pair_model`` replaces the shipped pair model (the
-    benchmark's leave-one-outlet-out models).
+    py3langid reads the first :data:`SAMPLE_CHARS` characters. When its answer is
+    Indonesian or Malay, the pair discriminator decides between the two on the same
+    sample. When py3langid is unsure (best answer below :data:`MIN_CONFIDENCE`) but
+    Indonesian and Malay together reach it and outweigh the best answer, the pair
+    model names one of them. Any other answer is py3langid's own, unchanged.
+    ``pair_model`` replaces the shipped pair model (the benchmark's
+    leave-one-outlet-out models).
     """
     sample = _sample(text)
     if sample is None:
         return None
-    ranked = _identifier().rank(sample)
-    lang, prob = ranked[0]
-    pair = sum(p for code, p in ranked if code in _PAIR)
-    if (lang in _PAIR or pair > prob) and pair >= MIN_CONFIDENCE:
-        return (load_model() if pair_model is None else pair_model).predict(sample)
-    return str(lang) if prob >= MIN_CONFIDENCE else None
+    lang, prob = _identifier().classify(sample)
+    if prob >= MIN_CONFIDENCE:
+        return _pair(sample, pair_model) if lang in _PAIR else str(lang)
+    # Unsure: the two may share what one language would have had (ranking costs more, so only here).
+    pair = sum(p for code, p in _identifier().rank(sample) if code in _PAIR)
+    return _pair(sample, pair_model) if pair >= MIN_CONFIDENCE and pair > prob else None
+
+
+def _pair(sample: str, pair_model: PairModel | None) -> str:
+    return (load_model() if pair_model is None else pair_model).predict(sample)
 
 
 @hookimpl(trylast=True)
