@@ -15,7 +15,7 @@ import functools
 import json
 import re
 import zlib
-from collections.abc import Sequence
+from collections.abc import Mapping
 from importlib import resources
 from typing import Any
 
@@ -23,7 +23,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["FeatureConfig", "PairModel", "features", "load_model", "pair_language"]
+__all__ = ["FeatureConfig", "PairModel", "features", "load_model", "model_arrays", "model_from_arrays"]
 
 #: The shipped model, inside the package (see ``benchmarks/train_language.py``).
 MODEL_NAME = "langid_id_ms.npz"
@@ -73,13 +73,17 @@ def features(text: str, config: FeatureConfig) -> npt.NDArray[np.intp]:
     codes = np.frombuffer(norm.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
     shift = np.uint64(64 - config.bits)
     parts: list[npt.NDArray[np.uint64]] = []
-    for n in config.orders:
+    # The hash of the n-gram at i is n * B**n + sum(codes[i + k] * B**(n - 1 - k)): seeded with
+    # the order (no clashes across orders), built from the (n-1)-gram hashes in one step per order.
+    grams = np.zeros(len(codes), dtype=np.uint64)
+    seed = np.ones(1, dtype=np.uint64)
+    for n in range(1, max(config.orders, default=0) + 1):
         if len(codes) < n:
-            continue
-        h = np.full(len(codes) - n + 1, n, dtype=np.uint64)  # seeded with the order: no cross-order clashes
-        for k in range(n):
-            h = h * _BASE + codes[k : len(codes) - n + 1 + k]
-        parts.append(h)
+            break
+        grams = grams[:-1] * _BASE + codes[n - 1 :] if n > 1 else codes.copy()
+        seed = seed * _BASE
+        if n in config.orders:
+            parts.append(grams + seed * np.uint64(n))
     if config.words:
         words = _WORD.findall(norm)
         if words:
@@ -123,7 +127,7 @@ def model_arrays(model: PairModel) -> dict[str, npt.NDArray[Any]]:
     }
 
 
-def model_from_arrays(arrays: Any) -> PairModel:
+def model_from_arrays(arrays: Mapping[str, npt.NDArray[Any]]) -> PairModel:
     """A model from the arrays of a ``.npz`` file opened with ``allow_pickle=False``."""
     bias, offset = (float(v) for v in arrays["scalars"])
     return PairModel(
@@ -140,13 +144,3 @@ def load_model() -> PairModel:
     path = resources.files("newscorpus.data").joinpath(MODEL_NAME)
     with path.open("rb") as fh, np.load(fh, allow_pickle=False) as arrays:
         return model_from_arrays(arrays)
-
-
-def pair_language(text: str) -> str:
-    """``"id"`` or ``"ms"`` for a text already known to be one of the two."""
-    return load_model().predict(text)
-
-
-def candidates(ranked: Sequence[tuple[str, float]]) -> float:
-    """Summed probability of the pair in a ranked list of ``(code, probability)``."""
-    return sum(p for code, p in ranked if code in (POSITIVE, NEGATIVE))

@@ -242,7 +242,7 @@ class Pipeline:
                     restart: bool) -> RunReport:
         config, out = rt.config, rt.output
         guard(out, "work")  # a link planted as work/ is removed here, never followed
-        removed = remove_temp_files(out)  # what killed runs left: *.tmp-<pid>, trash
+        removed = remove_temp_files(out, skip=config.inputs)  # what killed runs left: *.tmp-<pid>, trash
         if removed:
             log.info("removed %d temporary files left by an interrupted run", removed)
         plan = self._prepare(rt, workers, restart)
