@@ -274,7 +274,9 @@ def lingua_comparison(bench: Path, n: int) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("benchmarks", nargs="?", default=DEFAULT_BENCHMARKS)
-    ap.add_argument("--docs", type=int, default=None, help="at most this many articles per set (default: all)")
+    ap.add_argument("--docs", type=int, default=None,
+                    help="at most this many articles per set, IndoSum per outlet (default: all; "
+                    "with a limit, no page is written)")
     ap.add_argument("--lingua", action="store_true", help="also rerun the py3langid-vs-lingua comparison")
     args = ap.parse_args()
     bench = Path(args.benchmarks)
