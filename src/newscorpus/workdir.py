@@ -28,7 +28,7 @@ import os
 import re
 import shutil
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
@@ -59,6 +59,9 @@ LOCK_NAME = ".newscorpus.lock"
 _TEMP_RE = re.compile(r"\.tmp-\d+$")
 #: Folder old outputs are moved into before deletion on a restart.
 _TRASH_PREFIX = ".newscorpus-trash-"
+#: Errors that say the file system refuses writes (as opposed to, say, a missing
+#: source file read inside an ``atomic_write`` block).
+_WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EFBIG})
 #: Integers with more bits than this have more than 4,300 digits, which Python refuses to print.
 _MAX_INT_BITS = 14_000
 
@@ -183,7 +186,7 @@ def atomic_write(final: Path, *, text: bool = False) -> Iterator[Any]:
     when the block ends without an error (and removed when it raises).
 
     ``final`` should come from :func:`guard`. Yields a binary file, or a UTF-8 text
-    file when ``text`` is true. ``OSError`` (disk full, read-only) becomes
+    file when ``text`` is true. A full disk or a read-only file system becomes
     :class:`~newscorpus.errors.OutputError` naming the file.
     """
     tmp, raw = _open_temp(final)
@@ -201,7 +204,9 @@ def atomic_write(final: Path, *, text: bool = False) -> Iterator[Any]:
             fh.close()
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise _output_error(exc, final) from exc
+        if exc.errno in _WRITE_ERRNOS:
+            raise _output_error(exc, final) from exc
+        raise
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -410,16 +415,19 @@ class OutputLock:
         self.release()
 
 
-def remove_temp_files(output: Path) -> int:
+def remove_temp_files(output: Path, skip: Iterable[str | os.PathLike[str]] = ()) -> int:
     """Delete what killed runs left in ``output``: ``*.tmp-<pid>`` files and trash
     folders of an interrupted restart. Call it holding the :class:`OutputLock`.
-    Symbolic links are not followed. Returns the number of entries removed."""
+    Symbolic links are not followed, and folders in ``skip`` (the run's inputs, if
+    one lies inside ``output``) are left alone. Returns the number of entries removed."""
     removed = 0
     for entry in list(os.scandir(output)):
         if entry.name.startswith(_TRASH_PREFIX) and entry.is_dir(follow_symlinks=False):
             shutil.rmtree(entry.path, ignore_errors=True)
             removed += 1
+    skipped = {os.path.realpath(p) for p in skip}
     for dirpath, dirnames, filenames in os.walk(output, followlinks=False):
+        dirnames[:] = [d for d in dirnames if os.path.realpath(os.path.join(dirpath, d)) not in skipped]
         for name in [*filenames, *dirnames]:
             if _TEMP_RE.search(name):
                 p = os.path.join(dirpath, name)

@@ -4,9 +4,11 @@ no truncated file is left under a final name, no old file is left looking curren
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
+import pickle
 import shutil
 from pathlib import Path
 from typing import Any
@@ -18,7 +20,7 @@ from click.testing import CliRunner
 from newscorpus import Pipeline
 from newscorpus.cli import main
 from newscorpus.config import ComponentSpec, PipelineConfig
-from newscorpus.errors import OutputError
+from newscorpus.errors import ConfigError, OutputError
 from newscorpus.workdir import atomic_write
 
 from .conftest import WriteWatch, assert_bounded, run_cli
@@ -113,6 +115,17 @@ def test_leftover_temporary_files_are_removed_on_resume(tmp_path: Path) -> None:
     assert _leftovers(out) == []
 
 
+def test_an_input_folder_inside_the_output_keeps_its_files(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    inputs = write_inputs(out / "in")
+    (inputs / "notes.tmp-123").write_text("a user's file, not a leftover")
+    # Whether such an input is read or refused is the input walk's business; the
+    # clean-up of leftovers, which runs first, must not touch it either way.
+    with contextlib.suppress(ConfigError):
+        _run(inputs, out)
+    assert (inputs / "notes.tmp-123").exists()
+
+
 def test_restart_leaves_no_old_export_beside_the_new_ones(tmp_path: Path) -> None:
     inputs = write_inputs(tmp_path / "in")
     out = tmp_path / "out"
@@ -178,6 +191,13 @@ def test_disk_full_during_export_leaves_no_truncated_file(tmp_path: Path, monkey
     monkeypatch.undo()  # space freed: the same command resumes and completes
     report = _run(inputs, out)
     assert report.balanced and len((out / "articles.jsonl").read_text().splitlines()) == 3
+
+
+def test_an_output_error_raised_in_a_worker_reaches_the_driver_whole() -> None:
+    err = OutputError("cannot write x: the disk is full")
+    err.errno = errno.ENOSPC  # type: ignore[attr-defined]
+    back = pickle.loads(pickle.dumps(err))  # how a pool worker hands it over
+    assert type(back) is OutputError and str(back) == str(err) and back.errno == errno.ENOSPC
 
 
 def test_disk_full_keeps_the_previous_file_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
