@@ -17,6 +17,7 @@ from newscorpus.exporters import ExportContext, Exporter
 from newscorpus.models import Article, Event
 from newscorpus.readers import InputUnit, RawDocument, Reader
 from newscorpus.serialize import article_from_dict, event_from_dict
+from newscorpus.workdir import commit_temp
 
 from .flat import (
     ARTICLE_COLUMNS,
@@ -83,7 +84,7 @@ class CsvExporter(Exporter):
         for fh in handles.values():
             fh.close()
         for final, tmp in targets.values():
-            os.replace(tmp, final)
+            commit_temp(tmp, final)  # fsync, then rename
         return [final for final, _tmp in targets.values()]
 
 

@@ -112,5 +112,5 @@ class HuggingFaceExporter(Exporter):
             counts[table], files[table] = writers[table].rows, total
         card, tmp = atomic_target(ctx, f"{base}/README.md")
         tmp.write_text(_card(counts, files, ctx.report, self.options), encoding="utf-8")
-        tmp.replace(card)
+        ctx.commit(tmp, card)
         return [*out, card]

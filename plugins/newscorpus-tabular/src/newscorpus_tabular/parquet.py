@@ -17,6 +17,7 @@ from newscorpus.exporters import ExportContext, Exporter
 from newscorpus.models import Article, Event
 from newscorpus.readers import InputUnit, RawDocument, Reader
 from newscorpus.serialize import article_from_dict, event_from_dict
+from newscorpus.workdir import commit_temp
 
 from .flat import removal_rows
 from .schema import (
@@ -99,7 +100,7 @@ class TableWriter:
             self._writer.close()
             self._writer = None
         for final, tmp in self.files:
-            os.replace(tmp, final)
+            commit_temp(tmp, final)  # fsync, then rename
         return [final for final, _tmp in self.files]
 
     def abort(self) -> None:
