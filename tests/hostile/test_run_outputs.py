@@ -21,7 +21,7 @@ from newscorpus import Pipeline
 from newscorpus.cli import main
 from newscorpus.config import ComponentSpec, PipelineConfig
 from newscorpus.errors import ConfigError, OutputError
-from newscorpus.workdir import atomic_write
+from newscorpus.workdir import AtomicWriter, atomic_write
 
 from .conftest import WriteWatch, assert_bounded, run_cli
 from .corpus import cli_args, write_config, write_inputs
@@ -212,6 +212,26 @@ def test_disk_full_keeps_the_previous_file_whole(tmp_path: Path, monkeypatch: py
         full()
     assert target.read_bytes() == b"old, whole\n"
     assert [p.name for p in tmp_path.iterdir()] == ["events.jsonl"]
+
+
+def test_disk_full_in_a_work_file_names_it_and_leaves_nothing(tmp_path: Path) -> None:
+    target = tmp_path / "work" / "parse" / "00000.articles.jsonl"
+    writer = AtomicWriter(target)
+    writer.write_json({"id": "a"})
+
+    class Full:
+        def write(self, _data: bytes) -> int:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+        def close(self) -> None:
+            pass
+
+    real, writer._open = writer._open, Full()  # type: ignore[assignment]
+    assert real is not None
+    real.close()
+    with pytest.raises(OutputError, match=r"00000\.articles\.jsonl: the disk is full"):
+        writer.write_json({"id": "b"})
+    assert not target.exists() and list(target.parent.iterdir()) == []
 
 
 def test_disk_full_is_one_line_and_exit_2_from_the_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
