@@ -517,25 +517,152 @@ def load_bbc(base: Path) -> Iterator[LabelledArticle]:
 
 # -- malay-news -----------------------------------------------------------------------------------
 
+# Majoriti's records hold a whole article on one line (the upstream crawler joined
+# the page's paragraphs with spaces). They are split back into sentences, and the
+# outlet's follow footer paragraph, which the crawler glued after the last
+# sentence (with or without the wire credit before it), is split off as its own
+# line, so that the footer and the credit are lines of their own.
+_MAJORITI_FOOTER = re.compile(r"\s*(Boleh follow media sosial Majoriti\b.*)$")
+_SENT_END = re.compile(r"(?<=[.!?…])([\"”’']*)\s+(?=[\"“‘(]?[A-Z0-9—])")
+_LIST_ITEM = re.compile(r"\s+(?=\d{1,2}\.\s+[A-Z])")
+_DASH_CREDIT = re.compile(r"(?<=[.!?\"”])\s*(?=—\s?[A-Z])")
+# No sentence ends after an initial, a title or a company abbreviation, or a list number.
+_ABBREVIATION = re.compile(
+    r"(?:\b[A-Z]|\bDr|\bProf|\bNo|\bSdn|\bBhd|\bCo|\bSr|\bAb|\bTn|\bHj|\bSt|\bJr|\bMr|\bMrs|\bMs"
+    r"|\bInc|\bLtd|\bvs|\b\d{1,3})\.$"
+)
 
-def label_malay(line: str, index: int, count: int) -> str:
-    """The label of a line of the Malay crawl (placeholder until the reviewed
-    labelling rules land: every line is ``?``, so nothing trains on it)."""
-    del line, index, count
-    return "?"
+
+def split_sentences(text: str) -> list[str]:
+    """A one-line article (Majoriti) as sentence lines (see above)."""
+    text = " ".join(text.split())
+    tail: list[str] = []
+    m = _MAJORITI_FOOTER.search(text)
+    if m:
+        tail, text = [m.group(1)], text[: m.start()]
+    pieces: list[str] = []
+    for part in _DASH_CREDIT.split(text):
+        pos = 0
+        for mm in _SENT_END.finditer(part):
+            if not mm.group(1) and _ABBREVIATION.search(part[pos : mm.start()]):
+                continue
+            pieces.append(part[pos : mm.start()] + mm.group(1))
+            pos = mm.end()
+        pieces.append(part[pos:])
+    out = [p for piece in pieces for p in _LIST_ITEM.split(piece)]
+    return [p.strip() for p in [*out, *tail] if p.strip()]
+
+
+# Labelling rules for the Malay crawl, written after reviewing, on the TRAIN outlets
+# only (Majoriti, Utusan Malaysia, Berita Harian, Harian Metro), every group of
+# candidate lines: lines under 60 characters, the first and last three lines of
+# every article, lines with platform, social, click, greeting or credit words, and
+# every line starting with a dash. Independent of the rule packs.
+_MS_FOLLOW = re.compile(
+    r"^(?:\w+\s+){0,3}(?:follow|ikuti|sertai|langgan)\b.{0,60}\b(?:twitter|facebook|instagram|telegram|tiktok|"
+    r"whatsapp|youtube|media sosial)\b.{0,80}$",
+    re.I,
+)
+_MS_CLICK = re.compile(
+    r"^(?:(?:sila\s+)?(?:tekan|klik|teka|rujuk)\b.{0,60}|anda boleh rujuk di sini\.?)$|"
+    r"^.{0,30}\b(?:di sini|pautan di bawah)\b.{0,30}\b(?:syarat|di sini)\b.{0,10}$",
+    re.I,
+)
+_MS_B = re.compile(
+    r"^(?:sila log masuk atau langgan\b.*|dapatkan maklumat lanjut di pusat maklumat dan arkib\b.*"
+    r"|ikuti artikel penuh di muka surat\b.*|berita selanjutnya menyusul\W*|advertisements?|iklan"
+    r"|(?:hai|halo|hello|salam)\b[^.!?]{0,25}[!.])$",
+    re.I,
+)
+# A dash credit alone: the wire or outlet credit closing a story, or a photo credit.
+_MS_DASH_CREDIT = re.compile(r"^—\s*[\w@.&/ -]{1,40}?(?:\s*--\s*\w+\s*(?:TAG:)?)?$")
+_MS_P = re.compile(
+    r"^(?:(?:oleh|karya)\s*:?\s+(?-i:[A-Z][\w.'’@-]*,?\s*){1,6}|sumber(?:\s+\w+)?\s*:\s*.{2,60}"
+    r"|(?:foto|gambar|teks|disunting oleh|penyunting|wartawan|editor)\s*:\s*.{2,60}"
+    r"|posted on\b.{0,40}\bby\b.{1,60})$",
+    re.I,
+)
+# Embedded posts' attributions (``— Name (@handle) May 22, 2021``, ``pic.twitter.com/...``).
+_MS_EMBED = re.compile(r"^(?:—\s*.{1,60}\(@\w+\).{0,30}|.{0,40}pic\.twitter\.com/\S+)$")
+# Closing calls to act (visit, download, follow) in an article's last four lines.
+_MS_TAIL_CTA = re.compile(
+    r"^(?:untuk maklumat lanjut\W*(?:tentang\s+\w+\W+)?)?(?:layari|muat turun|download|ikuti|imbas)\b.{0,120}$", re.I
+)
+_LETTER_OPENING = re.compile(r"^saudara pengarang\W*$", re.I)
+_LETTER_SIGNATURE = re.compile(r"^(?:DR\.\s*)?[A-Z][A-Z.'’@ -]{4,60}(?:,\s*[\w .,'-]{2,80})?\.?$")
+
+
+def label_malay(lines: Sequence[str], *, title: str = "", section: str = "", outlet: str = "") -> list[str]:
+    """Labels of the lines of one Malay-crawl article, by the rules above.
+
+    B: the follow footer, click and "refer here" link remnants, a closing call to
+    visit, download or follow (last four lines), a paywall prompt,
+    an archive promotion, a pointer to the print edition, "more to follow", an ad
+    marker, a standalone greeting. P: a dash credit alone (``— Bernama``,
+    ``— Agensi``), ``Oleh``/``Karya``/``Sumber``/role-colon credit lines, a
+    ``Posted on ... by ...`` line, and the signature closing a letter to the editor.
+    O: a letter's ``SAUDARA PENGARANG,`` salutation, embedded posts' attributions,
+    lines repeating the record's own title, section or outlet name, and a
+    caption: the sentence right before a dash credit inside the body (Majoriti
+    runs captions into its text). ``?``: a dash credit glued to the next body
+    sentence (its extent is unknown). C: every other line.
+    """
+    n = len(lines)
+    out = ["C"] * n
+    meta = {_norm(x) for x in (title, section, outlet) if x and _norm(x)}
+    letter = n > 0 and bool(_LETTER_OPENING.match(lines[0]))
+    dashes = []
+    for i, line in enumerate(lines):
+        if (
+            (_MS_FOLLOW.match(line) and len(line) < 160)
+            or (_MS_CLICK.match(line) and len(line) < 90)
+            or _MS_B.match(line)
+            or (i >= n - 4 and _MS_TAIL_CTA.match(line))
+        ):
+            out[i] = "B"
+        elif _MS_EMBED.match(line):
+            out[i] = "O"
+        elif _MS_DASH_CREDIT.match(line):
+            out[i] = "P"
+            dashes.append(i)
+        elif line.startswith("—") and i < n - 1:
+            out[i] = "?"
+            dashes.append(i)
+        elif _MS_P.match(line):
+            out[i] = "P"
+        elif letter and i == 0:
+            out[i] = "O"
+        elif letter and i == n - 1 and _LETTER_SIGNATURE.match(line):
+            out[i] = "P"
+        elif _norm(line) in meta:
+            out[i] = "O"
+    for i in dashes:
+        # A credit with story text after it sits inside the body: the line before
+        # it is a photo caption run into the text.
+        if i > 0 and out[i - 1] == "C" and (out[i] == "?" or "C" in out[i + 1 :]):
+            out[i - 1] = "O"
+    return out
 
 
 def load_malay(base: Path) -> Iterator[LabelledArticle]:
-    """The Malay news crawl, labelled by :func:`label_malay` (see its docstring)."""
+    """The Malay news crawl, labelled by :func:`label_malay`; Majoriti's one-line
+    records split by :func:`split_sentences`, other records on line breaks."""
     path = base / "malay-news" / "articles.jsonl"
+    overrides = _malay_overrides()
     with path.open(encoding="utf-8") as fh:
         for raw in fh:
             rec = json.loads(raw)
             source = str(rec.get("source") or "?")
             text = str(rec.get("text") or "")
-            parts = [" ".join(p.split()) for p in text.splitlines()]
-            parts = [p for p in parts if p]
-            lines = tuple(LabelledLine(p, label_malay(p, i, len(parts))) for i, p in enumerate(parts))
+            if source == "Majoriti":
+                parts = split_sentences(text)
+            else:
+                parts = [p for p in (" ".join(p.split()) for p in text.splitlines()) if p]
+            labels = label_malay(
+                parts, title=str(rec.get("title") or ""), section=str(rec.get("section") or ""), outlet=source
+            )
+            fixed = overrides.get(str(rec["id"]), {})
+            lines = tuple(LabelledLine(p, fixed.get(line_key(p), lab)) for p, lab in zip(parts, labels, strict=True))
             yield LabelledArticle(
                 "malay-news",
                 source,
@@ -545,6 +672,14 @@ def load_malay(base: Path) -> Iterator[LabelledArticle]:
                 lines,
                 split_of("malay-news", source),
             )
+
+
+@functools.cache
+def _malay_overrides() -> dict[str, dict[str, str]]:
+    """Label corrections from the hand review (article id -> line hash -> label)."""
+    path = LABELS_DIR / "malay_overrides.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
+    return {str(k): {str(h): str(v) for h, v in (d or {}).items()} for k, d in (data or {}).items()}
 
 
 # -- lines written here ---------------------------------------------------------------------------
