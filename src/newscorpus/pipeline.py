@@ -215,6 +215,10 @@ class Pipeline:
             ConfigError: The config or inputs are invalid.
             RunStateError: ``output`` holds a run made with another config or
                 other input files (pass ``restart=True`` to discard it).
+            OutputError: ``output`` is locked by another run, cannot be written
+                (read-only, full), or a file name would leave it.
+            KeyboardInterrupt: Ctrl-C; the work done so far is kept, a later run
+                resumes it.
         """
         config = self.config
         if inputs is not None:
