@@ -7,6 +7,8 @@ The public API:
 * running: :class:`Pipeline`, :func:`run`, :class:`PipelineConfig`, :func:`load_config`;
 * JSON: :func:`article_to_json`, :func:`article_from_json` and friends;
 * language: :func:`identify_language` (the built-in identifier);
+* entities: :func:`read_entities` and :class:`Entity` (persons, organisations and
+  places in en/id/ms, :mod:`newscorpus.entities`);
 * plugins: :data:`hookimpl` and the component base classes in
   :mod:`newscorpus.readers`, :mod:`newscorpus.parsers`, :mod:`newscorpus.cleaners`,
   :mod:`newscorpus.dedup`, :mod:`newscorpus.events`, :mod:`newscorpus.exporters`,
@@ -18,6 +20,7 @@ from __future__ import annotations
 import importlib.metadata as _md
 
 from .config import PipelineConfig, config_from_dict, load_config
+from .entities import Entity, read_entities
 from .errors import ConfigError, DocumentError, NewscorpusError, PluginConflictError, RunStateError
 from .hookspecs import hookimpl
 from .language import identify_language
@@ -48,6 +51,7 @@ __all__ = [
     "Credit",
     "Dateline",
     "DocumentError",
+    "Entity",
     "Event",
     "EventDate",
     "Flag",
@@ -74,6 +78,7 @@ __all__ = [
     "identify_language",
     "load_config",
     "read_articles",
+    "read_entities",
     "read_events",
     "run",
 ]
