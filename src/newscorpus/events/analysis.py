@@ -1,15 +1,26 @@
 """Reading an article for event building: names, places, numbers, terms and its date.
 
-Everything here is per article and model-free, so it runs in the parse tasks:
+Everything here is per article, so it runs in the parse tasks:
 
-* **Names** (people, organisations, unknown places) are runs of capitalised words
-  that are not capitalised merely because they open a sentence or a title-case
-  headline (a word the same article also writes in lower case, or a stop word of
-  the language). Titles ("President", "Menteri", "Sheikh") and the CLDR weekday and
-  month names are not names. A name's keys are its words transliterated to ASCII
-  and case-folded, so ``Putin``/``Путин``, ``Al-Thani``/``Al Thani`` meet.
-* **Places** are names (or English demonyms) the CLDR gazetteer knows, keyed by
-  territory code or time-zone id, so ``Moskow`` and ``Moscow`` are one key.
+* **Names** (people, organisations) in English, Indonesian, Malay (and text of
+  unknown language) are the ``PER`` and ``ORG`` spans of the entity reader
+  (:mod:`newscorpus.entities`), read on the headline and the lead (the first
+  :data:`ENTITY_CHARS` characters of the body): a verb or a common word that opens
+  a headline is not a participant. In a title-case headline, where capitals say
+  nothing, a span counts only if one of its words is also in a span of the body.
+  In other languages (the model is not trained for them) names are runs of
+  capitalised words that are not capitalised merely because they open a sentence
+  or a title-case headline (a word the same article also writes in lower case, or
+  a stop word of the language). Either way titles ("President", "Menteri",
+  "Sheikh") and the CLDR weekday and month names are not names. A name's keys are
+  its words transliterated to ASCII and case-folded, so ``Putin``/``Путин``,
+  ``Al-Thani``/``Al Thani`` meet.
+* **Places** are looked up in the CLDR gazetteer, keyed by territory code or
+  time-zone id, so ``Moskow`` and ``Moscow`` are one key. With the entity reader
+  only its ``LOC`` spans (and the dateline) are looked up, plus English demonyms
+  outside person and organisation spans ("Russian troops"): "Chad" the person or
+  "Davis" the minister is no place. A ``LOC`` span the gazetteer does not know
+  still adds its words as keys, not as a participant.
 * **Numbers** of two or more digits (casualties, amounts, scores), years left out.
 * **Terms**: the content words of the article's own language (stop words out,
   truncated to a fixed prefix as a cheap language-independent stemmer), compared
@@ -37,6 +48,7 @@ import attrs
 import stopwordsiso
 import yaml
 
+from ..entities import Entity, read_entities
 from ..models import Article
 from ..outlets import agency_name
 from .dates import ArticleDate, article_date, vocabulary
@@ -45,7 +57,16 @@ from .places import Place, fold, gazetteer
 __all__ = ["FEATURES_VERSION", "Analysis", "NameMention", "analyse", "analyse_text"]
 
 #: Bumped whenever the features' content changes (persistent states check it).
-FEATURES_VERSION = 4  # 4: clock times ("1400 GMT") are no longer years
+# 4: clock times ("1400 GMT") are no longer years; 5: names and places from the entity reader
+FEATURES_VERSION = 5
+
+# What follows a dateline's place at the start of a paragraph ("JAKARTA, KOMPAS.com -").
+_DATELINE_END = re.compile(r"\s*(?:[-–—:]|,\s*[^\W\d_][\w.]*\s*[-–—:]|\(\w+\)\s*[-–—:])")
+
+#: Languages whose names and places come from the entity reader ("" = unknown).
+ENTITY_LANGUAGES = frozenset({"en", "id", "ms", ""})
+#: Characters of the body (after the headline) the entity reader reads.
+ENTITY_CHARS = 1200
 
 TITLE_WEIGHT = 3.0
 LEAD_WEIGHT = 2.0
@@ -259,8 +280,11 @@ def _number_key(text: str) -> str | None:
 class _Reader:
     """Reads the names, places, numbers and terms of one article."""
 
-    def __init__(self, lang: str, exclude: Iterable[str], stem: int, place_weight: float) -> None:
+    def __init__(
+        self, lang: str, exclude: Iterable[str], stem: int, place_weight: float, entity_chars: int | None
+    ) -> None:
         self.lang = lang
+        self.entity_chars = entity_chars
         self.gaz = gazetteer()
         self.titles, self.particles = _word_lists()
         self.stop = stopwords(lang)
@@ -295,13 +319,94 @@ class _Reader:
                         self.cap_seen.add(low)
         self.has_body = len(paragraphs) > 1
         unspaced = bool(_UNSPACED.search("".join(p for p, _w in paragraphs[:2])))
-        for para, weight, toks in tokenised:
-            self._names(para, weight, toks, lower_seen)
+        model = self.entity_chars is not None and not unspaced and self.lang in ENTITY_LANGUAGES
+        placed = self._entities(tokenised, title_case_title) if model else {}
+        for n, (para, weight, toks) in enumerate(tokenised):
+            # With the reader, capitalised runs still give matching keys (recall:
+            # the reader misses names the runs catch), never participants or places.
+            self._names(para, weight, toks, lower_seen, placed.get(n) if model else None)
             self._numbers(para, weight)
             if unspaced:
                 self._unspaced(para, weight)
             else:
                 self._terms(toks, weight)
+
+    # -- names and places from the entity reader -----------------------------------------
+    def _entities(
+        self, tokenised: list[tuple[str, float, list[_Token]]], title_case_title: bool
+    ) -> dict[int, set[int]]:
+        """Participants and places from the reader; returns, per paragraph, the
+        tokens read as places (the runs skip them)."""
+        budget = self.entity_chars or 0
+        found: list[tuple[str, float, list[_Token], tuple[Entity, ...]]] = []
+        for i, (para, weight, toks) in enumerate(tokenised):
+            if i > 0:
+                if budget <= 0:
+                    break
+                text = para[:budget]
+                budget -= len(para)
+            else:
+                text = para
+            found.append((para, weight, toks, read_entities(text, self.lang)))
+        if title_case_title and len(found) > 1:
+            body_words = {w for _p, _w, _t, ents in found[1:] for e in ents for w in fold(e.text).split()}
+            para, weight, toks, ents = found[0]
+            found[0] = (para, weight, toks, tuple(e for e in ents if set(fold(e.text).split()) & body_words))
+        placed: dict[int, set[int]] = {}
+        for n, (para, weight, toks, ents) in enumerate(found):
+            inside: set[int] = set()
+            placed[n] = set()
+            k = 0
+            for e in ents:
+                kind = e.kind
+                if n > 0 and e.start == 0 and _DATELINE_END.match(para, e.end):
+                    kind = "LOC"  # "MOSCOW -", "KUALA LUMPUR:": a dateline names a place
+                while k < len(toks) and toks[k].start < e.start:
+                    k += 1
+                j = k
+                while j < len(toks) and toks[j].start < e.end:  # "Qatar's": the span ends before "'s"
+                    j += 1
+                run = toks[k:j]
+                inside.update(range(k, j))
+                while run and self._not_name(run[-1]):
+                    run = run[:-1]
+                titled = False
+                while run:  # "Qatar Sheikh Tamim ...": a title or (before a person) a place opens it
+                    if self._not_name(run[0]):
+                        run, titled = run[1:], True
+                        continue
+                    lead = None
+                    # A place before more of a person's name, or all that follows a
+                    # title ("Emir Qatar"); a lone name ("Chad", "Davis") stays a name.
+                    if kind == "PER" and (len(run) > 1 or titled):
+                        lead = self.gaz.lookup(run[0].word) or self.gaz.lookup_demonym(run[0].word)
+                    if lead is None or lead.kind == "organisation":
+                        break
+                    self._place(lead, weight)
+                    placed[n].add(toks.index(run[0]))
+                    run = run[1:]
+                if not run:
+                    continue
+                if kind == "LOC":
+                    placed[n].update(range(k, j))
+                    self._run(para, run, weight, mention=False)
+                    continue
+                place = self.gaz.lookup(e.text)
+                if place is not None and place.kind == "organisation":  # EU, UN: one key across languages
+                    self._place(place, weight)
+                else:  # the runs give the keys
+                    self._segment(para, run, list(range(len(run))), weight, add_keys=False)
+            for idx, tok in enumerate(toks):  # "Russian troops": a demonym outside the names
+                if idx not in inside and tok.word[:1].isupper() and len(tok.word) >= 5:
+                    demonym = self.gaz.lookup_demonym(tok.word)
+                    if demonym is not None:
+                        self._place(demonym, weight)
+                        placed[n].add(idx)
+        return placed
+
+    def _not_name(self, tok: _Token) -> bool:
+        key = fold(tok.word)
+        return not key or key in self.titles or key in self.date_names
 
     def _name_token(self, tok: _Token, lower_seen: set[str]) -> bool:
         word = tok.word
@@ -322,16 +427,26 @@ class _Reader:
             return False
         return not (tok.initial and low in lower_seen)
 
-    def _names(self, para: str, weight: float, toks: list[_Token], lower_seen: set[str]) -> None:
+    def _names(
+        self, para: str, weight: float, toks: list[_Token], lower_seen: set[str], placed: set[int] | None = None
+    ) -> None:
+        """Capitalised runs: names and places, or (``placed`` given: the entity
+        reader ran) matching keys only, the tokens in ``placed`` left out."""
         run: list[_Token] = []
         particles = self.particles
+        keys_only = placed is not None
         for i, tok in enumerate(toks):
+            if placed and i in placed:
+                if run:
+                    self._run(para, run, weight, not keys_only, keys_only)
+                run = []
+                continue
             if not run and not tok.word[:1].isupper():
                 continue  # most words: lower case and no name open (hot: once per word)
             joined = not run or _joins(para[run[-1].end : tok.start])
             if not joined:
                 if run:
-                    self._run(para, run, weight)
+                    self._run(para, run, weight, not keys_only, keys_only)
                 run = []
             if self._name_token(tok, lower_seen):
                 run.append(tok)
@@ -347,12 +462,18 @@ class _Reader:
                 run.append(tok)
                 continue
             if run:
-                self._run(para, run, weight)
+                self._run(para, run, weight, not keys_only, keys_only)
                 run = []
         if run:
-            self._run(para, run, weight)
+            self._run(para, run, weight, not keys_only, keys_only)
 
-    def _run(self, para: str, run: list[_Token], weight: float) -> None:
+    def _run(
+        self, para: str, run: list[_Token], weight: float, mention: bool = True, keys_only: bool = False
+    ) -> None:
+        """A run of name words: places looked up (unless ``keys_only``), the rest names."""
+        if keys_only:
+            self._segment(para, run, list(range(len(run))), weight, mention=False)
+            return
         # Callers pass non-empty runs only (the check is theirs: once per word).
         words = [fold(t.word) for t in run]
         i = 0
@@ -360,7 +481,7 @@ class _Reader:
         while i < len(run):
             place, width = self._place_at(run, words, i)
             if place is not None:
-                self._segment(para, run, segment, weight)
+                self._segment(para, run, segment, weight, mention)
                 segment = []
                 before = para[: run[i].start].rstrip().rsplit(None, 1)
                 locative = bool(before) and before[-1].casefold() in self.locatives
@@ -369,7 +490,7 @@ class _Reader:
             else:
                 segment.append(i)
                 i += 1
-        self._segment(para, run, segment, weight)
+        self._segment(para, run, segment, weight, mention)
 
     def _lone_word(self, tok: _Token) -> bool:
         # One capitalised word opening a sentence or in a title-case line, seen once
@@ -406,7 +527,9 @@ class _Reader:
             self.places[place.country] += 0.5 * weight
             self.entities["@" + place.country] += 0.5 * self.place_weight * weight
 
-    def _segment(self, para: str, run: list[_Token], idx: list[int], weight: float) -> None:
+    def _segment(
+        self, para: str, run: list[_Token], idx: list[int], weight: float, mention: bool = True, add_keys: bool = True
+    ) -> None:
         while idx and fold(run[idx[0]].text) in self.particles:
             idx = idx[1:]
         while idx and fold(run[idx[-1]].text) in self.particles:
@@ -431,9 +554,11 @@ class _Reader:
             return
         if len(keys) == 1 and agency_name(display) is not None:
             return  # "cited by Reuters and AFP": a wire agency reports, it does not act
-        for k in keys:
-            self.entities[k] += weight
-        self.mentions.append((display, keys, weight))
+        if add_keys:
+            for k in keys:
+                self.entities[k] += weight
+        if mention:
+            self.mentions.append((display, keys, weight))
 
     def _unspaced(self, para: str, weight: float) -> None:
         pattern = self.gaz.unspaced_pattern(self.lang)
@@ -501,15 +626,20 @@ def analyse_text(
     max_names: int = 12,
     stem: int = 6,
     place_weight: float = 0.5,
+    entity_chars: int | None = ENTITY_CHARS,
 ) -> Analysis:
-    """Analyse an article given as a title and paragraphs (see :func:`analyse`)."""
+    """Analyse an article given as a title and paragraphs (see :func:`analyse`).
+
+    ``entity_chars`` is how much of the body the entity reader reads for names and
+    places; ``None`` uses the capitalisation rules instead, in every language.
+    """
     lang = language or ""
     weighted: list[tuple[str, float]] = []
     if title:
         weighted.append((title, TITLE_WEIGHT))
     for i, para in enumerate(paragraphs):
         weighted.append((para, LEAD_WEIGHT if i < LEAD_PARAGRAPHS - 1 else 1.0))
-    reader = _Reader(lang, exclude, stem, place_weight)
+    reader = _Reader(lang, exclude, stem, place_weight, entity_chars)
     reader.read(weighted, _title_case(title))
     dateline = None
     if dateline_place:
