@@ -41,6 +41,9 @@ Label provenance, per set (also in ``docs/quality.md``):
 * ``trafeval`` (English pages of trafilatura's evaluation set, same extraction):
   the set's own snippets only: C for a line holding a must-include snippet, X for
   one holding a must-exclude snippet, ``?`` otherwise.
+* In both HTML kinds, a gold or must-include line that is an English wire or staff
+  credit (``(Reporting by A; Editing by B)``, ``Additional reporting by C``) is P:
+  gold bodies keep them, but they are the parser's job.
 * ``bbc`` (BBC News, clean text): every line C.
 * ``malay-news`` (Malay crawl, boilerplate as crawled): :func:`label_malay`,
   labelling rules written from the TRAIN outlets' candidate lines, reviewed by
@@ -424,13 +427,26 @@ def _identify(text: str) -> str:
     return identify(text[:2000]) or "?"
 
 
+# A wire or staff credit line that gold bodies and must-include snippets keep
+# ("(Reporting by A; Editing by B)", "Additional reporting by C"): the parser's
+# job, so P whatever the gold says. Written from the train pages' gold lines.
+_CREDIT_NAMES = r"(?-i:[A-Z][\w'’.-]*)(?:,?\s+(?:(?:and|in|from|at|&)\s+)?(?-i:[A-Z][\w'’.-]*))*"
+_EN_CREDIT = re.compile(
+    r"^[(\[]?\s*(?:additional\s+)?(?:reporting|writing|editing|edited|written|compiled|photos?|photography|"
+    rf"graphics|research|translated|translation)\s+by\s+{_CREDIT_NAMES}(?:\s*[;,]\s*(?:and\s+)?"
+    rf"(?:additional\s+)?(?:\w+\s+){{0,2}}by\s+{_CREDIT_NAMES})*\s*[)\]]?\.?$",
+    re.I,
+)
+
+
 def _html_lines(lines: list[str], gold_texts: Sequence[str], labels: dict[str, str]) -> tuple[LabelledLine, ...]:
     gold = {_norm(p) for p in gold_texts if p}
     joined = " \n ".join(gold)
     out = []
     for ln in lines:
         hand = labels.get(line_key(ln))  # hand labels also correct the gold
-        out.append(LabelledLine(ln, hand if hand is not None else "C" if _gold_label(ln, gold, joined) else "?"))
+        label = hand if hand is not None else "C" if _gold_label(ln, gold, joined) else "?"
+        out.append(LabelledLine(ln, "P" if label == "C" and _EN_CREDIT.match(ln) else label))
     return tuple(out)
 
 
@@ -494,7 +510,7 @@ def load_trafeval(base: Path, languages: frozenset[str] = frozenset(LANGUAGES)) 
             n = _norm(ln)
             # Must-include wins: cutting such a line would lose a required snippet.
             if any(_norm(s) in n for s in include):
-                labelled.append(LabelledLine(ln, "C"))
+                labelled.append(LabelledLine(ln, "P" if _EN_CREDIT.match(ln) else "C"))
             elif any(_norm(s) in n for s in exclude):
                 labelled.append(LabelledLine(ln, "X"))
             else:
@@ -571,7 +587,8 @@ _MS_CLICK = re.compile(
 _MS_B = re.compile(
     r"^(?:sila log masuk atau langgan\b.*|dapatkan maklumat lanjut di pusat maklumat dan arkib\b.*"
     r"|ikuti artikel penuh di muka surat\b.*|berita selanjutnya menyusul\W*|advertisements?|iklan"
-    r"|(?:hai|halo|hello|salam)\b[^.!?]{0,25}[!.])$",
+    r"|(?:hai|halo|hello|salam)\b[^.!?]{0,25}[!.]"
+    r"|(?:lihat|tonton|saksikan)\s+(?:video|rakaman|gambar)\s+(?:di\s+bawah|berikut)\b.{0,80})$",
     re.I,
 )
 # A dash credit alone: the wire or outlet credit closing a story, or a photo credit.
@@ -598,7 +615,7 @@ def label_malay(lines: Sequence[str], *, title: str = "", section: str = "", out
     B: the follow footer, click and "refer here" link remnants, a closing call to
     visit, download or follow (last four lines), a paywall prompt,
     an archive promotion, a pointer to the print edition, "more to follow", an ad
-    marker, a standalone greeting. P: a dash credit alone (``— Bernama``,
+    marker, a standalone greeting, a pointer to a video or picture "below". P: a dash credit alone (``— Bernama``,
     ``— Agensi``), ``Oleh``/``Karya``/``Sumber``/role-colon credit lines, a
     ``Posted on ... by ...`` line, and the signature closing a letter to the editor.
     O: a letter's ``SAUDARA PENGARANG,`` salutation, embedded posts' attributions,
