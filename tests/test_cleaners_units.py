@@ -303,6 +303,7 @@ def test_cleaners_accept_the_pipeline_construction_and_ignore_unused_options() -
         cleaner = cls(**kwargs)
         assert cleaner.clean(_article()) == _article()
     assert [c.name for c in default_cleaners()] == [
+        "linemodel",
         "lede",
         "related",
         "legal",

@@ -78,6 +78,9 @@ LEDE_WORDS: Final = 10
 LONG_WORDS: Final = 40
 #: A sentence with a finite verb and at least this many words is news prose.
 PROSE_WORDS: Final = 12
+#: A sentence of at least this many words that does not talk to the reader is news
+#: prose too, when it has a finite verb or names no platform or page furniture.
+SENTENCE_WORDS: Final = 8
 
 # -- word classes (classes, not phrases) ------------------------------------------------
 
@@ -124,7 +127,8 @@ _REPORTING = _words(
     "kata katanya ujar ujarnya ucap ucapnya jelas jelasnya tutur tuturnya ungkap ungkapnya tambah tambahnya "
     "menurut menurutnya mengatakan menyatakan menjelaskan mengungkapkan menambahkan menegaskan berkata "
     "memberitahu sebut sebutnya terang terangnya imbuh imbuhnya lanjut lanjutnya papar paparnya tegas "
-    "tegasnya mendakwa memaklumkan dilaporkan"
+    "tegasnya mendakwa memaklumkan dilaporkan pesan pesannya imbau imbaunya pinta pintanya harap harapnya ajak "
+    "ajaknya seru serunya tanya tanyanya advised pleaded"
 )
 _FINITE = _words(
     "is are was were has have had will would can could may might must should shall did does do am been "
@@ -175,7 +179,15 @@ def _stopwords(language: str | None) -> frozenset[str]:
     return frozenset(w.casefold() for lang in langs for w in stopwordsiso.stopwords(lang))
 
 
-_URL = re.compile(r"https?://|www\.|(?<=\w)\.(?:com|co|id|my|net|org|news|tv|io|ly)\b", re.I)
+#: A domain ending; searched in case-folded text (a literal first character is fast).
+_DOMAIN = re.compile(r"\.(?:com|co|id|my|net|org|news|tv|io|ly)\b")
+
+
+def _has_url(text: str) -> bool:
+    folded = text.casefold()
+    return "http" in folded or "www." in folded or _DOMAIN.search(folded) is not None
+
+
 _NONWORD = re.compile(r"[^\w\s]")
 _DIGITS = re.compile(r"\d+")
 _HANDLE = re.compile(r"(?<![\w.])@\w{2,}")
@@ -250,7 +262,7 @@ FEATURES: Final[tuple[str, ...]] = (
 #: ``kawan-kawan``, ``follow-up``).
 _SPACES = str.maketrans({c: " " for c in "!\"#$%&'()*+,./:;<=>?@[\\]^_`{|}~“”‘’„«»‹›…–—•·▪►▶→「」『』【】"})
 #: Indonesian and Malay verb prefixes (me-, ber-, di-, ter-) and the English -ed: a cheap sign of a verb.
-_MORPH = re.compile(r"\b(?:me[mnr]|meng|meny|ber|di|ter)[a-z]{3,}|\b[a-z]{3,}ed\b")
+_MORPH = re.compile(r"\b(?:me[mnr]|meng|meny|ber|di|ter)[a-z]{3}|[a-z]{3}ed\b")
 
 
 class _Line:
@@ -285,6 +297,13 @@ class _Line:
     def has(self, words: frozenset[str]) -> bool:
         return not words.isdisjoint(self.tokens)
 
+    def addresses(self) -> bool:
+        """A vocative where one addresses the reader: among the first two words or
+        last (``Hai sobat``, ``..., everyone!``); elsewhere ``warga`` or ``fans``
+        are the people the news is about."""
+        t = self.tokens
+        return bool(t) and not _VOCATIVE.isdisjoint((*t[:2], t[-1]))
+
     def verb(self) -> bool:
         return self.has(_FINITE) or _MORPH.search(self.folded) is not None
 
@@ -311,8 +330,10 @@ def _ends_sentence(text: str) -> bool:
 
 def guarded(text: str) -> bool:
     """Whether ``text`` reads as news prose, which the model never cuts: reported
-    speech, a quotation, a long sentence with a finite verb, or any paragraph of
-    :data:`LONG_WORDS` words or more."""
+    speech, a quotation, a sentence of :data:`PROSE_WORDS` words with a finite
+    verb that does not talk to the reader, a sentence of :data:`SENTENCE_WORDS`
+    words that neither talks to the reader nor has a colon and either has a
+    finite verb or names no platform or page furniture, or any paragraph of :data:`LONG_WORDS` words or more."""
     return _guarded(_scan(text))
 
 
@@ -326,10 +347,19 @@ def _guarded(line: _Line) -> bool:
         return True
     if n >= 6 and _QUOTES.search(line.text):
         return True
-    if n >= PROSE_WORDS and _ends_sentence(line.text) and line.verb():
-        # Talking to the reader, or a link, is what a long sign-up pitch does.
-        return not (line.has(_SECOND_PERSON) or _URL.search(line.text))
-    return False
+    if n < SENTENCE_WORDS or not _ends_sentence(line.text):
+        return False
+    # Talking to the reader, or a link, is what a long sign-up pitch does.
+    pitch = line.has(_SECOND_PERSON) or _has_url(line.text) or "@" in line.text
+    if n >= PROSE_WORDS and line.verb():
+        return not pitch
+    # A shorter sentence is news unless it has a sign of boilerplate's classes, or
+    # a label before a colon (``Read also: ...``, ``Video: ...``).
+    if pitch or ": " in line.text or line.has(_FIRST_PLURAL) or line.addresses():
+        return False
+    # With a finite verb it states something; without one, it must not name a
+    # platform or page furniture either.
+    return line.verb() or not (line.has(_PLATFORM) or line.has(_FURNITURE))
 
 
 def _lede(lines: Sequence[_Line]) -> int:
@@ -397,7 +427,7 @@ def _features(
         float(lang in ("id", "ms", None) and first_raw[:1].isupper() and first_tok.endswith(("lah", "kan"))),
         min(1.0, counts[4] / 2),
         min(1.0, counts[5] / 3),
-        float(bool(_URL.search(text))),
+        float(_has_url(text)),
         float("@" in text and _HANDLE.search(text) is not None),
         float("@" in text and _EMAIL.search(text) is not None),
         float("#" in text and _HASHTAG.search(text) is not None),
@@ -494,7 +524,8 @@ class LineModel:
         bias: Intercept.
         ngram_weights: One weight per n-gram bucket (``2**ngram_bits``).
         ngram_orders: The n-gram lengths, in bytes.
-        threshold: Paragraphs scoring at least this are cut.
+        thresholds: Paragraphs scoring at least this are cut, by article
+            language; ``*`` for any other language (the highest of them).
         info: What the training script recorded (data, figures).
     """
 
@@ -504,8 +535,12 @@ class LineModel:
     bias: float
     ngram_weights: npt.NDArray[np.float64]
     ngram_orders: tuple[int, ...]
-    threshold: float
+    thresholds: dict[str, float]
     info: dict[str, Any] = attrs.field(factory=dict)
+
+    def threshold(self, language: str | None) -> float:
+        """The threshold for articles in ``language``."""
+        return self.thresholds.get(language or "*", self.thresholds["*"])
 
     @property
     def ngram_bits(self) -> int:
@@ -535,7 +570,7 @@ class LineModel:
             "bias": _f32(self.bias),
             "ngram_orders": list(self.ngram_orders),
             "ngram_weights_f32_base64": blob,
-            "threshold": self.threshold,
+            "thresholds": dict(sorted(self.thresholds.items())),
             "info": self.info,
         }
 
@@ -560,7 +595,7 @@ class LineModel:
             bias=float(data["bias"]),
             ngram_weights=ngram,
             ngram_orders=tuple(int(n) for n in data["ngram_orders"]),
-            threshold=float(data["threshold"]),
+            thresholds={str(k): float(v) for k, v in data["thresholds"].items()},
             info=dict(data.get("info", {})),
         )
 
@@ -592,8 +627,9 @@ class LineModelCleaner(Cleaner):
     (rule ``model.line``; the score is in the reason).
 
     Options:
-        threshold: Cut at or above this score (default: the model's, chosen for
-            precision first). Above 1 the cleaner cuts nothing.
+        threshold: Cut at or above this score (default: the model's threshold
+            for the article's language, chosen for precision first). Above 1 the
+            cleaner cuts nothing.
         model: Path of another model file (default: the shipped one).
         defer_to_rules: Leave paragraphs that a rule of the packs matches to the
             rule cleaners (default ``True``; ``False`` measures the model alone).
@@ -628,10 +664,9 @@ class LineModelCleaner(Cleaner):
         """The model (loaded on first use)."""
         return load_model(self.model_path)
 
-    @property
-    def threshold(self) -> float:
-        """The score at or above which a paragraph is cut."""
-        return self.model.threshold if self._threshold is None else self._threshold
+    def threshold(self, language: str | None) -> float:
+        """The score at or above which a paragraph of an article in ``language`` is cut."""
+        return self.model.threshold(language) if self._threshold is None else self._threshold
 
     def _rules(self, language: str | None) -> CompiledRules:
         compiled = self._compiled.get(language)
@@ -652,7 +687,7 @@ class LineModelCleaner(Cleaner):
 
     def clean_batch(self, articles: Sequence[Article]) -> list[Article]:
         """Score the candidate paragraphs of the whole batch at once, then cut."""
-        if self.threshold > 1.0:
+        if self._threshold is not None and self._threshold > 1.0:
             return list(articles)
         plans: list[tuple[int, list[tuple[int, int]]]] = []  # article, (candidate row, current index)
         texts: list[str] = []
@@ -675,9 +710,9 @@ class LineModelCleaner(Cleaner):
             return list(articles)
         scores = self.model.score(texts, np.vstack(blocks))
         out = list(articles)
-        t = self.threshold
         for k, pairs in plans:
             article = out[k]
+            t = self.threshold(article.language)
             cuts = [
                 Cut("body", index, RULE, f"line model: boilerplate score {_shown(scores[row])}")
                 for row, index in pairs

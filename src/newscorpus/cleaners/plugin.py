@@ -8,11 +8,13 @@ from collections.abc import Callable
 from ..hookspecs import Register, hookimpl
 from .damage import DamageFlagger
 from .lede import RepeatedLedeCleaner
+from .linemodel import LineModelCleaner
 from .packs import builtin_pack_paths
 from .rules import FooterCleaner, GreetingCleaner, LegalCleaner, RelatedCleaner, SignoffCleaner
 
 #: The built-in cleaners, in the order they run by default.
 BUILTIN_CLEANERS = (
+    LineModelCleaner,
     RepeatedLedeCleaner,
     RelatedCleaner,
     LegalCleaner,
