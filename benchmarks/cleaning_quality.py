@@ -2,12 +2,15 @@
 (rule packs, line model, their sum, corpus repetition), of the parser's credit
 lifts, the damage-flag false-positive rate, throughput and CPU per article.
 
-    python benchmarks/cleaning_quality.py [BENCHMARKS_DIR] [--no-write] [--sets seeds,indosum,...] [--quick]
+    python benchmarks/cleaning_quality.py [BENCHMARKS_DIR] [--no-write] [--sets a,b] [--quick] [--show-blind]
 
 The labelled sets, their labels' provenance and the blind split are those of
 ``benchmarks/linedata.py`` and ``benchmarks/blind_split.yaml`` (split by source:
 a *blind* figure is measured on outlets never looked at while writing rules nor
 used to train the line model). No benchmark text is stored in the project.
+Examples of false cuts and misses are printed for train rows only, unless
+``--show-blind`` is given: whoever writes rules or trains a model must not read
+blind lines.
 
 Each article goes through what a user runs: its text (title line, then one line
 per labelled line) is parsed by the plain-text parser, which lifts credits and
@@ -492,6 +495,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--no-write", action="store_true", help=f"print only; do not update {PAGE}")
     ap.add_argument("--quick", action="store_true", help="at most 300 articles per set, no peer, no throughput")
     ap.add_argument("--show", type=int, default=8, help="false cuts and misses to print per set, split and layer")
+    ap.add_argument(
+        "--show-blind",
+        action="store_true",
+        help="also print blind lines (off by default: whoever writes rules or trains must not see them)",
+    )
     args = ap.parse_args(argv)
     base = Path(args.benchmarks)
     wanted = [s for s in args.sets.split(",") if s]
@@ -525,6 +533,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             s = runs[layer.name].scores.get(key)
             if s is not None:
                 set_rows.append(_row((*key, layer.name), s))
+                if key[2] == "blind" and not args.show_blind:
+                    continue
                 for kind, items in (("false cut", s.false_cuts), ("miss", s.misses), ("credit kept", s.credit_misses)):
                     for item in items[: args.show]:
                         print(f"  [{'/'.join(key)} {layer.name}] {kind}: {item[:170]}")
