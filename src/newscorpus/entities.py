@@ -176,31 +176,50 @@ def _plain(word: str) -> bool:
     return word.islower()
 
 
+_NAME_PARTICLES = frozenset({"bin", "binti", "bt", "bte", "ibn", "van", "von", "der", "de", "del", "da", "dos"})
+_CUTS = frozenset({"'s", "’s", "'S", "’S", ",", ";", ":", "!", "?", '"', "“", "”", "(", ")", "[", "]"})
+
+
+def _breaks(words: Sequence[str], i: int, cased: bool) -> bool:
+    """Whether the word at ``i`` cannot be inside a name: a possessive ending
+    ("Yahoo's Yonca Brunini"), punctuation, a full stop after a word that is not an
+    initial ("Tim Burton. Depp"; "George W. Bush" stays), or, in cased text, a
+    lower-case word of four or more letters."""
+    w = words[i]
+    if w in _CUTS:
+        return True
+    if w == ".":
+        return i > 0 and len(words[i - 1]) > 1
+    return cased and _plain(w) and len(w) >= 4
+
+
 def spans_of(
     words: Sequence[str], labels: Sequence[str], stop: frozenset[str] = frozenset()
 ) -> list[tuple[int, int, str]]:
     """The reader's spans ``(first, last + 1, kind)`` from the CRF's labels of ``words``.
 
     Precision rules on top of the model (training and evaluation apply them too):
-    in a sequence that has capitals, a span is cut at a lower-case word of four or
-    more letters ("Sheikh Tamim ... told Russian President Vladimir Putin"), loses
-    lower-case words at its edges and needs a capitalised word or a digit; a one-word
-    span that is a stop word of the language is dropped.
+    a span is cut at possessive endings and punctuation (see :func:`_breaks`) and,
+    in a sequence that has capitals, at a lower-case word of four or more letters
+    ("Sheikh Tamim ... told Russian President Vladimir Putin"); it loses stop words
+    of the language at its start ("The"), lower-case words at its edges, and needs a
+    capitalised word or a digit where capitals exist. Two person spans with a name
+    particle between them ("Tamim bin Hamad") are one.
     """
     cased = any(not _plain(w) and w.upper() != w.lower() for w in words)
     out: list[tuple[int, int, str]] = []
     for first, last, kind in decode(labels):
         if kind not in KINDS:  # pragma: no cover - the model knows only these
             continue
-        pieces = [(first, last)]
-        if cased:
-            pieces = []
-            a = first
-            for i in range(first, last + 1):
-                if i == last or (_plain(words[i]) and len(words[i]) >= 4):
-                    pieces.append((a, i))
-                    a = i + 1
+        pieces = []
+        a = first
+        for i in range(first, last + 1):
+            if i == last or _breaks(words, i, cased):
+                pieces.append((a, i))
+                a = i + 1
         for a, b in pieces:
+            while b - a > 1 and words[a].casefold() in stop:  # "The UK Film Council"
+                a += 1
             if cased:
                 while a < b and _plain(words[a]):
                     a += 1
@@ -211,7 +230,20 @@ def spans_of(
             if b <= a or (b - a == 1 and words[a].casefold() in stop):
                 continue
             out.append((a, b, kind))
-    return out
+    # "Tamim bin Hamad", "Ludwig van Beethoven": a name particle between two person
+    # spans joins them (the Indonesian sets leave "bin" out of names).
+    merged: list[tuple[int, int, str]] = []
+    for span in out:
+        if (
+            merged
+            and span[2] == merged[-1][2] == "PER"
+            and span[0] == merged[-1][1] + 1
+            and words[merged[-1][1]].casefold() in _NAME_PARTICLES
+        ):
+            merged[-1] = (merged[-1][0], span[1], "PER")
+        else:
+            merged.append(span)
+    return merged
 
 
 def read_entities(text: str, language: str | None = None) -> tuple[Entity, ...]:

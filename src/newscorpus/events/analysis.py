@@ -320,11 +320,11 @@ class _Reader:
         self.has_body = len(paragraphs) > 1
         unspaced = bool(_UNSPACED.search("".join(p for p, _w in paragraphs[:2])))
         model = self.entity_chars is not None and not unspaced and self.lang in ENTITY_LANGUAGES
-        placed = self._entities(tokenised, title_case_title) if model else {}
+        placed = self._entities(tokenised, title_case_title, lower_seen) if model else {}
         for n, (para, weight, toks) in enumerate(tokenised):
             # With the reader, capitalised runs still give matching keys (recall:
             # the reader misses names the runs catch), never participants or places.
-            self._names(para, weight, toks, lower_seen, placed.get(n) if model else None)
+            self._names(para, weight, toks, lower_seen, placed.get(n, set()) if model else None)
             self._numbers(para, weight)
             if unspaced:
                 self._unspaced(para, weight)
@@ -333,10 +333,12 @@ class _Reader:
 
     # -- names and places from the entity reader -----------------------------------------
     def _entities(
-        self, tokenised: list[tuple[str, float, list[_Token]]], title_case_title: bool
+        self, tokenised: list[tuple[str, float, list[_Token]]], title_case_title: bool, lower_seen: set[str]
     ) -> dict[int, set[int]]:
         """Participants and places from the reader; returns, per paragraph, the
-        tokens read as places (the runs skip them)."""
+        tokens read as places (the runs skip them). A one-word person or
+        organisation the article also writes in lower case ("Gold", "City") is a
+        common word."""
         budget = self.entity_chars or 0
         found: list[tuple[str, float, list[_Token], tuple[Entity, ...]]] = []
         for i, (para, weight, toks) in enumerate(tokenised):
@@ -376,9 +378,9 @@ class _Reader:
                         run, titled = run[1:], True
                         continue
                     lead = None
-                    # A place before more of a person's name, or all that follows a
-                    # title ("Emir Qatar"); a lone name ("Chad", "Davis") stays a name.
-                    if kind == "PER" and (len(run) > 1 or titled):
+                    # A place after a title ("Presiden Rusia Vladimir Putin", "Emir Qatar")
+                    # or before one ("Qatar Sheikh Tamim"); "Chad Smith" stays a name.
+                    if kind == "PER" and (titled or (len(run) > 1 and self._not_name(run[1]))):
                         lead = self.gaz.lookup(run[0].word) or self.gaz.lookup_demonym(run[0].word)
                     if lead is None or lead.kind == "organisation":
                         break
@@ -387,6 +389,8 @@ class _Reader:
                     run = run[1:]
                 if not run:
                     continue
+                if kind != "LOC" and self._country(run):
+                    kind = "LOC"  # "Britain", "Czechs", "the UK" read as actors: countries are places
                 if kind == "LOC":
                     placed[n].update(range(k, j))
                     self._run(para, run, weight, mention=False)
@@ -394,8 +398,8 @@ class _Reader:
                 place = self.gaz.lookup(e.text)
                 if place is not None and place.kind == "organisation":  # EU, UN: one key across languages
                     self._place(place, weight)
-                else:  # the runs give the keys
-                    self._segment(para, run, list(range(len(run))), weight, add_keys=False)
+                elif not (len(run) == 1 and run[0].low in lower_seen and not run[0].word.isupper()):
+                    self._segment(para, run, list(range(len(run))), weight, add_keys=False)  # runs give keys
             for idx, tok in enumerate(toks):  # "Russian troops": a demonym outside the names
                 if idx not in inside and tok.word[:1].isupper() and len(tok.word) >= 5:
                     demonym = self.gaz.lookup_demonym(tok.word)
@@ -403,6 +407,11 @@ class _Reader:
                         self._place(demonym, weight)
                         placed[n].add(idx)
         return placed
+
+    def _country(self, run: list[_Token]) -> bool:
+        name = " ".join(t.word for t in run)
+        place = self.gaz.lookup(name) or (self.gaz.lookup_demonym(name) if len(run) == 1 else None)
+        return place is not None and place.kind == "country"
 
     def _not_name(self, tok: _Token) -> bool:
         key = fold(tok.word)
@@ -436,7 +445,7 @@ class _Reader:
         particles = self.particles
         keys_only = placed is not None
         for i, tok in enumerate(toks):
-            if placed and i in placed:
+            if keys_only and i in placed:  # type: ignore[operator]
                 if run:
                     self._run(para, run, weight, not keys_only, keys_only)
                 run = []
@@ -646,7 +655,10 @@ def analyse_text(
         place = reader.gaz.lookup(dateline_place)
         if place is not None and place.kind != "organisation":
             dateline = place.id
-            reader.places[place.id] += TITLE_WEIGHT
+            # The dateline says where the story is told from: with the entity reader
+            # (which reads only the lead's places) it weighs as a headline "in X".
+            factor = LOCATIVE_WEIGHT if entity_chars is not None and lang in ENTITY_LANGUAGES else 1.0
+            reader.places[place.id] += TITLE_WEIGHT * factor
     lead = "\n".join([title, *paragraphs[:DATE_PARAGRAPHS]])
     date = article_date(lead, language, published)
 
