@@ -388,7 +388,7 @@ def justext_fates(article: LabelledArticle) -> list[str]:
     """Line fates under jusText (each line given as one ``<p>``)."""
     import html as html_lib
 
-    import justext
+    import justext  # type: ignore[import-untyped]
 
     stoplist = {"en": "English", "id": "Indonesian", "ms": "Malay"}.get(article.language, "English")
     texts = [ln.text for ln in article.lines]
