@@ -12,14 +12,18 @@ arrow, how title-cased it is (a linked headline), its stop-word density and its
 overlap with the article's title, plus hashed character n-grams. The word lists
 below name *classes* (pronouns, platforms, reporting verbs), never phrases.
 
-Precision comes first, in three layers:
+Precision comes first, in four layers:
 
 * a paragraph that reads as news prose is **guarded** and never scored: reported
-  speech, a quotation, or a long sentence with a finite verb (:func:`guarded`);
+  speech, a quotation, a sentence that does not talk to the reader
+  (:func:`guarded`);
+* a paragraph is scored only with a sign of boilerplate beyond its place and
+  shape (reader address, imperative, platform, link, separator, trailing colon):
+  place, length and title case alone also describe a subheading;
 * the lede (the first body paragraph of :data:`LEDE_WORDS` words or more) is
   never cut, nor are the title and the subtitle (the model cuts body paragraphs);
-* the threshold was chosen on cross-validated scores so that content kept stays
-  at or above 0.999 on every training language, with margin
+* the threshold, per language, was chosen on scores cross-validated by source
+  so that content kept stays at or above 0.9997 on every training language
   (``benchmarks/train_line_model.py``).
 
 A paragraph that a rule of the packs matches is left to the rules, so every line
@@ -78,9 +82,11 @@ LEDE_WORDS: Final = 10
 LONG_WORDS: Final = 40
 #: A sentence with a finite verb and at least this many words is news prose.
 PROSE_WORDS: Final = 12
-#: A sentence of at least this many words that does not talk to the reader is news
-#: prose too, when it has a finite verb or names no platform or page furniture.
-SENTENCE_WORDS: Final = 8
+#: A sentence that does not talk to the reader is news prose too, from this many
+#: words with a finite verb ...
+VERB_SENTENCE_WORDS: Final = 5
+#: ... or from this many words when it names no platform or page furniture.
+SENTENCE_WORDS: Final = 6
 
 # -- word classes (classes, not phrases) ------------------------------------------------
 
@@ -331,9 +337,10 @@ def _ends_sentence(text: str) -> bool:
 def guarded(text: str) -> bool:
     """Whether ``text`` reads as news prose, which the model never cuts: reported
     speech, a quotation, a sentence of :data:`PROSE_WORDS` words with a finite
-    verb that does not talk to the reader, a sentence of :data:`SENTENCE_WORDS`
-    words that neither talks to the reader nor has a colon and either has a
-    finite verb or names no platform or page furniture, or any paragraph of :data:`LONG_WORDS` words or more."""
+    verb that does not talk to the reader, a shorter sentence that neither talks
+    to the reader nor has a colon and has a finite verb
+    (:data:`VERB_SENTENCE_WORDS` words) or names no platform or page furniture
+    (:data:`SENTENCE_WORDS` words), or any paragraph of :data:`LONG_WORDS` words or more."""
     return _guarded(_scan(text))
 
 
@@ -347,7 +354,7 @@ def _guarded(line: _Line) -> bool:
         return True
     if n >= 6 and _QUOTES.search(line.text):
         return True
-    if n < SENTENCE_WORDS or not _ends_sentence(line.text):
+    if n < VERB_SENTENCE_WORDS or not _ends_sentence(line.text):
         return False
     # Talking to the reader, or a link, is what a long sign-up pitch does.
     pitch = line.has(_SECOND_PERSON) or _has_url(line.text) or "@" in line.text
@@ -357,9 +364,34 @@ def _guarded(line: _Line) -> bool:
     # a label before a colon (``Read also: ...``, ``Video: ...``).
     if pitch or ": " in line.text or line.has(_FIRST_PLURAL) or line.addresses():
         return False
-    # With a finite verb it states something; without one, it must not name a
-    # platform or page furniture either.
-    return line.verb() or not (line.has(_PLATFORM) or line.has(_FURNITURE))
+    # With a finite verb it states something; without one, it must be longer and
+    # name no platform or page furniture either.
+    if line.verb():
+        return True
+    return n >= SENTENCE_WORDS and not (line.has(_PLATFORM) or line.has(_FURNITURE))
+
+
+def _evidence(line: _Line) -> bool:
+    """Whether the paragraph shows a sign of boilerplate beyond its place and
+    shape: it talks to the reader (second person, a vocative), opens with an
+    imperative, names a platform or page furniture, holds a URL, handle,
+    hashtag, emoji or separator, or ends with a colon or an arrow. A short line
+    without one (a subheading, a quoted headline, "What we know so far") is never
+    cut: place, length and title case alone are also what a subheading looks
+    like."""
+    text = line.text.strip()
+    if not text:
+        return False
+    tokens = line.tokens
+    if tokens and (tokens[0] in _IMPERATIVE or (text[:1].isupper() and tokens[0].endswith(("lah", "kan")))):
+        return True
+    if line.has(_SECOND_PERSON) or line.has(_VOCATIVE) or line.has(_PLATFORM) or line.has(_FURNITURE):
+        return True
+    if _has_url(text) or "@" in text or "#" in text or _EMOJI.search(text) is not None:
+        return True
+    if any(c in text for c in _SEPARATORS) or " - " in text:
+        return True
+    return text.endswith((":", "：", *_ARROWS)) or (text[0] in _WRAPS and text[-1] == _WRAPS[text[0]])
 
 
 def _lede(lines: Sequence[_Line]) -> int:
@@ -367,11 +399,11 @@ def _lede(lines: Sequence[_Line]) -> int:
 
 
 def candidates(body: Sequence[str]) -> list[int]:
-    """Indices of the body paragraphs the model may cut: not guarded, not the lede,
-    not blank."""
+    """Indices of the body paragraphs the model may cut: not blank, not the lede,
+    not guarded, and showing a sign of boilerplate (:func:`_evidence`)."""
     lines = [_scan(p) for p in body]
     lede = _lede(lines)
-    return [i for i, ln in enumerate(lines) if i != lede and not _guarded(ln) and ln.words]
+    return [i for i, ln in enumerate(lines) if i != lede and ln.words and not _guarded(ln) and _evidence(ln)]
 
 
 def _features(
@@ -468,7 +500,7 @@ def dense_features(
     lines = [_scan(p) for p in body]
     if rows is None:
         lede = _lede(lines)
-        rows = [i for i, ln in enumerate(lines) if i != lede and not _guarded(ln) and ln.words]
+        rows = [i for i, ln in enumerate(lines) if i != lede and ln.words and not _guarded(ln) and _evidence(ln)]
     if not rows:
         return [], np.zeros((0, len(FEATURES)))
     stop = _stopwords(language)
@@ -517,6 +549,10 @@ def ngram_rows(texts: Sequence[str], orders: Sequence[int], bits: int) -> tuple[
 class LineModel:
     """A trained line model: a logistic regression over standardised dense features
     and L1-normalised hashed character n-gram counts.
+
+    Why this learner: at run time it is one NumPy dot product (no dependency,
+    deterministic, a 94 KB file), and gradient-boosted trees measured no better
+    beyond the noise of the grouped folds (``train_line_model.py --compare``).
 
     Attributes:
         weights: One weight per name of :data:`FEATURES`.
