@@ -10,9 +10,11 @@ The model is a linear-chain CRF (python-crfsuite) over cheap per-token features
 and the same for two neighbours each side), trained offline by
 ``benchmarks/train_entities.py`` on the public NER sets listed in ``docs/events.md``
 and shipped as ``newscorpus/data/entities.crfsuite`` (crfsuite's own binary format,
-not pickle). A CRF rather than a NumPy averaged perceptron because, with the same
-features, its held-out F1 was higher and its tagging runs in C, so the cost per
-article is the Python feature extraction alone (figures in ``docs/events.md``).
+not pickle). A CRF rather than a NumPy averaged perceptron because its Viterbi
+decoding and feature lookup run in compiled C and its model is a non-pickle file
+with byte-identical retraining; a perceptron with the same features was NOT trained
+for comparison, so the choice is not backed by a measured F1 difference (costs and
+held-out F1 of the CRF are in ``docs/events.md``).
 
 The model is loaded lazily, once per process, from the package (no network); tagging
 is deterministic. ``language`` (``en``, ``id``, ``ms`` or anything else) is used only
