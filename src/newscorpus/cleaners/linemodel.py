@@ -403,7 +403,7 @@ def candidates(body: Sequence[str]) -> list[int]:
     not guarded, and showing a sign of boilerplate (:func:`_evidence`)."""
     lines = [_scan(p) for p in body]
     lede = _lede(lines)
-    return [i for i, ln in enumerate(lines) if i != lede and ln.words and not _guarded(ln) and _evidence(ln)]
+    return [i for i, ln in enumerate(lines) if i != lede and not _guarded(ln) and ln.words and _evidence(ln)]
 
 
 def _features(
@@ -500,7 +500,7 @@ def dense_features(
     lines = [_scan(p) for p in body]
     if rows is None:
         lede = _lede(lines)
-        rows = [i for i, ln in enumerate(lines) if i != lede and ln.words and not _guarded(ln) and _evidence(ln)]
+        rows = [i for i, ln in enumerate(lines) if i != lede and not _guarded(ln) and ln.words and _evidence(ln)]
     if not rows:
         return [], np.zeros((0, len(FEATURES)))
     stop = _stopwords(language)
