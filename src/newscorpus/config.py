@@ -30,6 +30,7 @@ __all__ = [
     "ExportConfig",
     "PipelineConfig",
     "ReadConfig",
+    "RepetitionConfig",
     "config_from_dict",
     "load_config",
 ]
@@ -96,6 +97,33 @@ class ReadConfig:
 
 
 @attrs.frozen
+class RepetitionConfig:
+    """Corpus repetition: body lines that recur across many articles of one source
+    are cut before export (:mod:`newscorpus.cleaners.repetition`, the
+    ``repetition-*`` stages). Articles whose source is unknown are left alone.
+
+    Attributes:
+        enabled: Run the repetition stages.
+        min_count: A line must recur in at least this many articles of its source.
+        min_fraction: ... and in at least this share of the source's articles.
+        edge_lines: Body paragraphs counted and cut at each end of an article
+            (0: every paragraph); bounds the count at ``2 * edge_lines`` keys per
+            article.
+        prose_words: A line of at least this many words that ends like a sentence
+            reads as prose ...
+        prose_fraction: ... and is cut only when it recurs in at least this share
+            of its source's articles.
+    """
+
+    enabled: bool = True
+    min_count: int = 5
+    min_fraction: float = 0.1
+    edge_lines: int = 5
+    prose_words: int = 15
+    prose_fraction: float = 0.5
+
+
+@attrs.frozen
 class CleanConfig:
     """Which cleaners run.
 
@@ -103,10 +131,12 @@ class CleanConfig:
         cleaners: Cleaners in order; ``None`` runs every cleaner marked default,
             in their declared order. An empty list turns cleaning off.
         rule_packs: Extra YAML rule packs (paths) for the rule-based cleaners.
+        repetition: See :class:`RepetitionConfig`.
     """
 
     cleaners: tuple[ComponentSpec, ...] | None = None
     rule_packs: tuple[str, ...] = ()
+    repetition: RepetitionConfig = RepetitionConfig()
 
 
 @attrs.frozen
@@ -410,6 +440,41 @@ def _components(value: Any, key: str, ctx: _Ctx) -> tuple[ComponentSpec, ...]:
 _DEFAULT_EX = ExecutionConfig()
 
 
+def _fraction(value: Any, key: str, ctx: _Ctx) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0.0 <= value <= 1.0:
+        raise ctx.error(key, f"expected a number from 0 to 1, got {value!r}")
+    return float(value)
+
+
+def _whole(value: Any, key: str, ctx: _Ctx, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ctx.error(key, f"expected a whole number >= {minimum}, got {value!r}")
+    return value
+
+
+def _repetition(value: Any, ctx: _Ctx) -> RepetitionConfig:
+    """``clean.repetition``: a mapping of options, or ``true`` / ``false`` alone."""
+    if value is None or value is True:
+        return RepetitionConfig()
+    if value is False:
+        return RepetitionConfig(enabled=False)
+    rp = _mapping(value, "clean.repetition", ctx)
+    default = RepetitionConfig()
+    _check_keys(rp, {f.name for f in attrs.fields(RepetitionConfig)}, "clean.repetition.", ctx)
+    enabled = rp.get("enabled", True)
+    if not isinstance(enabled, bool):
+        raise ctx.error("clean.repetition.enabled", "expected true or false")
+    return RepetitionConfig(
+        enabled=enabled,
+        min_count=_whole(rp.get("min_count", default.min_count), "clean.repetition.min_count", ctx, 1),
+        min_fraction=_fraction(rp.get("min_fraction", default.min_fraction), "clean.repetition.min_fraction", ctx),
+        edge_lines=_whole(rp.get("edge_lines", default.edge_lines), "clean.repetition.edge_lines", ctx, 0),
+        prose_words=_whole(rp.get("prose_words", default.prose_words), "clean.repetition.prose_words", ctx, 1),
+        prose_fraction=_fraction(rp.get("prose_fraction", default.prose_fraction),
+                                 "clean.repetition.prose_fraction", ctx),
+    )
+
+
 def _build(data: dict[str, Any], ctx: _Ctx) -> PipelineConfig:
     _check_keys(data, _SECTIONS, "", ctx)
     ex = _mapping(data.get("execution"), "execution", ctx)
@@ -449,10 +514,11 @@ def _build(data: dict[str, Any], ctx: _Ctx) -> PipelineConfig:
         limits=limits,
     )
     cl = _mapping(data.get("clean"), "clean", ctx)
-    _check_keys(cl, {"cleaners", "rule_packs"}, "clean.", ctx)
+    _check_keys(cl, {"cleaners", "rule_packs", "repetition"}, "clean.", ctx)
     clean = CleanConfig(
         cleaners=None if cl.get("cleaners") is None else _components(cl["cleaners"], "clean.cleaners", ctx),
         rule_packs=_strs(cl.get("rule_packs"), "clean.rule_packs", ctx),
+        repetition=_repetition(cl.get("repetition"), ctx),
     )
     dd = _mapping(data.get("dedup"), "dedup", ctx)
     _check_keys(dd, {"methods", "mode", "canonical", "prefer_sources", "index"}, "dedup.", ctx)
