@@ -194,3 +194,15 @@ def test_training_never_sees_a_held_out_sentence(monkeypatch: pytest.MonkeyPatch
     assert appended
     folded = {tuple(w.casefold() for w in s) for s in held_out}
     assert not folded & set(appended)
+
+
+def test_a_place_span_is_not_read_as_a_demonym() -> None:
+    # "Palawan" is no "Palau-an": a place span is looked up by name, never by the
+    # English demonym rule (which Indonesian text never gets).
+    a = analyse_text(
+        "Investor Teken Kontrak di Palawan",
+        ["Investor asing menandatangani kontrak pembangunan pelabuhan di Palawan, Filipina, pada Senin."],
+        language="id", published=None,
+    )  # fmt: skip
+    assert "PW" not in {p for p, _ in a.places}
+    assert not any("Investor" in n.display or "Teken" in n.display for n in a.names)

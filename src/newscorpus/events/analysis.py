@@ -381,7 +381,9 @@ class _Reader:
                     # A place after a title ("Presiden Rusia Vladimir Putin", "Emir Qatar")
                     # or before one ("Qatar Sheikh Tamim"); "Chad Smith" stays a name.
                     if kind == "PER" and (titled or (len(run) > 1 and self._not_name(run[1]))):
-                        lead = self.gaz.lookup(run[0].word) or self.gaz.lookup_demonym(run[0].word)
+                        lead = self._own_name(run[0].word) or (
+                            self.gaz.lookup_demonym(run[0].word) if self.lang in ("en", "") else None
+                        )
                     if lead is None or lead.kind == "organisation":
                         break
                     self._place(lead, weight)
@@ -389,18 +391,18 @@ class _Reader:
                     run = run[1:]
                 if not run:
                     continue
-                if kind != "LOC" and self._country(run):
+                if kind != "LOC" and self._country(run, kind):
                     kind = "LOC"  # "Britain", "Czechs", "the UK" read as actors: countries are places
                 if kind == "LOC":
                     placed[n].update(range(k, j))
-                    self._run(para, run, weight, mention=False)
+                    self._run(para, run, weight, mention=False)  # a place span: no demonym rule
                     continue
                 place = self.gaz.lookup(e.text)
                 if place is not None and place.kind == "organisation":  # EU, UN: one key across languages
                     self._place(place, weight)
                 elif not (len(run) == 1 and run[0].low in lower_seen and not run[0].word.isupper()):
                     self._segment(para, run, list(range(len(run))), weight, add_keys=False)  # runs give keys
-            for idx, tok in enumerate(toks):  # "Russian troops": a demonym outside the names
+            for idx, tok in enumerate(toks if self.lang in ("en", "") else ()):  # "Russian troops": English demonyms
                 if idx not in inside and tok.word[:1].isupper() and len(tok.word) >= 5:
                     demonym = self.gaz.lookup_demonym(tok.word)
                     if demonym is not None:
@@ -408,9 +410,18 @@ class _Reader:
                         placed[n].add(idx)
         return placed
 
-    def _country(self, run: list[_Token]) -> bool:
+    def _own_name(self, name: str) -> Place | None:
+        # A place as the article's language or English writes it: the folded
+        # all-language table also holds "Alan" (Åland somewhere), which must not
+        # turn "Secretary Alan Milburn" or a lone "Alan" into a place.
+        return self.gaz.raw_lookup(self.lang, name) or self.gaz.raw_lookup("en", name)
+
+    def _country(self, run: list[_Token], kind: str) -> bool:
+        # A person span only by the name its own language or English gives a country
+        # ("Alan" is no Åland); an organisation span ("Britain" acting) by any.
         name = " ".join(t.word for t in run)
-        place = self.gaz.lookup(name) or (self.gaz.lookup_demonym(name) if len(run) == 1 else None)
+        place = self._own_name(name) if kind == "PER" else self.gaz.lookup(name)
+        place = place or (self.gaz.lookup_demonym(name) if len(run) == 1 and self.lang in ("en", "") else None)
         return place is not None and place.kind == "country"
 
     def _not_name(self, tok: _Token) -> bool:
@@ -488,7 +499,7 @@ class _Reader:
         i = 0
         segment: list[int] = []
         while i < len(run):
-            place, width = self._place_at(run, words, i)
+            place, width = self._place_at(run, words, i, demonyms=mention)
             if place is not None:
                 self._segment(para, run, segment, weight, mention)
                 segment = []
@@ -513,13 +524,15 @@ class _Reader:
             and self.cap_count[low] < 2
         )
 
-    def _place_at(self, run: list[_Token], words: list[str], i: int) -> tuple[Place | None, int]:
+    def _place_at(
+        self, run: list[_Token], words: list[str], i: int, demonyms: bool = True
+    ) -> tuple[Place | None, int]:
         for width in range(min(self.gaz.max_words, len(run) - i), 0, -1):
             name = " ".join(words[i : i + width])
             place = self.gaz.lookup(name) if name else None
             if place is not None:
                 return place, width
-        if len(run) - i >= 1:
+        if demonyms and len(run) - i >= 1:
             demonym = self.gaz.lookup_demonym(words[i])
             if demonym is not None:
                 return demonym, 1
