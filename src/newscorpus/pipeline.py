@@ -36,6 +36,7 @@ from .stages.events import run_events
 from .stages.export import run_export
 from .stages.finalize import run_finalize
 from .stages.parse import run_parse
+from .stages.repetition import run_repetition_count, run_repetition_table
 from .workdir import AtomicWriter, OutputLock, atomic_write, clear_outputs, guard, remove_temp_files
 
 __all__ = ["STAGES", "Pipeline", "build_plan", "expand_inputs", "run", "run_task"]
@@ -49,6 +50,8 @@ STAGES: dict[str, Callable[[Runtime, int], dict[str, Any]]] = {
     "dedup-verify": run_verify,
     "dedup-cluster": run_cluster,
     "events": run_events,
+    "repetition-count": run_repetition_count,
+    "repetition-table": run_repetition_table,
     "finalize": run_finalize,
     "export": run_export,
 }
@@ -315,6 +318,8 @@ class Pipeline:
             stages += [("dedup-buckets", rt.plan.partitions), ("dedup-verify", n), ("dedup-cluster", 1)]
         if rt.event_builder is not None:
             stages.append(("events", 1))
+        if rt.config.clean.repetition.enabled:
+            stages += [("repetition-count", n), ("repetition-table", rt.plan.partitions)]
         stages += [("finalize", n), ("export", 1)]
         return stages
 
@@ -378,7 +383,7 @@ class Pipeline:
                 "marked_duplicates": int(final.get("marked_duplicates", 0)),
                 "translations": int(final.get("translations", 0)),
                 "languages": parse.get("languages", {}),
-                "removals_by_rule": parse.get("removals", {}),
+                "removals_by_rule": merge_counters([parse, final]).get("removals", {}),
                 "flags": parse.get("flags", {}),
                 "sanitised": int(final.get("sanitised", 0)),
             },

@@ -1,4 +1,5 @@
-"""The finalize stage: apply dedup and event assignments to each shard's articles."""
+"""The finalize stage: apply dedup and event assignments to each shard's articles,
+and cut the lines corpus repetition found (:mod:`.repetition`)."""
 
 from __future__ import annotations
 
@@ -9,13 +10,17 @@ from ..dedup.stages import load_assignments
 from ..runtime import Runtime
 from ..workdir import AtomicWriter, iter_jsonl
 from .events import iter_membership
+from .repetition import RecordCutter, load_repeated
 
 __all__ = ["run_finalize"]
 
 
 def run_finalize(rt: Runtime, shard: int) -> dict[str, Any]:
-    """Write ``final/<shard>.jsonl``: the shard's articles with their links set."""
+    """Write ``final/<shard>.jsonl``: the shard's articles with their links set and
+    their repeated lines cut."""
     assign = load_assignments(rt, shard)
+    repeated = load_repeated(rt)
+    cut = RecordCutter(repeated, rt.config.clean.repetition) if repeated is not None and repeated.lines else None
     events = dict(iter_membership(rt, shard)) if rt.event_builder is not None else {}
     drop = rt.config.dedup.mode == "drop"
     stats: Counter[str] = Counter()
@@ -30,6 +35,8 @@ def run_finalize(rt: Runtime, shard: int) -> dict[str, Any]:
             if drop and data["duplicate_of"]:
                 stats["dropped_duplicates"] += 1
                 continue
+            if cut is not None:  # after the drop: a dropped article's cuts are not counted
+                data = cut(data)
             w.write_json(data)
             stats["written"] += 1
             # Values JSON cannot hold were replaced when the article was written
@@ -37,4 +44,7 @@ def run_finalize(rt: Runtime, shard: int) -> dict[str, Any]:
             stats["sanitised"] += any(f.get("name") == "sanitised_json" for f in data.get("flags") or ())
             stats["marked_duplicates"] += data["duplicate_of"] is not None
             stats["translations"] += data["translation_of"] is not None
+    if cut is not None:
+        stats["repetition_articles"] = cut.articles
+        return {**stats, "removals": dict(cut.removals)}
     return dict(stats)
