@@ -228,6 +228,9 @@ def match_dateline(paragraph: str) -> Dateline | None:
 #: MOSCOW (Reuters) - ...") is at most this many words.
 MAX_LEAD_IN_WORDS = 6
 _LEAD_IN_END = re.compile(r"(?<=[-–—:,.!|])\s+|\s+(?=\S)")
+#: Every dateline form ends in a dash or a colon, or names its agency in brackets.
+_DATELINE_END = re.compile(r"\s[-–—]|[-–—]\s|:\s|\(")
+_LEAD_IN_REACH = 160
 
 
 def find_dateline(paragraph: str) -> tuple[int, Dateline] | None:
@@ -242,16 +245,25 @@ def find_dateline(paragraph: str) -> tuple[int, Dateline] | None:
     found = match_dateline(paragraph)
     if found is not None:
         return 0, found
-    words = 0
+    if _DATELINE_END.search(paragraph, 0, _LEAD_IN_REACH) is None:
+        return None  # no dash, colon or parenthesis near the start: the usual case
+    words, seen = 0, 0
     for m in _LEAD_IN_END.finditer(paragraph):
         words += 1
         if words > MAX_LEAD_IN_WORDS:
             break
-        if any(c.isdigit() for c in paragraph[: m.start()]):
+        if any(c.isdigit() for c in paragraph[seen : m.start()]):
             break  # "In 2019, ..." starts a sentence, not a greeting
+        seen = m.start()
+        head = paragraph[m.end() : m.end() + 40].split(" ", 1)[0]
+        if head[:1].islower() and "." not in head:
+            continue  # a dateline opens with a capital, a bracket or a domain
         found = match_dateline(paragraph[m.end():])
         if found is None:
             continue
+        story = paragraph[m.end() + len(found.text):].lstrip()
+        if not story[:1].isupper() and not story[:1].isdigit() and story[:1] not in "\"“‘'":
+            continue  # "semua pihak, KPK - dan juga polisi": a dash inside a sentence
         after_punctuation = paragraph[m.start() - 1] in "-–—:,.!|"
         known = found.source is not None and (
             agency_name(found.source) is not None or re.search(_DOMAIN, found.text, re.I) is not None
@@ -395,8 +407,11 @@ def _split_name(piece: str) -> list[str] | None:
         if token.endswith(".") and len(token) > 4:
             return None  # "Santoso." ends a sentence; "Jr." and "Hj." are name parts
         capitalised += 1
-    if capitalised == 0 or capitalised > 5 or tokens[0].lower().strip(".,") in _WEEKDAYS_AND_MONTHS:
+    if capitalised == 0 or capitalised > 5:
         return None
+    first = tokens[0].lower().strip(".,")
+    if first in _WEEKDAYS or (len(tokens) == 1 and first in _WEEKDAYS_AND_MONTHS):
+        return None  # "By Thursday", "By March"; but "By June Carter", "Oleh Mei Tan"
     return tokens
 
 

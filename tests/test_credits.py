@@ -1,0 +1,319 @@
+"""Credit lines: the grammar that recognises them, where the parser looks for them,
+what lands in the Article, and a greeting glued before a dateline.
+
+The tables are written for these tests (no benchmark text): credit lines in the
+forms English, Indonesian and Malay outlets use, and prose lines that open with
+the same words and must stay in the body.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import attrs
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newscorpus.cleaners.chain import CleanerChain
+from newscorpus.cleaners.explain import original_fields
+from newscorpus.models import Article
+from newscorpus.parsers.furniture import credit_roles, find_dateline, match_byline
+from newscorpus.parsers.plaintext import PlainTextParser
+from newscorpus.readers.base import RawDocument
+from newscorpus.serialize import article_from_json, article_to_json
+
+ROOT = Path(__file__).resolve().parent.parent
+SENTENCES = [
+    line.strip()
+    for line in (ROOT / "tests" / "data" / "cleaning" / "sentences.txt").read_text(encoding="utf-8").splitlines()
+    if line.strip() and not line.startswith("#")
+]
+
+# -- the grammar: lines that are credits ----------------------------------------------------
+
+LIFTED: list[tuple[str, list[tuple[str, str]]]] = [
+    # English
+    ("By Helen Marsh", [("Helen Marsh", "author")]),
+    ("By Helen Marsh and Omar Said", [("Helen Marsh", "author"), ("Omar Said", "author")]),
+    ("Written by Priya Nair", [("Priya Nair", "author")]),
+    ("Words by Tom Ellis | Photos by Grace Obi", [("Tom Ellis", "author"), ("Grace Obi", "photographer")]),
+    ("Reporting by Lena Park; Editing by Mark Dean", [("Lena Park", "reporter"), ("Mark Dean", "editor")]),
+    (
+        "(Reporting by Lena Park in Seoul and Ravi Menon in Delhi; Additional reporting by Joe Kim; "
+        "Writing by Sam Roy; Editing by Ann Lee and Bob Fox)",
+        [("Lena Park", "reporter"), ("Ravi Menon", "reporter"), ("Joe Kim", "reporter"), ("Sam Roy", "author"),
+         ("Ann Lee", "editor"), ("Bob Fox", "editor")],
+    ),
+    ("Reporting and writing by Carla Diaz", [("Carla Diaz", "reporter"), ("Carla Diaz", "author")]),
+    ("Text and photos: Jonas Berg", [("Jonas Berg", "author"), ("Jonas Berg", "photographer")]),
+    ("Photo: AP Photo/Dana Wells", [("AP", "agency"), ("Dana Wells", "photographer")]),
+    ("Image: Reuters", [("Reuters", "agency")]),
+    ("Video: Kim Lowe | Graphics: Ben Ortiz", [("Kim Lowe", "videographer"), ("Ben Ortiz", "illustrator")]),
+    ("Translated by Mei Tan", [("Mei Tan", "translator")]),
+    ("Compiled by Noor Hassan", [("Noor Hassan", "contributor")]),
+    ("Source: Ministry of Health", [("Ministry of Health", "source")]),
+    ("Editor: J. R. Mills", [("J. R. Mills", "editor")]),
+    ("[Correspondent: Yusuf al-Amin]", [("Yusuf al-Amin", "reporter")]),
+    # Indonesian
+    ("Pewarta: Dimas Prakoso", [("Dimas Prakoso", "reporter")]),
+    ("Pewarta: Dimas Prakoso Editor: Lia Hartati", [("Dimas Prakoso", "reporter"), ("Lia Hartati", "editor")]),
+    ("Penulis: Rudi Hartono | Editor: Maya Sari", [("Rudi Hartono", "author"), ("Maya Sari", "editor")]),
+    ("Reporter: Indra Gunawan; Redaktur: Sri Wahyuni", [("Indra Gunawan", "reporter"), ("Sri Wahyuni", "editor")]),
+    ("Wartawan: Fajar Nugroho, Penyunting: Dewi Anggraini",
+     [("Fajar Nugroho", "reporter"), ("Dewi Anggraini", "editor")]),
+    ("Laporan Wartawan Kompas.com, Agus Salim", [("Kompas", "source"), ("Agus Salim", "reporter")]),
+    ("Kontributor Bandung, Yayan Suryana", [("Bandung", "contributor"), ("Yayan Suryana", "contributor")]),
+    ("Disunting oleh: Putri Ayu", [("Putri Ayu", "editor")]),
+    ("Ditulis oleh Andi Wijaya dan Rina Kartika", [("Andi Wijaya", "author"), ("Rina Kartika", "author")]),
+    ("Foto: ANTARA FOTO/Galih Pradipta", [("ANTARA", "agency"), ("Galih Pradipta", "photographer")]),
+    ("Teks & Foto: Bayu Saputra", [("Bayu Saputra", "author"), ("Bayu Saputra", "photographer")]),
+    ("Sumber: Antara", [("ANTARA", "agency")]),
+    ("Diterjemahkan oleh: Hendra Lim", [("Hendra Lim", "translator")]),
+    ("Alih bahasa: Nining Sumarni", [("Nining Sumarni", "translator")]),
+    ("Jurnalis: Yoga Pratama / Editor: Tommy Hasan", [("Yoga Pratama", "reporter"), ("Tommy Hasan", "editor")]),
+    ("Pewarta: Hadi Susanto (ANTARA)", [("Hadi Susanto", "reporter"), ("ANTARA", "agency")]),
+    ("Editor: Wisnu Adi (wsn/ags)", [("Wisnu Adi", "editor"), ("wsn", "initials"), ("ags", "initials")]),
+    ("(ant/rdk)", [("ant", "initials"), ("rdk", "initials")]),
+    ("(Kompas.com/Siska Wulandari)", [("Siska Wulandari", "author")]),
+    # Malay
+    ("Oleh Nurul Huda binti Ismail", [("Nurul Huda binti Ismail", "author")]),
+    ("Oleh: MOHD FARID ABDULLAH", [("MOHD FARID ABDULLAH", "author")]),
+    ("Oleh Aiman Hakim - Bernama", [("Aiman Hakim", "author"), ("Bernama", "agency")]),
+    ("-- BERNAMA", [("Bernama", "agency")]),
+    ("Penterjemah: Siti Khadijah", [("Siti Khadijah", "translator")]),
+    ("Jurufoto: Hafiz Othman | Suntingan: Zulkifli Yusof",
+     [("Hafiz Othman", "photographer"), ("Zulkifli Yusof", "editor")]),
+    ("Wartawan: Ahmad Fauzi bin Hashim, Jurufoto: Lim Wei Ming",
+     [("Ahmad Fauzi bin Hashim", "reporter"), ("Lim Wei Ming", "photographer")]),
+    ("Gambar: Bernama", [("Bernama", "agency")]),
+]
+
+
+@pytest.mark.parametrize(("line", "expected"), LIFTED)
+def test_credit_lines_are_parsed_with_names_and_roles(line: str, expected: list[tuple[str, str]]) -> None:
+    found = match_byline(line)
+    assert found is not None, line
+    assert [(c.name, c.role) for c in found[0]] == expected
+    assert all(c.text == line for c in found[0])
+
+
+# -- prose that opens with the same words ------------------------------------------------------
+
+KEPT = [
+    "Editor's note: this story has been updated with comments from the ministry.",
+    "Reporting from Jakarta, the minister said the plan would go ahead.",
+    "Sumber air bersih di desa itu mengering sejak Juli.",
+    "Foto Presiden yang beredar di media sosial ternyata hasil suntingan.",
+    "By Thursday the talks had collapsed.",
+    "By the end of the year, prices had doubled.",
+    "Oleh karena itu, pemerintah menaikkan harga.",
+    "Oleh sebab itu, kerajaan akan mengkaji semula dasar tersebut.",
+    "Editor Budi Santoso mengatakan berita itu sudah diperbaiki.",
+    "Source: the ministry said the figures were provisional.",
+    "Photo: a man walks past a flooded street in Jakarta.",
+    "Photos by the agency showed the damage to the bridge.",
+    "Reporter covering the trial said the judge was absent.",
+    "Penulis buku itu, Ahmad Tohari, hadir dalam acara peluncuran.",
+    "Wartawan senior itu meninggal dunia pada usia 80 tahun.",
+    "Laporan keuangan perusahaan menunjukkan kerugian besar.",
+    "Sumber: Badan Pusat Statistik mencatat inflasi naik.",
+    "Video: Watch the moment the roof collapsed",
+    "Translated by machine, the letter lost much of its meaning.",
+    "Written by hand, the note was found in his pocket.",
+    "Compiled by researchers at the university, the index covers 120 countries.",
+    "Gambar itu diambil dari kamera pengawas di depan rumah.",
+    "Editor: How we covered the election",
+    "By Monday",
+    "Oleh Mei lalu",
+    "Reporter: Tom said the road was closed",
+    "Pewarta: siapa yang bertanggung jawab?",
+    "Foto: Dok. pribadi warga yang diunggah ke media sosial",
+]
+
+
+@pytest.mark.parametrize("line", KEPT)
+def test_prose_with_credit_words_is_not_a_credit_line(line: str) -> None:
+    assert match_byline(line) is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(SENTENCES),
+    st.sampled_from(sorted(credit_roles())),
+    st.sampled_from(["", ": ", " by ", " oleh ", " - "]),
+    st.integers(min_value=1, max_value=40),
+)
+def test_real_sentences_are_never_credit_lines(sentence: str, role: str, marker: str, cut: int) -> None:
+    """A real news sentence, whole, cut short, or behind a role word and a marker,
+    is never read as a list of names."""
+    words = sentence.split()
+    assert match_byline(sentence) is None
+    assert match_byline(" ".join(words[:cut])) is None
+    if any(w.islower() for w in words):
+        # A sentence (not a title-case subheading such as "Hamas: Kami Butuh",
+        # which after "Editor:" would read as a name) behind a role word.
+        assert match_byline(role.capitalize() + (marker or " ") + sentence) is None
+
+
+def test_every_role_is_in_the_documented_vocabulary() -> None:
+    schema = (ROOT / "docs" / "schema.md").read_text(encoding="utf-8")
+    row = next(line for line in schema.splitlines() if line.startswith("| `credits`"))
+    documented = set(re.findall(r"`(\w+)`", row.split("|")[3]))
+    data = yaml.safe_load((ROOT / "src" / "newscorpus" / "parsers" / "credit_roles.yaml").read_text("utf-8"))
+    assert set(data["roles"]) | {"agency", "initials"} <= documented
+    assert set(credit_roles().values()) == set(data["roles"])
+
+
+# -- where the parser looks ------------------------------------------------------------------------
+
+
+def parse(text: str) -> Article:
+    return PlainTextParser().parse(RawDocument("f.txt", 0, "f.txt#0", "text", data=text.encode()), "a")
+
+
+STORY = [
+    "Floods close the coastal road",
+    "HANOI (Reuters) - Floods closed the main coastal road on Monday after two days of heavy rain.",
+    "Officials said about 3,000 people had been moved to schools and temples on higher ground.",
+    "The weather service expects the rain to ease by the end of the week, it said in a statement.",
+]
+
+
+def test_wire_credit_under_a_share_line_is_lifted() -> None:
+    a = parse("\n".join([*STORY, "(Reporting by Minh Tran; Editing by Clare Holt)", "Share this article"]))
+    assert [(c.name, c.role) for c in a.credits] == [("Minh Tran", "reporter"), ("Clare Holt", "editor")]
+    assert a.authors == ("Minh Tran",)
+    assert a.body[-1] == "Share this article"  # left for the cleaners
+    assert [(r.rule, r.moved_to) for r in a.removed] == [("parser.byline", "credits")]
+
+
+def test_credit_lines_at_both_edges() -> None:
+    a = parse("\n".join([STORY[0], "Oleh Siti Aminah", *STORY[1:], "Penyunting: Rahman Ali", "-- BERNAMA"]))
+    assert [(c.name, c.role) for c in a.credits] == [
+        ("Siti Aminah", "author"), ("Rahman Ali", "editor"), ("Bernama", "agency")]
+    assert a.body == tuple(STORY[1:])
+
+
+def test_a_credit_line_above_content_stays() -> None:
+    """Only lines below the last paragraph of content are looked at from the bottom."""
+    lines = [*STORY[:2], "Foto: Andi Saputra", *STORY[2:]] + ["More detail on the closures came later in the day."] * 5
+    a = parse("\n".join(lines))
+    assert "Foto: Andi Saputra" in a.body and not a.credits
+
+
+def test_parsing_loses_nothing_and_order_is_kept() -> None:
+    text = "\n".join([*STORY, "Pewarta: Yudi Hartono", "Baca juga: Banjir di Jawa", "Editor: Nia Kurnia"])
+    a = parse(text)
+    assert [c.name for c in a.credits] == ["Yudi Hartono", "Nia Kurnia"]
+    assert [r.position for r in a.removed] == [4, 6]
+    assert a.body[-1] == "Baca juga: Banjir di Jawa"
+
+
+# -- round trips -------------------------------------------------------------------------------------
+
+
+def _credited() -> Article:
+    return parse("\n".join([
+        STORY[0], "Words by Tom Ellis | Photos by Grace Obi", *STORY[1:],
+        "(Reporting by Lena Park; Editing by Mark Dean)", "Penerjemah: Mei Tan (ant/rdk)",
+    ]))
+
+
+def test_credits_round_trip_through_jsonl() -> None:
+    a = _credited()
+    roles = {c.role for c in a.credits}
+    assert roles == {"author", "photographer", "reporter", "editor", "translator", "initials"}
+    assert article_from_json(article_to_json(a)) == a
+
+
+def test_credits_round_trip_through_tabular_and_sql(tmp_path: Path) -> None:
+    tabular = pytest.importorskip("newscorpus_tabular")
+    sql = pytest.importorskip("newscorpus_sql")
+    from newscorpus.exporters import ExportContext
+
+    arts = [_credited()]
+    ctx = ExportContext(output_dir=tmp_path, articles=lambda: iter(arts), events=lambda: iter(()),
+                        duplicates=lambda: iter(()), report={"articles": {"languages": {}}})
+    tabular.ParquetExporter().export(ctx)
+    tabular.CsvExporter().export(ctx)
+    tabular.HuggingFaceExporter().export(ctx)
+    (sqlite,) = sql.SqliteExporter().export(ctx)
+    assert list(tabular.read_parquet_articles(tmp_path / "articles.parquet")) == arts
+    assert list(tabular.read_csv_articles(tmp_path / "articles.csv", tmp_path / "removals.csv")) == arts
+    (shard,) = (tmp_path / "hf" / "data" / "articles").iterdir()
+    assert list(tabular.read_parquet_articles(shard)) == arts
+    assert list(sql.read_sql_articles(sqlite)) == arts
+
+
+# -- a greeting glued before a dateline ----------------------------------------------------------------
+
+GREETINGS = [
+    ("en", "Assalamu alaykum -"),
+    ("en", "Good morning, everyone."),
+    ("en", "Hello readers!"),
+    ("id", "Halo sobat,"),
+    ("id", "Selamat pagi, pembaca setia."),
+    ("ms", "Salam sejahtera."),
+    ("ms", "Assalamualaikum dan salam sejahtera,"),
+]
+DATELINES = [
+    ("MOSCOW (Reuters) -", "MOSCOW", "Reuters"),
+    ("LONDON, March 3 (Reuters) -", "LONDON", "Reuters"),
+    ("Jakarta (ANTARA) -", "Jakarta", "ANTARA"),
+    ("JAKARTA, KOMPAS.com -", "JAKARTA", "Kompas"),
+    ("TRIBUNNEWS.COM -", None, "Tribunnews"),
+    ("KUALA LUMPUR:", "KUALA LUMPUR", None),
+    ("(Reuters) -", None, "Reuters"),
+]
+REST = "Officials opened the new bridge on Monday after three years of work."
+CHAIN = CleanerChain()
+
+
+@pytest.mark.parametrize(("lang", "greeting"), GREETINGS)
+@pytest.mark.parametrize(("dateline", "place", "source"), DATELINES)
+def test_a_glued_greeting_never_takes_the_dateline(
+    lang: str, greeting: str, dateline: str, place: str | None, source: str | None
+) -> None:
+    opening = f"{greeting} {dateline} {REST}"
+    a = attrs.evolve(parse("\n".join(["Bridge opens", opening, *STORY[2:]])), language=lang)
+    assert a.dateline is not None and (a.dateline.place, a.dateline.source) == (place, source)
+    cleaned = CHAIN.clean(a)
+    assert cleaned.body[0] == f"{dateline} {REST}"
+    assert cleaned.dateline == a.dateline
+    assert [(r.text, r.partial) for r in cleaned.removed] == [(greeting, True)]
+    assert original_fields(cleaned)[2][0] == opening
+
+
+@pytest.mark.parametrize(
+    ("opening", "greeting", "place"),
+    [
+        # The greeting pattern would run on into the place: it stops where the dateline begins.
+        ("Halo sobat JAKARTA - Harga cabai naik tajam di pasar induk pagi ini.", "Halo sobat", "JAKARTA"),
+        ("Hello everyone LONDON (Reuters) - The pound rose on Monday after the data.", "Hello everyone", "LONDON"),
+        ("Selamat pagi pembaca setia Jakarta (ANTARA) - Presiden meresmikan jalan tol baru.",
+         "Selamat pagi pembaca setia", "Jakarta"),
+    ],
+)
+def test_a_greeting_pattern_stops_at_the_dateline(opening: str, greeting: str, place: str) -> None:
+    lang = "en" if "Hello" in opening else "id"
+    a = attrs.evolve(parse("\n".join(["Judul", opening, *STORY[2:]])), language=lang)
+    cleaned = CHAIN.clean(a)
+    kept = cleaned.subtitle or cleaned.body[0]
+    assert kept == opening[len(greeting) + 1 :]
+    assert cleaned.dateline is not None and cleaned.dateline.place == place
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The NATO - Russia council met on Monday in Brussels.",
+        "In 2019, JAKARTA - the capital - flooded twice.",
+        "Prices rose sharply in Jakarta - the capital - this week.",
+        "Kami berharap semua pihak, KPK - dan juga polisi - bekerja sama.",
+    ],
+)
+def test_no_dateline_is_found_inside_a_sentence(text: str) -> None:
+    assert find_dateline(text) is None
