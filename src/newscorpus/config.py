@@ -86,6 +86,9 @@ class ReadConfig:
             to source column (``{body: maintext, published: date_publish}``).
         language: Identify the language of articles that do not state one.
         limits: Size bounds; larger documents are quarantined.
+        follow_symlinks: Follow symbolic links met in input folders and globs
+            (a link named on the command line is always followed).
+        max_files: Most input files read; the rest are counted in the report.
     """
 
     readers: dict[str, str] = attrs.field(factory=dict)
@@ -94,6 +97,8 @@ class ReadConfig:
     fields: dict[str, str] = attrs.field(factory=dict)
     language: bool = True
     limits: Limits = attrs.field(factory=Limits)
+    follow_symlinks: bool = False
+    max_files: int = 1_000_000
 
 
 @attrs.frozen
@@ -489,7 +494,8 @@ def _build(data: dict[str, Any], ctx: _Ctx) -> PipelineConfig:
                         auto=_DEFAULT_EX.batch_size),
     )
     rd = _mapping(data.get("read"), "read", ctx)
-    _check_keys(rd, {"readers", "parsers", "options", "fields", "language", "limits"}, "read.", ctx)
+    _check_keys(rd, {"readers", "parsers", "options", "fields", "language", "limits", "follow_symlinks",
+                     "max_files"}, "read.", ctx)
     lim = _mapping(rd.get("limits"), "read.limits", ctx)
     limit_names = {f.name for f in attrs.fields(Limits)}
     _check_keys(lim, limit_names, "read.limits.", ctx)
@@ -503,8 +509,10 @@ def _build(data: dict[str, Any], ctx: _Ctx) -> PipelineConfig:
     for k, v in options.items():
         _mapping(v, f"read.options.{k}", ctx)
     language = rd.get("language", True)
-    if not isinstance(language, bool):
-        raise ctx.error("read.language", "expected true or false")
+    follow = rd.get("follow_symlinks", False)
+    for key, value in (("language", language), ("follow_symlinks", follow)):
+        if not isinstance(value, bool):
+            raise ctx.error(f"read.{key}", "expected true or false")
     read = ReadConfig(
         readers=dict(rd.get("readers") or {}),
         parsers=dict(rd.get("parsers") or {}),
@@ -512,6 +520,8 @@ def _build(data: dict[str, Any], ctx: _Ctx) -> PipelineConfig:
         fields=dict(rd.get("fields") or {}),
         language=language,
         limits=limits,
+        follow_symlinks=follow,
+        max_files=_int(rd.get("max_files", 1_000_000), "read.max_files", ctx, 1, auto=1_000_000),
     )
     cl = _mapping(data.get("clean"), "clean", ctx)
     _check_keys(cl, {"cleaners", "rule_packs", "repetition"}, "clean.", ctx)

@@ -10,7 +10,6 @@ True
 from __future__ import annotations
 
 import fnmatch
-import glob
 import json
 import logging
 import math
@@ -18,7 +17,7 @@ import os
 import platform
 import shutil
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +29,7 @@ from .errors import ConfigError, OutputError, RunStateError
 from .executors.base import Executor, TaskSpec
 from .plugins import Registry, get_registry
 from .readers.base import InputUnit
+from .readers.inputs import InputFile, SkipLog, walk_inputs
 from .report import RunReport, merge_counters
 from .runtime import Plan, Runtime, forget_runtime, register_runtime, runtime_for
 from .stages.events import run_events
@@ -72,38 +72,12 @@ def run_task(spec: TaskSpec) -> dict[str, Any]:
 # -- planning ------------------------------------------------------------------------------
 
 
-def expand_inputs(inputs: Sequence[str], exclude: Path | None = None) -> list[tuple[str, str]]:
-    """``(file, root)`` for every file named by ``inputs`` (files, directories,
-    globs), in a stable order, skipping hidden files and ``exclude``."""
-    out: dict[str, tuple[str, str]] = {}
-    excluded = exclude.resolve() if exclude else None
-
-    def add(path: str, root: str) -> None:
-        real = os.path.realpath(path)
-        if excluded and (Path(real) == excluded or excluded in Path(real).parents):
-            return
-        out.setdefault(real, (path, root))
-
-    for item in inputs:
-        if os.path.isdir(item):
-            for dirpath, dirnames, filenames in os.walk(item):
-                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-                for name in sorted(filenames):
-                    if not name.startswith("."):
-                        add(os.path.join(dirpath, name), item)
-        elif os.path.isfile(item):
-            add(item, item)
-        elif glob.has_magic(item):
-            matches = sorted(p for p in glob.glob(item, recursive=True) if os.path.isfile(p))
-            if not matches:
-                raise ConfigError(f"input glob {item!r} matches no file", key="inputs")
-            root = item.split("*")[0].split("?")[0].split("[")[0]
-            root = root if os.path.isdir(root) else os.path.dirname(root) or "."
-            for p in matches:
-                add(p, root)
-        else:
-            raise ConfigError(f"input {item!r} does not exist", key="inputs")
-    return list(out.values())
+def expand_inputs(inputs: Sequence[str], exclude: Path | None = None, *,
+                  follow_symlinks: bool = False) -> list[tuple[str, str]]:
+    """``(file, root)`` for every regular file named by ``inputs`` (files,
+    directories, globs), in a stable order, skipping hidden files and ``exclude``
+    (see :func:`newscorpus.readers.inputs.walk_inputs`)."""
+    return [(f.path, f.root) for f in walk_inputs(inputs, exclude=exclude, follow_symlinks=follow_symlinks)]
 
 
 def _choose_reader(path: str, config: PipelineConfig, registry: Registry) -> str:
@@ -119,14 +93,32 @@ def _choose_reader(path: str, config: PipelineConfig, registry: Registry) -> str
     return best
 
 
+def _input_files(config: PipelineConfig, registry: Registry, output: Path,
+                 skipped: SkipLog | None = None) -> Iterator[InputFile]:
+    def claimed(path: str) -> bool:
+        base = os.path.basename(path)
+        return any(fnmatch.fnmatch(base, p) or fnmatch.fnmatch(path, p) for p in config.read.readers) or any(
+            cls.claims(path) for _name, cls in registry.items("reader"))
+
+    return walk_inputs(config.inputs, exclude=output, follow_symlinks=config.read.follow_symlinks,
+                       max_files=config.read.max_files, claimed=claimed, skipped=skipped)
+
+
 def build_plan(config: PipelineConfig, registry: Registry, output: Path, workers: int) -> Plan:
     """Split the inputs into shards of whole files or line-aligned byte ranges."""
-    files = expand_inputs(config.inputs, exclude=output)
-    if not files:
-        raise ConfigError("the inputs hold no files", key="inputs")
+    skipped = SkipLog()
+    found = list(_input_files(config, registry, output, skipped))
+    for reason, count in sorted(skipped.counts.items()):
+        example = next((e for e in skipped.examples if e["reason"] == reason), None)
+        log.warning("%d input file(s) not read (%s)%s", count, reason,
+                    f", e.g. {example['path']}: {example['detail']}" if example else "")
+    if not found:
+        why = ", ".join(f"{n} {r}" for r, n in sorted(skipped.counts.items()))
+        raise ConfigError("the inputs hold no files to read" + (f" (skipped: {why})" if why else ""), key="inputs")
+    files = [(f.path, f.root) for f in found]
     readers: dict[str, str] = {}
     units: list[tuple[InputUnit, int]] = []
-    stats = [(path, st.st_size, st.st_mtime_ns) for path, st in ((p, os.stat(p)) for p, _root in files)]
+    stats = [(f.path, f.size, f.mtime_ns) for f in found]
     total = sum(size for _path, size, _mtime in stats)
     n = config.execution.shards
     if n == 0:
@@ -160,6 +152,7 @@ def build_plan(config: PipelineConfig, registry: Registry, output: Path, workers
         readers=readers,
         partitions=max(1, min(256, len(shards))),
         files=tuple(stats),
+        skipped=skipped.to_dict(),
     )
 
 
@@ -292,8 +285,7 @@ class Pipeline:
                     "use another --output, or --restart to discard it"
                 )
             plan = Plan.from_dict(json.loads(plan_file.read_text(encoding="utf-8")))
-            current = {(p, s, m) for p, _r in expand_inputs(rt.config.inputs, rt.output)
-                       for p, s, m in [(p, os.stat(p).st_size, os.stat(p).st_mtime_ns)]}
+            current = {(f.path, f.size, f.mtime_ns) for f in _input_files(rt.config, rt.registry, rt.output)}
             if current != set(plan.files):
                 raise RunStateError(
                     f"the input files changed since the run in {rt.output} started; "
@@ -368,7 +360,8 @@ class Pipeline:
         data = {
             "newscorpus": __version__,
             "inputs": {"paths": list(rt.config.inputs), "files": len(rt.plan.files),
-                       "bytes": sum(f[1] for f in rt.plan.files)},
+                       "bytes": sum(f[1] for f in rt.plan.files),
+                       "skipped": SkipLog.from_dict(rt.plan.skipped).to_dict()},
             "output": str(rt.output),
             "accounting": {
                 "documents": documents,

@@ -39,12 +39,15 @@ class Plan:
         partitions: Dedup bucket partitions.
         files: ``(path, size, mtime_ns)`` of every input file, to detect changed input
             on resume.
+        skipped: Input files not read, by reason, with examples
+            (:meth:`newscorpus.readers.inputs.SkipLog.to_dict`).
     """
 
     shards: tuple[tuple[InputUnit, ...], ...]
     readers: dict[str, str]
     partitions: int
     files: tuple[tuple[str, int, int], ...]
+    skipped: dict[str, Any] = attrs.field(factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for ``plan.json``."""
@@ -53,6 +56,7 @@ class Plan:
             "readers": self.readers,
             "partitions": self.partitions,
             "files": [list(f) for f in self.files],
+            "skipped": self.skipped,
         }
 
     @classmethod
@@ -63,6 +67,7 @@ class Plan:
             readers=dict(data["readers"]),
             partitions=int(data["partitions"]),
             files=tuple((f[0], int(f[1]), int(f[2])) for f in data["files"]),
+            skipped=dict(data.get("skipped") or {}),
         )
 
 

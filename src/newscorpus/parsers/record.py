@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -33,27 +35,94 @@ DEFAULT_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _get(fields: Mapping[str, Any], names: tuple[str, ...]) -> Any:
+def _lookup(fields: Mapping[str, Any], names: tuple[str, ...]) -> tuple[str, Any]:
+    """``(column, value)`` of the first of ``names`` present and non-empty."""
     for name in names:
         cur: Any = fields
         for part in name.split("."):  # dotted names reach into nested objects
             cur = cur.get(part) if isinstance(cur, Mapping) else None
         if cur not in (None, ""):
-            return cur
-    return None
+            return name, cur
+    return names[0] if names else "", None
 
 
-def _timestamp(value: Any, signal: str) -> Timestamp | str | None:
+def _kind(value: Any) -> str:
+    return {dict: "an object", list: "a list", bool: "a boolean"}.get(type(value), type(value).__name__)
+
+
+def _wrong_type(field: str, column: str, value: Any, expected: str) -> DocumentError:
+    return DocumentError("bad-field-type", f"column {column!r} (the {field}) holds {_kind(value)}, not {expected}; "
+                         "map another column with read.fields")
+
+
+def _scalar_text(value: Any, field: str, column: str) -> str:
+    """A text field's value: strings as they are, numbers in decimal; an object,
+    a list or a boolean is refused (stringified it would read ``{'a': 1}``)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+        return str(value)
+    raise _wrong_type(field, column, value, "text")
+
+
+#: A list written out as text: a Python repr (``['a', 'b']``) or JSON (``["a", "b"]``),
+#: what pandas writes for a list column in a CSV file.
+_LIST_AS_TEXT = re.compile(r"""^\s*\[\s*(['"]).*(['"])\s*\]\s*$""", re.S)
+
+
+def _body_text(value: Any, column: str) -> str:
+    if isinstance(value, list):
+        if not all(isinstance(p, str) for p in value):
+            bad = next(p for p in value if not isinstance(p, str))
+            raise DocumentError("bad-field-type", f"column {column!r} (the body) is a list holding {_kind(bad)}, "
+                                "not paragraphs of text")
+        return "\n".join(value)
+    text = _scalar_text(value, "body", column)
+    if text[:1] in ("[", " ", "\n") and _LIST_AS_TEXT.match(text):
+        raise DocumentError("list-as-text", f"column {column!r} (the body) holds a list written as text "
+                            f"({text[:40]!r}...): the dump stored a list column as its repr")
+    return text
+
+
+def _authors(value: Any, column: str) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [a.strip() for a in value.split(",") if a.strip()]
+    if isinstance(value, list):
+        names = []
+        for item in value:
+            name = item.get("name") if isinstance(item, Mapping) else item  # JSON Feed-style {"name": ...}
+            if not isinstance(name, str):
+                raise DocumentError("bad-field-type", f"column {column!r} (the authors) holds {_kind(item)} "
+                                    "among its names")
+            names.append(name)
+        return names
+    raise _wrong_type("authors", column, value, "a name or a list of names")
+
+
+def _timestamp(value: Any, signal: str, column: str = "") -> Timestamp | str | None:
     if value is None:
         return None
     if isinstance(value, Mapping) and "value" in value:  # newscorpus's own export
-        return Timestamp(value["value"], value.get("precision", "day"), value.get("signal", signal))
-    if isinstance(value, int | float):
+        try:
+            return Timestamp(value["value"], value.get("precision", "day"), value.get("signal", signal))
+        except (TypeError, ValueError) as exc:
+            raise DocumentError("bad-field-type", f"column {column!r} holds a timestamp object that is not "
+                                f"one: {exc}") from None
+    if isinstance(value, int | float) and not isinstance(value, bool):
         import datetime as dt
 
-        return Timestamp(dt.datetime.fromtimestamp(value, tz=dt.UTC), "second", signal)
-    parsed = parse_timestamp(str(value), signal)
-    return parsed if parsed is not None else str(value)
+        try:
+            return Timestamp(dt.datetime.fromtimestamp(value, tz=dt.UTC), "second", signal)
+        except (OverflowError, OSError, ValueError):
+            return str(value)  # out of any calendar: kept as written, in extras.unparsed
+    if not isinstance(value, str):
+        raise _wrong_type("date", column, value, "a date")
+    parsed = parse_timestamp(value, signal)
+    return parsed if parsed is not None else value
 
 
 class RecordParser(Parser):
@@ -90,53 +159,54 @@ class RecordParser(Parser):
 
     def parse(self, doc: RawDocument, article_id: str) -> Article:
         f = doc.fields
-        body_value = _get(f, self.columns["body"])
-        if isinstance(body_value, list):
-            body_value = "\n".join(str(p) for p in body_value)
-        body_text = str(body_value or "")
-        title = str(_get(f, self.columns["title"]) or "").strip()
+        # Each value is checked for its type: a title of {"a": 1} is refused with
+        # the column named, never written as the text "{'a': 1}".
+        values = {field: _lookup(f, names) for field, names in self.columns.items()}
+
+        def text(field: str) -> str:
+            column, value = values[field]
+            return _scalar_text(value, field, column).strip()
+
+        body_text = _body_text(values["body"][1], values["body"][0])
+        title = text("title")
         if not body_text.strip() and not title:
             raise DocumentError("no-text", f"record has no body ({', '.join(self.columns['body'])}) and no title")
+        subtitle = text("subtitle")
+        record_id, language, url, source = text("id"), text("language"), text("url"), text("source")
+        published = _timestamp(values["published"][1], "field", values["published"][0])
+        modified = _timestamp(values["modified"][1], "field", values["modified"][0])
+        authors_value = _authors(values["authors"][1], values["authors"][0])
         parsed = analyse_paragraphs(split_paragraphs(body_text, self.limits), has_title=False)
-        subtitle = str(_get(f, self.columns["subtitle"]) or "").strip()
+        published = published or parsed.published
         extras: dict[str, Any] = {}
         if parsed.unparsed:
             extras["unparsed"] = dict(parsed.unparsed)
-        published = _timestamp(_get(f, self.columns["published"]), "field") or parsed.published
-        modified = _timestamp(_get(f, self.columns["modified"]), "field")
         for key, value in (("published", published), ("modified", modified)):
             if isinstance(value, str):
                 extras.setdefault("unparsed", {})[key] = value
-        authors_value = _get(f, self.columns["authors"])
-        if isinstance(authors_value, str):
-            authors_value = [a.strip() for a in authors_value.split(",") if a.strip()]
-        credits = [Credit(str(a), "author") for a in authors_value or []] + parsed.credits
-        authors = tuple(dict.fromkeys([str(a) for a in authors_value or []] + list(parsed.authors)))
+        credits = [Credit(a, "author") for a in authors_value] + parsed.credits
+        authors = tuple(dict.fromkeys(authors_value + list(parsed.authors)))
         used = {c for names in self.columns.values() for c in names}
         if self.keep_unmapped:
             rest = {k: v for k, v in f.items() if k not in used}
             if rest:
                 extras["record"] = json.loads(json.dumps(rest, default=str))
-        record_id = _get(f, self.columns["id"])
-        if record_id is not None:
-            extras["source_id"] = str(record_id)
-        language = _get(f, self.columns["language"])
-        url = _get(f, self.columns["url"])
-        source = _get(f, self.columns["source"])
+        if record_id:
+            extras["source_id"] = record_id
         return build_article(
             parsed, doc, article_id, self.name,
             title=title,
             subtitle=subtitle or parsed.subtitle,
-            language=str(language).lower() if language else None,
+            language=language.lower() if language else None,
             published=published if isinstance(published, Timestamp) else None,
             modified=modified if isinstance(modified, Timestamp) else None,
-            source=str(source) if source else parsed.source,
+            source=source or parsed.source,
             authors=authors,
             credits=tuple(credits),
-            url=str(url) if url else parsed.url,
+            url=url or parsed.url,
             extras=extras,
             provenance={
-                "url": str(url) if url else None,
+                "url": url or None,
                 "fetched": None,
                 # The raw line when the reader kept it (JSONL); else the record's canonical JSON.
                 "sha1": hashlib.sha1(

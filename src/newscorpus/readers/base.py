@@ -24,11 +24,16 @@ class Limits:
         max_line_chars: A paragraph longer than this is quarantined (a 50 MB line
             is not an article).
         max_decompressed_bytes: Ceiling for a compressed input's expanded size.
+        max_compression_ratio: A compressed input expanding more than this many
+            times its compressed size (past its first 16 MiB) is a bomb, not a
+            dump: news text compresses 3-15 times, a gzip file of newlines 1,000
+            times, so reading stops there instead of inflating gigabytes.
     """
 
     max_document_bytes: int = 8 * 1024 * 1024
     max_line_chars: int = 200_000
     max_decompressed_bytes: int = 2 * 1024 * 1024 * 1024
+    max_compression_ratio: int = 100
 
 
 @attrs.frozen

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import traceback
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import attrs
@@ -15,7 +15,7 @@ from ..dedup.stages import DedupShardWriter
 from ..errors import DocumentError
 from ..ids import stable_id
 from ..models import Article
-from ..readers.base import RawDocument
+from ..readers.base import InputUnit, RawDocument
 from ..runtime import Runtime
 from ..serialize import article_to_dict
 from ..workdir import AtomicWriter
@@ -83,8 +83,7 @@ def run_parse(rt: Runtime, shard: int) -> dict[str, Any]:
 
     try:
         for unit in rt.plan.shards[shard]:
-            reader = rt.reader_for(unit.path)
-            for doc in reader.read(unit):
+            for doc in _read_unit(rt, unit):
                 stats["documents"] += 1
                 article = _parse_one(rt, doc, quarantine)
                 if article is None:
@@ -112,6 +111,38 @@ def run_parse(rt: Runtime, shard: int) -> dict[str, Any]:
     }
 
 
+def _read_unit(rt: Runtime, unit: InputUnit) -> Iterator[RawDocument]:
+    """The documents of ``unit``; what a reader raises (a bug, or input it did not
+    foresee) becomes one more quarantined document instead of stopping the run.
+    The records the reader yielded before it are kept; the rest of the unit is
+    lost and the quarantine record says from where."""
+    reader = rt.reader_for(unit.path)
+    last: int | str = unit.start
+    try:
+        for doc in reader.read(unit):
+            last = doc.record
+            yield doc
+    except Exception as exc:  # isolation is the point: any reader bug costs one record
+        detail = (f"the reader failed after record {last} ({type(exc).__name__}: {str(exc)[:300]}); "
+                  f"the rest of {unit.relpath} from there was not read")
+        yield RawDocument(unit.path, f"{last}+", f"{unit.relpath}#{last}+", reader.name,
+                          error=DocumentError("reader-error", detail))
+
+
+def _check_text(article: Article) -> None:
+    """Refuse an article whose text is not valid Unicode (a lone surrogate from a
+    ``\\ud800`` escape or a ``&#xD800;`` reference): it could not be written as UTF-8."""
+    for name, value in (("title", article.title), ("subtitle", article.subtitle), ("body", article.full_text),
+                        ("source", article.source or ""), ("url", article.url or ""),
+                        ("authors", "".join(article.authors))):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise DocumentError("invalid-unicode", f"the {name} holds a lone surrogate "
+                                f"(U+{ord(value[exc.start]):04X} at character {exc.start}), not valid Unicode text"
+                                ) from None
+
+
 def _parse_one(rt: Runtime, doc: RawDocument, quarantine: Any) -> Article | None:
     if doc.error is not None:
         quarantine(quarantine_record(doc.path, doc.record, "read", doc.reader, doc.error.reason,
@@ -124,9 +155,13 @@ def _parse_one(rt: Runtime, doc: RawDocument, quarantine: Any) -> Article | None
         return None
     try:
         article = parser.parse(doc, stable_id(doc.key))
+        _check_text(article)
         return _identify(rt, article)
     except DocumentError as exc:
         quarantine(quarantine_record(doc.path, doc.record, "parse", parser.name, exc.reason, exc.detail, doc.data))
+    except RecursionError:
+        quarantine(quarantine_record(doc.path, doc.record, "parse", parser.name, "too-deep",
+                                     "the document is nested too deeply to parse", doc.data))
     except Exception as exc:  # a parser bug must not stop the run: quarantine, keep the trace
         detail = f"{type(exc).__name__}: {exc} | {traceback.format_exc(limit=3)[-500:]}"
         quarantine(quarantine_record(doc.path, doc.record, "parse", parser.name, "parser-error", detail, doc.data))

@@ -132,7 +132,9 @@ class FeedReader(Reader):
         if kind == "json":
             try:
                 obj = load_json(data)
-            except (ValueError, UnicodeDecodeError) as exc:
+            except RecursionError:
+                raise DocumentError("too-deep", "JSON nested too deeply to parse") from None
+            except ValueError as exc:  # syntax, encoding, an integer of more than 4,300 digits
                 raise DocumentError("invalid-json", f"not valid JSON: {exc}") from exc
             version = obj.get("version") if isinstance(obj, dict) else None
             if not (isinstance(version, str) and "jsonfeed.org" in version):
