@@ -95,34 +95,36 @@ DEFAULT_PROSE_FRACTION: Final = 0.5
 
 _NUMBER: Final = "\x01"
 _NAME: Final = "\x02"
-# Runs of letters and digits: everything else (punctuation, symbols, spaces) folds away.
-_TOKEN: Final = re.compile(r"[^\W_]+")
+# Runs of letters and digits, as (token holding a digit, token of letters only):
+# everything else (punctuation, symbols, spaces) folds away.
+_TOKEN: Final = re.compile(r"([^\W_]*\d[^\W_]*)|([^\W\d_]+)")
 # Sentence-final punctuation, then optional closing quotes or brackets.
 _SENTENCE_END: Final = re.compile(r"[.!?…。！？؟।](?:[\"'”’»)\]]*)$")
 
 
-def _parts(line: str) -> list[str]:
-    """The normalised tokens of ``line`` (see :func:`line_key`)."""
+def _normal(line: str) -> tuple[str, bool]:
+    """The normalised form of ``line`` (see :func:`line_key`), and whether a word
+    is left in it after masking."""
     out: list[str] = []
-    for i, token in enumerate(_TOKEN.findall(line)):
-        if any(c.isdigit() for c in token):
+    words = False
+    for i, (number, word) in enumerate(_TOKEN.findall(unicodedata.normalize("NFKC", line))):
+        if number:
             part = _NUMBER
-        elif i and token[0].isupper():
+        elif i and word[0].isupper():
             part = _NAME
         else:
-            part = token.casefold()
-        if part in (_NUMBER, _NAME) and out and out[-1] == part:
+            part, words = word, True
+        if out and part == out[-1] and part in (_NUMBER, _NAME):
             continue  # "Datuk Seri Anwar Ibrahim" is one name, "6.25" one number
         out.append(part)
-    return out
+    # One case-fold of the joined form (the masks are unchanged by it).
+    return " ".join(out).casefold(), words
 
 
 def _key(line: str) -> int | None:
     """The key of ``line``, or ``None`` when no word is left after masking."""
-    parts = _parts(unicodedata.normalize("NFKC", line))
-    if all(p in (_NUMBER, _NAME) for p in parts):
-        return None
-    return xxhash.xxh64_intdigest(" ".join(parts).encode("utf-8"))
+    text, words = _normal(line)
+    return xxhash.xxh64_intdigest(text.encode("utf-8")) if words else None
 
 
 def line_key(line: str) -> int:
@@ -136,7 +138,7 @@ def line_key(line: str) -> int:
     >>> line_key("Posted on 3 May 2023") == line_key("Posted on 12 June 2024")
     True
     """
-    return xxhash.xxh64_intdigest(" ".join(_parts(unicodedata.normalize("NFKC", line))).encode("utf-8"))
+    return xxhash.xxh64_intdigest(_normal(line)[0].encode("utf-8"))
 
 
 def looks_like_prose(line: str, prose_words: int = DEFAULT_PROSE_WORDS) -> bool:
