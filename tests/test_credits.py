@@ -83,6 +83,14 @@ LIFTED: list[tuple[str, list[tuple[str, str]]]] = [
     ("Oleh: MOHD FARID ABDULLAH", [("MOHD FARID ABDULLAH", "author")]),
     ("Oleh Aiman Hakim - Bernama", [("Aiman Hakim", "author"), ("Bernama", "agency")]),
     ("-- BERNAMA", [("Bernama", "agency")]),
+    ("— The Courier", [("The Courier", "source")]),
+    ("Dilaporkan oleh: Haziq Rahman | Karya: Aina Sofea", [("Haziq Rahman", "reporter"), ("Aina Sofea", "author")]),
+    ("(rzk)", [("rzk", "initials")]),
+    ("Oleh SITI NORA ABU", [("SITI NORA ABU", "author")]),
+    ("Written by Eva Ross. Edited by Kai Lund.", [("Eva Ross", "author"), ("Kai Lund", "editor")]),
+    ("Penulis: Rudi Hartono - Editor: Maya Sari", [("Rudi Hartono", "author"), ("Maya Sari", "editor")]),
+    ("Compiled by Gazette staff", [("Gazette staff", "contributor")]),
+    ("Written and photographed by Ines Moll", [("Ines Moll", "author"), ("Ines Moll", "photographer")]),
     ("Penterjemah: Siti Khadijah", [("Siti Khadijah", "translator")]),
     ("Jurufoto: Hafiz Othman | Suntingan: Zulkifli Yusof",
      [("Hafiz Othman", "photographer"), ("Zulkifli Yusof", "editor")]),
@@ -131,6 +139,10 @@ KEPT = [
     "Reporter: Tom said the road was closed",
     "Pewarta: siapa yang bertanggung jawab?",
     "Foto: Dok. pribadi warga yang diunggah ke media sosial",
+    "— dan itu belum semuanya.",
+    "- Harga naik di semua pasar tradisional sejak pekan lalu",
+    "Compiled by staff",
+    "(ABC)",
 ]
 
 

@@ -300,6 +300,11 @@ _PARTICLES = frozenset({
     "bin", "binti", "bte", "bt", "b.", "bt.", "al", "el", "ibn", "bint", "abu", "van", "von", "der", "den",
     "de", "del", "della", "da", "di", "dos", "das", "du", "la", "le", "ter", "y", "e", "of", "for",
 })
+#: Lower-case words that may close a credited body's name ("Bulletin staff").
+_ORG_TAIL = frozenset({
+    "staff", "desk", "team", "archive", "archives", "office", "press", "handout", "file", "wires", "services",
+    "reporters", "writers", "correspondents", "redaksi", "tim", "dok", "dok.",
+})
 _NAME_WORD = re.compile(r"[^\W\d_][\w'’.\-]*")
 _PREFIXED_NAME = re.compile(r"(?:al|el|ad|ar|as|ash|an|at)-[^\W\d_][\w'’\-]*", re.I)
 _DOMAIN_RE = re.compile(_DOMAIN + r"$", re.I)
@@ -355,7 +360,11 @@ def _role_words() -> _RoleWords:
         role_of,
         frozenset(bare),
         re.compile(rf"(?P<word>{alternation(role_of)})(?![\w'’])", re.I),
-        re.compile(rf"(?<=[\w.)\]'’])\s+(?=(?:{inner})\s*:)", re.I),
+        re.compile(
+            rf"(?<=[\w.)\]'’])\s+(?=(?:{inner})\s*:)"
+            rf"|(?<=[\w)\]'’])(?:\.|\s+[-–—]{{1,2}})\s+(?=(?:{inner})(?:\s*:|\s+(?:by|oleh)\s))",
+            re.I,
+        ),
     )
 
 
@@ -383,8 +392,8 @@ def _code_credits(code: str, line: str, *, alone: bool) -> list[Credit] | None:
             out.append(Credit(piece, "initials", line))
         else:
             return None
-    if alone and len(out) == 1 and out[0].role == "initials":
-        return None
+    if alone and len(out) == 1 and out[0].role == "initials" and not out[0].name.islower():
+        return None  # "(ABC)" may be an acronym; "(abc)" alone is a desk code
     return out
 
 
@@ -395,13 +404,15 @@ def _split_name(piece: str) -> list[str] | None:
         return None
     capitalised = 0
     for k, token in enumerate(tokens):
-        if token.lower() in _PARTICLES:
+        if token in _PARTICLES:
             if not 0 < k < len(tokens) - 1:
                 return None  # a name neither opens nor ends with "bin" or "of"
             continue
         if _PREFIXED_NAME.fullmatch(token) or _DOMAIN_RE.match(token):
             capitalised += 1
             continue
+        if token in _ORG_TAIL and capitalised and all(t in _ORG_TAIL for t in tokens[k:]):
+            break  # "Bulletin staff", "Metro Council press office", "Weekly archive"
         if not (token[:1].isupper() and _NAME_WORD.fullmatch(token)):
             return None
         if token.endswith(".") and len(token) > 4:
@@ -515,9 +526,15 @@ def match_byline(line: str) -> tuple[list[Credit], str | None] | None:
         names = _name_credits(m["names"], ["author"], line)
         if names is not None:
             return names, outlet_from_token(m["outlet"])
-    m = _AGENCY_LINE.match(line) if line[:1] in "-–—" else None
-    if m and agency_name(m["agency"]):
-        return [Credit(agency_name(m["agency"]) or "", "agency", line)], None
+    m = _AGENCY_LINE.match(line.rstrip(".")) if line[:1] in "-–—" else None
+    if m:
+        # "— Bernama", "— The Star": the agency or outlet a story is credited to.
+        agency = agency_name(m["agency"])
+        if agency:
+            return [Credit(agency, "agency", line)], None
+        tokens = _split_name(m["agency"])
+        if tokens is not None and len(tokens) <= 4:
+            return [Credit(" ".join(tokens), "source", line)], None
     body = _BULLET.sub("", line)
     if body and body[0] in "([" and body[-1:] == {"(": ")", "[": "]"}[body[0]] and "(" not in body[1:-1]:
         inner = body[1:-1].strip()

@@ -45,9 +45,10 @@ EDGE = 4
 #: Credit lines are looked for among this many paragraphs at the bottom, below
 #: the last paragraph of content.
 TAIL = 8
-#: A paragraph of at least this many words that ends like a sentence is content:
-#: the bottom-up search for credit lines stops there.
-CONTENT_WORDS = 8
+#: A paragraph of at least this many words is content: the bottom-up search for
+#: credit lines stops there. Shorter sentences below a credit line are mostly
+#: page furniture ("Download the app for live updates.", "Yuk, ikuti kanal ...").
+CONTENT_WORDS = 20
 #: A title longer than this is taken to be body text: the file has no title line.
 MAX_TITLE_CHARS = 300
 #: A lede is one or two sentences; longer second paragraphs are body.
@@ -77,9 +78,7 @@ def split_paragraphs(text: str, limits: Limits) -> list[str]:
 def _content_like(line: str) -> bool:
     """Whether ``line`` reads as a paragraph of the story (a sentence of some
     length), not as page furniture left under it."""
-    words = len(line.split())
-    ends_sentence = line.rstrip("\"”’')]").endswith((".", "!", "?", "…"))
-    return words >= 3 * CONTENT_WORDS or (words >= CONTENT_WORDS and ends_sentence)
+    return len(line.split()) >= CONTENT_WORDS
 
 
 def _sentences(text: str) -> int:
