@@ -211,7 +211,10 @@ def test_credit_lines_at_both_edges() -> None:
 
 def test_a_credit_line_above_content_stays() -> None:
     """Only lines below the last paragraph of content are looked at from the bottom."""
-    more = "More detail on the closures came later in the day, when the provincial office published the list of roads."
+    more = (
+        "More detail on the closures came later in the day, when the provincial office "
+        "published the full list of the roads it had closed."
+    )
     lines = [*STORY[:2], "Foto: Andi Saputra", *STORY[2:], more]
     a = parse("\n".join(lines))
     assert "Foto: Andi Saputra" in a.body and not a.credits
