@@ -221,7 +221,7 @@ class JsonlReader(Reader):
                     yield RawDocument(unit.path, start, key, self.name, error=line)
                     continue
                 obj, err = parse_json_record(line, start)
-                if err is not None:
+                if obj is None:
                     yield RawDocument(unit.path, start, key, self.name, data=line[:1024], error=err)
                     continue
                 yield RawDocument(unit.path, start, key, self.name, media_type=RECORD_MEDIA_TYPE, data=line, fields=obj)

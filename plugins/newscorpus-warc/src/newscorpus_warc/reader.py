@@ -11,7 +11,9 @@ file with one ``bad-warc`` record -- the records before it are kept.
 from __future__ import annotations
 
 import datetime as dt
+import mmap
 import re
+import zlib
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -35,6 +37,33 @@ def _header(rec: WarcRecord, name: str) -> str | None:
 def _target_uri(rec: WarcRecord) -> str | None:
     uri = _header(rec, "WARC-Target-URI")
     return uri.strip("<>") if uri else None  # WARC/1.0 writers (wget) wrap it in <>
+
+
+def record_starts(path: str) -> Iterator[int]:
+    """Byte offsets where a WARC record starts in ``path``: each ``WARC/1.x`` line
+    at a record boundary of an uncompressed file, or each gzip member that
+    decompresses to one. Found by scanning, independent of Content-Length, so a
+    record with a wrong length cannot hide the ones after it."""
+    with open(path, "rb") as fh:
+        try:
+            data = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+        except ValueError:  # an empty file cannot be mapped
+            return
+        with data:
+            gz = data[:2] == b"\x1f\x8b"
+            needle = b"\x1f\x8b\x08" if gz else b"WARC/1."
+            pos = data.find(needle)
+            while pos >= 0:
+                if gz:
+                    try:
+                        head = zlib.decompressobj(31).decompress(data[pos:pos + 512], 16)
+                    except zlib.error:
+                        head = b""
+                    if head.startswith(b"WARC/1."):
+                        yield pos
+                elif pos == 0 or data[pos - 1:pos] == b"\n":
+                    yield pos
+                pos = data.find(needle, pos + 1)
 
 
 def _parse_day(value: Any) -> dt.datetime | None:
@@ -103,22 +132,54 @@ class WarcReader(Reader):
         rel = unit.relpath
         limit = self.limits.max_document_bytes
 
-        def error(offset: int, reason: str, detail: str, fields: dict[str, Any] | None = None) -> RawDocument:
-            return RawDocument(unit.path, offset, f"{rel}#{offset}", self.name, media_type="text/html",
+        def error(offset: int, reason: str, detail: str, fields: dict[str, Any] | None = None,
+                  suffix: str = "") -> RawDocument:
+            return RawDocument(unit.path, offset, f"{rel}#{offset}{suffix}", self.name, media_type="text/html",
                                fields=fields or {}, error=DocumentError(reason, detail))
 
-        offset = 0
-        try:
-            with open(unit.path, "rb") as fh:
-                records = ArchiveIterator(fh, record_types=WarcRecordType.response | WarcRecordType.resource,
-                                          parse_http=False, fsspec_args=False)
-                for rec in records:
-                    offset = int(rec.stream_pos)
-                    doc = self._record(unit, rel, rec, offset, limit, error)
-                    if doc is not None:
-                        yield doc
-        except (OSError, ValueError) as exc:
-            yield error(offset, "bad-warc", f"the WARC stream breaks after the record at byte {offset}: {exc}")
+        seen: set[int] = set()
+        breaks: dict[int, str] = {}  # last good record -> why the stream broke after it
+
+        def scan(pos: int) -> Iterator[RawDocument]:
+            """Read records from ``pos`` until the stream ends, breaks, or reaches
+            records already read; a break is quarantined at the last good record."""
+            last = None
+            try:
+                with open(unit.path, "rb") as fh:
+                    fh.seek(pos)
+                    # Every record type is iterated (the unwanted skipped here) so that
+                    # each record start is marked seen and a gap shows what was lost.
+                    for rec in ArchiveIterator(fh, parse_http=False, fsspec_args=False):
+                        offset = int(rec.stream_pos)
+                        if offset in seen:
+                            return
+                        seen.add(offset)
+                        last = offset
+                        if rec.record_type not in (WarcRecordType.response, WarcRecordType.resource):
+                            continue
+                        doc = self._record(unit, rel, rec, offset, limit, error)
+                        if doc is not None:
+                            yield doc
+            except (OSError, ValueError) as exc:
+                breaks[last if last is not None else pos] = str(exc)
+
+        yield from scan(0)
+        # Record starts FastWARC did not reach (garbage between records, a wrong
+        # Content-Length, a corrupt gzip member): reading resumes at each, so one bad
+        # record does not lose the captures after it.
+        for start in record_starts(unit.path):
+            if start not in seen:
+                yield from scan(start)
+        # One quarantined entry per place the stream broke, anchored at the last
+        # record read before it (a resumed start that read nothing joins that gap).
+        lost: dict[int, list[str]] = {}
+        for at, cause in sorted(breaks.items()):
+            lost.setdefault(max((o for o in seen if o <= at), default=0), []).append(cause)
+        for anchor, causes in lost.items():
+            resumed = min((o for o in seen if o > anchor), default=None)
+            where = f"reading resumed at byte {resumed}" if resumed is not None else "the rest of the file is lost"
+            yield error(anchor, "bad-warc", f"the WARC stream could not be read after the record at byte {anchor} "
+                        f"({'; '.join(dict.fromkeys(causes))}); {where}", suffix="+gap")
 
     def _record(self, unit: InputUnit, rel: str, rec: WarcRecord, offset: int, limit: int,
                 error: Callable[..., RawDocument]) -> RawDocument | None:
