@@ -89,6 +89,10 @@ class ReadConfig:
         follow_symlinks: Follow symbolic links met in input folders and globs
             (a link named on the command line is always followed).
         max_files: Most input files read; the rest are counted in the report.
+        include: Globs: a file met in an input folder or glob is read only if its
+            name or its path under the input matches one (empty: every file).
+        exclude: Globs: such a file matching one is not read. Files left out are
+            counted in ``report.json`` ``inputs.skipped``.
     """
 
     readers: dict[str, str] = attrs.field(factory=dict)
@@ -99,6 +103,8 @@ class ReadConfig:
     limits: Limits = attrs.field(factory=Limits)
     follow_symlinks: bool = False
     max_files: int = 1_000_000
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
 
 
 @attrs.frozen
@@ -495,7 +501,7 @@ def _build(data: dict[str, Any], ctx: _Ctx) -> PipelineConfig:
     )
     rd = _mapping(data.get("read"), "read", ctx)
     _check_keys(rd, {"readers", "parsers", "options", "fields", "language", "limits", "follow_symlinks",
-                     "max_files"}, "read.", ctx)
+                     "max_files", "include", "exclude"}, "read.", ctx)
     lim = _mapping(rd.get("limits"), "read.limits", ctx)
     limit_names = {f.name for f in attrs.fields(Limits)}
     _check_keys(lim, limit_names, "read.limits.", ctx)
@@ -522,6 +528,8 @@ def _build(data: dict[str, Any], ctx: _Ctx) -> PipelineConfig:
         limits=limits,
         follow_symlinks=follow,
         max_files=_int(rd.get("max_files", 1_000_000), "read.max_files", ctx, 1, auto=1_000_000),
+        include=tuple(_strs(rd.get("include"), "read.include", ctx)),
+        exclude=tuple(_strs(rd.get("exclude"), "read.exclude", ctx)),
     )
     cl = _mapping(data.get("clean"), "clean", ctx)
     _check_keys(cl, {"cleaners", "rule_packs", "repetition"}, "clean.", ctx)

@@ -101,7 +101,8 @@ def _input_files(config: PipelineConfig, registry: Registry, output: Path,
             cls.claims(path) for _name, cls in registry.items("reader"))
 
     return walk_inputs(config.inputs, exclude=output, follow_symlinks=config.read.follow_symlinks,
-                       max_files=config.read.max_files, claimed=claimed, skipped=skipped)
+                       max_files=config.read.max_files, claimed=claimed, skipped=skipped,
+                       include=config.read.include, exclude_globs=config.read.exclude)
 
 
 def build_plan(config: PipelineConfig, registry: Registry, output: Path, workers: int) -> Plan:

@@ -17,12 +17,16 @@ Everything the walk does not take is counted with a reason (``report.json``,
   ``text/x-python``): documentation or code beside the corpus, not articles; map
   a pattern to a reader in ``read.readers`` to read it. Binary files nobody claims
   still go to the text reader, which quarantines them as ``binary``;
+* ``not-included``, ``excluded``: files in a folder or glob that match none of
+  ``read.include`` or one of ``read.exclude`` (globs on the path under the input
+  folder or on the file name; a file named on the command line is always read);
 * ``over-max-files``: files beyond ``read.max_files`` (counted, not examined).
 """
 
 from __future__ import annotations
 
 import errno
+import fnmatch
 import glob
 import mimetypes
 import os
@@ -108,9 +112,19 @@ def _kind(mode: int) -> str:
     return next((name for test, name in _KINDS if test(mode)), "not a regular file")
 
 
+def _matches(path: str, root: str, patterns: Sequence[str]) -> str | None:
+    """The first of ``patterns`` matching ``path``'s name or its path under ``root``."""
+    base = os.path.basename(path)
+    rel = os.path.relpath(path, root).replace(os.sep, "/") if root != path else base
+    return next((p for p in patterns if fnmatch.fnmatch(base, p) or fnmatch.fnmatch(rel, p)), None)
+
+
 class _Walker:
     def __init__(self, exclude: Path | None, follow_symlinks: bool, max_files: int,
-                 claimed: Callable[[str], bool] | None) -> None:
+                 claimed: Callable[[str], bool] | None, include_globs: Sequence[str] = (),
+                 exclude_globs: Sequence[str] = ()) -> None:
+        self.include_globs = tuple(include_globs)
+        self.exclude_globs = tuple(exclude_globs)
         self.excluded = str(exclude.resolve()) if exclude else None
         self.follow = follow_symlinks
         self.max_files = max_files
@@ -159,6 +173,12 @@ class _Walker:
             path.encode("utf-8")
         except UnicodeEncodeError:
             self.skipped.add(path, "undecodable-file-name", "the file name is not valid UTF-8; rename it to read it")
+            return
+        if not named and self.include_globs and _matches(path, root, self.include_globs) is None:
+            self.skipped.add(path, "not-included", f"matches none of read.include {list(self.include_globs)}")
+            return
+        if not named and (pattern := _matches(path, root, self.exclude_globs)) is not None:
+            self.skipped.add(path, "excluded", f"matches read.exclude pattern {pattern!r}")
             return
         st = self._stat(path, follow=named or self.follow)
         if st is None:
@@ -222,7 +242,8 @@ class _Walker:
 
 def walk_inputs(inputs: Sequence[str], *, exclude: Path | None = None, follow_symlinks: bool = False,
                 max_files: int = 1_000_000, claimed: Callable[[str], bool] | None = None,
-                skipped: SkipLog | None = None) -> Iterator[InputFile]:
+                skipped: SkipLog | None = None, include: Sequence[str] = (),
+                exclude_globs: Sequence[str] = ()) -> Iterator[InputFile]:
     """Stream the regular files named by ``inputs`` (files, directories, globs) in a
     stable order, hidden files aside; record every other file met in ``skipped``.
 
@@ -234,11 +255,14 @@ def walk_inputs(inputs: Sequence[str], *, exclude: Path | None = None, follow_sy
         claimed: Whether some reader claims a path; files nobody claims go to
             the text reader only if their media type is plain text or unknown.
         skipped: Where skipped files are counted (a new log if ``None``).
+        include: Globs; when given, a file found in a folder or by a glob is read
+            only if its name or its path under the input matches one.
+        exclude_globs: Globs; such a file matching one is not read.
 
     Raises:
         ConfigError: An input does not exist or a glob matches nothing.
     """
-    walker = _Walker(exclude, follow_symlinks, max_files, claimed)
+    walker = _Walker(exclude, follow_symlinks, max_files, claimed, include, exclude_globs)
     if skipped is not None:
         walker.skipped = skipped
     for item in inputs:
