@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import hashlib
 import json
 import math
@@ -10,14 +12,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..errors import DocumentError
-from ..models import Article, Credit, Timestamp
+from ..models import Article, Credit, Flag, Timestamp
 from ..readers.base import Limits, RawDocument
 from ..readers.jsonl import RECORD_MEDIA_TYPE
 from .base import Parser
 from .furniture import parse_timestamp
 from .plaintext import analyse_paragraphs, build_article, split_paragraphs
 
-__all__ = ["DEFAULT_FIELDS", "RecordParser"]
+__all__ = ["DATE_LANGUAGES", "DEFAULT_FIELDS", "RecordParser", "parse_record_date"]
 
 #: Column names tried for each Article field when ``read.fields`` does not say
 #: (covers newscorpus's own export, news-please and common dataset dumps).
@@ -55,10 +57,17 @@ def _wrong_type(field: str, column: str, value: Any, expected: str) -> DocumentE
                          "map another column with read.fields")
 
 
+def _missing(value: Any) -> bool:
+    """``None``, or ``NaN``: how pandas (and the JSON it writes with
+    ``allow_nan``) marks a missing value in a column."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
 def _scalar_text(value: Any, field: str, column: str) -> str:
     """A text field's value: strings as they are, numbers in decimal; an object,
-    a list or a boolean is refused (stringified it would read ``{'a': 1}``)."""
-    if value is None:
+    a list, a boolean or an infinity is refused (stringified it would read
+    ``{'a': 1}`` or ``inf``). ``NaN`` is a missing value."""
+    if _missing(value):
         return ""
     if isinstance(value, str):
         return value
@@ -103,8 +112,74 @@ def _authors(value: Any, column: str) -> list[str]:
     raise _wrong_type("authors", column, value, "a name or a list of names")
 
 
+#: Languages whose month and weekday names :func:`parse_record_date` reads.
+DATE_LANGUAGES = ("en", "id", "ms")
+#: Longest date text handed to dateparser (a column holding a paragraph is not a date).
+MAX_DATE_CHARS = 80
+_HAS_TIME = re.compile(r"\d{1,2}[:.]\d{2}")
+_HAS_SECONDS = re.compile(r"\d{1,2}:\d{2}:\d{2}")
+_NUMERIC_DATE = re.compile(r"\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*\d{2,4}\b")
+
+
+@functools.cache
+def _date_parser() -> Any:
+    """One dateparser instance, built on first use (importing dateparser and
+    loading its language data costs ~0.1 s, paid only by dumps with such dates)."""
+    from dateparser.date import DateDataParser
+
+    return DateDataParser(languages=list(DATE_LANGUAGES), settings={
+        # Absolute dates only: "yesterday" or "2 days ago" would depend on the day of the run.
+        "PARSERS": ["custom-formats", "absolute-time"],
+        # A date without its day ("Mei 2025") is not filled in from the day of the run.
+        "REQUIRE_PARTS": ["day", "month", "year"],
+        "PREFER_DATES_FROM": "past",
+    })
+
+
+@functools.lru_cache(maxsize=4096)
+def _dateparser_value(value: str) -> dt.datetime | None:
+    when: dt.datetime | None = _date_parser().get_date_data(value).date_obj
+    if when is None:
+        return None
+    offset = when.utcoffset()
+    # dateparser's own tzinfo classes become a plain fixed offset (WIB -> +07:00).
+    return when.replace(tzinfo=dt.timezone(offset) if offset is not None else None)
+
+
+def parse_record_date(value: str, signal: str = "field") -> Timestamp | None:
+    """A record's date column as a :class:`Timestamp`, or ``None`` when it is not
+    a whole, unambiguous, absolute date.
+
+    ISO 8601 and RFC 2822 take a fast path (a few µs); anything else goes to
+    dateparser with English, Indonesian and Malay month and weekday names
+    ("Senin, 4 Februari 2025 10:00 WIB", "January 10, 2025", "3 Ogos 2024").
+    Refused: relative dates ("kemarin", "2 days ago": they would change with the
+    day of the run), dates missing their day or year, all-numeric dates whose day
+    and month could be swapped (``03/04/2025``), and text over
+    :data:`MAX_DATE_CHARS` characters.
+    """
+    fast = parse_timestamp(value, signal)
+    if fast is not None:
+        return fast
+    value = " ".join(value.split())
+    if not value or len(value) > MAX_DATE_CHARS or not any(c.isdigit() for c in value):
+        return None
+    m = _NUMERIC_DATE.match(value)
+    if m and int(m[1]) <= 12 and int(m[2]) <= 12 and m[1] != m[2]:
+        return None  # day and month could be either way round
+    try:
+        when = _dateparser_value(value)
+    except (ValueError, OverflowError, TypeError, AttributeError):
+        return None  # defensive: a date library refusing odd text must not cost the record
+    if when is None:
+        return None
+    if _HAS_TIME.search(value):
+        return Timestamp(when, "second" if _HAS_SECONDS.search(value) else "minute", signal)
+    return Timestamp(when.date(), "day", signal)
+
+
 def _timestamp(value: Any, signal: str, column: str = "") -> Timestamp | str | None:
-    if value is None:
+    if _missing(value):
         return None
     if isinstance(value, Mapping) and "value" in value:  # newscorpus's own export
         try:
@@ -113,15 +188,13 @@ def _timestamp(value: Any, signal: str, column: str = "") -> Timestamp | str | N
             raise DocumentError("bad-field-type", f"column {column!r} holds a timestamp object that is not "
                                 f"one: {exc}") from None
     if isinstance(value, int | float) and not isinstance(value, bool):
-        import datetime as dt
-
         try:
             return Timestamp(dt.datetime.fromtimestamp(value, tz=dt.UTC), "second", signal)
         except (OverflowError, OSError, ValueError):
             return str(value)  # out of any calendar: kept as written, in extras.unparsed
     if not isinstance(value, str):
         raise _wrong_type("date", column, value, "a date")
-    parsed = parse_timestamp(value, signal)
+    parsed = parse_record_date(value, signal)
     return parsed if parsed is not None else value
 
 
@@ -181,9 +254,13 @@ class RecordParser(Parser):
         extras: dict[str, Any] = {}
         if parsed.unparsed:
             extras["unparsed"] = dict(parsed.unparsed)
+        flags = []
         for key, value in (("published", published), ("modified", modified)):
             if isinstance(value, str):
+                # Kept as written, and flagged so that report.json counts it.
                 extras.setdefault("unparsed", {})[key] = value
+                flags.append(Flag("unparsed_date", self.name, f"the {key} column {values[key][0]!r} holds "
+                                  f"{value[:80]!r}, not a date newscorpus reads; kept in extras.unparsed.{key}"))
         credits = [Credit(a, "author") for a in authors_value] + parsed.credits
         authors = tuple(dict.fromkeys(authors_value + list(parsed.authors)))
         used = {c for names in self.columns.values() for c in names}
@@ -205,6 +282,7 @@ class RecordParser(Parser):
             credits=tuple(credits),
             url=url or parsed.url,
             extras=extras,
+            flags=tuple(flags),
             provenance={
                 "url": url or None,
                 "fetched": None,
