@@ -131,7 +131,15 @@ class _Walker:
         self.claimed = claimed
         self.skipped = SkipLog()
         self.seen: set[str] = set()
+        self.skipped_paths: set[str] = set()
         self.taken = 0
+
+    def skip(self, path: str, reason: str, detail: str) -> None:
+        """Count ``path`` as skipped once, however many inputs lead to it."""
+        key = os.path.abspath(path)
+        if key not in self.skipped_paths:
+            self.skipped_paths.add(key)
+            self.skipped.add(path, reason, detail)
 
     def _inside_output(self, real: str) -> bool:
         ex = self.excluded
@@ -148,54 +156,54 @@ class _Walker:
                     target = os.stat(path)
                 except OSError as exc:
                     if exc.errno == errno.ELOOP:
-                        self.skipped.add(path, "symlink-loop", "the symbolic link loops back on itself")
+                        self.skip(path, "symlink-loop", "the symbolic link loops back on itself")
                     else:
-                        self.skipped.add(path, "dangling-symlink",
+                        self.skip(path, "dangling-symlink",
                                          f"the symbolic link points to nothing ({display_path(os.readlink(path))})")
                     return None
                 if not follow:
-                    self.skipped.add(path, "symlink-not-followed", "a symbolic link (to "
+                    self.skip(path, "symlink-not-followed", "a symbolic link (to "
                                      f"{display_path(os.path.realpath(path))}); set read.follow_symlinks: true "
                                      "to read it")
                     return None
                 st = target
         except OSError as exc:
-            self.skipped.add(path, "unreadable", str(exc.strerror or exc))
+            self.skip(path, "unreadable", str(exc.strerror or exc))
             return None
         return st
 
     def file(self, path: str, root: str, *, named: bool) -> Iterator[InputFile]:
         """The file at ``path`` if it is taken (``named``: given on the command line)."""
         if self.taken >= self.max_files:
-            self.skipped.add(path, "over-max-files", f"more than read.max_files ({self.max_files:,}) input files")
+            self.skip(path, "over-max-files", f"more than read.max_files ({self.max_files:,}) input files")
             return
         try:
             path.encode("utf-8")
         except UnicodeEncodeError:
-            self.skipped.add(path, "undecodable-file-name", "the file name is not valid UTF-8; rename it to read it")
+            self.skip(path, "undecodable-file-name", "the file name is not valid UTF-8; rename it to read it")
             return
         if not named and self.include_globs and _matches(path, root, self.include_globs) is None:
-            self.skipped.add(path, "not-included", f"matches none of read.include {list(self.include_globs)}")
+            self.skip(path, "not-included", f"matches none of read.include {list(self.include_globs)}")
             return
         if not named and (pattern := _matches(path, root, self.exclude_globs)) is not None:
-            self.skipped.add(path, "excluded", f"matches read.exclude pattern {pattern!r}")
+            self.skip(path, "excluded", f"matches read.exclude pattern {pattern!r}")
             return
         st = self._stat(path, follow=named or self.follow)
         if st is None:
             return
         if not stat.S_ISREG(st.st_mode):
-            self.skipped.add(path, "not-a-regular-file", f"{_kind(st.st_mode)}: only regular files are read")
+            self.skip(path, "not-a-regular-file", f"{_kind(st.st_mode)}: only regular files are read")
             return
         real = os.path.realpath(path)
         if self._inside_output(real):
-            self.skipped.add(path, "inside-output", "the file is inside the run's --output folder")
+            self.skip(path, "inside-output", "the file is inside the run's --output folder")
             return
         if real in self.seen:
             return  # the same file named twice (overlapping inputs) is read once
         if self.claimed is not None and not self.claimed(path):
             media, _enc = mimetypes.guess_type(path, strict=False)
             if media is not None and media.startswith("text/") and media != "text/plain":
-                self.skipped.add(path, "no-reader", f"no reader handles media type {media!r}; map the file "
+                self.skip(path, "no-reader", f"no reader handles media type {media!r}; map the file "
                                  "pattern to a reader in read.readers to read it")
                 return
         self.seen.add(real)
@@ -212,17 +220,17 @@ class _Walker:
             try:
                 st = os.stat(current)
                 if (st.st_dev, st.st_ino) in visited:
-                    self.skipped.add(current, "symlink-loop", "a symbolic link leads back to a folder already read")
+                    self.skip(current, "symlink-loop", "a symbolic link leads back to a folder already read")
                     continue
                 visited.add((st.st_dev, st.st_ino))
                 if self._inside_output(os.path.realpath(current)):
-                    self.skipped.add(current, "inside-output", "the folder is inside the run's --output folder "
+                    self.skip(current, "inside-output", "the folder is inside the run's --output folder "
                                      "(its files are not read)")
                     continue
                 with os.scandir(current) as it:
                     entries = sorted(it, key=lambda e: e.name)
             except OSError as exc:
-                self.skipped.add(current, "unreadable", f"cannot list the folder: {exc.strerror or exc}")
+                self.skip(current, "unreadable", f"cannot list the folder: {exc.strerror or exc}")
                 continue
             subdirs = []
             for entry in entries:
