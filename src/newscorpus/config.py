@@ -188,10 +188,12 @@ class ExportConfig:
     """What is written.
 
     Attributes:
-        exporters: Exporters to run, in order.
+        exporters: Exporters to run, in order. The default needs no extra: the
+            ``timeline`` exporter needs matplotlib (``newscorpus[timeline]``), so it
+            is on only when listed.
     """
 
-    exporters: tuple[ComponentSpec, ...] = (ComponentSpec("jsonl"), ComponentSpec("timeline"))
+    exporters: tuple[ComponentSpec, ...] = (ComponentSpec("jsonl"),)
 
 
 @attrs.frozen
@@ -557,7 +559,7 @@ def _build(data: dict[str, Any], ctx: _Ctx) -> PipelineConfig:
     exd = _mapping(data.get("export"), "export", ctx)
     _check_keys(exd, {"exporters"}, "export.", ctx)
     export = ExportConfig(
-        exporters=_components(exd.get("exporters", ["jsonl", "timeline"]), "export.exporters", ctx)
+        exporters=_components(exd.get("exporters", ["jsonl"]), "export.exporters", ctx)
     )
     output = data.get("output")
     if output is not None and not isinstance(output, str):
