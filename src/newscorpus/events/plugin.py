@@ -1,12 +1,11 @@
-"""Built-in events plugin: registers newscorpus's own event builders and the
-timeline exporter through the same hooks third-party plugins use."""
+"""Built-in events plugin: registers newscorpus's own event builders through the
+same hooks third-party plugins use."""
 
 from __future__ import annotations
 
 from ..hookspecs import Register, hookimpl
 from .default import DefaultEventBuilder
 from .semantic import SemanticEventBuilder
-from .timeline import TimelineExporter
 
 
 @hookimpl
@@ -14,9 +13,3 @@ def register_event_builders(register: Register) -> None:
     """Register the built-in event builders."""
     register(DefaultEventBuilder)
     register(SemanticEventBuilder)  # needs sentence-transformers and a local model only when used
-
-
-@hookimpl
-def register_exporters(register: Register) -> None:
-    """Register the timeline exporter (drawn from the events)."""
-    register(TimelineExporter)

@@ -1,12 +1,14 @@
-"""Built-in exporters plugin: registers the JSON Lines exporter."""
+"""Built-in exporters plugin: registers the JSON Lines and timeline exporters."""
 
 from __future__ import annotations
 
 from ..hookspecs import Register, hookimpl
 from .jsonl import JsonlExporter
+from .timeline import TimelineExporter
 
 
 @hookimpl
 def register_exporters(register: Register) -> None:
-    """Register the built-in exporters."""
+    """Register the built-in exporters (``timeline`` needs the ``timeline`` extra, checked only when used)."""
     register(JsonlExporter)
+    register(TimelineExporter)

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 from pathlib import Path
 
-from newscorpus.events.timeline import TimelineExporter, timeline_rows
+import pytest
+
+from newscorpus.errors import ConfigError
 from newscorpus.exporters.base import ExportContext
+from newscorpus.exporters.timeline import TimelineExporter, timeline_rows
 from newscorpus.models import Article, Event, EventDate, Provenance, Timestamp
 
 
@@ -59,3 +63,12 @@ def test_export_writes_png_and_self_contained_html(tmp_path: Path) -> None:
     assert "unknown (Tuesday only)" in page
     assert "2025-04-17 – 2025-04-19" in page
     assert "(the 3 largest shown)" in page  # the chart says what it left out
+
+
+def test_without_matplotlib_the_timeline_is_a_config_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "matplotlib" else real(name, *a))
+    with pytest.raises(ConfigError, match=r"newscorpus\[timeline\]") as info:
+        TimelineExporter()
+    assert info.value.key == "export.exporters"

@@ -1,4 +1,4 @@
-"""The timeline exporter: what a user looks at first after a run.
+"""The timeline exporter: the events on a time axis, for a person to look at.
 
 Writes ``timeline.png`` (matplotlib) and ``timeline.html`` (one self-contained page:
 the same chart as inline SVG, then a table of the events with their member
@@ -6,12 +6,17 @@ articles). Each event is a row on a time axis: a dot for a day, a bar for a rang
 sized by its article count and labelled with its languages and sources. Events
 whose date is unknown are drawn in a separate "undated" lane rather than left out;
 events dated only by their first article's publication are drawn hollow.
+
+matplotlib is an extra (``pip install 'newscorpus[timeline]'``), imported only when
+the timeline is drawn; asking for the exporter without it is a configuration error,
+raised before the run starts.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import html
+import importlib.util
 import io
 import math
 from pathlib import Path
@@ -19,8 +24,9 @@ from typing import Any, ClassVar
 
 import attrs
 
-from ..exporters.base import ExportContext, Exporter
+from ..errors import ConfigError
 from ..models import Event
+from .base import ExportContext, Exporter
 
 __all__ = ["TimelineExporter", "TimelineRow", "timeline_rows"]
 
@@ -205,6 +211,14 @@ class TimelineExporter(Exporter):
     name: ClassVar[str] = "timeline"
 
     def __init__(self, **options: Any) -> None:
+        # Checked here, not at export time: the runtime builds every component before
+        # any work, so a missing extra fails the run at once rather than at its end.
+        if importlib.util.find_spec("matplotlib") is None:
+            raise ConfigError(
+                "the 'timeline' exporter needs matplotlib: pip install 'newscorpus[timeline]' "
+                "(or leave timeline out of export.exporters / --exporters)",
+                key="export.exporters",
+            )
         super().__init__(**options)
         self.png_name = str(options.get("png", "timeline.png"))
         self.html_name = str(options.get("html", "timeline.html"))
