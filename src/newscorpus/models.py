@@ -18,6 +18,7 @@ import attrs
 
 __all__ = [
     "Article",
+    "ArticleMeta",
     "Credit",
     "Dateline",
     "Event",
@@ -266,6 +267,44 @@ class Article:
     def flag_names(self) -> set[str]:
         """Names of the flags raised on this article."""
         return {f.name for f in self.flags}
+
+
+@attrs.frozen
+class ArticleMeta:
+    """What the stages after parsing need to know of an article without its text:
+    where it lives, and what dedup's canonical choice and the event builders' order
+    read. Shared by both families, so it lives here rather than in either.
+
+    Attributes:
+        id: Article id.
+        shard: Shard the article lives in.
+        pos: Its position in that shard.
+        published: ISO publication date/time, or ``""`` when unknown.
+        length: Body length in characters.
+        source: Outlet, or ``""``.
+        language: Language code, or ``""``.
+    """
+
+    id: str
+    shard: int
+    pos: int
+    published: str = ""
+    length: int = 0
+    source: str = ""
+    language: str = ""
+
+    @classmethod
+    def of(cls, article: Article, shard: int, pos: int) -> ArticleMeta:
+        """The meta of ``article`` at ``(shard, pos)``."""
+        return cls(
+            id=article.id,
+            shard=shard,
+            pos=pos,
+            published=article.published.isoformat() if article.published else "",
+            length=len(article.text),
+            source=article.source or "",
+            language=article.language or "",
+        )
 
 
 @attrs.frozen

@@ -18,7 +18,7 @@ import attrs
 import numpy as np
 import xxhash
 
-from ..models import Article
+from ..models import Article, ArticleMeta
 
 __all__ = ["Candidate", "Deduplicator", "Meta", "hash_key", "hash_keys"]
 
@@ -37,40 +37,9 @@ def hash_keys(keys: Iterable[str]) -> np.ndarray:
     return np.fromiter((h(k.encode("utf-8")) >> 1 for k in keys), dtype=np.int64)
 
 
-@attrs.frozen
-class Meta:
-    """What the cluster stage needs to know of an article to pick a canonical one.
-
-    Attributes:
-        id: Article id.
-        shard: Shard the article lives in.
-        pos: Its position in that shard.
-        published: ISO publication date/time, or ``""`` when unknown.
-        length: Body length in characters.
-        source: Outlet, or ``""``.
-        language: Language code, or ``""``.
-    """
-
-    id: str
-    shard: int
-    pos: int
-    published: str = ""
-    length: int = 0
-    source: str = ""
-    language: str = ""
-
-    @classmethod
-    def of(cls, article: Article, shard: int, pos: int) -> Meta:
-        """The meta of ``article`` at ``(shard, pos)``."""
-        return cls(
-            id=article.id,
-            shard=shard,
-            pos=pos,
-            published=article.published.isoformat() if article.published else "",
-            length=len(article.text),
-            source=article.source or "",
-            language=article.language or "",
-        )
+# The article metadata type moved to the models (event builders share it); dedup code
+# and plugins keep using it under this name.
+Meta = ArticleMeta
 
 
 @attrs.frozen

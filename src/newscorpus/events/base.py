@@ -11,8 +11,7 @@ from typing import Any, ClassVar
 
 import attrs
 
-from ..dedup.base import Meta
-from ..models import Article, Event
+from ..models import Article, ArticleMeta, Event
 
 __all__ = ["EventBuilder", "EventItem", "FeatureFile", "OrderedItems", "publication_order"]
 
@@ -52,7 +51,7 @@ class EventItem:
             builder that needs it again later should keep what it needs.
     """
 
-    meta: Meta
+    meta: ArticleMeta
     _features: Any = attrs.field(default=None, alias="features")
     _ref: tuple[FeatureFile, int, int] | None = attrs.field(default=None, alias="ref", repr=False, eq=False)
 
@@ -65,7 +64,7 @@ class EventItem:
         return self._features
 
 
-def publication_order(meta: Meta) -> tuple[str, str]:
+def publication_order(meta: ArticleMeta) -> tuple[str, str]:
     """Sort key of the order builders see articles in: publication time, undated
     articles last, ties by id (so that the order equal-date articles arrive in
     never changes the events)."""
@@ -78,7 +77,7 @@ class OrderedItems:
 
     The events stage holds every article of a run in one of these: a few numbers
     and two strings per article (about 250 bytes) where an ``EventItem`` with its
-    ``Meta`` took 670. Iterating (as often as needed) builds each item afresh,
+    ``ArticleMeta`` took 670. Iterating (as often as needed) builds each item afresh,
     with its features read from its :class:`FeatureFile` on access. Only the
     articles given to :meth:`select` are handed out; all appended ones can be
     looked up by :meth:`row` and :meth:`meta`.
@@ -110,7 +109,7 @@ class OrderedItems:
             self._names.append(name)
         return code
 
-    def append(self, meta: Meta, ref: tuple[FeatureFile, int, int] | None = None) -> int:
+    def append(self, meta: ArticleMeta, ref: tuple[FeatureFile, int, int] | None = None) -> int:
         """Add an article (features at ``ref``, if any); returns its row."""
         store, offset, nbytes = ref if ref is not None else (None, 0, 0)
         if store is not None and id(store) not in self._store_index:
@@ -161,10 +160,10 @@ class OrderedItems:
     def __contains__(self, article_id: object) -> bool:
         return article_id in self._index()
 
-    def meta(self, row: int) -> Meta:
-        """The :class:`Meta` of the article at ``row``."""
+    def meta(self, row: int) -> ArticleMeta:
+        """The :class:`ArticleMeta` of the article at ``row``."""
         names = self._names
-        return Meta(
+        return ArticleMeta(
             id=self.ids[row],
             shard=self._shard[row],
             pos=self._pos[row],
