@@ -6,7 +6,6 @@ encoding is given."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -109,9 +108,8 @@ def test_cp1252_text_is_quarantined_by_default_with_the_byte_offset(tmp_path: Pa
 @pytest.mark.parametrize("encoding", ["auto", "cp1252"])
 def test_cp1252_text_is_read_with_the_encoding_option(tmp_path: Path, encoding: str) -> None:
     config = FAST_CONFIG + f"read:\n  options:\n    text:\n      encoding: {encoding}\n"
-    shutil.copy(DATA / "cp1252_article.txt", tmp_path / "src.txt")
-    _out, report, q, articles = _run(tmp_path, files={"cafe.txt": (tmp_path / "src.txt").read_bytes()},
-                                    config=config)
+    _out, report, q, articles = _run(tmp_path, files={"cafe.txt": (DATA / "cp1252_article.txt").read_bytes()},
+                                     config=config)
     assert q == [] and report["accounting"]["written"] == 1
     (a,) = articles
     assert a["title"] == "Café owners welcome the council’s “fair rent” plan"
