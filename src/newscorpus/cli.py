@@ -19,6 +19,7 @@ import click
 from .config import ComponentSpec, PipelineConfig, load_config
 from .errors import ConfigError, NewscorpusError, OutputError, RunStateError, UnknownComponentError
 from .pipeline import Pipeline
+from .workdir import OutputLock, WorkDir
 
 __all__ = ["main"]
 
@@ -26,6 +27,32 @@ __all__ = ["main"]
 def _fail(message: str, code: int) -> None:
     click.echo(f"newscorpus: error: {message}", err=True)
     sys.exit(code)
+
+
+def _exporter_specs(value: str, configured: tuple[ComponentSpec, ...]) -> tuple[ComponentSpec, ...]:
+    """``--exporters jsonl,timeline`` as component specs. An exporter the config also
+    lists keeps the options the config gives it; the flag only chooses which run."""
+    names = [n.strip() for n in value.split(",")]
+    if not all(names):
+        raise click.BadParameter("a comma-separated list of exporter names, such as jsonl,timeline",
+                                 param_hint="--exporters")
+    if len(set(names)) != len(names):
+        raise click.BadParameter(f"an exporter is named twice in {value!r}", param_hint="--exporters")
+    options = {spec.name: spec.options for spec in configured}
+    return tuple(ComponentSpec(n, dict(options.get(n, {}))) for n in names)
+
+
+def _remove_work(output: str) -> bool:
+    """Delete ``output/work`` after a finished run (renamed away first, under the
+    output's lock so that no run starting meanwhile loses its files); ``False`` when
+    another run holds the folder."""
+    out = Path(output)
+    try:
+        with OutputLock(out):
+            WorkDir(out).clear()
+    except OutputError:
+        return False
+    return True
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -43,16 +70,22 @@ def main() -> None:
 @click.option("--shards", type=click.IntRange(0), help="Number of shards (0: automatic).")
 @click.option("--executor", help="Executor component (local, ray, ...).")
 @click.option("--dedup-mode", type=click.Choice(["mark", "drop"]), help="Mark or drop duplicates.")
+@click.option("--exporters", metavar="NAMES",
+              help="Comma-separated exporters to run (e.g. jsonl,timeline), instead of the config's.")
 @click.option("--restart", is_flag=True, help="Discard an earlier run in OUTPUT instead of resuming it.")
+@click.option("--keep-work", is_flag=True,
+              help="Keep OUTPUT/work after a finished run (it is removed by default; an unfinished run keeps it).")
 @click.option("--progress/--no-progress", default=None, help="Progress bars (default: when on a terminal).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 def run_cmd(inputs: tuple[str, ...], output: str | None, config_path: str | None, workers: int | None,
-            shards: int | None, executor: str | None, dedup_mode: str | None, restart: bool,
-            progress: bool | None, quiet: bool) -> None:
+            shards: int | None, executor: str | None, dedup_mode: str | None, exporters: str | None,
+            restart: bool, keep_work: bool, progress: bool | None, quiet: bool) -> None:
     """Run the pipeline on INPUT files, directories or globs.
 
     Writes OUTPUT/articles.jsonl, events.jsonl, duplicates.jsonl, quarantine.jsonl and
-    report.json. Rerunning into the same OUTPUT resumes an interrupted run.
+    report.json. Rerunning into the same OUTPUT resumes an interrupted run: the work
+    files in OUTPUT/work are kept until the run finishes, then removed (--keep-work
+    keeps them).
     """
     try:
         config = load_config(config_path) if config_path else PipelineConfig()
@@ -71,13 +104,16 @@ def run_cmd(inputs: tuple[str, ...], output: str | None, config_path: str | None
         if dedup_mode:
             mode: Literal["mark", "drop"] = "drop" if dedup_mode == "drop" else "mark"
             config = attrs.evolve(config, dedup=attrs.evolve(config.dedup, mode=mode))
+        if exporters is not None:
+            specs = _exporter_specs(exporters, config.export.exporters)
+            config = attrs.evolve(config, export=attrs.evolve(config.export, exporters=specs))
         if not config.inputs:
             raise click.UsageError("give at least one INPUT (or inputs: in --config)")
         if not config.output:
             raise click.UsageError("give --output DIR (or output: in --config)")
         show = sys.stderr.isatty() if progress is None else progress
         report = Pipeline(config).run(progress=show and not quiet, restart=restart)
-    except click.UsageError:
+    except click.ClickException:
         raise
     except (ConfigError, UnknownComponentError, RunStateError, OutputError) as exc:
         _fail(str(exc), 2)
@@ -92,6 +128,8 @@ def run_cmd(inputs: tuple[str, ...], output: str | None, config_path: str | None
         where = f"{exc.filename}: " if exc.filename else ""
         _fail(f"{where}{exc.strerror or exc}", 2)
         return
+    if not keep_work and not _remove_work(report.data["output"]):
+        click.echo("newscorpus: OUTPUT is in use by another run: work/ left in place", err=True)
     if not quiet:
         acc = report.accounting
         click.echo(
