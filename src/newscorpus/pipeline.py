@@ -28,6 +28,7 @@ from .dedup.stages import run_buckets, run_cluster, run_verify
 from .errors import ConfigError, OutputError, RunStateError
 from .executors.base import Executor, TaskSpec
 from .plugins import Registry, get_registry
+from .progress import StageProgress, unit_bytes
 from .readers.base import InputUnit
 from .readers.inputs import InputFile, SkipLog, walk_inputs
 from .report import RunReport, merge_counters
@@ -321,23 +322,16 @@ class Pipeline:
         pending = [TaskSpec(run_dir, stage, i) for i in range(n) if not rt.work.is_done(stage, i)]
         if not pending:
             return
-        from tqdm import tqdm
-
-        bar = tqdm(total=n, initial=n - len(pending), desc=f"{stage:<14}", unit="task",
-                   disable=not progress, leave=True, dynamic_ncols=True)
-        docs = 0
-
-        def on_done(_task: TaskSpec, stats: dict[str, Any]) -> None:
-            nonlocal docs
-            docs += int(stats.get("documents", 0))
-            bar.update(1)
-            if docs:
-                bar.set_postfix(documents=docs, refresh=False)
-
-        try:
-            executor.map(run_task, pending, on_done)
-        finally:
-            bar.close()
+        # Documents, rate and time left: parse tasks write their counts under
+        # work/progress/ while they run (newscorpus.progress), the bar polls them.
+        done = {i: rt.work.stats(stage, i) for i in range(n) if rt.work.is_done(stage, i)}
+        task_bytes = None
+        if stage == "parse" and rt.plan is not None:
+            sizes = {f[0]: f[1] for f in rt.plan.files}
+            task_bytes = {i: sum(unit_bytes(u.start, u.end, sizes.get(u.path, 0)) for u in units)
+                          for i, units in enumerate(rt.plan.shards)}
+        with StageProgress(stage, rt.work.path("progress", stage), n, done, task_bytes, enabled=progress) as bar:
+            executor.map(run_task, pending, lambda task, stats: bar.task_done(task.index, stats))
 
     def _report(self, rt: Runtime, timings: dict[str, float], workers: int) -> RunReport:
         from . import __version__

@@ -15,6 +15,7 @@ from ..dedup.stages import DedupShardWriter
 from ..errors import DocumentError
 from ..ids import stable_id
 from ..models import Article
+from ..progress import TaskProgress, file_size, unit_bytes
 from ..readers.base import InputUnit, RawDocument
 from ..runtime import Runtime
 from ..serialize import article_to_dict
@@ -60,6 +61,7 @@ def run_parse(rt: Runtime, shard: int) -> dict[str, Any]:
     languages: Counter[str] = Counter()
     batch: list[Article] = []
     pos = 0
+    live = TaskProgress(work.path("progress", "parse", f"{shard:05d}.json"))  # read by the progress bar
 
     def quarantine(rec: dict[str, Any]) -> None:
         quarantine_out.write_json(rec)
@@ -85,12 +87,14 @@ def run_parse(rt: Runtime, shard: int) -> dict[str, Any]:
         for unit in rt.plan.shards[shard]:
             for doc in _read_unit(rt, unit):
                 stats["documents"] += 1
+                live.add(documents=1)
                 article = _parse_one(rt, doc, quarantine)
                 if article is None:
                     continue
                 batch.append(article)
                 if len(batch) >= rt.config.execution.batch_size:
                     flush()
+            live.add(nbytes=unit_bytes(unit.start, unit.end, file_size(unit.path)))
         flush()
     except BaseException:
         for w in (articles_out, quarantine_out, features_out):
