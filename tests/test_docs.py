@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -23,6 +24,12 @@ def test_docs_site_builds_strictly(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     api = (tmp_path / "site" / "api" / "index.html").read_text(encoding="utf-8")
     assert "Run (or resume) the pipeline" in api
+    # Sphinx roles are rendered as cross-references (tools/griffe_sphinx_roles.py),
+    # never printed literally, and every documented object has its own heading.
+    assert not re.search(r":(?:class|meth|func|mod|attr|data|exc):", api)
+    assert 'href="#newscorpus.config.PipelineConfig"><code>PipelineConfig</code></a>' in api
+    for name in ("newscorpus.pipeline.Pipeline", "newscorpus.pipeline.Pipeline.run", "newscorpus.config.ComponentSpec"):
+        assert re.search(rf'<h[2-6] id="{re.escape(name)}"', api), name
 
 
 def test_every_nav_page_exists_and_is_not_empty() -> None:

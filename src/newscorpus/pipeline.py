@@ -170,8 +170,11 @@ def _fingerprint(config: PipelineConfig) -> dict[str, Any]:
 
 
 class Pipeline:
-    """A configured pipeline. Build it from a :class:`PipelineConfig`, a YAML file
-    (:meth:`from_yaml`) or keyword overrides, then :meth:`run` it.
+    """A configured pipeline. Build it from a :class:`PipelineConfig` (made by
+    :func:`~newscorpus.config.config_from_dict` from a plain mapping) or from a YAML
+    file (:meth:`from_yaml`), then :meth:`run` it. Settings are not keyword arguments:
+    change one on the config with ``attrs.evolve``, e.g.
+    ``Pipeline(attrs.evolve(config, dedup=attrs.evolve(config.dedup, mode="drop")))``.
 
     Args:
         config: The pipeline; defaults apply where it is silent.
