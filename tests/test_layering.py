@@ -27,7 +27,8 @@ PACKAGE = SRC / "newscorpus"
 # First name under newscorpus -> layer. A new top-level module or package must be
 # placed here: the layering is a decision, not a default.
 LAYERS: dict[str, int] = {
-    **dict.fromkeys(["models", "errors", "ids", "hookspecs", "report", "workdir", "serialize", "progress"], 0),
+    **dict.fromkeys(["models", "errors", "ids", "hookspecs", "report", "workdir", "serialize", "progress",
+                     "options"], 0),
     **dict.fromkeys(["readers", "parsers", "cleaners", "dedup", "events", "exporters",
                      "outlets", "language", "langid_pair", "entities", "explain", "data"], 1),
     **dict.fromkeys(["config", "plugins", "runtime", "executors"], 2),

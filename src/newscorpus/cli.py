@@ -16,7 +16,7 @@ from typing import Any, Literal
 import attrs
 import click
 
-from .config import ComponentSpec, PipelineConfig, load_config
+from .config import ComponentSpec, PipelineConfig, check_components, load_config
 from .errors import ConfigError, NewscorpusError, OutputError, RunStateError, UnknownComponentError
 from .pipeline import Pipeline
 from .workdir import OutputLock, WorkDir
@@ -196,7 +196,7 @@ def config_cmd(config_path: str | None) -> None:
     default pipeline when no file is given)."""
     try:
         config = load_config(config_path) if config_path else PipelineConfig()
-        Pipeline(config).registry()
+        check_components(config, Pipeline(config).registry())
     except (ConfigError, NewscorpusError) as exc:
         _fail(str(exc), 2)
         return

@@ -13,17 +13,22 @@ import difflib
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 import yaml
 
 from .errors import ConfigError
+from .options import OptionError, parse_options
 from .readers.base import Limits
+
+if TYPE_CHECKING:
+    from .plugins import Registry
 
 __all__ = [
     "CleanConfig",
     "ComponentSpec",
+    "ConfigOrigin",
     "DedupConfig",
     "EventsConfig",
     "ExecutionConfig",
@@ -31,6 +36,7 @@ __all__ = [
     "PipelineConfig",
     "ReadConfig",
     "RepetitionConfig",
+    "check_components",
     "config_from_dict",
     "load_config",
 ]
@@ -197,6 +203,15 @@ class ExportConfig:
 
 
 @attrs.frozen
+class ConfigOrigin:
+    """Where a config was read from: the file and the line of each key path, so
+    that errors found after loading (component options) still name file and line."""
+
+    source: str | None = None
+    lines: dict[str, int] = attrs.field(factory=dict)
+
+
+@attrs.frozen
 class PipelineConfig:
     """A whole pipeline.
 
@@ -210,6 +225,8 @@ class PipelineConfig:
         dedup: See :class:`DedupConfig`.
         events: See :class:`EventsConfig`.
         export: See :class:`ExportConfig`.
+        origin: The file and lines it was loaded from (not part of the config's
+            data: :meth:`to_dict` leaves it out and equality ignores it).
     """
 
     inputs: tuple[str, ...] = ()
@@ -221,6 +238,7 @@ class PipelineConfig:
     dedup: DedupConfig = DedupConfig()
     events: EventsConfig = EventsConfig()
     export: ExportConfig = ExportConfig()
+    origin: ConfigOrigin | None = attrs.field(default=None, eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data that :func:`config_from_dict` turns back into this config."""
@@ -235,7 +253,7 @@ def _to_data(value: Any) -> Any:
     if isinstance(value, ComponentSpec):
         return value.to_data()
     if attrs.has(type(value)):
-        return {f.name: _to_data(getattr(value, f.name)) for f in attrs.fields(type(value))}
+        return {f.name: _to_data(getattr(value, f.name)) for f in attrs.fields(type(value)) if f.name != "origin"}
     if isinstance(value, tuple | list):
         return [_to_data(v) for v in value]
     if isinstance(value, dict):
@@ -353,6 +371,7 @@ def load_config(path: str | os.PathLike[str], **overrides: Any) -> PipelineConfi
     config = _build(data, ctx)
     config = attrs.evolve(
         config,
+        origin=ConfigOrigin(source, ctx.lines),
         inputs=tuple(_rel(base, p) for p in config.inputs),
         output=_rel(base, config.output) if config.output else None,
         clean=attrs.evolve(config.clean, rule_packs=tuple(_rel(base, p) for p in config.clean.rule_packs)),
@@ -575,3 +594,81 @@ def _build(data: dict[str, Any], ctx: _Ctx) -> PipelineConfig:
         events=events,
         export=export,
     )
+
+
+# -- components and their options ------------------------------------------------------
+
+
+def check_components(config: PipelineConfig, registry: Registry) -> None:
+    """Check that every component ``config`` names is registered and that its
+    options are ones it declares, with values of the declared types and ranges.
+
+    Runs once the plugins are loaded (``newscorpus config`` and the start of every
+    run). Components that declare no ``Options`` accept any options (see
+    :mod:`newscorpus.options`).
+
+    Raises:
+        ConfigError: naming the key path, the file and line when the config was
+            read from one, and the closest registered name or declared option.
+    """
+    origin = config.origin or ConfigOrigin()
+    ctx = _Ctx(origin.source, origin.lines)
+    specs: list[tuple[str, str, ComponentSpec]] = [("executor", "execution.executor", config.execution.executor)]
+    for family, base, group in (("cleaner", "clean.cleaners", config.clean.cleaners),
+                                ("deduplicator", "dedup.methods", config.dedup.methods),
+                                ("exporter", "export.exporters", config.export.exporters)):
+        specs += [(family, f"{base}.{i}", spec) for i, spec in enumerate(group or ())]
+    if config.events.builder is not None:
+        specs.append(("event_builder", "events.builder", config.events.builder))
+    for family, key, spec in specs:
+        cls = _registered(registry, family, spec.name, _name_key(key, ctx), ctx)
+        # the one-key form puts options under the name: dedup.methods.0.near.jaccard
+        nested = f"{key}.{spec.name}"
+        _check_options([(family, cls)], spec.options, nested if nested in ctx.lines else key, ctx)
+    for sect, family in (("readers", "reader"), ("parsers", "parser")):
+        for pattern, name in getattr(config.read, sect).items():
+            _registered(registry, family, name, f"read.{sect}.{pattern}", ctx)
+    for name, opts in config.read.options.items():
+        classes = [(f, registry.get(f, name)) for f in ("reader", "parser") if name in registry.names(f)]
+        if not classes:
+            known = sorted({*registry.names("reader"), *registry.names("parser")})
+            raise ctx.error(f"read.options.{name}",
+                            f"no reader or parser named {name!r} is registered{_did_you_mean(name, known)}")
+        _check_options(classes, opts, f"read.options.{name}", ctx)
+
+
+def _did_you_mean(name: str, known: Sequence[str]) -> str:
+    near = difflib.get_close_matches(name, sorted(known), n=1)
+    return f"; did you mean '{near[0]}'?" if near else f" (known: {', '.join(sorted(known)) or 'none'})"
+
+
+def _name_key(key: str, ctx: _Ctx) -> str:
+    """The key path of a component's name: ``...0.name`` in the ``{name: ...}`` form."""
+    return f"{key}.name" if f"{key}.name" in ctx.lines else key
+
+
+def _registered(registry: Registry, family: str, name: str, key: str, ctx: _Ctx) -> type:
+    if name not in registry.names(family):
+        hint = _did_you_mean(name, registry.names(family))
+        if "did you mean" not in hint:
+            hint += "; is the plugin that provides it installed?"
+        raise ctx.error(key, f"no {family.replace('_', ' ')} named {name!r} is registered{hint}")
+    return registry.get(family, name)
+
+
+def _check_options(classes: Sequence[tuple[str, type]], options: Mapping[str, Any], key: str, ctx: _Ctx) -> None:
+    """Check each option against the classes it is given to (a reader and a parser
+    may share a name and so its ``read.options`` entry): an option passes when one of
+    them declares it with a good value, or declares no options at all."""
+    for opt, value in options.items():
+        errors: list[OptionError] = []
+        for family, cls in classes:
+            try:
+                parse_options(cls, {opt: value}, family)
+                break
+            except OptionError as exc:
+                errors.append(exc)
+        else:
+            # an error about the value beats "unknown option" from a class that lacks it
+            err = next((e for e in errors if not e.message.startswith("unknown option")), errors[0])
+            raise ctx.error(f"{key}.{err.key}", err.message)

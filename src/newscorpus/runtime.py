@@ -16,7 +16,7 @@ from typing import Any
 import attrs
 
 from .cleaners.base import Cleaner
-from .config import ComponentSpec, PipelineConfig, config_from_dict
+from .config import ComponentSpec, PipelineConfig, check_components, config_from_dict
 from .dedup.base import Deduplicator
 from .events.base import EventBuilder
 from .exporters.base import Exporter
@@ -157,7 +157,10 @@ class Runtime:
         return self.readers[self.plan.readers[path]]
 
     def validate(self) -> None:
-        """Build every component now, so a bad config fails before any work."""
+        """Check the config's component names and options against the registry
+        (:func:`newscorpus.config.check_components`), then build every component
+        now, so a bad config fails before any work."""
+        check_components(self.config, self.registry)
         _ = self.readers, self.parsers, self.cleaners, self.deduplicators, self.event_builder, self.exporters
 
 

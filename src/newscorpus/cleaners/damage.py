@@ -30,6 +30,7 @@ from typing import Any
 import attrs
 
 from ..models import Article, Flag
+from ..options import option, positive
 from .base import Cleaner
 from .rules import resolve_packs
 
@@ -152,6 +153,13 @@ class DamageFlagger(Cleaner):
     name = "damage"
     default = True
     order = 90
+
+    @attrs.frozen
+    class Options:
+        """Options of ``damage``."""
+
+        min_evidence: int = option(MIN_EVIDENCE, "Raise the flag only when the marks' weights add up to this.",
+                                   positive)
 
     def __init__(
         self,

@@ -25,7 +25,10 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+import attrs
+
 from ..models import Article
+from ..options import option, positive
 from .base import Cleaner, Cut, apply_cuts
 from .rules import CompiledRules, between_lines, compile_rules, match_prefix, resolve_packs
 
@@ -92,6 +95,12 @@ class RepeatedLedeCleaner(Cleaner):
     name = "lede"
     default = True
     order = 10
+
+    @attrs.frozen
+    class Options:
+        """Options of ``lede``."""
+
+        window: int = option(3, "Leading body paragraphs of content compared.", positive)
 
     def __init__(
         self,

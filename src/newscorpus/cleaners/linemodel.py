@@ -55,6 +55,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..models import Article
+from ..options import option
 from .base import Cleaner, Cut, apply_cuts
 from .explain import is_parser_removal, reconstruct
 from .rules import CompiledRules, compile_rules, match_prefix, resolve_packs
@@ -675,6 +676,15 @@ class LineModelCleaner(Cleaner):
     name = "linemodel"
     default = True
     order = 5
+
+    @attrs.frozen
+    class Options:
+        """Options of ``linemodel``."""
+
+        threshold: float | None = option(
+            None, "Cut at or above this score (default: the model's per-language threshold; above 1 cuts nothing).")
+        model: str | None = option(None, "Path of another model file (default: the shipped one).")
+        defer_to_rules: bool = option(True, "Leave paragraphs a rule of the packs matches to the rule cleaners.")
 
     def __init__(
         self,

@@ -38,6 +38,7 @@ from typing import Any, ClassVar
 import attrs
 
 from ..models import Article
+from ..options import option, positive
 from ..parsers.furniture import match_dateline
 from .base import Cleaner, Cut, apply_cuts
 from .explain import reconstruct
@@ -302,6 +303,17 @@ class RuleCleaner(Cleaner):
     """
 
     kinds: ClassVar[tuple[str, ...]] = ()
+
+    @attrs.frozen
+    class Options:
+        """Options of the rule cleaners (``greetings``, ``signoffs``, ``footers``,
+        ``related``, ``legal``)."""
+
+        packs: tuple[str, ...] | str | None = option(None, "Use only the rule packs with these names.")
+        disable: tuple[str, ...] | str | None = option(
+            None, "Rule ids (or globs such as `footer.*`) not to run.")
+        head_window: int = option(2, "Content paragraphs scanned in the head zone.", positive)
+        tail_window: int = option(5, "Content paragraphs scanned in the tail zone.", positive)
 
     def __init__(
         self,

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+import attrs
 import xxhash
 
 from ..models import Article
+from ..options import one_of, option
 from .base import Candidate, Deduplicator
 from .text import article_text, joined_tokens
 
@@ -34,6 +36,14 @@ class ExactDeduplicator(Deduplicator):
     signature_options = ("fields", "min_tokens")
     # A bucket is a set of identical texts: any member can stand for the others.
     max_bucket = 50
+
+    @attrs.frozen
+    class Options:
+        """Options of ``exact``."""
+
+        fields: str = option("body", "`body` (the body, or the title without one) or `full` (title, subtitle, body).",
+                             one_of("body", "full"))
+        min_tokens: int = option(8, "Texts with fewer tokens get no signature.")
 
     def __init__(self, fields: str = "body", min_tokens: int = 8, **options: Any) -> None:
         super().__init__(fields=fields, min_tokens=min_tokens, **options)

@@ -34,9 +34,11 @@ import functools
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import attrs
 import numpy as np
 
 from ..models import Article
+from ..options import at_least, fraction, one_of, option, positive
 from .base import Candidate, Deduplicator
 from .minhash import batch_shingles, decode_u32, fmix64, oph
 from .text import article_text, hash_tokens, token_bytes
@@ -110,6 +112,24 @@ class NearDeduplicator(Deduplicator):
     signature_version = 2  # 2: token hashes from NumPy (text.hash_tokens), not xxh3
     signature_options = ("shingle", "bins", "bands", "rows", "trim", "trim_cap", "min_tokens", "fields", "seed")
     max_bucket = 100
+
+    @attrs.frozen
+    class Options:
+        """Options of ``near`` (defaults chosen by measured recall and precision, ``docs/dedup.md``)."""
+
+        shingle: int = option(3, "Words per shingle.", positive)
+        bins: int = option(128, "MinHash bins, a power of two >= 32.", at_least(32))
+        bands: int = option(64, "LSH bands; `bands * rows <= bins`.", positive)
+        rows: int = option(2, "Bins per LSH band.", positive)
+        trim: float = option(0.2, "Share of shingles dropped at each end.", fraction)
+        trim_cap: int = option(40, "Most shingles dropped at each end.", at_least(0))
+        jaccard: float = option(0.12, "Least estimated Jaccard similarity of inner shingles.", fraction)
+        containment: float = option(0.4, "Least estimated containment of the smaller text.", fraction)
+        spread: float = option(0.1, "Least share of matching bins from the less represented half of a text.",
+                               fraction)
+        min_tokens: int = option(25, "Texts with fewer tokens get no signature.", at_least(0))
+        fields: str = option("body", "`body` or `full` (title, subtitle and body).", one_of("body", "full"))
+        seed: int = option(0, "Hash seed; signatures of different seeds never match.")
 
     def __init__(self, shingle: int = 3, bins: int = 128, bands: int = 64, rows: int = 2,
                  trim: float = 0.2, trim_cap: int = 40, jaccard: float = 0.12,

@@ -28,10 +28,12 @@ import functools
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import attrs
 import numpy as np
 import xxhash
 
 from ..models import Article
+from ..options import at_least, fraction, option, positive
 from .anchors import KINDS, Kind, anchors
 from .base import Candidate, Deduplicator
 from .minhash import decode_u32, encode_u32, fmix64
@@ -109,6 +111,22 @@ class TranslationDeduplicator(Deduplicator):
                          "languages", "seed")
     max_bucket = 200
     cross_group_only = True
+
+    @attrs.frozen
+    class Options:
+        """Options of ``translation``."""
+
+        dice: float = option(0.45, "Least weighted Dice coefficient of the two anchor sets.", fraction)
+        min_shared: int = option(3, "Least number of shared anchors.", positive)
+        min_anchors: int = option(3, "Articles with fewer anchors get no signature.", positive)
+        bands: int = option(24, "LSH bands for dated articles.", positive)
+        rows: int = option(2, "Anchors per LSH band for dated articles.", positive)
+        window_days: int = option(7, "Translations published within this many days meet (0: all meet).",
+                                  at_least(0))
+        global_bands: int = option(32, "Bands of the stricter keys every article emits (0: none).", at_least(0))
+        global_rows: int = option(4, "Anchors per global band.", positive)
+        languages: tuple[str, ...] = option((), "Languages to link; empty links any language CLDR knows.")
+        seed: int = option(0, "Hash seed of the LSH permutations.")
 
     def __init__(self, dice: float = 0.45, min_shared: int = 3, min_anchors: int = 3, bands: int = 24,
                  rows: int = 2, window_days: int = 7, global_bands: int = 32, global_rows: int = 4,

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import attrs
 
 from ..models import Article, Event, EventDate, Timestamp
+from ..options import at_least, options_from, positive
 from .analysis import FEATURES_VERSION, Analysis, _unpack, analyse, packed_keys
 from .base import EventBuilder, EventItem, OrderedItems, publication_order
 from .clustering import (
@@ -40,6 +41,17 @@ __all__ = ["DefaultEventBuilder", "EventSummary", "event_id"]
 
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _ANALYSIS_OPTIONS = ("max_entities", "max_terms", "max_names", "stem", "place_weight")
+
+#: Options of the default builder beyond the clustering :class:`Params`.
+BUILDER_OPTIONS: dict[str, tuple[Any, Any, str, Any]] = {
+    "max_entities": (int, 48, "Entities kept per article.", positive),
+    "max_terms": (int, 64, "Terms kept per article.", positive),
+    "max_names": (int, 12, "Names kept per article.", positive),
+    "stem": (int, 6, "Characters a term is cut to.", positive),
+    "place_weight": (float, 0.5, "Weight of a place against a named entity.", at_least(0)),
+    "max_participants": (int, 6, "Names listed per event.", at_least(0)),
+    "state": (str | None, None, "SQLite file of earlier runs' events: new articles join them.", None),
+}
 
 
 def event_id(founder: str) -> str:
@@ -237,6 +249,7 @@ class DefaultEventBuilder(EventBuilder):
 
     name: ClassVar[str] = "default"
     params_class: ClassVar[type[Params]] = Params
+    Options: ClassVar[type] = options_from(Params, "DefaultEventBuilderOptions", BUILDER_OPTIONS)
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)

@@ -22,7 +22,9 @@ import numpy as np
 
 from ..errors import ConfigError
 from ..models import Article
-from .default import DefaultEventBuilder
+from ..options import at_least, options_from
+from .clustering import Params
+from .default import BUILDER_OPTIONS, DefaultEventBuilder
 
 __all__ = ["SemanticEventBuilder"]
 
@@ -57,6 +59,12 @@ class SemanticEventBuilder(DefaultEventBuilder):
     """
 
     name: ClassVar[str] = "semantic"
+    Options: ClassVar[type] = options_from(Params, "SemanticEventBuilderOptions", {
+        **BUILDER_OPTIONS,
+        "model": (str | None, None, "Path of a local sentence-transformers model directory (required).", None),
+        "device": (str, "cpu", "`cpu` or a torch device such as `cuda`.", None),
+        "lead_paragraphs": (int, 3, "Paragraphs after the headline that are embedded.", at_least(0)),
+    })
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)

@@ -10,6 +10,9 @@ from collections.abc import Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any
 
+import attrs
+
+from ..options import one_of, option
 from .base import Executor, OnDone, TaskFn, TaskSpec
 
 __all__ = ["LocalExecutor"]
@@ -52,6 +55,13 @@ class LocalExecutor(Executor):
     """
 
     name = "local"
+
+    @attrs.frozen
+    class Options:
+        """Options of the ``local`` executor."""
+
+        start_method: str = option("spawn", "How pool workers start.", one_of("spawn", "forkserver", "fork"))
+        release_idle: bool = option(True, "Start fresh workers for stages with fewer tasks than workers.")
 
     def __init__(self, workers: int = 1, **options: Any) -> None:
         super().__init__(workers, **options)

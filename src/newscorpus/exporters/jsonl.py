@@ -7,6 +7,9 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import attrs
+
+from ..options import option
 from .base import ExportContext, Exporter
 
 __all__ = ["JsonlExporter"]
@@ -26,6 +29,14 @@ class JsonlExporter(Exporter):
     """
 
     name = "jsonl"
+
+    @attrs.frozen
+    class Options:
+        """Options of the ``jsonl`` exporter."""
+
+        articles: str = option("articles.jsonl", "File name of the articles export.")
+        events: str = option("events.jsonl", "File name of the events export.")
+        duplicates: str = option("duplicates.jsonl", "File name of the duplicate clusters.")
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)

@@ -26,6 +26,7 @@ import attrs
 
 from ..errors import ConfigError
 from ..models import Event
+from ..options import option, positive
 from .base import ExportContext, Exporter
 
 __all__ = ["TimelineExporter", "TimelineRow", "timeline_rows"]
@@ -209,6 +210,16 @@ class TimelineExporter(Exporter):
     """
 
     name: ClassVar[str] = "timeline"
+
+    @attrs.frozen
+    class Options:
+        """Options of the ``timeline`` exporter."""
+
+        png: str = option("timeline.png", "File name of the chart.")
+        html: str = option("timeline.html", "File name of the page.")
+        max_events: int = option(40, "Events drawn, the largest first.", positive)
+        max_table: int = option(1000, "Events listed in the page's table.", positive)
+        dpi: int = option(130, "Resolution of the PNG.", positive)
 
     def __init__(self, **options: Any) -> None:
         # Checked here, not at export time: the runtime builds every component before

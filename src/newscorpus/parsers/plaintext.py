@@ -26,6 +26,7 @@ import attrs
 
 from ..errors import DocumentError
 from ..models import Article, Credit, Dateline, Provenance, Removal, Timestamp
+from ..options import option
 from ..outlets import domain_of, outlet_from_domain
 from ..readers.base import Limits, RawDocument
 from .base import Parser
@@ -287,6 +288,12 @@ class PlainTextParser(Parser):
 
     name = "plaintext"
     media_types = ("text/plain",)
+
+    @attrs.frozen
+    class Options:
+        """Options of ``plaintext``."""
+
+        has_title: bool = option(True, "Whether files start with a title line.")
 
     def __init__(self, limits: Limits | None = None, **options: Any) -> None:
         super().__init__(**options)

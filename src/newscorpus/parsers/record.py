@@ -11,8 +11,11 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+import attrs
+
 from ..errors import DocumentError
 from ..models import Article, Credit, Flag, Timestamp
+from ..options import option
 from ..readers.base import Limits, RawDocument
 from ..readers.jsonl import RECORD_MEDIA_TYPE
 from .base import Parser
@@ -214,6 +217,12 @@ class RecordParser(Parser):
 
     name = "record"
     media_types = (RECORD_MEDIA_TYPE,)
+
+    @attrs.frozen
+    class Options:
+        """Options of ``record`` (its ``fields`` come from ``read.fields``)."""
+
+        keep_unmapped: bool = option(True, "Keep unmapped columns in `extras.record`.")
 
     def __init__(self, limits: Limits | None = None, **options: Any) -> None:
         super().__init__(**options)

@@ -9,6 +9,8 @@ import os
 from collections.abc import Callable, Iterator
 from typing import IO, Any, cast
 
+import attrs
+
 from ..errors import DocumentError
 from .base import InputUnit, RawDocument, Reader
 
@@ -197,6 +199,10 @@ class JsonlReader(Reader):
     name = "jsonl"
     patterns = ("*.jsonl", "*.ndjson", "*.jsonl.gz", "*.ndjson.gz", "*.jsonl.zst")
     splittable = True
+
+    @attrs.frozen
+    class Options:
+        """The ``jsonl`` reader has no options (``read.fields`` maps its columns)."""
 
     def read(self, unit: InputUnit) -> Iterator[RawDocument]:
         rel = unit.relpath

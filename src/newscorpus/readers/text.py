@@ -9,7 +9,10 @@ import zlib
 from collections.abc import Iterator
 from typing import Any
 
+import attrs
+
 from ..errors import ConfigError, DocumentError
+from ..options import option
 from .base import InputUnit, Limits, RawDocument, Reader
 
 __all__ = ["TextReader", "read_bounded", "transcode"]
@@ -104,6 +107,13 @@ class TextReader(Reader):
 
     name = "text"
     patterns = ("*.txt", "*.text", "*.txt.gz")
+
+    @attrs.frozen
+    class Options:
+        """Options of the ``text`` reader."""
+
+        encoding: str = option("utf-8", "Encoding of files that are not UTF-8: `utf-8` (quarantine them), `auto` "
+                                        "(charset-normalizer guesses) or a codec name (`cp1252`).")
 
     def __init__(self, limits: Limits | None = None, **options: Any) -> None:
         super().__init__(limits, **options)
