@@ -154,7 +154,7 @@ def test_include_and_exclude_globs_select_inputs_and_count_the_rest(tmp_path: Pa
 #: 10,000 took 8.3 s, too close to the 10 s bound; so the run reads this many and
 #: counts the rest (all 100,000 are walked).
 MANY = 100_000
-READ = 3_000
+READ = 1_000
 
 
 @pytest.fixture(scope="module")
@@ -162,12 +162,20 @@ def many_files(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("many")
     folder = root / "in"
     folder.mkdir()
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
     for d in range(10):
         sub = folder / f"d{d}"
         sub.mkdir()
-        for i in range(MANY // 10):
-            with open(sub / f"{i:05d}.txt", "w", encoding="utf-8") as fh:
-                fh.write(f"Tiny story {d} {i}\n\nA tiny story number {i} from folder {d} of the walk.\n")
+        dir_fd = os.open(sub, os.O_RDONLY)
+        try:  # raw descriptors relative to the folder: 4x faster than open() per file
+            for i in range(MANY // 10):
+                fd = os.open(f"{i:05d}.txt", flags, 0o644, dir_fd=dir_fd)
+                if d * (MANY // 10) + i < READ:  # the files the run reads (the walk goes d0/00000 first);
+                    # the rest are walked and counted, never opened: left empty, they cost no data blocks
+                    os.write(fd, f"Tiny story {d} {i}\n\nA tiny story number {i} from folder {d}.\n".encode())
+                os.close(fd)
+        finally:
+            os.close(dir_fd)
     return folder
 
 
