@@ -6,10 +6,14 @@ component package, e.g. ``newscorpus.cleaners.plugin``), it is
 named by an entry point in the ``newscorpus`` group of an installed distribution,
 or it is named by import path in a pipeline's ``plugins:`` list.
 
-Registration hooks (``register_*``) receive a ``register`` callable; call it once
-for each component class the plugin provides. A component class carries its
-``name`` as a class attribute; two plugins that register the same name in the same
-family make plugin loading fail with :class:`newscorpus.errors.PluginConflictError`.
+Registration hooks (``register_*``) receive a ``register`` callable (a
+:class:`Register` of the family's base class); call it once for each component
+class the plugin provides. A component class subclasses its family's base class and
+carries its ``name`` as a class attribute; two plugins that register the same name
+in the same family make plugin loading fail with
+:class:`newscorpus.errors.PluginConflictError`. A hook implementation whose name is
+not one of these (``register_reader`` for ``register_readers``) makes loading fail
+too, naming the closest hook, rather than being silently ignored.
 
 The hooks are grouped by the phase of a run they serve. ``docs/hooks.md`` documents
 each of them, and a test fails when a hook here is missing there.
@@ -18,7 +22,7 @@ each of them, and a test fails when a hook here is missing there.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import pluggy
 
@@ -28,14 +32,32 @@ if TYPE_CHECKING:
 hookspec = pluggy.HookspecMarker("newscorpus")
 hookimpl = pluggy.HookimplMarker("newscorpus")
 
-#: The ``register`` callable handed to every ``register_*`` hook.
-Register = Callable[[type], None]
+C_contra = TypeVar("C_contra", contravariant=True)
+
+
+class Register(Protocol[C_contra]):
+    """The ``register`` callable handed to a ``register_*`` hook, typed by the
+    component family's base class: a plugin annotates its hook as
+    ``def register_readers(register: Register[Reader]) -> None`` (the aliases
+    :data:`newscorpus.plugins.ReaderRegister` and so on name each family's).
+
+    Registering a class that does not subclass the family's base class, or has no
+    ``name``, raises ``TypeError`` when plugins load.
+    """
+
+    def __call__(self, component: type[C_contra], /) -> None:
+        """Register ``component``."""
+
+
+# The specs below take ``Register[Any]``: this module is in the base layer and cannot
+# name the component families' classes; ``newscorpus.plugins`` gives each family's
+# typed alias, and the registry checks every class against its family at load time.
 
 # -- reading: where raw documents come from and how they become Articles -------------
 
 
 @hookspec
-def register_readers(register: Register) -> None:
+def register_readers(register: Register[Any]) -> None:
     """Register source readers.
 
     A reader is a :class:`newscorpus.readers.Reader` subclass that turns one input
@@ -45,7 +67,7 @@ def register_readers(register: Register) -> None:
 
 
 @hookspec
-def register_parsers(register: Register) -> None:
+def register_parsers(register: Register[Any]) -> None:
     """Register parsers.
 
     A parser is a :class:`newscorpus.parsers.Parser` subclass that turns a raw
@@ -66,7 +88,7 @@ def identify_language(text: str) -> str | None:
 
 
 @hookspec
-def register_cleaners(register: Register) -> None:
+def register_cleaners(register: Register[Any]) -> None:
     """Register cleaners.
 
     A cleaner is a :class:`newscorpus.cleaners.Cleaner` subclass that removes
@@ -89,7 +111,7 @@ def register_rule_packs(register: Callable[[str], None]) -> None:
 
 
 @hookspec
-def register_deduplicators(register: Register) -> None:
+def register_deduplicators(register: Register[Any]) -> None:
     """Register deduplicators.
 
     A deduplicator is a :class:`newscorpus.dedup.Deduplicator` subclass. It maps an
@@ -100,7 +122,7 @@ def register_deduplicators(register: Register) -> None:
 
 
 @hookspec
-def register_event_builders(register: Register) -> None:
+def register_event_builders(register: Register[Any]) -> None:
     """Register event builders.
 
     An event builder is a :class:`newscorpus.events.EventBuilder` subclass that
@@ -110,7 +132,7 @@ def register_event_builders(register: Register) -> None:
 
 
 @hookspec
-def register_exporters(register: Register) -> None:
+def register_exporters(register: Register[Any]) -> None:
     """Register exporters.
 
     An exporter is a :class:`newscorpus.exporters.Exporter` subclass that writes
@@ -120,7 +142,7 @@ def register_exporters(register: Register) -> None:
 
 
 @hookspec
-def register_executors(register: Register) -> None:
+def register_executors(register: Register[Any]) -> None:
     """Register executors.
 
     An executor is a :class:`newscorpus.executors.Executor` subclass that runs the

@@ -11,6 +11,7 @@ a plugin manager holds module objects and hook callers that do not survive pickl
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import importlib.metadata as md
 import os
@@ -21,13 +22,30 @@ import attrs
 import pluggy
 
 from . import hookspecs
+from .cleaners.base import Cleaner
+from .dedup.base import Deduplicator
 from .errors import ConfigError, PluginConflictError, UnknownComponentError
+from .events.base import EventBuilder
+from .executors.base import Executor
+from .exporters.base import Exporter
+from .hookspecs import Register
+from .options import declared_options
+from .parsers.base import Parser
+from .readers.base import Reader
 
 __all__ = [
     "ALLOW_ENV",
     "ENTRY_POINT_GROUP",
     "FAMILIES",
+    "FAMILY_BASES",
+    "CleanerRegister",
+    "DeduplicatorRegister",
+    "EventBuilderRegister",
+    "ExecutorRegister",
+    "ExporterRegister",
+    "ParserRegister",
     "PluginInfo",
+    "ReaderRegister",
     "Registry",
     "get_plugin_manager",
     "get_registry",
@@ -49,6 +67,27 @@ FAMILIES: dict[str, str] = {
     "exporter": "register_exporters",
     "executor": "register_executors",
 }
+
+#: The base class every component of a family subclasses; registration checks it.
+FAMILY_BASES: dict[str, type] = {
+    "reader": Reader,
+    "parser": Parser,
+    "cleaner": Cleaner,
+    "deduplicator": Deduplicator,
+    "event_builder": EventBuilder,
+    "exporter": Exporter,
+    "executor": Executor,
+}
+
+#: Typed ``register`` callables, one per family, for plugin authors' annotations
+#: (``def register_readers(register: ReaderRegister) -> None``).
+ReaderRegister = Register[Reader]
+ParserRegister = Register[Parser]
+CleanerRegister = Register[Cleaner]
+DeduplicatorRegister = Register[Deduplicator]
+EventBuilderRegister = Register[EventBuilder]
+ExporterRegister = Register[Exporter]
+ExecutorRegister = Register[Executor]
 
 #: Built-in plugin modules: each family's ``plugin`` module registers its
 #: components through the same hooks third-party plugins use.
@@ -101,11 +140,10 @@ def get_plugin_manager(
     if entry_points:
         for ep in sorted(md.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
             dist = ep.dist.name if ep.dist is not None else None
-            if not _allowed(ep.name, dist) or pm.has_plugin(ep.name):
-                continue
-            pm.register(ep.load(), name=ep.name)
-            if ep.dist is not None:
-                pm._plugin_distinfo.append((pm.get_plugin(ep.name), ep.dist))  # as pluggy's own loader does
+            if _allowed(ep.name, dist) and not pm.has_plugin(ep.name):
+                # pluggy's public loader, one allowed name at a time: it records the
+                # distribution (for ``newscorpus plugins``) as well
+                pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP, name=ep.name)
     for i, path in enumerate(extra):
         if not pm.has_plugin(path):
             try:
@@ -116,7 +154,35 @@ def get_plugin_manager(
     for obj in objects:
         if pm.get_name(obj) is None:
             pm.register(obj)
+    check_hooks(pm)
     return pm
+
+
+def check_hooks(pm: pluggy.PluginManager) -> None:
+    """Fail on a hook implementation that matches no hook newscorpus declares (a
+    misspelt ``register_reader`` would otherwise be silently ignored), naming the
+    closest hook; then let pluggy check the rest (:meth:`~pluggy.PluginManager.check_pending`).
+
+    Raises:
+        ConfigError: key ``plugins``, naming the plugin and the hook.
+    """
+    known = sorted(n for n, c in vars(pm.hook).items() if isinstance(c, pluggy.HookCaller) and c.has_spec())
+    for name, caller in sorted(vars(pm.hook).items()):
+        if not isinstance(caller, pluggy.HookCaller) or caller.has_spec():
+            continue
+        for impl in caller.get_hookimpls():
+            if impl.optionalhook:
+                continue
+            near = difflib.get_close_matches(name, known, n=1)
+            hint = f"; did you mean '{near[0]}'?" if near else f" (hooks: {', '.join(known)})"
+            # objects registered from Python get a numeric name; their class says more
+            label = type(impl.plugin).__qualname__ if impl.plugin_name.isdigit() else impl.plugin_name
+            raise ConfigError(f"plugin {label!r} implements {name!r}, which is not a newscorpus "
+                              f"hook{hint}", key="plugins")
+    try:
+        pm.check_pending()
+    except pluggy.PluginValidationError as exc:
+        raise ConfigError(f"plugin {exc.plugin!r}: {exc}", key="plugins") from exc
 
 
 @attrs.frozen
@@ -145,8 +211,18 @@ class Registry:
             plugin = impl.plugin_name
             impl.function(register=lambda path, _p=plugin: self.rule_packs.append((str(path), _p)))
 
-    def _registrar(self, family: str, plugin: str) -> Any:
-        def register(component: type) -> None:
+    def options_declared(self, family: str, name: str) -> bool:
+        """Whether component ``name`` declares its options (see :mod:`newscorpus.options`);
+        one that does not accepts any options unchecked."""
+        return declared_options(self.get(family, name)) is not None
+
+    def _registrar(self, family: str, plugin: str) -> Register[Any]:
+        base = FAMILY_BASES[family]
+
+        def register(component: type[Any], /) -> None:
+            if not (isinstance(component, type) and issubclass(component, base)):
+                raise TypeError(f"plugin {plugin!r} registered {component!r} as a {family}, but it is not a "
+                                f"subclass of {base.__module__}.{base.__qualname__}")
             name = getattr(component, "name", None)
             if not isinstance(name, str) or not name:
                 raise TypeError(
