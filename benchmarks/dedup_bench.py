@@ -42,13 +42,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpusgen
 from _report import DEFAULT_BENCHMARKS, machine_line, median, table, write_section
 
+from newscorpus.api import deduplicate
 from newscorpus.dedup import (
     Candidate,
     ExactDeduplicator,
     Meta,
     NearDeduplicator,
     TranslationDeduplicator,
-    deduplicate,
 )
 from newscorpus.dedup.core import UnionFind, bucket_pairs
 from newscorpus.dedup.minhash import batch_shingles, encode_u32

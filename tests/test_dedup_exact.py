@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newscorpus.dedup import Candidate, ExactDeduplicator, Meta, deduplicate
+from newscorpus.api import deduplicate
+from newscorpus.dedup import Candidate, ExactDeduplicator, Meta
 from newscorpus.dedup.text import tokens
 from newscorpus.models import Article, Provenance, Timestamp
 

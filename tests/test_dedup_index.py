@@ -12,7 +12,8 @@ import pytest
 import yaml
 
 from newscorpus import config_from_dict, run
-from newscorpus.dedup import DedupIndex, ExactDeduplicator, NearDeduplicator, TranslationDeduplicator, deduplicate
+from newscorpus.api import deduplicate
+from newscorpus.dedup import DedupIndex, ExactDeduplicator, NearDeduplicator, TranslationDeduplicator
 from newscorpus.dedup.base import Meta
 from newscorpus.dedup.index import IndexEntry
 from newscorpus.models import Article, Provenance

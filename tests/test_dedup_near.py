@@ -10,7 +10,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newscorpus.dedup import Candidate, Meta, NearDeduplicator, deduplicate
+from newscorpus.api import deduplicate
+from newscorpus.dedup import Candidate, Meta, NearDeduplicator
 from newscorpus.dedup.minhash import EMPTY, batch_shingles, decode_u32, encode_u32, oph
 from newscorpus.dedup.near import estimate
 from newscorpus.models import Article, Provenance

@@ -10,7 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from newscorpus import config_from_dict, run
-from newscorpus.dedup import Candidate, Meta, TranslationDeduplicator, deduplicate
+from newscorpus.api import deduplicate
+from newscorpus.dedup import Candidate, Meta, TranslationDeduplicator
 from newscorpus.dedup.anchors import anchors, skeleton
 from newscorpus.models import Article, Provenance, Timestamp
 from newscorpus.serialize import read_articles

@@ -30,11 +30,12 @@ LAYERS: dict[str, int] = {
     **dict.fromkeys(["models", "errors", "ids", "hookspecs", "report", "workdir", "serialize", "progress",
                      "options"], 0),
     **dict.fromkeys(["readers", "parsers", "cleaners", "dedup", "events", "exporters",
-                     "outlets", "language", "langid_pair", "entities", "explain", "data"], 1),
+                     "outlets", "language", "langid_pair", "entities", "explain", "data",
+                     "inmemory"], 1),
     **dict.fromkeys(["config", "plugins", "runtime", "executors"], 2),
     "stages": 3,
     "pipeline": 4,
-    **dict.fromkeys(["__init__", "cli"], 5),
+    **dict.fromkeys(["__init__", "api", "cli"], 5),
 }
 LAYER_NAMES = ["base", "components", "assembly", "stages", "orchestration", "entry points"]
 

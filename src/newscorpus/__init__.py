@@ -5,6 +5,8 @@ The public API:
 
 * records: :class:`Article`, :class:`Event` and their parts (:mod:`newscorpus.models`);
 * running: :class:`Pipeline`, :func:`run`, :class:`PipelineConfig`, :func:`load_config`;
+* in memory: :func:`process`, :func:`clean`, :func:`deduplicate`, :func:`group_events`
+  (:mod:`newscorpus.api`, the same stages as a run);
 * JSON: :func:`article_to_json`, :func:`article_from_json` and friends;
 * language: :func:`identify_language` (the built-in identifier);
 * entities: :func:`read_entities` and :class:`Entity` (persons, organisations and
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import importlib.metadata as _md
 
+from .api import Result, clean, deduplicate, group_events, process
 from .config import PipelineConfig, config_from_dict, load_config
 from .entities import Entity, read_entities
 from .errors import ConfigError, DocumentError, NewscorpusError, PluginConflictError, RunStateError
@@ -61,6 +64,7 @@ __all__ = [
     "PluginConflictError",
     "Provenance",
     "Removal",
+    "Result",
     "RunReport",
     "RunStateError",
     "Timestamp",
@@ -69,14 +73,18 @@ __all__ = [
     "article_from_json",
     "article_to_dict",
     "article_to_json",
+    "clean",
     "config_from_dict",
+    "deduplicate",
     "event_from_dict",
     "event_from_json",
     "event_to_dict",
     "event_to_json",
+    "group_events",
     "hookimpl",
     "identify_language",
     "load_config",
+    "process",
     "read_articles",
     "read_entities",
     "read_events",

@@ -185,6 +185,10 @@ class Pipeline:
     def __init__(self, config: PipelineConfig | None = None, *, plugins: Iterable[object] = ()) -> None:
         self.config = config or PipelineConfig()
         self._objects = tuple(plugins)
+        # Component instances the in-memory API hands over (``deduplicators``,
+        # ``cleaners`` ...: Runtime attribute -> value); like plugin objects, only
+        # this process has them.
+        self._components: dict[str, Any] = {}
 
     @classmethod
     def from_yaml(cls, path: str | os.PathLike[str], *, plugins: Iterable[object] = ()) -> Pipeline:
@@ -233,6 +237,7 @@ class Pipeline:
         out = Path(config.output).resolve()
         registry = get_registry(config.plugins, objects=self._objects)
         rt = Runtime(config, out, registry)
+        rt.__dict__.update(self._components)  # preset the cached components
         rt.validate()
         workers = config.execution.workers or os.cpu_count() or 1
         try:
@@ -255,7 +260,7 @@ class Pipeline:
         run_dir = str(out)
         register_runtime(run_dir, rt)
         exspec = config.execution.executor
-        if self._objects and exspec.name == "local" and workers > 1:
+        if (self._objects or self._components) and exspec.name == "local" and workers > 1:
             log.warning("in-process plugin objects given: running in this process only")
             workers = 1
         executor: Executor = registry.get("executor", exspec.name)(workers=workers, **exspec.options)
