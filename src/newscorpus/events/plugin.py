@@ -4,12 +4,13 @@ same hooks third-party plugins use."""
 from __future__ import annotations
 
 from ..hookspecs import Register, hookimpl
+from .base import EventBuilder
 from .default import DefaultEventBuilder
 from .semantic import SemanticEventBuilder
 
 
 @hookimpl
-def register_event_builders(register: Register) -> None:
+def register_event_builders(register: Register[EventBuilder]) -> None:
     """Register the built-in event builders."""
     register(DefaultEventBuilder)
     register(SemanticEventBuilder)  # needs sentence-transformers and a local model only when used
