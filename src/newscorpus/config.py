@@ -669,6 +669,7 @@ def _check_options(classes: Sequence[tuple[str, type]], options: Mapping[str, An
             except OptionError as exc:
                 errors.append(exc)
         else:
-            # an error about the value beats "unknown option" from a class that lacks it
-            err = next((e for e in errors if not e.message.startswith("unknown option")), errors[0])
+            # an error about the value beats "unknown option" from a class that lacks it,
+            # and a did-you-mean beats a plain "unknown option"
+            err = min(errors, key=lambda e: (e.message.startswith("unknown option"), "did you mean" not in e.message))
             raise ctx.error(f"{key}.{err.key}", err.message)

@@ -27,12 +27,14 @@ from __future__ import annotations
 
 import difflib
 import inspect
+import re
 import types
 import typing
 from collections.abc import Callable, Mapping
 from typing import Any, Literal, Union
 
 import attrs
+import yaml
 
 __all__ = [
     "FRAMEWORK_KEYS",
@@ -153,7 +155,9 @@ def _attribute_docs(cls: type) -> dict[str, str]:
             out[name] = rest
         elif line and current is not None:
             out[current] += " " + line
-    return {k: v.split(". ")[0].rstrip(".") + "." for k, v in out.items()}
+    # Markdown, not reST: ``x`` and :role:`~x.y` become `x` and `y`
+    plain = {k: re.sub(r":\w+:`~?(?:[\w.]*\.)?([^`]+)`", r"`\1`", v.replace("``", "`")) for k, v in out.items()}
+    return {k: v.split(". ")[0].rstrip(".") + "." for k, v in plain.items()}
 
 
 def declared_options(component: type) -> type | None:
@@ -264,6 +268,13 @@ def parse_options(component: type, options: Mapping[str, Any], family: str | Non
     return cls(**values)
 
 
+def _show(value: Any) -> str:
+    """A default as it is written in YAML (``null``, ``true``, ``[]``), in backticks."""
+    plain = list(value) if isinstance(value, tuple) else value
+    text = yaml.safe_dump(plain, default_flow_style=True, allow_unicode=True, width=10_000)
+    return "`" + text.removesuffix("\n").removesuffix("\n...").replace("|", "\\|") + "`"
+
+
 def options_table(component: type) -> str:
     """The component's options as a Markdown table (option, type, default, meaning),
     or a sentence when it declares none; ``docs/configuration.md`` is built from these."""
@@ -278,9 +289,9 @@ def options_table(component: type) -> str:
         if f.default is attrs.NOTHING:
             default = "(required)"
         elif isinstance(f.default, attrs.Factory):  # type: ignore[arg-type]
-            default = f"`{f.default.factory()!r}`"
+            default = _show(f.default.factory())
         else:
-            default = f"`{f.default!r}`"
+            default = _show(f.default)
         doc = str(f.metadata.get("doc", "")).replace("|", "\\|")
         kind = _type_name(Any if f.type is None else f.type).replace("|", "/")
         rows.append(f"| `{f.name}` | {kind} | {default} | {doc} |")

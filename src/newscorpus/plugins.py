@@ -29,7 +29,7 @@ from .events.base import EventBuilder
 from .executors.base import Executor
 from .exporters.base import Exporter
 from .hookspecs import Register
-from .options import declared_options
+from .options import declared_options, options_table
 from .parsers.base import Parser
 from .readers.base import Reader
 
@@ -50,6 +50,7 @@ __all__ = [
     "get_plugin_manager",
     "get_registry",
     "load_object",
+    "options_reference",
 ]
 
 #: Entry-point group third-party distributions declare their plugins in.
@@ -297,3 +298,34 @@ def get_registry(
 ) -> Registry:
     """Build a plugin manager and the registry of its components."""
     return Registry(get_plugin_manager(extra, entry_points=entry_points, objects=objects))
+
+
+#: Titles of the families in the options reference.
+_FAMILY_TITLES = {
+    "reader": "Readers (`read.options.NAME`)",
+    "parser": "Parsers (`read.options.NAME`)",
+    "cleaner": "Cleaners (`clean.cleaners`)",
+    "deduplicator": "Deduplicators (`dedup.methods`)",
+    "event_builder": "Event builders (`events.builder`)",
+    "exporter": "Exporters (`export.exporters`)",
+    "executor": "Executors (`execution.executor`)",
+}
+
+
+def options_reference(registry: Registry, *, first_party: bool = True) -> str:
+    """The options of every registered component as Markdown: a heading per family,
+    then per component its plugin and its :func:`newscorpus.options.options_table`.
+    ``first_party`` keeps newscorpus's own and its ``newscorpus-*`` plugins' components
+    (``docs/configuration.md`` is generated from this, and a test compares them)."""
+    out: list[str] = []
+    for family, title in _FAMILY_TITLES.items():
+        rows = []
+        for name, cls in registry.items(family):
+            top = cls.__module__.split(".")[0]
+            if first_party and top != "newscorpus" and not top.startswith("newscorpus_"):
+                continue
+            where = "built in" if top == "newscorpus" else f"plugin `{top.replace('_', '-')}`"
+            rows.append(f"#### `{name}` ({where})\n\n{options_table(cls)}")
+        if rows:
+            out.append(f"### {title}\n\n" + "\n".join(rows))
+    return "\n".join(out)

@@ -7,8 +7,11 @@ import json
 import re
 from typing import Any
 
+import attrs
+
 from newscorpus.errors import DocumentError
 from newscorpus.models import Article, Credit, Provenance, Timestamp
+from newscorpus.options import at_least, option
 from newscorpus.parsers import Parser
 from newscorpus.parsers.plaintext import analyse_paragraphs
 from newscorpus.readers import Limits, RawDocument
@@ -63,6 +66,12 @@ class FeedItemParser(Parser):
     """
 
     name = "feed-item"
+
+    @attrs.frozen
+    class Options:
+        """Options of the ``feed-item`` parser."""
+
+        min_words: int = option(MIN_WORDS, "Content shorter than this is a teaser, not the article.", at_least(0))
     media_types = (ITEM_MEDIA_TYPE,)
 
     def __init__(self, limits: Limits | None = None, **options: Any) -> None:

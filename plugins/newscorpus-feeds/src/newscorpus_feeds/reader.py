@@ -7,13 +7,15 @@ from collections.abc import Iterator
 from io import BytesIO
 from typing import Any
 
+import attrs
 import feedparser
 from lxml import etree
 
 from newscorpus.errors import DocumentError
+from newscorpus.options import at_least, option, positive
 from newscorpus.readers import InputUnit, RawDocument, Reader, read_bounded
 
-from .fetch import FetchError, make_fetcher
+from .fetch import USER_AGENT, FetchError, make_fetcher
 from .items import ITEM_MEDIA_TYPE, MIN_WORDS, feed_items, has_text, jsonfeed_items, load_json, sitemap_entries
 
 __all__ = ["FeedReader", "sniff"]
@@ -80,6 +82,20 @@ class FeedReader(Reader):
     """
 
     name = "feed"
+
+    @attrs.frozen
+    class Options:
+        """Options of the ``feed`` reader."""
+
+        max_bytes: int = option(64 * 1024 * 1024, "Largest feed file read.", positive)
+        min_words: int = option(MIN_WORDS, "Content shorter than this is a teaser, not the article.", at_least(0))
+        fetch: bool = option(False, "Fetch the pages of items without text.")
+        fetch_timeout: float = option(20.0, "Seconds in all per request.", at_least(0))
+        fetch_delay: float = option(1.0, "Seconds between requests to one host.", at_least(0))
+        user_agent: str = option(USER_AGENT, "User agent of fetches.")
+        robots: bool = option(True, "Obey robots.txt.")
+        fetch_allow: tuple[str, ...] = option((), "Networks or hosts fetched although not public addresses.")
+        fetcher: Any = option(None, "Python API only: a callable used instead of the built-in fetcher.")
     patterns = (
         "*.rss", "*.atom", "*.rdf", "*.xml", "*.feed", "*.json",
         "*.rss.gz", "*.atom.gz", "*.xml.gz", "*.json.gz",

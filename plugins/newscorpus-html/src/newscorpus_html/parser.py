@@ -17,11 +17,13 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
+import attrs
 import trafilatura
 from lxml.html import HtmlElement
 
 from newscorpus.errors import DocumentError
 from newscorpus.models import Article, Credit, Provenance, Timestamp
+from newscorpus.options import one_of, option, positive
 from newscorpus.parsers import Parser
 from newscorpus.parsers.plaintext import analyse_paragraphs
 from newscorpus.readers import Limits, RawDocument
@@ -95,6 +97,20 @@ class HtmlParser(Parser):
     """
 
     name = "html"
+
+    @attrs.frozen
+    class Options:
+        """Options of the ``html`` parser."""
+
+        include_tables: bool = option(True, "Keep the text of tables.")
+        include_comments: bool = option(False, "Keep readers' comments.")
+        fast: bool = option(False, "trafilatura's fast mode (no fallback extractors).")
+        structure: bool = option(True, "Keep headings and list items as paragraphs.")
+        bylines: bool = option(True, "Read bylines and credits from the page.")
+        favor: str = option("balanced", "trafilatura's trade-off.", one_of("balanced", "precision", "recall"))
+        max_tree_size: int = option(300_000, "Pages with more elements are quarantined.", positive)
+        language: str = option("text", "`text`: identify from the text; `declared`: trust the page's `lang`.",
+                               one_of("text", "declared"))
     media_types = ("text/html", "application/xhtml+xml")
 
     def __init__(self, limits: Limits | None = None, **options: Any) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import attrs
+
 from newscorpus.errors import DocumentError
 from newscorpus.readers import InputUnit, RawDocument, Reader, read_bounded
 
@@ -19,6 +21,11 @@ class HtmlReader(Reader):
     """
 
     name = "html"
+
+    @attrs.frozen
+    class Options:
+        """The ``html`` reader has no options (``read.options.html`` configures the parser)."""
+
     patterns = (
         "*.html", "*.htm", "*.xhtml", "*.shtml",
         "*.html.gz", "*.htm.gz", "*.xhtml.gz", "*.shtml.gz",

@@ -19,8 +19,11 @@ from collections import deque
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
+import attrs
+
 from newscorpus.errors import ConfigError, NewscorpusError
 from newscorpus.executors.base import Executor, OnDone, TaskFn, TaskSpec
+from newscorpus.options import at_least, option, positive
 from newscorpus.plugins import ALLOW_ENV
 from newscorpus.runtime import forget_runtime
 
@@ -124,6 +127,21 @@ class RayExecutor(Executor):
     """
 
     name: ClassVar[str] = "ray"
+
+    @attrs.frozen
+    class Options:
+        """Options of the ``ray`` executor."""
+
+        address: str | None = option(None, "Cluster to join (default: a local Ray).")
+        namespace: str | None = option(None, "Ray namespace.")
+        runtime_env: dict[str, Any] = option({}, "Ray runtime environment of the workers.")
+        init: dict[str, Any] = option({}, "More keyword arguments of `ray.init`.")
+        num_cpus: float = option(1.0, "CPUs per task.", at_least(0))
+        max_retries: int = option(3, "Retries of a task whose worker died.", at_least(0))
+        memory: int | None = option(None, "Bytes of memory per task.", positive)
+        resources: dict[str, float] = option({}, "Custom Ray resources per task.")
+        max_in_flight: int | None = option(None, "Most tasks submitted at once (default: twice the slots).",
+                                           positive)
 
     def __init__(self, workers: int = 1, **options: Any) -> None:
         _check_options(options)

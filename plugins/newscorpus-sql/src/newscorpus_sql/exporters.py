@@ -9,11 +9,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import attrs
 from newscorpus_tabular.flat import article_flat, article_from_flat, event_flat, event_from_flat, removal_rows
 from newscorpus_tabular.source import article_dicts, atomic_target, duplicate_dicts, event_dicts
 
 from newscorpus.exporters import ExportContext, Exporter
 from newscorpus.models import Article, Event
+from newscorpus.options import option
 from newscorpus.serialize import article_from_dict, event_from_dict
 
 from .schema import COLUMNS, INDEXES, TABLE_ORDER, ddl
@@ -99,6 +101,12 @@ class SqliteExporter(_DatabaseExporter):
     name = "sqlite"
     default_path = "corpus.sqlite"
 
+    @attrs.frozen
+    class Options:
+        """Options of the ``sqlite`` exporter."""
+
+        path: str = option("corpus.sqlite", "Database file name in the output directory.")
+
     def _connect(self, path: Path) -> Any:
         return sqlite3.connect(path)
 
@@ -149,6 +157,12 @@ class DuckDbExporter(_DatabaseExporter):
 
     name = "duckdb"
     default_path = "corpus.duckdb"
+
+    @attrs.frozen
+    class Options:
+        """Options of the ``duckdb`` exporter."""
+
+        path: str = option("corpus.duckdb", "Database file name in the output directory.")
 
     def _connect(self, path: Path) -> Any:
         import duckdb

@@ -12,9 +12,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+import attrs
+
 from newscorpus.errors import DocumentError
 from newscorpus.exporters import ExportContext, Exporter
 from newscorpus.models import Article, Event
+from newscorpus.options import option
 from newscorpus.readers import InputUnit, RawDocument, Reader
 from newscorpus.serialize import article_from_dict, event_from_dict
 from newscorpus.workdir import commit_temp
@@ -48,6 +51,16 @@ class CsvExporter(Exporter):
     """
 
     name = "csv"
+
+    @attrs.frozen
+    class Options:
+        """Options of the ``csv`` exporter."""
+
+        articles: str = option("articles.csv", "File name of the articles table.")
+        events: str = option("events.csv", "File name of the events table.")
+        removals: str = option("removals.csv", "File name of the removals table.")
+        duplicates: str = option("duplicates.csv", "File name of the duplicates table.")
+        delimiter: str = option(",", "Field separator.")
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
@@ -155,6 +168,13 @@ class CsvReader(Reader):
     """
 
     name = "csv"
+
+    @attrs.frozen
+    class Options:
+        """Options of the ``csv`` reader."""
+
+        delimiter: str | None = option(None, "Field separator (default: tab for `.tsv`, else `,`).")
+        encoding: str = option("utf-8-sig", "Text encoding (a byte-order mark wins).")
     patterns = ("*.csv", "*.tsv", "*.csv.gz", "*.tsv.gz")
 
     def read(self, unit: InputUnit) -> Iterator[RawDocument]:

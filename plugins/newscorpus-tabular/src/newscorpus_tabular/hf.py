@@ -21,7 +21,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 from newscorpus.exporters import ExportContext, Exporter
+from newscorpus.options import option, positive
 
 from .parquet import write_tables
 from .schema import ARTICLE_SCHEMA, EVENT_SCHEMA
@@ -81,6 +84,16 @@ class HuggingFaceExporter(Exporter):
     """
 
     name = "huggingface"
+
+    @attrs.frozen
+    class Options:
+        """Options of the ``huggingface`` exporter."""
+
+        directory: str = option("hf", "Folder of the dataset in the output directory.")
+        max_rows_per_file: int = option(100_000, "Rows per Parquet file.", positive)
+        license: str = option("other", "Licence in the dataset card.")
+        title: str = option("News corpus built with newscorpus", "Title of the dataset card.")
+        description: str = option("", "Description in the dataset card.")
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)

@@ -9,12 +9,14 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from newscorpus.errors import DocumentError
 from newscorpus.exporters import ExportContext, Exporter
 from newscorpus.models import Article, Event
+from newscorpus.options import option, positive
 from newscorpus.readers import InputUnit, RawDocument, Reader
 from newscorpus.serialize import article_from_dict, event_from_dict
 from newscorpus.workdir import commit_temp
@@ -165,6 +167,17 @@ class ParquetExporter(Exporter):
 
     name = "parquet"
 
+    @attrs.frozen
+    class Options:
+        """Options of the ``parquet`` exporter."""
+
+        articles: str = option("articles.parquet", "File name of the articles table.")
+        events: str = option("events.parquet", "File name of the events table.")
+        removals: str = option("removals.parquet", "File name of the removals table.")
+        duplicates: str = option("duplicates.parquet", "File name of the duplicates table.")
+        compression: str = option("zstd", "Parquet codec.")
+        row_group_rows: int = option(10_000, "Rows per row group (memory holds one).", positive)
+
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         self.names = {t: str(options.get(t, f"{t}.parquet")) for t in ("articles", "events", "removals", "duplicates")}
@@ -237,6 +250,13 @@ class ParquetReader(Reader):
     """
 
     name = "parquet"
+
+    @attrs.frozen
+    class Options:
+        """Options of the ``parquet`` reader."""
+
+        columns: tuple[str, ...] | None = option(None, "Read only these columns (default: all).")
+        batch_rows: int = option(1024, "Most rows decoded at a time (fewer when rows are big).", positive)
     patterns = ("*.parquet", "*.pq")
     splittable = True
 

@@ -17,9 +17,11 @@ import zlib
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import attrs
 from fastwarc.warc import ArchiveIterator, WarcRecord, WarcRecordType
 
 from newscorpus.errors import DocumentError
+from newscorpus.options import option
 from newscorpus.readers import InputUnit, RawDocument, Reader
 
 __all__ = ["WarcReader"]
@@ -106,6 +108,16 @@ class WarcReader(Reader):
     """
 
     name = "warc"
+
+    @attrs.frozen
+    class Options:
+        """Options of the ``warc`` reader."""
+
+        media_types: tuple[str, ...] = option(tuple(DEFAULT_MEDIA_TYPES), "Media types to keep.")
+        skip_other: bool = option(False, "Skip other media types and non-2xx responses silently.")
+        hosts: tuple[str, ...] = option((), "Keep only these hosts and their subdomains.")
+        since: str | dt.date | None = option(None, "Keep only captures from this ISO date on.")
+        until: str | dt.date | None = option(None, "Keep only captures up to this ISO date (inclusive).")
     patterns = ("*.warc", "*.warc.gz")
 
     def __init__(self, limits: Any = None, **options: Any) -> None:
