@@ -6,14 +6,16 @@ from __future__ import annotations
 import importlib.util
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
 
 from newscorpus.cli import _exporter_specs, main
 from newscorpus.config import ComponentSpec
-from newscorpus.errors import NewscorpusError
+from newscorpus.errors import NewscorpusError, OutputError
 from newscorpus.exporters.jsonl import JsonlExporter
+from newscorpus.workdir import OutputLock
 
 
 def _run(seeds_dir: Path, out: Path, *extra: str) -> Result:
@@ -21,8 +23,8 @@ def _run(seeds_dir: Path, out: Path, *extra: str) -> Result:
     return CliRunner().invoke(main, args)
 
 
-def _report(out: Path) -> dict[str, object]:
-    data: dict[str, object] = json.loads((out / "report.json").read_text(encoding="utf-8"))
+def _report(out: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((out / "report.json").read_text(encoding="utf-8"))
     return data
 
 
@@ -70,7 +72,7 @@ def test_exporters_flag_overrides_the_config(seeds_dir: Path, tmp_path: Path) ->
     assert result.exit_code == 0, result.output
     assert (out / "corpus.jsonl").exists()  # the config's options for jsonl are kept
     assert not (out / "timeline.html").exists()
-    assert set(_report(out)["exports"]) == {"jsonl"}  # type: ignore[arg-type]
+    assert set(_report(out)["exports"]) == {"jsonl"}
 
 
 @pytest.mark.skipif(importlib.util.find_spec("matplotlib") is None, reason="needs newscorpus[timeline]")
@@ -79,7 +81,7 @@ def test_exporters_flag_turns_the_timeline_on(seeds_dir: Path, tmp_path: Path) -
     result = _run(seeds_dir, out, "--exporters", "jsonl,timeline")
     assert result.exit_code == 0, result.output
     assert (out / "timeline.html").exists() and (out / "timeline.png").exists()
-    assert list(_report(out)["exports"]) == ["jsonl", "timeline"]  # type: ignore[call-overload]
+    assert list(_report(out)["exports"]) == ["jsonl", "timeline"]
 
 
 def test_default_exporters_need_no_extra(seeds_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -87,7 +89,7 @@ def test_default_exporters_need_no_extra(seeds_dir: Path, tmp_path: Path, monkey
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "matplotlib" else real(name, *a))
     out = tmp_path / "out"
     assert _run(seeds_dir, out).exit_code == 0
-    assert set(_report(out)["exports"]) == {"jsonl"}  # type: ignore[arg-type]
+    assert set(_report(out)["exports"]) == {"jsonl"}
     # Asking for the timeline without matplotlib: exit 2 before any work, the extra named.
     result = _run(seeds_dir, tmp_path / "out2", "--exporters", "jsonl,timeline")
     assert result.exit_code == 2
@@ -116,3 +118,19 @@ def test_exporter_specs_keep_configured_options_in_the_flag_order() -> None:
     assert _exporter_specs(" jsonl , timeline", configured) == (
         ComponentSpec("jsonl", {"articles": "a.jsonl"}), ComponentSpec("timeline", {"max_events": 5}))
     assert _exporter_specs("parquet", configured) == (ComponentSpec("parquet"),)
+
+
+def test_work_held_by_another_run_is_left_with_a_warning(seeds_dir: Path, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+
+    class Busy(OutputLock):
+        def acquire(self) -> None:
+            raise OutputError(f"{out} is in use by another newscorpus run (pid 1)")
+
+    assert _run(seeds_dir, out, "--keep-work").exit_code == 0
+    monkeypatch.setattr("newscorpus.cli.OutputLock", Busy)  # only the clean-up's lock: the run itself holds its own
+    result = CliRunner().invoke(main, ["run", str(seeds_dir), "-o", str(out), "--workers", "1", "--no-progress"])
+    assert result.exit_code == 0
+    assert "warning: work/ left in place" in result.output and "in use" in result.output
+    assert (out / "work" / "_done").is_dir()

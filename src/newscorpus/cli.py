@@ -42,17 +42,17 @@ def _exporter_specs(value: str, configured: tuple[ComponentSpec, ...]) -> tuple[
     return tuple(ComponentSpec(n, dict(options.get(n, {}))) for n in names)
 
 
-def _remove_work(output: str) -> bool:
+def _remove_work(output: str) -> str | None:
     """Delete ``output/work`` after a finished run (renamed away first, under the
-    output's lock so that no run starting meanwhile loses its files); ``False`` when
-    another run holds the folder."""
+    output's lock so that no run starting meanwhile loses its files); why not, when
+    it could not be done. The corpus is written either way, so this never fails a run."""
     out = Path(output)
     try:
         with OutputLock(out):
             WorkDir(out).clear()
-    except OutputError:
-        return False
-    return True
+    except (OutputError, OSError) as exc:
+        return str(exc)
+    return None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -128,8 +128,8 @@ def run_cmd(inputs: tuple[str, ...], output: str | None, config_path: str | None
         where = f"{exc.filename}: " if exc.filename else ""
         _fail(f"{where}{exc.strerror or exc}", 2)
         return
-    if not keep_work and not _remove_work(report.data["output"]):
-        click.echo("newscorpus: OUTPUT is in use by another run: work/ left in place", err=True)
+    if not keep_work and (why := _remove_work(report.data["output"])):
+        click.echo(f"newscorpus: warning: work/ left in place: {why}", err=True)
     if not quiet:
         acc = report.accounting
         click.echo(
