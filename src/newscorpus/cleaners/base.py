@@ -175,11 +175,17 @@ class Cleaner(ABC):
         name: Component name used in configs and in ``Removal.plugin``.
         default: Whether the cleaner runs when a config does not list cleaners.
         order: Position among default cleaners (lower runs first).
+        Options: An attrs class declaring the options a config may give (see
+            :mod:`newscorpus.options`); ``None`` accepts any options unchecked.
+
+    :func:`newscorpus.testing.check_cleaner` checks the contract: idempotence,
+    nothing lost (the removals undo the cleaning), kept text never edited.
     """
 
     name: ClassVar[str]
     default: ClassVar[bool] = False
     order: ClassVar[int] = 100
+    Options: ClassVar[type | None] = None
 
     def __init__(self, **options: Any) -> None:
         self.options = options

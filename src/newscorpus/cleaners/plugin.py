@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..hookspecs import Register, hookimpl
+from .base import Cleaner
 from .damage import DamageFlagger
 from .lede import RepeatedLedeCleaner
 from .linemodel import LineModelCleaner
@@ -26,7 +27,7 @@ BUILTIN_CLEANERS = (
 
 
 @hookimpl
-def register_cleaners(register: Register) -> None:
+def register_cleaners(register: Register[Cleaner]) -> None:
     """Register the built-in cleaners."""
     for cls in BUILTIN_CLEANERS:
         register(cls)

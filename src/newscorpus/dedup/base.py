@@ -69,9 +69,12 @@ class Deduplicator(ABC):
         signature_options: Names of the options that change signatures or keys;
             ``None`` means all of them. A persistent index keeps signatures made
             with other values of these options apart (see :meth:`fingerprint`).
+        Options: An attrs class declaring the options a config may give (see
+            :mod:`newscorpus.options`); ``None`` accepts any options unchecked.
     """
 
     name: ClassVar[str]
+    Options: ClassVar[type | None] = None
     relation: ClassVar[Literal["duplicate", "translation"]] = "duplicate"
     signature_version: ClassVar[int] = 1
     max_bucket: ClassVar[int] = 200

@@ -4,13 +4,14 @@ hook third-party plugins use."""
 from __future__ import annotations
 
 from ..hookspecs import Register, hookimpl
+from .base import Deduplicator
 from .exact import ExactDeduplicator
 from .near import NearDeduplicator
 from .translation import TranslationDeduplicator
 
 
 @hookimpl
-def register_deduplicators(register: Register) -> None:
+def register_deduplicators(register: Register[Deduplicator]) -> None:
     """Register the built-in deduplicators: ``exact``, ``near`` and ``translation``."""
     register(ExactDeduplicator)
     register(NearDeduplicator)

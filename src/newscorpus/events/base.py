@@ -189,9 +189,15 @@ class EventBuilder(ABC):
     over the primary articles (neither duplicates nor translations) in publication
     order; newscorpus then adds each duplicate and translation to the event of
     its canonical article and fills ``languages`` and ``sources`` from all members.
+
+    Attributes:
+        name: Component name used in configs.
+        Options: An attrs class declaring the options a config may give (see
+            :mod:`newscorpus.options`); ``None`` accepts any options unchecked.
     """
 
     name: ClassVar[str]
+    Options: ClassVar[type | None] = None
 
     def __init__(self, **options: Any) -> None:
         self.options = options

@@ -41,9 +41,18 @@ class Executor(ABC):
     order and anywhere (``fn`` is a module-level function, importable by workers),
     and report each result through ``on_done`` in the driver process. A task that
     raises makes the whole run fail; per-document problems never raise.
+
+    The pipeline constructs it as ``Cls(workers=..., **options)``: ``workers`` comes
+    from ``execution.workers`` and is not an option.
+
+    Attributes:
+        name: Component name used in configs.
+        Options: An attrs class declaring the options a config may give (see
+            :mod:`newscorpus.options`); ``None`` accepts any options unchecked.
     """
 
     name: ClassVar[str]
+    Options: ClassVar[type | None] = None
 
     def __init__(self, workers: int = 1, **options: Any) -> None:
         self.workers = max(1, int(workers))

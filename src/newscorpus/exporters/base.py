@@ -92,9 +92,25 @@ class ExportContext:
 
 class Exporter(ABC):
     """Base class of exporters. Subclass, set ``name``, implement :meth:`export`,
-    and register the class with the ``register_exporters`` hook."""
+    and register the class with the ``register_exporters`` hook.
+
+    The pipeline constructs an exporter as ``Cls(**options)`` (``options`` checked
+    against :attr:`Options`) and calls :meth:`export` once, at the end of a run.
+    An exporter writes only inside ``ctx.output_dir`` and only through the
+    context: :meth:`ExportContext.open` (a file written atomically) or
+    :meth:`ExportContext.temp` and :meth:`ExportContext.commit` (for a library
+    that writes a file by name), so that a failed or interrupted export never
+    leaves a truncated file under a final name. It returns every file it wrote.
+    :func:`newscorpus.testing.check_exporter` checks the contract.
+
+    Attributes:
+        name: Component name used in configs.
+        Options: An attrs class declaring the options a config may give (see
+            :mod:`newscorpus.options`); ``None`` accepts any options unchecked.
+    """
 
     name: ClassVar[str]
+    Options: ClassVar[type | None] = None
 
     def __init__(self, **options: Any) -> None:
         self.options = options

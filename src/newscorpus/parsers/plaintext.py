@@ -25,11 +25,11 @@ from typing import Any
 import attrs
 
 from ..errors import DocumentError
-from ..models import Article, Credit, Dateline, Provenance, Removal, Timestamp
+from ..models import Article, Credit, Dateline, Removal, Timestamp
 from ..options import option
 from ..outlets import domain_of, outlet_from_domain
 from ..readers.base import Limits, RawDocument
-from .base import Parser
+from .base import Parser, provenance_of
 from .furniture import (
     decode_text,
     find_dateline,
@@ -320,8 +320,6 @@ def build_article(parsed: ParsedText, doc: RawDocument, article_id: str, parser:
     ``fields`` replace Article fields taken from ``parsed`` (a record parser's
     columns), ``provenance`` the ``url``, ``fetched`` or ``sha1`` taken from ``doc``.
     """
-    import hashlib
-
     values: dict[str, Any] = {
         "title": parsed.title,
         "subtitle": parsed.subtitle,
@@ -337,14 +335,4 @@ def build_article(parsed: ParsedText, doc: RawDocument, article_id: str, parser:
         "extras": {"unparsed": dict(parsed.unparsed)} if parsed.unparsed else {},
         **fields,
     }
-    origin: dict[str, Any] = {
-        "url": doc.fields.get("url"),
-        "fetched": doc.fields.get("fetched"),
-        "sha1": hashlib.sha1(doc.data).hexdigest() if doc.data is not None else None,
-        **(provenance or {}),
-    }
-    return Article(
-        id=article_id,
-        provenance=Provenance(path=doc.path, record=doc.record, reader=doc.reader, parser=parser, **origin),
-        **values,
-    )
+    return Article(id=article_id, provenance=provenance_of(doc, parser, **(provenance or {})), **values)

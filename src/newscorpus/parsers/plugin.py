@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from ..hookspecs import Register, hookimpl
+from .base import Parser
 from .plaintext import PlainTextParser
 from .record import RecordParser
 
 
 @hookimpl
-def register_parsers(register: Register) -> None:
+def register_parsers(register: Register[Parser]) -> None:
     """Register the built-in parsers."""
     register(PlainTextParser)
     register(RecordParser)

@@ -101,11 +101,19 @@ class Reader(ABC):
         splittable: Whether :meth:`read` accepts byte ranges that start and end on
             record boundaries (line-based formats), so one big file can be split
             across shards.
+        Options: An attrs class declaring the options a config may give (see
+            :mod:`newscorpus.options`); ``None`` accepts any options unchecked.
+
+    The pipeline constructs a reader as ``Cls(limits=..., **options)``: ``limits``
+    is the run's :class:`Limits` (``read.limits``, not an option), ``options`` are
+    ``read.options.<name>``. :func:`newscorpus.testing.check_reader` checks the
+    contract of :meth:`read`.
     """
 
     name: ClassVar[str]
     patterns: ClassVar[tuple[str, ...]] = ()
     splittable: ClassVar[bool] = False
+    Options: ClassVar[type | None] = None
 
     def __init__(self, limits: Limits | None = None, **options: Any) -> None:
         self.limits = limits or Limits()

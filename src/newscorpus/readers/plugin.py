@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from ..hookspecs import Register, hookimpl
+from .base import Reader
 from .jsonl import JsonlReader
 from .text import TextReader
 
 
 @hookimpl
-def register_readers(register: Register) -> None:
+def register_readers(register: Register[Reader]) -> None:
     """Register the built-in readers."""
     register(TextReader)
     register(JsonlReader)

@@ -6,12 +6,13 @@ Importing this module must stay cheap: every newscorpus process loads it, and
 
 from __future__ import annotations
 
+from newscorpus.executors import Executor
 from newscorpus.hookspecs import Register, hookimpl
 
 from .executor import RayExecutor
 
 
 @hookimpl
-def register_executors(register: Register) -> None:
+def register_executors(register: Register[Executor]) -> None:
     """Register the ``ray`` executor."""
     register(RayExecutor)

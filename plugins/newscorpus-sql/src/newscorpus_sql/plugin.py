@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from newscorpus.exporters import Exporter
 from newscorpus.hookspecs import Register, hookimpl
 
 from .exporters import DuckDbExporter, SqliteExporter
 
 
 @hookimpl
-def register_exporters(register: Register) -> None:
+def register_exporters(register: Register[Exporter]) -> None:
     """Register the SQLite and DuckDB exporters."""
     register(SqliteExporter)
     register(DuckDbExporter)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from newscorpus.exporters import Exporter
 from newscorpus.hookspecs import Register, hookimpl
+from newscorpus.readers import Reader
 
 from .csvfiles import CsvExporter, CsvReader
 from .hf import HuggingFaceExporter
@@ -10,14 +12,14 @@ from .parquet import ParquetExporter, ParquetReader
 
 
 @hookimpl
-def register_readers(register: Register) -> None:
+def register_readers(register: Register[Reader]) -> None:
     """Register the CSV and Parquet dump readers."""
     register(CsvReader)
     register(ParquetReader)
 
 
 @hookimpl
-def register_exporters(register: Register) -> None:
+def register_exporters(register: Register[Exporter]) -> None:
     """Register the Parquet, CSV and Hugging Face exporters."""
     register(ParquetExporter)
     register(CsvExporter)

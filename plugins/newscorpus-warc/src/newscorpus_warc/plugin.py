@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from newscorpus.hookspecs import Register, hookimpl
+from newscorpus.readers import Reader
 
 from .reader import WarcReader
 
 
 @hookimpl
-def register_readers(register: Register) -> None:
+def register_readers(register: Register[Reader]) -> None:
     """Register the WARC reader."""
     register(WarcReader)
