@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import threading
@@ -14,8 +15,11 @@ import attrs
 
 from ..options import one_of, option
 from .base import Executor, OnDone, TaskFn, TaskSpec
+from .mainguard import unguarded_main
 
 __all__ = ["LocalExecutor"]
+
+log = logging.getLogger("newscorpus")
 
 #: How often a pool worker checks that the process that started it is alive.
 PARENT_POLL_SECONDS = 1.0
@@ -52,6 +56,11 @@ class LocalExecutor(Executor):
             fresh workers as tasks, so that idle workers do not hold what the
             stage before left in them (default true; a restart costs about a
             second).
+
+    A pool is never started from the top level of a script that lacks an ``if
+    __name__ == "__main__":`` block (:mod:`.mainguard`): ``spawn`` workers would
+    run the script again and break the pool, so the tasks run in this process,
+    with a warning. ``fork`` re-runs nothing and is not affected.
     """
 
     name = "local"
@@ -68,6 +77,7 @@ class LocalExecutor(Executor):
         self._pool: ProcessPoolExecutor | None = None
         self._pool_size = 0
         self.release_idle = bool(options.get("release_idle", True))
+        self._checked_main = False
 
     def _get_pool(self, tasks: int) -> ProcessPoolExecutor:
         size = max(1, min(self.workers, tasks)) if self.release_idle else self.workers
@@ -85,6 +95,14 @@ class LocalExecutor(Executor):
     def map(self, fn: TaskFn, tasks: Sequence[TaskSpec], on_done: OnDone) -> None:
         # A lone task (events, export) goes to a pool once there is one, so that
         # the driver never loads the components a second time (~300 MB less).
+        if self.workers > 1 and len(tasks) > 1 and self._pool is None and not self._checked_main:
+            self._checked_main = True
+            script = unguarded_main() if self.options.get("start_method", "spawn") != "fork" else None
+            if script is not None:
+                log.warning("%s starts the run outside an 'if __name__ == \"__main__\":' block, where worker "
+                            "processes would run it again: running in this process (put the call under "
+                            "that block to use %d workers)", script, self.workers)
+                self.workers = 1
         if self.workers == 1 or (len(tasks) <= 1 and self._pool is None):
             for task in tasks:
                 on_done(task, fn(task))
