@@ -17,7 +17,9 @@ from click.testing import CliRunner
 from newscorpus.api import write_records
 from newscorpus.cli import main
 from newscorpus.executors.mainguard import _guarded_lines
-from test_api import synthetic_records  # tests/ is on the path (rootdir conftest)
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # pytest imports test files by path, not as modules
+from test_api import synthetic_records
 
 WARNING = "outside an 'if __name__"
 #: Two workers and four shards: a pool on any machine, whatever the input size
