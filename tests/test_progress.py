@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from newscorpus.config import config_from_dict
 from newscorpus.pipeline import Pipeline
-from newscorpus.progress import StageProgress, TaskProgress, format_eta, unit_bytes
+from newscorpus.progress import StageProgress, TaskProgress, format_eta, offsets_are_positions, unit_bytes
 
 
 def test_task_counts_are_written_at_most_every_interval(tmp_path: Path) -> None:
@@ -27,6 +27,27 @@ def test_task_counts_are_written_at_most_every_interval(tmp_path: Path) -> None:
     now.add(documents=2, nbytes=50)
     assert json.loads(path.read_text()) == {"documents": 2, "bytes": 50}
     assert [p.name for p in path.parent.iterdir()] == ["00003.json"]  # no temporary left
+
+
+def test_position_inside_a_unit_counts_until_the_unit_ends(tmp_path: Path) -> None:
+    path = tmp_path / "00000.json"
+    live = TaskProgress(path, interval=3600)
+    live.at(300, 1000)
+    live.at(200, 1000)  # an earlier offset never moves it back
+    live.at(5000, 1000)  # past the unit (a decompressed offset): ignored
+    live.at(-1, 1000)
+    live.write()
+    assert json.loads(path.read_text()) == {"documents": 0, "bytes": 300}
+    live.add(documents=1, nbytes=1000)  # the unit is done: its size, not size + position
+    live.write()
+    assert json.loads(path.read_text()) == {"documents": 1, "bytes": 1000}
+
+
+@pytest.mark.parametrize(("name", "positions"), [
+    ("a.jsonl", True), ("a.txt", True), ("a.jsonl.gz", False), ("A.JSONL.GZ", False), ("x.warc.zst", False),
+])
+def test_offsets_of_compressed_files_are_not_positions(name: str, positions: bool) -> None:
+    assert offsets_are_positions(name) is positions
 
 
 def test_a_progress_write_that_fails_never_fails_the_task(tmp_path: Path) -> None:

@@ -7,10 +7,11 @@ the main process polls those files while the stage runs (:class:`StageProgress`)
 Only the files of running tasks are read: a finished task's counts come from its
 completion marker, so a document is never counted twice.
 
-The parse stage reports documents read and input bytes done (whole units: a file, or
-a byte range of a splittable one). The bar shows documents, their rate, the share of
-input bytes done and an estimate of the time left from the byte rate. Stages that
-report nothing show tasks, as before.
+The parse stage reports documents read and input bytes done: whole units (a file, or a
+byte range of a splittable one), and inside a unit of an uncompressed line-based file
+the byte offset of the last record read. The bar shows documents, their rate, the
+share of input bytes done and an estimate of the time left from the byte rate. Stages
+that report nothing show tasks.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-__all__ = ["StageProgress", "TaskProgress", "file_size", "format_eta", "unit_bytes"]
+__all__ = ["StageProgress", "TaskProgress", "file_size", "format_eta", "offsets_are_positions", "unit_bytes"]
 
 _BAR = "{desc} {percentage:3.0f}%|{bar}| "
 
@@ -42,14 +43,27 @@ class TaskProgress:
     def __init__(self, path: Path, interval: float = INTERVAL) -> None:
         self.path = path
         self.documents = 0
-        self.bytes = 0
+        self.bytes = 0  # whole units done
+        self.in_unit = 0  # bytes read of the unit being read, when the reader tells
         self._interval = interval
         self._next = time.monotonic() + interval
 
     def add(self, documents: int = 0, nbytes: int = 0) -> None:
-        """Count ``documents`` more documents and ``nbytes`` more input bytes done."""
+        """Count ``documents`` more documents and ``nbytes`` more input bytes done
+        (a whole unit: the position inside the unit starts again at 0)."""
         self.documents += documents
-        self.bytes += nbytes
+        if nbytes:
+            self.bytes += nbytes
+            self.in_unit = 0
+        self._tick()
+
+    def at(self, position: int, size: int) -> None:
+        """Record that the unit being read (``size`` bytes) has been read up to
+        ``position`` bytes from its start; positions outside it are ignored."""
+        if 0 <= position <= size:
+            self.in_unit = max(self.in_unit, position)
+
+    def _tick(self) -> None:
         now = time.monotonic()
         if now >= self._next:
             self._next = now + self._interval
@@ -61,7 +75,8 @@ class TaskProgress:
         tmp = self.path.with_name(f"{self.path.name}.tmp-{os.getpid()}")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_text(json.dumps({"documents": self.documents, "bytes": self.bytes}), encoding="utf-8")
+            counts = {"documents": self.documents, "bytes": self.bytes + self.in_unit}
+            tmp.write_text(json.dumps(counts), encoding="utf-8")
             os.replace(tmp, self.path)
         except OSError:
             pass
@@ -176,7 +191,9 @@ class StageProgress:
         fraction = nbytes / self.total_bytes if self.total_bytes else None
         eta = None
         new_bytes = nbytes - self._start_bytes
-        if self.total_bytes and new_bytes > 0:
+        # No estimate from the first percent: start-up (models, the first batch) would
+        # make it hours long.
+        if self.total_bytes and new_bytes >= 0.01 * self.total_bytes:
             eta = (self.total_bytes - nbytes) * elapsed / new_bytes
         return {"documents": docs, "rate": rate, "fraction": fraction, "eta": eta}
 
@@ -210,3 +227,14 @@ def file_size(path: str) -> int:
         return os.path.getsize(path)
     except OSError:
         return 0
+
+
+#: Suffixes of compressed files: their readers' offsets count decompressed bytes, which
+#: say nothing about how much of the file is read.
+_COMPRESSED = (".gz", ".bz2", ".xz", ".zst", ".lz4", ".zip")
+
+
+def offsets_are_positions(path: str) -> bool:
+    """Whether a byte offset a reader gives for a record of ``path`` is a position in
+    the file (an uncompressed file), so it can measure progress inside a unit."""
+    return not path.lower().endswith(_COMPRESSED)

@@ -15,7 +15,7 @@ from ..dedup.stages import DedupShardWriter
 from ..errors import DocumentError
 from ..ids import stable_id
 from ..models import Article
-from ..progress import TaskProgress, file_size, unit_bytes
+from ..progress import TaskProgress, file_size, offsets_are_positions, unit_bytes
 from ..readers.base import InputUnit, RawDocument
 from ..runtime import Runtime
 from ..serialize import article_to_dict
@@ -85,8 +85,12 @@ def run_parse(rt: Runtime, shard: int) -> dict[str, Any]:
 
     try:
         for unit in rt.plan.shards[shard]:
+            size = unit_bytes(unit.start, unit.end, file_size(unit.path))
+            positions = offsets_are_positions(unit.path)
             for doc in _read_unit(rt, unit):
                 stats["documents"] += 1
+                if positions and isinstance(doc.record, int):
+                    live.at(doc.record - unit.start, size)
                 live.add(documents=1)
                 article = _parse_one(rt, doc, quarantine)
                 if article is None:
@@ -94,7 +98,7 @@ def run_parse(rt: Runtime, shard: int) -> dict[str, Any]:
                 batch.append(article)
                 if len(batch) >= rt.config.execution.batch_size:
                     flush()
-            live.add(nbytes=unit_bytes(unit.start, unit.end, file_size(unit.path)))
+            live.add(nbytes=size)
         flush()
     except BaseException:
         for w in (articles_out, quarantine_out, features_out):
