@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import codecs
+import collections
 import csv
 import gzip
 import io
 import os
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -152,6 +154,125 @@ class _Bounded(io.RawIOBase):
         return len(data)
 
 
+#: Byte-order marks, longest first (UTF-32 LE starts with the UTF-16 LE mark).
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _ends_line(line: bytes | str) -> bool:
+    return line.endswith(b"\n") if isinstance(line, bytes) else line.endswith("\n")
+
+
+def _mark_bad(exc: UnicodeError) -> tuple[str, int]:
+    """Decode error handler: an undecodable span becomes a lone surrogate, which no
+    decoded text holds, so :class:`_Lines` can tell the line is broken."""
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    return "\ud800", exc.end
+
+
+_MARK_BAD = "newscorpus-csv-mark-bad"
+codecs.register_error(_MARK_BAD, _mark_bad)
+
+
+class _OverlongError(Exception):
+    """A record ran past the size limit (an unclosed quote swallowing the lines after it)."""
+
+
+class _Lines:
+    """The lines of a CSV file, each decoded on its own and bounded, for ``csv.reader``.
+
+    A bad byte costs one row (``bad``), a line longer than ``limit`` bytes is skipped
+    to its end (``long``), and a record whose lines add up to more than ``limit``
+    raises :class:`_OverlongError`: an unclosed quote cannot gather the rest of the file.
+    The lines of that record after its first are then read again (once: lines read
+    again never are a second time), so the rows a stray quote swallowed are kept.
+    """
+
+    def __init__(self, stream: IO[bytes] | IO[str], encoding: str | None, limit: int) -> None:
+        self.stream, self.encoding, self.limit = stream, encoding, limit
+        self.bad = self.long = False
+        self.line_no = 0  # physical line of the last line handed out
+        self.record: list[tuple[int, str, bool]] = []  # the current record's (line, text, read again)
+        self.size = 0
+        self.pending: collections.deque[tuple[int, str, bool]] = collections.deque()
+
+    def start_record(self) -> None:
+        """Forget the previous record (called before each row)."""
+        self.bad = self.long = False
+        self.record, self.size = [], 0
+
+    def replay(self) -> bool:
+        """Queue the lines of an overlong record after its first to be read again;
+        ``False`` when they were read again already."""
+        rest = self.record[1:]
+        if any(again for _n, _t, again in self.record):
+            return False
+        self.pending.extendleft((n, t, True) for n, t, _again in reversed(rest))
+        return True
+
+    def _next(self) -> tuple[int, str, bool] | None:
+        if self.pending:
+            return self.pending.popleft()
+        raw = self.stream.readline(self.limit + 1)
+        if not raw:
+            return None
+        self.line_no += 1
+        if len(raw) > self.limit and not _ends_line(raw):
+            self.long = True
+            while raw and not _ends_line(raw):
+                raw = self.stream.readline(1 << 20)
+            return self.line_no, "\n", False
+        if isinstance(raw, bytes):
+            try:
+                text = raw.decode(self.encoding or "utf-8")
+            except UnicodeDecodeError:
+                self.bad = True
+                text = raw.decode(self.encoding or "utf-8", errors="replace")
+        elif _SURROGATE.search(raw):  # text streams mark undecodable bytes with a lone surrogate
+            self.bad = True
+            text = _SURROGATE.sub("\ufffd", raw)
+        else:
+            text = raw
+        return self.line_no, text, False
+
+    # An iterator, not a generator: a generator that raised is finished, and
+    # ``csv.reader`` must go on reading after an overlong record.
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        item = self._next()
+        if item is None:
+            raise StopIteration
+        self.record.append(item)
+        self.size += len(item[1])
+        if self.size > self.limit:
+            raise _OverlongError
+        return item[1]
+
+    @property
+    def first_line(self) -> int:
+        """Physical line on which the current record began."""
+        return self.record[0][0] if self.record else self.line_no + 1
+
+
+def _open_text(raw: IO[bytes], encoding: str) -> tuple[IO[bytes] | IO[str], str | None, str]:
+    """``(stream, byte encoding, name)``: the file as bytes with the encoding to decode
+    each line with, or, for an encoding in which a newline is not the byte 0x0A
+    (UTF-16, UTF-32: chosen by the option or by a byte-order mark), as text."""
+    head = raw.peek(4)[:4] if isinstance(raw, io.BufferedReader) else b""
+    for bom, name in _BOMS:
+        if head.startswith(bom):
+            encoding = name
+            break
+    if "\n".encode(encoding) == b"\n":
+        return raw, encoding, codecs.lookup(encoding).name
+    text = io.TextIOWrapper(raw, encoding=encoding, errors=_MARK_BAD, newline="")
+    return text, None, codecs.lookup(encoding).name
+
+
 class CsvReader(Reader):
     """One structured record per row of ``*.csv`` / ``*.tsv`` files (also ``.gz``).
 
@@ -162,9 +283,14 @@ class CsvReader(Reader):
     with more cells than the header, or a broken encoding, is quarantined and
     reading goes on.
 
+    Memory is bounded by ``read.limits.max_document_bytes``: a longer line is
+    skipped, and a row running past it (an unclosed quote) is quarantined as
+    ``too-large`` naming the line it began on; the lines it swallowed are then read
+    again as rows of their own. A byte-order mark selects UTF-8, UTF-16 or UTF-32.
+
     Options:
         delimiter: Field separator (default: tab for ``.tsv``, else ``,``).
-        encoding: Text encoding (default ``utf-8``; a UTF-8 BOM is skipped).
+        encoding: Text encoding (default ``utf-8``; a byte-order mark wins).
     """
 
     name = "csv"
@@ -193,27 +319,6 @@ class CsvReader(Reader):
             return RawDocument(unit.path, record, f"{rel}#{record}", self.name, media_type=RECORD_MEDIA_TYPE,
                                error=DocumentError(reason, detail))
 
-        # Lines are decoded one by one so that a bad byte costs one row, not the file,
-        # and read at most ``limit`` bytes at a time so that one huge line cannot fill memory.
-        state = {"bad": False, "long": False}
-
-        def lines(raw: IO[bytes]) -> Iterator[str]:
-            while True:
-                line = raw.readline(limit + 1)
-                if not line:
-                    return
-                if len(line) > limit and not line.endswith(b"\n"):
-                    state["long"] = True
-                    while line and not line.endswith(b"\n"):
-                        line = raw.readline(1 << 20)
-                    yield "\n"
-                    continue
-                try:
-                    yield line.decode(encoding)
-                except UnicodeDecodeError:
-                    state["bad"] = True
-                    yield line.decode(encoding, errors="replace")
-
         try:
             raw: IO[bytes] = open(unit.path, "rb")  # noqa: SIM115
             if lower.endswith(".gz"):
@@ -221,50 +326,61 @@ class CsvReader(Reader):
         except OSError as exc:
             yield error(0, "unreadable", str(exc))
             return
+        row_no = 0
         with raw:
-            reader = csv.reader(lines(raw), delimiter=delimiter)
-            row_no = 0
             try:
+                stream, line_encoding, encoding_name = _open_text(raw, encoding)
+                lines = _Lines(stream, line_encoding, limit)
+                reader = csv.reader(lines, delimiter=delimiter)
                 header = next(reader, None)
                 if header is None:
                     yield error(0, "empty", "the CSV file holds no header row")
                     return
                 header = [h.strip() for h in header]
                 while True:
-                    state["bad"] = state["long"] = False
+                    lines.start_record()
                     try:
                         cells = next(reader)
                     except StopIteration:
                         break
+                    except _OverlongError:
+                        row_no += 1
+                        again = lines.replay()
+                        yield error(row_no, "too-large",
+                                    f"row {row_no} (from line {lines.first_line}) runs past "
+                                    f"read.limits.max_document_bytes ({limit:,}): an unclosed quote?"
+                                    + (" The lines after its first are read again." if again else ""))
+                        continue
                     except csv.Error as exc:
                         row_no += 1
                         yield error(row_no, "bad-row", f"CSV row {row_no} is malformed: {exc}")
                         continue
                     row_no += 1
-                    if state["long"]:
-                        yield error(row_no, "too-large",
-                                    f"row {row_no} has a line longer than read.limits.max_document_bytes ({limit:,})")
-                        continue
-                    if state["bad"]:
-                        yield error(row_no, "invalid-encoding",
-                                    f"row {row_no} is not valid {codecs.lookup(encoding).name} "
-                                    "(set read.options.csv.encoding)")
-                        continue
-                    if not any(c.strip() for c in cells):
-                        continue
-                    if len(cells) > len(header):
-                        yield error(row_no, "bad-row",
-                                    f"row {row_no} has {len(cells)} cells but the header names {len(header)}")
-                        continue
-                    size = sum(len(c) for c in cells)
-                    if size > limit:
-                        yield error(row_no, "too-large",
-                                    f"row {row_no} holds {size:,} characters, more than read.limits.max_document_bytes")
-                        continue
-                    fields = {h: c for h, c in zip(header, cells, strict=False) if h and c != ""}
-                    yield RawDocument(unit.path, row_no, f"{rel}#{row_no}", self.name,
-                                      media_type=RECORD_MEDIA_TYPE, fields=fields)
+                    doc = self._row(unit.path, rel, row_no, header, cells, lines, encoding_name, limit)
+                    if doc is not None:
+                        yield doc
             except DocumentError as exc:
                 yield error(row_no + 1, exc.reason, exc.detail)
+            except _OverlongError:  # the header row itself
+                yield error(0, "too-large", f"the header row runs past read.limits.max_document_bytes ({limit:,})")
             except (OSError, EOFError) as exc:
                 yield error(row_no + 1, "bad-compression", f"stream broken after row {row_no}: {exc}")
+
+    def _row(self, path: str, rel: str, row_no: int, header: list[str], cells: list[str], lines: _Lines,
+             encoding: str, limit: int) -> RawDocument | None:
+        def error(reason: str, detail: str) -> RawDocument:
+            return RawDocument(path, row_no, f"{rel}#{row_no}", self.name, media_type=RECORD_MEDIA_TYPE,
+                               error=DocumentError(reason, detail))
+
+        if lines.long:
+            return error("too-large", f"row {row_no} has a line longer than read.limits.max_document_bytes "
+                         f"({limit:,})")
+        if lines.bad:
+            return error("invalid-encoding", f"row {row_no} (line {lines.first_line}) is not valid {encoding} "
+                         "(set read.options.csv.encoding)")
+        if not any(c.strip() for c in cells):
+            return None
+        if len(cells) > len(header):
+            return error("bad-row", f"row {row_no} has {len(cells)} cells but the header names {len(header)}")
+        fields = {h: c for h, c in zip(header, cells, strict=False) if h and c != ""}
+        return RawDocument(path, row_no, f"{rel}#{row_no}", self.name, media_type=RECORD_MEDIA_TYPE, fields=fields)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
@@ -11,13 +12,14 @@ from typing import Any
 
 import attrs
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from newscorpus.errors import DocumentError
 from newscorpus.exporters import ExportContext, Exporter
 from newscorpus.models import Article, Event
 from newscorpus.options import option, positive
-from newscorpus.readers import InputUnit, RawDocument, Reader
+from newscorpus.readers import InputUnit, Limits, RawDocument, Reader
 from newscorpus.serialize import article_from_dict, event_from_dict
 from newscorpus.workdir import commit_temp
 
@@ -235,6 +237,79 @@ def jsonable(value: Any) -> Any:
     return str(value)
 
 
+#: Decoded bytes one batch of rows may take (about): the batch size of a row group is
+#: this divided by its mean uncompressed bytes per row, so a 26 KB file whose row group
+#: inflates to gigabytes is decoded a row or two at a time instead of whole.
+BATCH_BYTES = 32 * 1024 * 1024
+#: Inflated bytes a column chunk may reach before its compression ratio is judged.
+RATIO_GRACE_BYTES = 16 * 1024 * 1024
+
+
+def value_sizes(arr: pa.Array) -> list[int]:
+    """Bytes each value of ``arr`` holds (text and binary by length, nested values
+    summed, fixed-width values 8), computed on the Arrow data without building Python
+    objects, so a row can be measured before it is converted."""
+    t = arr.type
+    n = len(arr)
+    if pa.types.is_dictionary(t):
+        sizes = value_sizes(arr.dictionary)
+        return [0 if j is None else sizes[j] for j in arr.indices.to_pylist()]
+    if pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_binary(t) \
+            or pa.types.is_large_binary(t) or pa.types.is_fixed_size_binary(t):
+        return [0 if v is None else int(v) for v in pc.binary_length(arr).to_pylist()]
+    if pa.types.is_map(t):
+        child = [k + v for k, v in zip(value_sizes(arr.keys), value_sizes(arr.items), strict=True)]
+        return _summed(child, arr.offsets.to_pylist())
+    if pa.types.is_list(t) or pa.types.is_large_list(t):
+        return _summed(value_sizes(arr.values), arr.offsets.to_pylist())
+    if pa.types.is_fixed_size_list(t):
+        child, width = value_sizes(arr.flatten()), t.list_size
+        return [sum(child[i * width:(i + 1) * width]) for i in range(n)]
+    if pa.types.is_struct(t):
+        sizes = [0] * n
+        for k in range(t.num_fields):
+            sizes = [a + b for a, b in zip(sizes, value_sizes(arr.field(k)), strict=True)]
+        return sizes
+    return [8] * n
+
+
+def _summed(child: list[int], offsets: list[int | None]) -> list[int]:
+    prefix = [0]
+    for size in child:
+        prefix.append(prefix[-1] + size)
+    return [prefix[int(b or 0)] - prefix[int(a or 0)] for a, b in itertools.pairwise(offsets)]
+
+
+def bomb_column(meta: pq.RowGroupMetaData, limits: Limits, columns: Any = None) -> str | None:
+    """Why a row group must not be decoded, or ``None``: a column chunk that inflates
+    past ``limits.max_compression_ratio`` times its stored size (beyond the first 16 MiB)
+    or past ``limits.max_decompressed_bytes``. One Parquet page is decompressed whole,
+    so such a chunk would cost its full inflated size however few rows are asked for;
+    the footer states both sizes, so this is known before reading a byte of data."""
+    wanted = set(columns) if columns else None
+    for i in range(meta.num_columns):
+        col = meta.column(i)
+        name = str(col.path_in_schema)
+        if wanted is not None and name.split(".")[0] not in wanted:
+            continue
+        raw, stored = col.total_uncompressed_size or 0, col.total_compressed_size or 0
+        if raw > limits.max_decompressed_bytes or raw > max(RATIO_GRACE_BYTES, limits.max_compression_ratio * stored):
+            return (f"column {name!r} inflates from {stored:,} to {raw:,} bytes (over "
+                    f"read.limits.max_compression_ratio, {limits.max_compression_ratio}x, or "
+                    f"read.limits.max_decompressed_bytes): a decompression bomb")
+    return None
+
+
+def batch_rows_for(meta: pq.RowGroupMetaData, cap: int, budget: int = BATCH_BYTES) -> int:
+    """Rows per batch for one row group: ``budget`` over its mean uncompressed bytes
+    per row (from the footer, before anything is decoded), at least 1, at most ``cap``."""
+    if meta.num_rows <= 0:
+        return cap
+    total = sum(meta.column(i).total_uncompressed_size or 0 for i in range(meta.num_columns))
+    per_row = max(1, -(-int(total) // int(meta.num_rows)))
+    return max(1, min(cap, budget // per_row))
+
+
 class ParquetReader(Reader):
     """One structured record per row of ``*.parquet`` files (news-please,
     datatrove or newscorpus's own Parquet export).
@@ -244,9 +319,20 @@ class ParquetReader(Reader):
     is the row's index in the file. Splittable: a big file is split between row
     groups, by the byte offset at which each row group starts.
 
+    Memory stays bounded whatever the file claims: a row group holding a column chunk
+    that inflates past ``read.limits.max_compression_ratio`` (beyond 16 MiB) or
+    ``max_decompressed_bytes`` is quarantined as one ``too-large`` record naming its rows,
+    undecoded (the footer says so before any page is read); other rows are decoded in batches of
+    about 32 MiB (sized from the footer's uncompressed sizes), text columns are read
+    as dictionaries (a value repeated a thousand times is held once), every row is
+    measured on the Arrow data first and a row over ``read.limits.max_document_bytes``
+    is quarantined as ``too-large`` without being turned into Python text. A batch
+    that cannot be decoded costs the rows of its row group from there on (one
+    ``invalid-parquet`` record); the next row group is read.
+
     Options:
         columns: Read only these columns (default: all).
-        batch_rows: Rows decoded at a time (default 1,024).
+        batch_rows: Most rows decoded at a time (default 1,024; fewer when rows are big).
     """
 
     name = "parquet"
@@ -285,46 +371,72 @@ class ParquetReader(Reader):
                 bounds.append(off)
         return [(a, b) for a, b in zip(bounds, [*bounds[1:], None], strict=True)]
 
+    def _error(self, path: str, rel: str, row_no: int, reason: str, detail: str) -> RawDocument:
+        return RawDocument(path, row_no, f"{rel}#{row_no}", self.name, media_type=RECORD_MEDIA_TYPE,
+                           error=DocumentError(reason, detail))
+
     def read(self, unit: InputUnit) -> Iterator[RawDocument]:
         rel = unit.relpath
         columns = self.options.get("columns")
         batch_rows = int(self.options.get("batch_rows", 1024))
         try:
-            pf = pq.ParquetFile(unit.path)
+            schema = pq.ParquetFile(unit.path).schema_arrow
+            # Text read as dictionaries: a huge value repeated in many rows (a few KB
+            # compressed) is decoded once, not once per row.
+            text = [f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)
+                    or pa.types.is_binary(f.type) or pa.types.is_large_binary(f.type)]
+            pf = pq.ParquetFile(unit.path, read_dictionary=text)
             meta = pf.metadata
-        except (OSError, pa.ArrowException) as exc:
-            err = DocumentError("invalid-parquet", f"not a readable Parquet file: {exc}")
-            yield RawDocument(unit.path, 0, f"{rel}#0", self.name, media_type=RECORD_MEDIA_TYPE, error=err)
+        except (OSError, pa.ArrowException, RecursionError) as exc:
+            yield self._error(unit.path, rel, 0, "invalid-parquet", f"not a readable Parquet file: {exc}")
             return
         offsets = self._group_offsets(meta)
         first_row = 0
         for group, offset in enumerate(offsets):
-            n_rows = meta.row_group(group).num_rows
+            group_meta = meta.row_group(group)
             inside = offset >= unit.start and (unit.end is None or offset < unit.end)
-            if inside:
-                yield from self._read_group(pf, unit.path, group, first_row, rel, columns, batch_rows)
-            first_row += n_rows
+            bomb = bomb_column(group_meta, self.limits, columns) if inside else None
+            if bomb is not None:
+                last = first_row + group_meta.num_rows - 1
+                yield self._error(unit.path, rel, first_row, "too-large",
+                                  f"row group {group} (rows {first_row}-{last}, {group_meta.num_rows:,} rows) "
+                                  f"not read: {bomb}")
+            elif inside:
+                rows = batch_rows_for(group_meta, batch_rows)
+                yield from self._read_group(pf, unit.path, group, first_row, rel, columns, rows)
+            first_row += group_meta.num_rows
 
     def _read_group(self, pf: pq.ParquetFile, path: str, group: int, first_row: int, rel: str, columns: Any,
                     batch_rows: int) -> Iterator[RawDocument]:
         limit = self.limits.max_document_bytes
         row_no = first_row
-        try:
-            table = pf.read_row_group(group, columns=columns)
-        except (OSError, pa.ArrowException) as exc:
-            err = DocumentError("invalid-parquet", f"row group {group} cannot be read: {exc}")
-            yield RawDocument(path, row_no, f"{rel}#{row_no}", self.name, media_type=RECORD_MEDIA_TYPE, error=err)
-            return
-        for batch in table.to_batches(max_chunksize=batch_rows):
-            for row in batch.to_pylist():
-                key = f"{rel}#{row_no}"
-                fields = {str(k): jsonable(v) for k, v in row.items()}
-                size = sum(len(v) for v in fields.values() if isinstance(v, str))
-                if size > limit:
-                    err = DocumentError("too-large", f"row {row_no} holds {size:,} characters of text, more than "
-                                        f"read.limits.max_document_bytes ({limit:,})")
-                    yield RawDocument(path, row_no, key, self.name, media_type=RECORD_MEDIA_TYPE, error=err)
-                else:
-                    yield RawDocument(path, row_no, key, self.name, media_type=RECORD_MEDIA_TYPE,
-                                      fields=fields)
+        batches = pf.iter_batches(batch_size=batch_rows, row_groups=[group], columns=columns, use_threads=False)
+        while True:
+            try:
+                batch = next(batches, None)
+                if batch is None:
+                    return
+                sizes = [0] * batch.num_rows
+                for col in batch.columns:
+                    sizes = [a + b for a, b in zip(sizes, value_sizes(col), strict=True)]
+            except (OSError, pa.ArrowException, RecursionError) as exc:
+                yield self._error(path, rel, row_no, "invalid-parquet",
+                                  f"row group {group} cannot be read from row {row_no}: {exc}")
+                return
+            for i, size in enumerate(sizes):
+                yield self._row(batch, i, size, limit, path, rel, row_no)
                 row_no += 1
+
+    def _row(self, batch: pa.RecordBatch, i: int, size: int, limit: int, path: str, rel: str,
+             row_no: int) -> RawDocument:
+        if size > limit:
+            return self._error(path, rel, row_no, "too-large", f"row {row_no} holds {size:,} bytes, more than "
+                               f"read.limits.max_document_bytes ({limit:,})")
+        try:
+            row = batch.slice(i, 1).to_pylist()[0]
+            fields = {str(k): jsonable(v) for k, v in row.items()}
+        except RecursionError:
+            return self._error(path, rel, row_no, "too-deep", f"row {row_no} holds values nested too deeply")
+        except (pa.ArrowException, ValueError, OverflowError) as exc:
+            return self._error(path, rel, row_no, "bad-value", f"row {row_no} cannot be converted: {exc}")
+        return RawDocument(path, row_no, f"{rel}#{row_no}", self.name, media_type=RECORD_MEDIA_TYPE, fields=fields)
