@@ -394,7 +394,7 @@ PROFILE_GROUPS = (
     ("event features", "events/places.py"), ("event clustering", "events/clustering.py"),
     ("event builder (other)", "newscorpus/events/"), ("near dedup", "dedup/near.py"),
     ("near dedup", "dedup/minhash.py"), ("dedup text", "dedup/text.py"), ("exact dedup", "dedup/exact.py"),
-    ("dedup stages", "dedup/stages.py"), ("cleaners", "newscorpus/cleaners/"),
+    ("dedup stages", "stages/dedup.py"), ("cleaners", "newscorpus/cleaners/"),
     ("language id", "py3langid"), ("parser", "newscorpus/parsers/"), ("reader", "newscorpus/readers/"),
     ("export", "newscorpus_tabular"), ("export", "newscorpus/exporters/"), ("serialize", "newscorpus/serialize.py"),
     ("JSON", "json/"), ("imports", "<frozen importlib"),

@@ -41,12 +41,7 @@ LAYER_NAMES = ["base", "components", "assembly", "stages", "orchestration", "ent
 
 # Known violations: (importer, imported) -> why it is still there. Each must still
 # exist (a fixed one is removed from this list), and nothing else may break the rules.
-KNOWN_EXCEPTIONS: dict[tuple[str, str], str] = {
-    ("newscorpus.dedup.stages", "newscorpus.runtime"): (
-        "dedup's stage functions still live in the dedup component package and take the runtime; "
-        "issue 20 moves them beside the other stages (stages/), work owned by the in-memory API change"
-    ),
-}
+KNOWN_EXCEPTIONS: dict[tuple[str, str], str] = {}
 
 
 def _module_name(path: Path) -> str:

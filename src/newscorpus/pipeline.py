@@ -24,20 +24,21 @@ from typing import Any
 import attrs
 
 from .config import PipelineConfig, load_config
-from .dedup.stages import run_buckets, run_cluster, run_verify
 from .errors import ConfigError, OutputError, RunStateError
 from .executors.base import Executor, TaskSpec
 from .plugins import Registry, get_registry
 from .progress import StageProgress, unit_bytes
 from .readers.base import InputUnit
 from .readers.inputs import InputFile, SkipLog, walk_inputs
-from .report import RunReport, merge_counters
+from .report import RunReport
 from .runtime import Plan, Runtime, forget_runtime, register_runtime, runtime_for
+from .stages.dedup import run_buckets, run_cluster, run_verify
 from .stages.events import run_events
 from .stages.export import run_export
 from .stages.finalize import run_finalize
 from .stages.parse import run_parse
 from .stages.repetition import run_repetition_count, run_repetition_table
+from .stages.summary import stage_plan, summarise
 from .workdir import AtomicWriter, OutputLock, atomic_write, clear_outputs, guard, remove_temp_files
 
 __all__ = ["STAGES", "Pipeline", "build_plan", "expand_inputs", "run", "run_task"]
@@ -313,17 +314,7 @@ class Pipeline:
         return plan
 
     def _stages(self, rt: Runtime) -> list[tuple[str, int]]:
-        assert rt.plan is not None
-        n = len(rt.plan.shards)
-        stages = [("parse", n)]
-        if rt.deduplicators:
-            stages += [("dedup-buckets", rt.plan.partitions), ("dedup-verify", n), ("dedup-cluster", 1)]
-        if rt.event_builder is not None:
-            stages.append(("events", 1))
-        if rt.config.clean.repetition.enabled:
-            stages += [("repetition-count", n), ("repetition-table", rt.plan.partitions)]
-        stages += [("finalize", n), ("export", 1)]
-        return stages
+        return stage_plan(rt)
 
     def _run_stage(self, executor: Executor, run_dir: str, stage: str, n: int, progress: bool,
                    rt: Runtime) -> None:
@@ -342,12 +333,7 @@ class Pipeline:
             executor.map(run_task, pending, lambda task, stats: bar.task_done(task.index, stats))
 
     def _report(self, rt: Runtime, timings: dict[str, float], workers: int) -> RunReport:
-        from . import __version__
-
         assert rt.plan is not None
-        stages: dict[str, Any] = {}
-        for stage, n in self._stages(rt):
-            stages[stage] = merge_counters([rt.work.stats(stage, i) for i in range(n)])
         # Quarantine records of every shard, in shard order, in one file.
         with atomic_write(guard(rt.output, "quarantine.jsonl")) as dst:
             for i in range(len(rt.plan.shards)):
@@ -355,46 +341,14 @@ class Pipeline:
                 if src.exists():
                     with open(src, "rb") as fh:
                         shutil.copyfileobj(fh, dst)
-        parse, final = stages["parse"], stages["finalize"]
-        documents = int(parse.get("documents", 0))
-        written = int(final.get("written", 0))
-        dropped = int(final.get("dropped_duplicates", 0))
-        quarantined = int(parse.get("quarantined", 0))
-        data = {
-            "newscorpus": __version__,
-            "inputs": {"paths": list(rt.config.inputs), "files": len(rt.plan.files),
-                       "bytes": sum(f[1] for f in rt.plan.files),
-                       "skipped": SkipLog.from_dict(rt.plan.skipped).to_dict()},
-            "output": str(rt.output),
-            "accounting": {
-                "documents": documents,
-                "written": written,
-                "dropped_duplicates": dropped,
-                "quarantined": quarantined,
-                "balanced": documents == written + dropped + quarantined,
-            },
-            "articles": {
-                "parsed": int(parse.get("articles", 0)),
-                "written": written,
-                "marked_duplicates": int(final.get("marked_duplicates", 0)),
-                "translations": int(final.get("translations", 0)),
-                "languages": parse.get("languages", {}),
-                "removals_by_rule": merge_counters([parse, final]).get("removals", {}),
-                "flags": parse.get("flags", {}),
-                "sanitised": int(final.get("sanitised", 0)),
-            },
-            "quarantine": {"count": quarantined, "by_reason": parse.get("quarantine_reasons", {}),
-                           "file": "quarantine.jsonl"},
-            "dedup": {k: v for s in ("dedup-buckets", "dedup-verify", "dedup-cluster")
-                      for k, v in stages.get(s, {}).items()},
-            "events": stages.get("events", {}),
-            "exports": rt.work.stats("export", 0).get("files", {}),
-            "execution": {"executor": rt.config.execution.executor.name, "workers": workers,
-                          "shards": len(rt.plan.shards), "partitions": rt.plan.partitions,
-                          "python": platform.python_version()},
-            "timings_seconds": timings,
-            "config": rt.config.to_dict(),
-        }
+        data = summarise(rt)
+        config = data.pop("config")
+        data["exports"] = rt.work.stats("export", 0).get("files", {})
+        data["execution"] = {"executor": rt.config.execution.executor.name, "workers": workers,
+                             "shards": len(rt.plan.shards), "partitions": rt.plan.partitions,
+                             "python": platform.python_version()}
+        data["timings_seconds"] = timings
+        data["config"] = config
         return RunReport(data)
 
 

@@ -263,6 +263,12 @@ def test_pipeline_exports_round_trip_with_jsonl(tmp_path: Path) -> None:
     assert list(read_csv_events(out / "events.csv")) == events
     shards = sorted((out / "hf/data/articles").glob("*.parquet"))
     assert [a for s in shards for a in read_parquet_articles(s)] == reference
+    # The exporters see the run's report (not an empty one): the card declares the
+    # languages the run found, the same ones report.json lists.
+    card = (out / "hf/README.md").read_text(encoding="utf-8")
+    header = card.split("---")[1]
+    languages = sorted(lang for lang in report.data["articles"]["languages"] if lang != "und")
+    assert languages and all(f"\n- {lang}\n" in header for lang in languages)
 
 
 def test_plugin_registers_readers_and_exporters() -> None:

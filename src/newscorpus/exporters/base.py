@@ -58,6 +58,9 @@ class ExportContext:
     the beginning, so an exporter may make several passes. ``article_files``,
     ``event_file`` and ``duplicate_file`` are those work files themselves (JSON
     Lines in the public schema), for exporters that can copy rather than re-encode.
+    ``report`` holds the run's figures as ``report.json`` will (accounting,
+    ``articles.languages``, quarantine, dedup, events, config) for every stage
+    before export; ``exports``, ``execution`` and timings are added after.
     """
 
     output_dir: Path

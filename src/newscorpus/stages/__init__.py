@@ -6,7 +6,7 @@ stage             tasks       does
 ================  ==========  ==============================================================
 parse             one/shard   read → parse → language → clean; dedup signatures and keys;
                               event features (:mod:`.parse`)
-dedup-buckets     one/part.   group keys into candidate pairs (:mod:`newscorpus.dedup.stages`)
+dedup-buckets     one/part.   group keys into candidate pairs (:mod:`.dedup`)
 dedup-verify      one/shard   verify candidate pairs with the deduplicator
 dedup-cluster     one         union-find clusters, canonical articles, persistent index
 events            one         build events over primary articles (:mod:`.events`)

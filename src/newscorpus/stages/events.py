@@ -12,12 +12,12 @@ from typing import Any
 import attrs
 
 from ..dedup.base import Meta
-from ..dedup.stages import load_assignments
 from ..events.base import FeatureFile, OrderedItems
 from ..models import Timestamp
 from ..runtime import Runtime
 from ..serialize import event_to_dict, event_to_json, read_events
 from ..workdir import AtomicWriter, create_new, iter_jsonl, iter_jsonl_offsets
+from .dedup import load_assignments
 
 __all__ = ["run_events"]
 

@@ -10,6 +10,7 @@ from ..models import Article, Event
 from ..runtime import Runtime
 from ..serialize import article_from_dict, event_from_dict
 from ..workdir import iter_jsonl
+from .summary import summarise
 
 __all__ = ["export_context", "run_export"]
 
@@ -48,8 +49,9 @@ def export_context(rt: Runtime, report: dict[str, Any] | None = None) -> ExportC
 
 
 def run_export(rt: Runtime, _index: int = 0) -> dict[str, Any]:
-    """Run the exporters; return the files each wrote."""
-    ctx = export_context(rt)
+    """Run the exporters; return the files each wrote. The context's report holds
+    the run's figures so far (every stage but export: see :func:`.summary.summarise`)."""
+    ctx = export_context(rt, summarise(rt))
     written: dict[str, list[str]] = {}
     for exporter in rt.exporters:
         files = exporter.export(ctx)

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from ..dedup.stages import load_assignments
 from ..runtime import Runtime
 from ..workdir import AtomicWriter, iter_jsonl
+from .dedup import load_assignments
 from .events import iter_membership
 from .repetition import RecordCutter, load_repeated
 

@@ -11,7 +11,6 @@ from typing import Any
 import attrs
 
 from ..dedup.base import Meta
-from ..dedup.stages import DedupShardWriter
 from ..errors import DocumentError
 from ..ids import stable_id
 from ..models import Article
@@ -20,6 +19,7 @@ from ..readers.base import InputUnit, RawDocument
 from ..runtime import Runtime
 from ..serialize import article_to_dict
 from ..workdir import AtomicWriter
+from .dedup import DedupShardWriter
 
 __all__ = ["quarantine_record", "run_parse"]
 

@@ -33,10 +33,10 @@ from ..cleaners.repetition import (
     source_of_record,
 )
 from ..config import RepetitionConfig
-from ..dedup.stages import load_assignments
 from ..runtime import Runtime
 from ..serialize import article_from_dict, article_to_dict
 from ..workdir import AtomicWriter, atomic_write, iter_jsonl
+from .dedup import load_assignments
 
 __all__ = ["RecordCutter", "load_repeated", "run_repetition_count", "run_repetition_table"]
 

@@ -1,21 +1,21 @@
 """The generic dedup stages, shared by every deduplicator.
 
 1. In each parse task, :class:`DedupShardWriter` computes signatures in batches
-   (:meth:`.Deduplicator.signatures`) and writes them with each article's meta
+   (:meth:`newscorpus.dedup.Deduplicator.signatures`) and writes them with each article's meta
    (``dedup/<method>/sig/<shard>.jsonl``); it hashes each bucket key to 63 bits
    and writes ``(key, position, group)`` records as binary arrays, spread over
    partitions by key (``dedup/<method>/keys/<shard>-<part>.npy``). Binary keys
    keep the handoff at 16 bytes a key (key, position, group): a million articles
    with ~90 keys each are ~1.4 GB, where JSON lines would be ~3 GB and slow to parse.
 2. ``dedup-buckets`` (one task per partition) sorts the partition's keys and pairs
-   the articles sharing one (:func:`.core.bucket_pairs`), adding the articles of
+   the articles sharing one (:func:`newscorpus.dedup.core.bucket_pairs`), adding the articles of
    the persistent index (config ``dedup.index``) that share a key; pairs are filed
    by the shard of the pair's article of this run (``pairs/<part>-<shard>.npy``).
 3. ``dedup-verify`` (one task per shard) checks its candidate pairs with the
-   deduplicator's :meth:`~.Deduplicator.verify_many`, holding at most two shards'
+   deduplicator's :meth:`~newscorpus.dedup.Deduplicator.verify_many`, holding at most two shards'
    signatures in memory, and writes the verified edges.
 4. ``dedup-cluster`` (one task) joins verified pairs into clusters
-   (:func:`.core.cluster`), writes per-shard assignments that ``finalize``
+   (:func:`newscorpus.dedup.core.cluster`), writes per-shard assignments that ``finalize``
    applies and the ``duplicates.jsonl`` rows, then stores this run's articles in
    the persistent index.
 
@@ -34,12 +34,12 @@ from typing import Any
 import attrs
 import numpy as np
 
+from ..dedup.base import Candidate, Deduplicator, Meta
+from ..dedup.core import Edge, Node, UnionFind, bucket_pairs, canonical_key, cluster, cross_group
+from ..dedup.index import DedupIndex, IndexEntry
 from ..models import Article
 from ..runtime import Runtime
 from ..workdir import AtomicWriter, atomic_write, iter_jsonl
-from .base import Candidate, Deduplicator, Meta
-from .core import Edge, Node, UnionFind, bucket_pairs, canonical_key, cluster, cross_group
-from .index import DedupIndex, IndexEntry
 
 __all__ = [
     "KEY_DTYPE",
