@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import json
+import math
 import re
 import time
 from collections.abc import Iterator
@@ -23,10 +24,13 @@ from typing import Any
 
 from lxml import etree
 
+from newscorpus.errors import DocumentError
+
 from .htmltext import fragment_paragraphs, plain_text
 
 __all__ = [
     "ITEM_MEDIA_TYPE",
+    "HugeInt",
     "feed_items",
     "has_text",
     "jsonfeed_items",
@@ -139,39 +143,117 @@ def feed_items(parsed: Any) -> Iterator[dict[str, Any]]:
         }
 
 
-def jsonfeed_items(data: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    """Items of a JSON Feed (https://jsonfeed.org, versions 1 and 1.1).
+class HugeInt(str):
+    """An integer of more than 4,300 digits in JSON, kept as its digits: Python
+    refuses to convert it, and only a field that must hold text or a number makes
+    it an error (an unknown field holding one costs nothing)."""
 
-    Hand-written because the feedparser release in use does not read JSON Feed;
-    the format is a small JSON object.
+
+def _parse_int(digits: str) -> int | HugeInt:
+    return HugeInt(digits) if len(digits.lstrip("-")) > 4300 else int(digits)
+
+
+def _kind(value: Any) -> str:
+    """What a JSON value is, in words, for a quarantine detail."""
+    if isinstance(value, HugeInt):
+        return f"an integer of {len(value.lstrip('-')):,} digits"
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else "an infinity"
+    return {dict: "an object", list: "a list", bool: "a boolean", int: "a number", float: "a number",
+            str: "text"}.get(type(value), type(value).__name__)
+
+
+def _text(obj: dict[str, Any], key: str, where: str) -> str | None:
+    """``obj[key]`` when it is text, ``None`` when absent or null; anything else is
+    refused (never written as its Python repr)."""
+    value = obj.get(key)
+    if value is None or (isinstance(value, str) and not isinstance(value, HugeInt)):
+        return value
+    raise DocumentError("bad-field-type", f"{where} field {key!r} holds {_kind(value)}, not text")
+
+
+def _ident(item: dict[str, Any], where: str) -> str | None:
+    """A JSON Feed ``id``: text, or a finite number in decimal (the spec tells
+    readers to coerce numbers); objects, lists, booleans, NaN are refused."""
+    value = item.get("id")
+    if isinstance(value, int | float) and not isinstance(value, bool) and not isinstance(value, HugeInt) \
+            and math.isfinite(value):
+        return str(value)
+    return _text(item, "id", where)
+
+
+def _people(obj: dict[str, Any], where: str) -> list[Any]:
+    """``authors`` (1.1: a list of objects) or ``author`` (1.0: one object)."""
+    authors = obj.get("authors")
+    if authors is None:
+        author = obj.get("author")
+        authors = [] if author is None else [author]
+        key = "author"
+    else:
+        key = "authors"
+    if not isinstance(authors, list):
+        raise DocumentError("bad-field-type", f"{where} field {key!r} holds {_kind(authors)}, not a list of objects")
+    for person in authors:
+        if not isinstance(person, dict) or not isinstance(person.get("name"), str | None):
+            bad = person.get("name") if isinstance(person, dict) else person
+            raise DocumentError("bad-field-type", f"{where} field {key!r} holds {_kind(bad)} as an author, "
+                                "not an object with a text 'name'")
+    return authors
+
+
+def jsonfeed_items(data: dict[str, Any]) -> Iterator[dict[str, Any] | DocumentError]:
+    """Items of a JSON Feed (https://jsonfeed.org, versions 1 and 1.1), each a
+    dict of the common keys, or the :class:`DocumentError` that quarantines that
+    item alone: an item that is not an object (``invalid-item``), or a field we
+    read holding the wrong type (``bad-field-type``, the field named: an object,
+    a list, NaN, an infinity or a 4,300-digit integer where text belongs).
+
+    A wrong type in the feed's own fields (its ``title``, ``language``,
+    ``authors``) is raised: it would cost every item. Hand-written because the
+    feedparser release in use does not read JSON Feed; the format is a small JSON
+    object.
     """
-    feed_title = data.get("title") if isinstance(data.get("title"), str) else None
-    feed_authors = data.get("authors") or ([data["author"]] if isinstance(data.get("author"), dict) else [])
-    for item in data.get("items") or []:
+    feed_title = _text(data, "title", "the feed's")
+    feed_language = _text(data, "language", "the feed's")
+    feed_url = _text(data, "home_page_url", "the feed's")
+    feed_authors = _people(data, "the feed's")
+    items = data.get("items")
+    if items is None:
+        return
+    if not isinstance(items, list):
+        raise DocumentError("invalid-feed", f"the feed's 'items' holds {_kind(items)}, not a list")
+    for i, item in enumerate(items):
         if not isinstance(item, dict):
+            yield DocumentError("invalid-item", f"item {i} is {_kind(item)}, not an object")
             continue
-        authors = item.get("authors") or ([item["author"]] if isinstance(item.get("author"), dict) else [])
-        content = item.get("content_html")
-        if not isinstance(content, str) or not content.strip():
-            text = item.get("content_text")
-            content = text if isinstance(text, str) else None
-        summary = item.get("summary") if isinstance(item.get("summary"), str) else None
-        yield {
-            "title": plain_text(item["title"]) if isinstance(item.get("title"), str) else None,
-            "url": item.get("url") or item.get("external_url"),
-            "published": normalise_date(item.get("date_published")),
-            "modified": normalise_date(item.get("date_modified")),
-            "authors": _author_names(list(authors or feed_authors)),
-            "content_html": content,
-            "summary_html": summary,
-            "language": item.get("language") or data.get("language"),
-            "source": feed_title,
-            "keywords": [t for t in item.get("tags") or [] if isinstance(t, str)],
-            "id": str(item["id"]) if item.get("id") is not None else None,
-            "feed_title": feed_title,
-            "feed_url": data.get("home_page_url"),
-            "format": "jsonfeed",
-        }
+        where = f"item {i}:"
+        try:
+            content = _text(item, "content_html", where)
+            text = _text(item, "content_text", where)
+            if not content or not content.strip():
+                content = text
+            title = _text(item, "title", where)
+            tags = item.get("tags")
+            if tags is not None and not (isinstance(tags, list) and all(isinstance(t, str) for t in tags)):
+                raise DocumentError("bad-field-type", f"{where} field 'tags' holds {_kind(tags)}, not a list of text")
+            yield {
+                "title": plain_text(title) if title else None,
+                "url": _text(item, "url", where) or _text(item, "external_url", where),
+                "published": normalise_date(_text(item, "date_published", where)),
+                "modified": normalise_date(_text(item, "date_modified", where)),
+                "authors": _author_names(_people(item, where) or feed_authors),
+                "content_html": content,
+                "summary_html": _text(item, "summary", where),
+                "language": _text(item, "language", where) or feed_language,
+                "source": feed_title,
+                "keywords": list(tags or []),
+                "id": _ident(item, where),
+                "feed_title": feed_title,
+                "feed_url": feed_url,
+                "format": "jsonfeed",
+            }
+        except DocumentError as exc:
+            yield exc
 
 
 def _local(tag: Any) -> str:
@@ -228,5 +310,6 @@ def sitemap_entries(data: bytes) -> Iterator[dict[str, Any]]:
 
 
 def load_json(data: bytes) -> Any:
-    """JSON from bytes (UTF-8 with or without BOM)."""
-    return json.loads(data.decode("utf-8-sig"))
+    """JSON from bytes (UTF-8 with or without BOM). Integers of more than 4,300
+    digits become :class:`HugeInt` instead of failing the whole file."""
+    return json.loads(data.decode("utf-8-sig"), parse_int=_parse_int)

@@ -18,7 +18,7 @@ from newscorpus.readers import InputUnit, RawDocument, Reader, read_bounded
 from .fetch import USER_AGENT, FetchError, make_fetcher
 from .items import ITEM_MEDIA_TYPE, MIN_WORDS, feed_items, has_text, jsonfeed_items, load_json, sitemap_entries
 
-__all__ = ["FeedReader", "sniff"]
+__all__ = ["FeedReader", "mark_bad_references", "sniff"]
 
 _FEED_ROOTS = {"rss", "feed", "rdf", "channel", "entry"}  # "entry": an Atom Entry Document
 _SITEMAP_ROOTS = {"urlset", "sitemapindex"}
@@ -52,6 +52,74 @@ def sniff(data: bytes) -> tuple[str, str]:
         return ("feed", f"malformed: {exc}") if re.search(rb"<(rss|feed|rdf:RDF)\b", head[:4096]) else (
             "unknown", str(exc))
     return "unknown", ""
+
+
+#: A numeric character reference (``&#xD800;``, ``&#55296;``); like feedparser's
+#: own pattern, the semicolon is optional.
+_CHAR_REF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));?")
+#: Unicode noncharacters, "reserved for internal use" by the standard: one of them
+#: (absent from the file) stands in for each bad reference while feedparser runs.
+_MARKERS = [chr(c) for c in range(0xFDD0, 0xFDF0)]
+
+
+def _bad_code_point(m: re.Match[bytes]) -> bool:
+    digits = m.group(1) or m.group(2)
+    if len(digits.lstrip(b"0")) > 8:
+        return True
+    code = int(digits, 16) if m.group(1) else int(digits)
+    return code == 0 or 0xD800 <= code <= 0xDFFF or code > 0x10FFFF
+
+
+def mark_bad_references(data: bytes) -> tuple[bytes, str]:
+    """``data`` with every numeric character reference to no Unicode character
+    (NUL, a lone surrogate such as ``&#xD800;``, a code point past U+10FFFF)
+    replaced by a reference to a marker noncharacter, and that marker (``""`` when
+    there was none).
+
+    XML forbids such references and feedparser's lenient parser crashes on them
+    (``chr(0xD800).encode()``), losing the whole feed; marked, the feed parses and
+    :func:`_invalid_text` quarantines only the items holding the marker.
+    """
+    if not any(_bad_code_point(m) for m in _CHAR_REF.finditer(data)):
+        return data, ""
+    lowered = data.lower()
+    for marker in _MARKERS:
+        forms = (marker.encode("utf-8"), marker.encode("utf-16-le"), marker.encode("utf-16-be"),
+                 f"&#x{ord(marker):x};".encode(), f"&#{ord(marker)};".encode())
+        if not any(f in lowered for f in forms):
+            break
+    else:  # a file holding all 32 noncharacters: refuse its bad references as the file's
+        return data, ""
+    ref = f"&#x{ord(marker):X};".encode()
+    return _CHAR_REF.sub(lambda m: ref if _bad_code_point(m) else m.group(0), data), marker
+
+
+#: The feed's words for the item keys whose names are ours.
+_FIELD_NAMES = {"content_html": "content", "summary_html": "summary (description)", "feed_title": "feed title",
+                "source": "feed title", "url": "link", "id": "id (guid)", "keywords": "categories (tags)"}
+
+
+def _invalid_text(fields: dict[str, Any], marker: str) -> DocumentError | None:
+    """``invalid-unicode`` naming the first field of an item that holds a lone
+    surrogate (a JSON Feed ``\\ud800`` escape) or the marker of a bad character
+    reference: such text cannot be written as UTF-8, and the core parse stage refuses
+    it in the same words (``newscorpus.stages.parse``)."""
+    for key, value in fields.items():
+        name = _FIELD_NAMES.get(key, key)
+        for text in value if isinstance(value, list) else [value]:
+            if not isinstance(text, str):
+                continue
+            if marker and marker in text:
+                return DocumentError("invalid-unicode", f"the item's {name} holds a numeric character reference to "
+                                     "no Unicode character (a lone surrogate such as &#xD800;, NUL, or past "
+                                     "U+10FFFF), which XML forbids")
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                return DocumentError("invalid-unicode", f"the item's {name} holds a lone surrogate "
+                                     f"(U+{ord(text[exc.start]):04X} at character {exc.start}), not valid "
+                                     "Unicode text")
+    return None
 
 
 class FeedReader(Reader):
@@ -124,18 +192,24 @@ class FeedReader(Reader):
             yield error(0, "unreadable", str(exc.strerror or exc))
             return
         kind, detail = sniff(data)
+        data, marker = mark_bad_references(data) if kind in ("feed", "sitemap") else (data, "")
+        items: list[dict[str, Any] | DocumentError] = []
         try:
-            items = list(self._items(kind, detail, data))
+            items.extend(self._items(kind, detail, data))
         except DocumentError as exc:
-            yield error(0, exc.reason, exc.detail)
-            return
+            # A sitemap broken half-way keeps the entries read before the break.
+            items.append(exc)
         if not items:
             yield error(0, "no-items", f"the {kind} holds no items")
             return
         for i, fields in enumerate(items):
-            yield self._document(unit, rel, i, fields)
+            bad = fields if isinstance(fields, DocumentError) else _invalid_text(fields, marker)
+            if bad is not None:
+                yield error(i, bad.reason, bad.detail)
+            elif not isinstance(fields, DocumentError):
+                yield self._document(unit, rel, i, fields)
 
-    def _items(self, kind: str, detail: str, data: bytes) -> Iterator[dict[str, Any]]:
+    def _items(self, kind: str, detail: str, data: bytes) -> Iterator[dict[str, Any] | DocumentError]:
         if kind == "empty":
             raise DocumentError("empty", "the file is empty")
         if kind == "html":
@@ -164,7 +238,12 @@ class FeedReader(Reader):
             except etree.XMLSyntaxError as exc:
                 raise DocumentError("invalid-sitemap", f"the sitemap is not well-formed XML: {exc}") from exc
             return
-        parsed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=True)
+        try:
+            parsed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=True)
+        except (ValueError, OverflowError) as exc:
+            # feedparser's lenient parser fails on what mark_bad_references cannot see
+            # (a UTF-16 feed's references): the file, not the run.
+            raise DocumentError("invalid-feed", f"the feed cannot be parsed: {type(exc).__name__}: {exc}") from exc
         if not parsed.get("entries"):
             if parsed.get("bozo"):
                 raise DocumentError("invalid-feed", f"the feed cannot be parsed: {parsed.get('bozo_exception')}")
