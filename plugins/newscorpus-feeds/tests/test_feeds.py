@@ -223,3 +223,40 @@ def test_every_fixture_is_read_or_rejected_with_a_reason() -> None:
             except DocumentError as exc:
                 assert exc.reason and exc.detail
     assert articles > 50
+
+
+def _urlset(body: str) -> bytes:
+    return f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{body}</urlset>'.encode()
+
+
+def test_bad_character_reference_costs_one_sitemap_entry(tmp_path: Path) -> None:
+    urls = "".join(f"<url><loc>https://daily.example/{i}</loc></url>" for i in range(3))
+    path = tmp_path / "sitemap.xml"
+    path.write_bytes(_urlset(urls + "<url><loc>https://daily.example/&#xD800;</loc></url>" + urls))
+    docs = read(path)
+    assert [d.error.reason for d in docs if d.error is not None] == ["invalid-unicode"]
+    assert docs[3].error is not None and "link" in docs[3].error.detail and len(docs) == 7
+
+
+def test_sitemap_broken_half_way_keeps_the_entries_read_before(tmp_path: Path) -> None:
+    # lxml delivers entries a block (32 KiB) at a time: those of the blocks before the
+    # break are kept, the break is one entry, the rest is lost.
+    urls = "".join(f"<url><loc>https://daily.example/{i}</loc></url>" for i in range(2000))
+    path = tmp_path / "sitemap.xml"
+    path.write_bytes(_urlset(urls + "<url><loc>broken</url>" + urls))
+    docs = read(path)
+    good = [d for d in docs if d.error is None]
+    (bad,) = [d for d in docs if d.error is not None]
+    assert bad.error is not None and bad.error.reason == "invalid-sitemap" and bad.record == len(good)
+    assert 1000 < len(good) < 2000
+    assert [d.fields["url"] for d in good] == [f"https://daily.example/{i}" for i in range(len(good))]
+
+
+def test_bad_reference_marker_is_a_noncharacter_absent_from_the_file() -> None:
+    from newscorpus_feeds import mark_bad_references
+
+    assert mark_bad_references(b"<rss>&#xD7FF; &#65; &#x10FFFF;</rss>") == (b"<rss>&#xD7FF; &#65; &#x10FFFF;</rss>", "")
+    data = "<rss>\ufdd0 &#xfdd1; &#xDC00; &#0; &#x110000; &#99999999999;</rss>".encode()
+    marked, marker = mark_bad_references(data)
+    assert marker == "\ufdd2"
+    assert marked == "<rss>\ufdd0 &#xfdd1; &#xFDD2; &#xFDD2; &#xFDD2; &#xFDD2;</rss>".encode()

@@ -10,7 +10,7 @@ from .fetch import Fetched, Fetcher, FetchError
 from .htmltext import fragment_paragraphs
 from .items import ITEM_MEDIA_TYPE, has_text
 from .parser import FeedItemParser
-from .reader import FeedReader, sniff
+from .reader import FeedReader, mark_bad_references, sniff
 
 __all__ = [
     "ITEM_MEDIA_TYPE",
@@ -21,6 +21,7 @@ __all__ = [
     "Fetcher",
     "fragment_paragraphs",
     "has_text",
+    "mark_bad_references",
     "sniff",
 ]
 __version__ = "0.1.0"

@@ -49,6 +49,8 @@ def sniff(data: bytes) -> tuple[str, str]:
             return "xml", root
     except etree.XMLSyntaxError as exc:
         # Broken XML may still be a feed feedparser can read leniently.
+        if re.search(rb"<(?:\w+:)?(?:urlset|sitemapindex)\b", head[:4096]):
+            return "sitemap", f"malformed: {exc}"  # read up to the break
         return ("feed", f"malformed: {exc}") if re.search(rb"<(rss|feed|rdf:RDF)\b", head[:4096]) else (
             "unknown", str(exc))
     return "unknown", ""
@@ -191,8 +193,10 @@ class FeedReader(Reader):
         except OSError as exc:
             yield error(0, "unreadable", str(exc.strerror or exc))
             return
+        # Marked before sniffing: lxml's sniff would stop at a bad reference too.
+        json_like = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"[")
+        data, marker = (data, "") if json_like else mark_bad_references(data)
         kind, detail = sniff(data)
-        data, marker = mark_bad_references(data) if kind in ("feed", "sitemap") else (data, "")
         items: list[dict[str, Any] | DocumentError] = []
         try:
             items.extend(self._items(kind, detail, data))
