@@ -11,6 +11,7 @@ newscorpus's text cleaners then run on the result like on any other article.
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import hashlib
 import re
@@ -19,10 +20,11 @@ from urllib.parse import urlsplit
 
 import attrs
 import trafilatura
+import trafilatura.utils
 from lxml.html import HtmlElement
 
 from newscorpus.errors import DocumentError
-from newscorpus.models import Article, Credit, Provenance, Timestamp
+from newscorpus.models import Article, Credit, Flag, Provenance, Timestamp
 from newscorpus.options import one_of, option, positive
 from newscorpus.parsers import Parser
 from newscorpus.parsers.plaintext import analyse_paragraphs
@@ -32,17 +34,47 @@ from .extract import PageMarks, extract_blocks, page_marks, run_trafilatura
 from .metadata import PageMeta, clean_authors, clean_title, language_code, parse_date, read_page_meta
 from .structure import apply_structure
 
-__all__ = ["HtmlParser", "decode_page"]
+__all__ = ["HtmlParser", "decode_page", "decode_text"]
 
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.I)
+#: ``<meta charset=...>`` or ``<meta http-equiv=Content-Type content="...; charset=...">``.
+_META_CHARSET = re.compile(rb"""<meta\b[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+#: How far into the page the declaration is looked for (browsers: 1,024 bytes; pages
+#: with long heads put it later).
+_PRESCAN_BYTES = 4096
 _URL_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[/_-]?(0[1-9]|1[0-2])[/_-]?(0[1-9]|[12]\d|3[01])(?!\d)")
 
 
 def decode_page(data: bytes, fields: dict[str, Any]) -> HtmlElement | None:
-    """Parse page bytes into an lxml tree, using the container's charset if given.
+    """Parse page bytes into an lxml tree (see :func:`decode_text` for the charset).
 
-    A charset from the HTTP ``Content-Type`` (WARC, fetch) beats sniffing; without
-    one, trafilatura's loader detects the encoding.
+    Raises:
+        DocumentError: ``too-deep`` when the markup nests past libxml2's depth limit
+            (256): the parser stops there, and the page would be written cut off.
+    """
+    return load_tree(decode_text(data, fields)[0])
+
+
+def load_tree(text: str) -> HtmlElement | None:
+    """trafilatura's tree of a decoded page; ``too-deep`` as :func:`decode_page`."""
+    tree = trafilatura.load_html(text)
+    parser = getattr(trafilatura.utils, "HTML_PARSER", None)  # the parser load_html used
+    for entry in getattr(parser, "error_log", ()):
+        if entry.type_name == "ERR_RESOURCE_LIMIT":
+            raise DocumentError("too-deep", f"the page's markup exceeds a parser limit ({entry.message.strip()} "
+                                f"at line {entry.line}); the rest of the page could not be read")
+    return tree
+
+
+def decode_text(data: bytes, fields: dict[str, Any]) -> tuple[str, str | None]:
+    """The page's text and, when its encoding was guessed, a sentence saying so.
+
+    In order: a charset from the container (the HTTP ``Content-Type`` of a WARC
+    record or a fetch); UTF-8 when the bytes are valid UTF-8 (whatever the page
+    declares: valid UTF-8 is almost never an accident); the page's own
+    ``<meta charset>`` when it names a legacy encoding (as a browser reads it);
+    and only then detection (trafilatura's guesses), which is noted: on short text
+    it picks look-alike code pages (cp1257 for French written in cp1252).
     """
     charset = fields.get("charset")
     if not charset and isinstance(fields.get("content_type"), str):
@@ -50,10 +82,44 @@ def decode_page(data: bytes, fields: dict[str, Any]) -> HtmlElement | None:
         charset = m.group(1) if m else None
     if isinstance(charset, str) and charset:
         try:
-            return trafilatura.load_html(data.decode(charset, errors="replace"))
+            return data.decode(charset, errors="replace"), None
         except LookupError:  # unknown charset name: fall back to sniffing
             pass
-    return trafilatura.load_html(data)
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError:
+        pass
+    meta = _META_CHARSET.search(data[:_PRESCAN_BYTES])
+    declared = meta.group(1).decode("ascii").lower() if meta else None
+    codec = _codec(declared) if declared else None
+    if codec is not None and not codec.startswith(("utf-", "utf_")):
+        return data.decode(codec, errors="replace"), None
+    for guess in trafilatura.utils.detect_encoding(data):
+        try:
+            text = data.decode(guess)
+        except (LookupError, UnicodeDecodeError):
+            continue
+        why = f"declares {declared} but is not valid {declared}" if declared else "declares no charset and is " \
+            "not UTF-8"
+        return text, f"the page {why}; decoded as {guess}, a guess by detection"
+    return data.decode("utf-8", errors="replace"), "the page is not UTF-8 and no encoding fitted; invalid bytes " \
+        "replaced with U+FFFD"
+
+
+#: Labels the WHATWG Encoding Standard decodes as a superset, as browsers do: pages
+#: labelled ISO-8859-1 hold cp1252 quotes and dashes (0x80-0x9F), GB2312 pages hold
+#: GBK characters, and so on.
+_WHATWG_SUPERSETS = {"iso8859-1": "cp1252", "ascii": "cp1252", "iso8859-9": "cp1254", "tis-620": "cp874",
+                     "iso8859-11": "cp874", "gb2312": "gb18030", "gbk": "gb18030", "euc_kr": "cp949",
+                     "shift_jis": "cp932"}
+
+
+def _codec(name: str) -> str | None:
+    try:
+        codec = codecs.lookup(name).name
+    except LookupError:
+        return None
+    return _WHATWG_SUPERSETS.get(codec, codec)
 
 
 def _bool(options: dict[str, Any], key: str, default: bool) -> bool:
@@ -78,6 +144,11 @@ class HtmlParser(Parser):
     ``fetched`` (→ provenance; the URL also resolves relative links), ``charset`` or
     ``content_type``, and hints a feed gave for the page: ``title``, ``published``,
     ``language``, ``source``.
+
+    Decoding follows :func:`decode_text`; a page whose encoding had to be guessed
+    gets a ``guessed_encoding`` flag. Markup nested past libxml2's depth limit
+    (256) is quarantined as ``too-deep`` rather than written cut off where the
+    parser stopped.
 
     Options:
         include_tables: Keep table text (default ``true``).
@@ -145,8 +216,9 @@ class HtmlParser(Parser):
         hint_url = fields.get("url") if isinstance(fields.get("url"), str) else None
         fetched = parse_date(fields.get("fetched"), "warc") if fields.get("fetched") else None
         not_after = _as_datetime(fetched.value) if fetched is not None else None
+        text, note = decode_text(data, fields)
         try:
-            tree = decode_page(data, fields)
+            tree = load_tree(text)
             if tree is None:
                 raise DocumentError("not-html", "no HTML document could be parsed from the bytes")
             meta = read_page_meta(tree, base_url=hint_url, not_after=not_after)
@@ -170,7 +242,10 @@ class HtmlParser(Parser):
         if document is None:
             raise DocumentError("no-text", "no main text found in the page (or it exceeds max_tree_size)")
         blocks = extract_blocks(document.body, marks)
-        return self._article(doc, article_id, meta, document, blocks, not_after)
+        article = self._article(doc, article_id, meta, document, blocks, not_after)
+        if note is not None:
+            article = attrs.evolve(article, flags=(*article.flags, Flag("guessed_encoding", self.name, note)))
+        return article
 
     def _article(
         self, doc: RawDocument, article_id: str, meta: PageMeta, document: Any, blocks: Any,
