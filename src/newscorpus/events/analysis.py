@@ -57,8 +57,9 @@ from .places import Place, fold, gazetteer
 __all__ = ["FEATURES_VERSION", "Analysis", "NameMention", "analyse", "analyse_text"]
 
 #: Bumped whenever the features' content changes (persistent states check it).
-# 4: clock times ("1400 GMT") are no longer years; 5: names and places from the entity reader
-FEATURES_VERSION = 5
+# 4: clock times ("1400 GMT") are no longer years; 5: names and places from the entity reader;
+# 6: an undated article's story date only from a date stamp (see events.dates._undated_date)
+FEATURES_VERSION = 6
 
 # What follows a dateline's place at the start of a paragraph ("JAKARTA, KOMPAS.com -").
 _DATELINE_END = re.compile(r"\s*(?:[-–—:]|,\s*[^\W\d_][\w.]*\s*[-–—:]|\(\w+\)\s*[-–—:])")

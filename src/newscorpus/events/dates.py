@@ -20,7 +20,18 @@ import attrs
 from babel import Locale, UnknownLocaleError
 from babel.dates import get_date_format
 
-__all__ = ["STORY_LOOKBACK", "ArticleDate", "DateVocabulary", "Mention", "article_date", "find_mentions", "vocabulary"]
+__all__ = [
+    "EXPLICIT_WINDOW",
+    "MIN_STORY_YEAR",
+    "STORY_LOOKBACK",
+    "STORY_YEARS",
+    "ArticleDate",
+    "DateVocabulary",
+    "Mention",
+    "article_date",
+    "find_mentions",
+    "vocabulary",
+]
 
 # "yesterday"/"today" words: CLDR has them (relative-type -1/0) but Babel does not
 # ship that part of CLDR, so the common news languages are listed here.
@@ -159,24 +170,83 @@ def _valid(y: int, m: int, d: int) -> bool:
     return True
 
 
-# What follows a four-digit clock time ("14 March 1400 GMT", "12 Maret 0930 WIB",
-# "March 14, 2130 local time"): a time-zone abbreviation (capitals ending in T, or
-# UTC/WIB/WITA/Z), an offset, or an hours word. The zone part is case-sensitive:
-# "at" after a year is a word, "AT" is not a zone either (no capital run before T).
-_CLOCK_ZONE = re.compile(r"\s*(?:[A-Z]{1,4}T\b|UTC\b|WIB\b|WITA\b|Z\b|[+-]\d{2}:?\d{2}\b)")
-_CLOCK_WORD = re.compile(r"\s*(?:hrs?|hours|h|local|waktu|jam)\b", re.IGNORECASE)
+# A four-digit number beside clock context is a time of day, never a year ("14 March
+# 1400 GMT", "12 Maret 0930 WIB", "March 14, 2130 local time", "pukul 1930"). The
+# zone part is a class, not a list of zones: three to five capitals ending in T
+# (GMT, BST, WIT, MYT, EST, AEST), UTC, WIB, WITA, Z or an offset; case-sensitive,
+# so "at" after a year is a word, and two letters are too few ("2005 IT firms",
+# "AT&T").
+_CLOCK_ZONE = re.compile(r"\s*(?:[A-Z]{2,4}T\b|UTC\b|WIB\b|WITA\b|Z\b|[+-]\d{2}:?\d{2}\b)")
+# Hours words CLDR does not name as such: military "hrs", "local time", "waktu
+# setempat/tempatan" (not "local" alone: "the 2005 local elections"); and the
+# Indonesian/Malay words written before a time.
+_HOURS_AFTER = ("hrs", "hr", "local time", "waktu setempat", "waktu tempatan")
+_HOURS_BEFORE = ("pukul", "pkl", "jam")
+#: The first year a story date may have: an earlier year is history, never the day a
+#: news story happened (``14 March 1400`` with no clock context reads as a year, but
+#: dates no story).
+MIN_STORY_YEAR = 1900
+#: The years a story date of an undated article may have (later ones are misreadings).
+STORY_YEARS = range(MIN_STORY_YEAR, 2100)
 
 
-def _clock_not_year(text: str, start: int, end: int) -> bool:
-    """Whether the four digits ``text[start:end]`` after a day and month are a clock
-    time, not a year: a valid ``HHMM`` followed by a time zone or an hours word, or
-    any four digits with a leading zero (``0930``), which no year is written as."""
+@attrs.frozen
+class _ClockWords:
+    after: re.Pattern[str]  # matched at the end of the digits
+    before: re.Pattern[str]  # searched in the few characters before them
+
+
+@functools.cache
+def _clock_words(lang: str | None) -> _ClockWords:
+    """Words that make four digits a clock time in ``lang`` (and English): CLDR's
+    names of the hour unit ("hours", "jam") and its AM/PM markers ("PM", "PTG", also
+    dotted: "p.m."), after the digits; the hour names and "pukul" before them."""
+    after: set[str] = set(_HOURS_AFTER)
+    before: set[str] = set(_HOURS_BEFORE)
+    markers: set[str] = set()  # AM/PM: "PM" undotted is also the Prime Minister
+    for code in dict.fromkeys(c for c in (lang, "en") if c):
+        try:
+            loc = Locale.parse(code)
+        except (UnknownLocaleError, ValueError):
+            continue
+        for width in ("long", "short", "narrow"):
+            name = loc.unit_display_names.get("duration-hour", {}).get(width)
+            if name and name.isalpha():
+                after.add(name.casefold())
+                before.add(name.casefold())
+        for width in ("abbreviated", "wide"):
+            for period in ("am", "pm"):
+                marker = loc.day_periods["format"].get(width, {}).get(period)
+                if marker and len(marker) >= 2 and marker.isalpha():
+                    markers.add(marker.casefold())
+    after_alt = "|".join(re.escape(w) for w in sorted(after, key=len, reverse=True))
+    before_alt = "|".join(re.escape(w) for w in sorted(before, key=len, reverse=True))
+    # Markers count dotted in any case ("p.m.", "P.M.") or undotted in lower case ("pm").
+    dotted = "|".join(re.escape(".".join(m) + ".") for m in sorted(markers, key=len, reverse=True))
+    plain = "|".join(re.escape(m) for m in sorted(markers, key=len, reverse=True))
+    return _ClockWords(
+        # Not before digits: "3 Mei 2005 jam 10.00" names the hour after the year.
+        re.compile(rf"\s*(?:(?i:{after_alt}|{dotted})|{plain})(?!\w)(?!\s*\d)"),
+        re.compile(rf"\b(?:{before_alt})\.?\s*$", re.IGNORECASE),
+    )
+
+
+def _clock_not_year(text: str, start: int, end: int, lang: str | None = None) -> bool:
+    """Whether the four digits ``text[start:end]`` are a clock time, not a year: any
+    four digits with a leading zero (``0930``: no year is written so), or a valid
+    ``HHMM`` followed by a time zone, an hours word or an AM/PM marker, or preceded by
+    an hours word (``pukul 1930``, ``jam 2000``)."""
     digits = text[start:end]
     if digits.startswith("0"):
         return True
     if int(digits[:2]) > 23 or int(digits[2:]) > 59:
         return False
-    return bool(_CLOCK_ZONE.match(text, end) or _CLOCK_WORD.match(text, end))
+    words = _clock_words(lang)
+    return bool(
+        _CLOCK_ZONE.match(text, end)
+        or words.after.match(text, end)
+        or words.before.search(text, max(0, start - 8), start)
+    )
 
 
 def find_mentions(text: str, lang: str | None) -> list[Mention]:
@@ -208,12 +278,12 @@ def find_mentions(text: str, lang: str | None) -> list[Mention]:
                 out.append(Mention("explicit", (y, mo, d), m.start(), m.end()))
         elif g["dm"]:
             d, mo = int(g["dmd"]), voc.months[_lower(g["dmm"])]
-            y = int(g["dmy"]) if g["dmy"] and not _clock_not_year(text, m.start("dmy"), m.end("dmy")) else 0
+            y = int(g["dmy"]) if g["dmy"] and not _clock_not_year(text, m.start("dmy"), m.end("dmy"), lang) else 0
             if _valid(y, mo, d):
                 out.append(Mention("explicit", (y, mo, d), m.start(), m.end()))
         elif g["md"]:
             d, mo = int(g["mdd"]), voc.months[_lower(g["mdm"])]
-            y = int(g["mdy"]) if g["mdy"] and not _clock_not_year(text, m.start("mdy"), m.end("mdy")) else 0
+            y = int(g["mdy"]) if g["mdy"] and not _clock_not_year(text, m.start("mdy"), m.end("mdy"), lang) else 0
             if _valid(y, mo, d):
                 out.append(Mention("explicit", (y, mo, d), m.start(), m.end()))
         elif g["wd"]:
@@ -273,32 +343,107 @@ def _resolve_weekday(weekday: int, anchor: dt.date) -> dt.date:
 
 
 _YEAR = re.compile(r"(?<![\d/.-])(19\d\d|20\d\d)(?![\d/-])")
+# Where a sentence ends: a stop, then space and something that is not a digit or a
+# lower-case letter ("Jan. 5", "Rp 5.000" and "e.g. the" go on). An abbreviation
+# ("U.S. officials") ends it early, which only shortens the opening.
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[^\s\da-z])")
 
 
-def _lead_year(lead: str) -> int | None:
+# Indonesian and Malay share their date words; CLDR writes some of them in one only
+# ("10 tahun yang lalu" in id, "10 tahun lalu" in ms): each reads the other's too.
+_SIBLINGS = {"id": ("ms",), "ms": ("id",)}
+
+
+@functools.cache
+def _past_pattern(lang: str | None) -> re.Pattern[str] | None:
+    """CLDR's expressions of a past a week or more back, in ``lang`` and English:
+    ``{0} years ago``, ``last month``, ``{0} tahun yang lalu``, ``bulan lalu``; the
+    number may be digits or a word (``ten years ago``)."""
+    phrases: set[str] = set()
+    for code in dict.fromkeys(c for c in (lang, *_SIBLINGS.get(lang or "", ()), "en") if c):
+        try:
+            fields = Locale.parse(code)._data["date_fields"]
+        except (UnknownLocaleError, ValueError, KeyError):
+            continue
+        for unit in ("year", "month", "week"):
+            for field in (unit, f"{unit}-short"):
+                data = fields.get(field) if field in fields else None
+                if data is None:
+                    continue
+                for text in dict(data.get("past", {})).values():
+                    parts = [re.escape(p.casefold()) for p in str(text).split("{0}")]
+                    if len(parts) == 2:
+                        phrases.add(r"(?:\d+|\w+)".join(parts))
+                last = dict(data.get("relative", {})).get(-1)
+                if last:
+                    phrases.add(re.escape(str(last).casefold()))
+    if not phrases:
+        return None
+    alt = "|".join(sorted(phrases, key=len, reverse=True)).replace("\\ ", r"\s+")
+    return re.compile(rf"(?<!\w)(?:{alt})(?!\w)", re.IGNORECASE)
+
+
+def _sentence(lead: str, start: int) -> tuple[int, int]:
+    """The sentence of ``lead`` around offset ``start`` (lines end sentences too)."""
+    line_start = lead.rfind("\n", 0, start) + 1
+    line_end = lead.find("\n", start)
+    line_end = len(lead) if line_end < 0 else line_end
+    begin = line_start
+    for stop in _SENTENCE_END.finditer(lead, line_start, line_end):
+        if stop.end() > start:
+            return begin, stop.end()
+        begin = stop.end()
+    return begin, line_end
+
+
+def _years_named(lead: str, lang: str | None) -> list[int]:
+    # Four-digit years 1900-2099 in the lead, clock times ("1930 GMT") left out.
+    return [int(m[1]) for m in _YEAR.finditer(lead) if not _clock_not_year(lead, *m.span(1), lang)]
+
+
+def _lead_year(lead: str, lang: str | None) -> int | None:
     # The year the lead names most (latest on a tie): "the 2008 Oscars".
-    years = collections.Counter(int(m[1]) for m in _YEAR.finditer(lead) if not _clock_not_year(lead, *m.span(1)))
+    years = collections.Counter(_years_named(lead, lang))
     return max(years.items(), key=lambda kv: (kv[1], kv[0]))[0] if years else None
+
+
+def _opening_end(lead: str) -> int:
+    """Offset where the lead's opening ends: its first line (the headline) and the
+    first sentence of the line after it (the dateline and the story's first claim)."""
+    title_end = lead.find("\n")
+    if title_end < 0:
+        return len(lead)
+    para_end = lead.find("\n", title_end + 1)
+    para_end = len(lead) if para_end < 0 else para_end
+    stop = _SENTENCE_END.search(lead, title_end + 1, para_end)
+    return stop.end() if stop else para_end
+
+
+def _attached_weekday(mentions: list[Mention], i: int) -> int | None:
+    # The weekday written with mention i: "Thursday, 17 April", "Senin (4/2/2025)".
+    if i > 0 and mentions[i - 1].kind == "weekday" and mentions[i].start - mentions[i - 1].end <= 3:
+        return int(mentions[i - 1].value)
+    return None
 
 
 def article_date(lead: str, lang: str | None, published: dt.date | None) -> ArticleDate:
     """Date the story told in ``lead`` (see :func:`_article_date`), with its year."""
     found = _article_date(lead, lang, published)
-    year = found.day.year if found.day is not None else _lead_year(lead)
+    year = found.day.year if found.day is not None else _lead_year(lead, lang)
     return attrs.evolve(found, year=year)
 
 
 def _article_date(lead: str, lang: str | None, published: dt.date | None) -> ArticleDate:
     """Date the story told in ``lead`` (title and first paragraphs).
 
-    The first mention that can be resolved wins, in reading order: an explicit date
-    near the publication date (or any full date when there is none), a weekday, or
-    "yesterday"/"today". A weekday that cannot be resolved is kept as a weekday; with
-    no mention the publication date stands in (method ``published``).
+    With a publication date, the first mention that can be resolved wins, in reading
+    order: an explicit date within :data:`EXPLICIT_WINDOW` of the publication date, a
+    weekday, or "yesterday"/"today"; with none, the publication date stands in
+    (method ``published``). Without one, see :func:`_undated_date`.
     """
-    unresolved_weekday: int | None = None
-    month_day: tuple[int, int] | None = None
     mentions = find_mentions(lead, lang)
+    if published is None:
+        return _undated_date(lead, lang, mentions)
     for i, mention in enumerate(mentions):
         following = mentions[i + 1] if i + 1 < len(mentions) else None
         if (
@@ -310,29 +455,72 @@ def _article_date(lead: str, lang: str | None, published: dt.date | None) -> Art
             continue  # "Senin (4/2/2025)", "Thursday, April 17": the date says it all
         if mention.kind == "explicit":
             y, mo, d = mention.value
-            if published is not None:
-                year = y or published.year
-                day = dt.date(year, mo, d) if _valid(year, mo, d) else None
-                if day and not y and day > published + dt.timedelta(days=7):
-                    day = dt.date(year - 1, mo, d) if _valid(year - 1, mo, d) else None
-                if day and abs(day - published) <= EXPLICIT_WINDOW:
-                    return ArticleDate(day, "explicit", day.weekday())
-            elif y:
-                day = dt.date(y, mo, d)
+            year = y or published.year
+            day = dt.date(year, mo, d) if _valid(year, mo, d) else None
+            if day and not y and day > published + dt.timedelta(days=7):
+                day = dt.date(year - 1, mo, d) if _valid(year - 1, mo, d) else None
+            if day and abs(day - published) <= EXPLICIT_WINDOW:
                 return ArticleDate(day, "explicit", day.weekday())
-            elif month_day is None:
-                month_day = (mo, d)
         elif mention.kind == "weekday":
-            if published is not None:
-                day = _resolve_weekday(mention.value, published)
-                return ArticleDate(day, "relative-weekday", day.weekday())
-            if unresolved_weekday is None:
-                unresolved_weekday = mention.value
-        elif mention.kind == "relative" and published is not None:
+            day = _resolve_weekday(mention.value, published)
+            return ArticleDate(day, "relative-weekday", day.weekday())
+        elif mention.kind == "relative":
             day = published + dt.timedelta(days=mention.value)
             return ArticleDate(day, "relative-day", day.weekday())
-    if published is not None:
-        return ArticleDate(published, "published", published.weekday())
+    return ArticleDate(published, "published", published.weekday())
+
+
+def _undated_date(lead: str, lang: str | None, mentions: list[Mention]) -> ArticleDate:
+    """Date the story of an article without a publication date.
+
+    Such an article names its own day only where a date stamp stands: in its
+    opening (headline, dateline, first sentence: ``WASHINGTON, April 17, 2025``,
+    ``Jan 05, 2011``) or with its weekday (``Kamis, 17 April 2025``, ``Senin
+    (4/2/2025)``). A full date elsewhere, or one older than any year the lead names
+    (``born 20 February 1951`` in a story that mentions 2005), is background: a
+    birth, an anniversary, history. So the first full date that
+
+    * has a year in :data:`STORY_YEARS` (1900-2099), none older than the latest
+      year the lead names (background is older than the story);
+    * stands in the opening or with a weekday;
+    * shares no sentence with an expression of a past a week or more back (CLDR's
+      ``{0} years ago``, ``last year``, ``{0} tahun yang lalu``, ``bulan lalu``):
+      ``vanished ten years ago, on 1 February 1995`` is an anniversary;
+    * written without a weekday, falls on a weekday the lead names when it names
+      any (``on Tuesday`` beside a Thursday stamp: the story is not the stamp's day;
+      a weekday written with the date vouches for it even when the two disagree,
+      as one of them is then a typo)
+
+    dates the story (method ``explicit``). Otherwise the article has no day: the
+    first weekday not written with a date is kept unresolved (method ``weekday``),
+    else the first day and month written without a year (``month-day``).
+    """
+    years = _years_named(lead, lang)
+    years += [m.value[0] for m in mentions if m.kind == "explicit" and m.value[0] in STORY_YEARS]
+    latest = max(years, default=0)
+    opening = _opening_end(lead)
+    past = _past_pattern(lang)
+    written_with = {
+        i - 1 for i, m in enumerate(mentions) if m.kind == "explicit" and _attached_weekday(mentions, i) is not None
+    }
+    loose = [m.value for i, m in enumerate(mentions) if m.kind == "weekday" and i not in written_with]
+    unresolved_weekday = loose[0] if loose else None
+    month_day: tuple[int, int] | None = None
+    for i, mention in enumerate(mentions):
+        if mention.kind == "explicit":
+            y, mo, d = mention.value
+            if not y:
+                month_day = month_day or (mo, d)
+                continue
+            if y not in STORY_YEARS or y < latest:
+                continue
+            day = dt.date(y, mo, d)
+            weekday = _attached_weekday(mentions, i)
+            if weekday is None and (mention.start >= opening or (loose and day.weekday() not in loose)):
+                continue
+            if past is not None and past.search(lead, *_sentence(lead, mention.start)):
+                continue  # "vanished ten years ago, on 1 February 1995"
+            return ArticleDate(day, "explicit", day.weekday())
     if unresolved_weekday is not None or month_day is not None:
         return ArticleDate(None, "weekday" if unresolved_weekday is not None else "month-day",
                            unresolved_weekday, month_day)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import collections
 import datetime as dt
 import hashlib
+import math
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -40,6 +41,8 @@ if TYPE_CHECKING:
 __all__ = ["DefaultEventBuilder", "EventSummary", "event_id"]
 
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+#: Share of an event's members that must back its date (see :meth:`EventSummary.date`).
+DATE_SUPPORT = 0.3
 _ANALYSIS_OPTIONS = ("max_entities", "max_terms", "max_names", "stem", "place_weight")
 
 #: Options of the default builder beyond the clustering :class:`Params`.
@@ -144,28 +147,85 @@ class EventSummary:
         best = max(self.places.items(), key=score)[0]
         return gaz.display(best)
 
-    def date(self, weekdays: collections.Counter[int]) -> tuple[EventDate, str | None]:
-        """The event's date (a vote of its members) and, when only a weekday is
-        known, that weekday's name."""
-        votes: dict[str, float] = collections.defaultdict(float)
-        methods: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
-        for (day, method), n in self.dated.items():
+    def date(
+        self,
+        weekdays: collections.Counter[int],
+        members: int | None = None,
+        published_window: int = 4,
+    ) -> tuple[EventDate, str | None]:
+        """The event's date (a supported vote of its members) and, when only a weekday
+        is known, that weekday's name.
+
+        Each member that dates its story (``explicit``, ``relative-weekday``,
+        ``relative-day``) votes for that day, weighted by
+        :data:`~newscorpus.events.clustering.DATE_METHOD_WEIGHT`. A day can win only if
+
+        * it lies within :data:`~newscorpus.events.dates.STORY_LOOKBACK` days of the
+          members' publication days, when any member has one (an undated member's
+          background date cannot date an event its dated members place elsewhere);
+        * it has **support**: at least ``max(1, ceil(0.3 * members))`` members back it,
+          counting those that vote for it and those known only by a publication day
+          ``P`` it may have happened on (``P - published_window`` to ``P + 1``, the
+          clustering's own window). One article's date cannot date 39 others that
+          say nothing about it.
+
+        The best-weighted day (the later on a tie: background is older) wins with
+        half the weight of the admissible votes (precision ``day``); else the admissible days within ``STORY_LOOKBACK`` of it
+        form a ``range``, if together they have support. With no supported vote the
+        event takes its earliest publication day (method ``published``), else stays
+        undated (precision ``unknown``; ``extras.weekday`` may name the weekday).
+
+        Args:
+            weekdays: Unresolved weekdays of the members.
+            members: How many members the event has (default: the members this
+                summary saw a date or a publication time of).
+            published_window: Days before its publication an article known only by
+                its publication day may tell of.
+        """
+        pub_days = sorted(d for d in (_publication_date(p) for p in self.published) if d is not None)
+        lookback = dt.timedelta(days=STORY_LOOKBACK)
+        votes: dict[dt.date, float] = collections.defaultdict(float)
+        voters: collections.Counter[dt.date] = collections.Counter()
+        methods: dict[dt.date, collections.Counter[str]] = collections.defaultdict(collections.Counter)
+        only_published: collections.Counter[dt.date] = collections.Counter()
+        for (iso, method), n in self.dated.items():
+            day = dt.date.fromisoformat(iso)
             if method == "published":
+                only_published[day] += n
                 continue
+            if pub_days and not pub_days[0] - lookback <= day <= pub_days[-1] + lookback:
+                continue  # far from every publication day: background, not this event's day
             votes[day] += n * DATE_METHOD_WEIGHT.get(method, 1.0)
+            voters[day] += n
             methods[day][method] += n
+        if members is None:
+            members = max(sum(self.dated.values()), len(self.published))
+        need = max(1, math.ceil(DATE_SUPPORT * members))
+
+        def support(days: Iterable[dt.date]) -> int:
+            chosen = set(days)
+            lo, hi = min(chosen), max(chosen)
+            backed = sum(voters[d] for d in chosen)
+            backed += sum(
+                n
+                for p, n in only_published.items()
+                if lo <= p + dt.timedelta(days=1) and p - dt.timedelta(days=published_window) <= hi
+            )
+            return backed
+
         if votes:
             best, weight = max(votes.items(), key=lambda kv: (kv[1], kv[0]))
             method = methods[best].most_common(1)[0][0]
-            if weight >= 0.5 * sum(votes.values()):
-                when = dt.date.fromisoformat(best)
-                return EventDate(when, when, "day", method), None
-            days = sorted(dt.date.fromisoformat(d) for d in votes)
-            return EventDate(days[0], days[-1], "range", method), None
-        pub = sorted(day for (day, method) in self.dated if method == "published")
+            if weight >= 0.5 * sum(votes.values()) and support([best]) >= need:
+                return EventDate(best, best, "day", method), None
+            near = [d for d in votes if abs((d - best).days) <= STORY_LOOKBACK]
+            if len(near) > 1 and support(near) >= need:
+                return EventDate(min(near), max(near), "range", method), None
+        pub = sorted(only_published)
         if pub:
-            first = dt.date.fromisoformat(pub[0])
-            return EventDate(first, first, "day", "published"), None
+            return EventDate(pub[0], pub[0], "day", "published"), None
+        if pub_days:
+            return EventDate(pub_days[0], pub_days[0], "day", "published"), None
         if weekdays:
             wd = weekdays.most_common(1)[0][0]
             return EventDate(None, None, "unknown", "weekday"), _WEEKDAYS[wd]
@@ -202,6 +262,14 @@ def _display(displays: collections.Counter[str]) -> str:
     return sorted(displays.items(), key=lambda kv: (-kv[1], -len(kv[0].split()), -len(kv[0]), kv[0]))[0][0]
 
 
+def _publication_date(published: str) -> dt.date | None:
+    """Day of an ISO publication time (``None``: unknown or unreadable)."""
+    try:
+        return dt.date.fromisoformat(published[:10]) if published else None
+    except ValueError:
+        return None
+
+
 def _timestamp(value: str) -> Timestamp | None:
     try:
         return Timestamp(value, "second" if "T" in value or " " in value else "day", "published")
@@ -211,10 +279,8 @@ def _timestamp(value: str) -> Timestamp | None:
 
 def _publication_day(published: str) -> int | None:
     """Day ordinal of an ISO publication time (``None``: unknown or unreadable)."""
-    try:
-        return dt.date.fromisoformat(published[:10]).toordinal() if published else None
-    except ValueError:
-        return None
+    day = _publication_date(published)
+    return day.toordinal() if day is not None else None
 
 
 @attrs.define
@@ -481,7 +547,7 @@ class DefaultEventBuilder(EventBuilder):
             summary.title_score, summary.title_id, summary.title = best
 
     def _event(self, cluster: Cluster, summary: EventSummary, run_members: list[EventItem]) -> Event:
-        date, weekday = summary.date(cluster.weekdays)
+        date, weekday = summary.date(cluster.weekdays, cluster.n, self.params.published_window_days)
         published = sorted(p for p in summary.published if p)
         extras: dict[str, Any] = {
             "size": cluster.n,
