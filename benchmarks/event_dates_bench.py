@@ -22,6 +22,10 @@ at while the date rules were written; only the field names and the format of the
   summary and section paragraphs, ``publishing_date``); many languages, identified
   with :func:`newscorpus.language.identify`.
 
+Runs on these sets: before the rules, once midway (after the date-stamp rule; the two
+rules added later, CLDR past expressions and three-capital zones, came from the BBC
+set and from reasoning), and after; only aggregate figures were printed, never text.
+
 Not blind: ``bbc-news-fulltext`` (2,225 BBC articles of 2004-2005, no date per
 article; the issue that asked for these rules quotes one of its misreadings): the
 share of articles dated outside 2004-2005.
