@@ -97,6 +97,18 @@ LIFTED: list[tuple[str, list[tuple[str, str]]]] = [
     ("Wartawan: Ahmad Fauzi bin Hashim, Jurufoto: Lim Wei Ming",
      [("Ahmad Fauzi bin Hashim", "reporter"), ("Lim Wei Ming", "photographer")]),
     ("Gambar: Bernama", [("Bernama", "agency")]),
+    # Frames that name nobody: a subject, a job title, a qualifier, a contribution clause
+    ("Senior correspondent: Dara Quinn | Editor: Felix Wong", [("Dara Quinn", "reporter"), ("Felix Wong", "editor")]),
+    ("Gazette reporter: Ivo Santos", [("Gazette", "source"), ("Ivo Santos", "reporter")]),
+    ("Reuters correspondent: Lina Moss", [("Reuters", "agency"), ("Lina Moss", "reporter")]),
+    ("This report was written by Tara Holm and edited by Ben Asher.", [("Tara Holm", "author"), ("Ben Asher", "editor")]),
+    ("Berita ini ditulis oleh Sinta Dewi", [("Sinta Dewi", "author")]),
+    ("Translated from the Korean by Min Seo", [("Min Seo", "translator")]),
+    ("Laporan Harian Timur: Wan Azlan", [("Harian Timur", "source"), ("Wan Azlan", "reporter")]),
+    ("Omar Vance contributed reporting from Nairobi and Kampala.", [("Omar Vance", "reporter")]),
+    ("Lucia Ferri and Tom Baird contributed to this report.", [("Lucia Ferri", "contributor"), ("Tom Baird", "contributor")]),
+    ("Ravi Das turut menyumbang laporan dari Medan.", [("Ravi Das", "reporter")]),
+    ("Tribune staff writer Ada Klein contributed to this story.", [("Tribune", "source"), ("Ada Klein", "author")]),
 ]
 
 
@@ -143,6 +155,16 @@ KEPT = [
     "- Harga naik di semua pasar tradisional sejak pekan lalu",
     "Compiled by staff",
     "(ABC)",
+    # frames around prose
+    "Indonesian Journalist Wins Award",
+    "Veteran Editor Retires After 40 Years",
+    "Former editor John Smith died on Tuesday.",
+    "The reporter: what we saw",
+    "The ministry contributed to this report on water quality.",
+    "Local residents contributed reporting that the bridge had cracked.",
+    "This article was updated on Monday with new figures.",
+    "Artikel ini telah diperbarui dengan keterangan polisi.",
+    "Translated from the original, the letter reads differently.",
 ]
 
 

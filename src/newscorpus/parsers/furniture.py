@@ -319,6 +319,53 @@ _TAIL_CODE = re.compile(r"\s*[(\[](?P<code>[^()\[\]]{1,40})[)\]]\s*\.?$")
 _TAIL_DASH = re.compile(r"\s+[-–—]{1,2}\s*(?P<agency>[A-Za-z][\w.&' ]{1,30}?)\s*\.?$")
 _AGENCY_LINE = re.compile(r"^[-–—]{1,2}\s*(?P<agency>[A-Za-z][\w.&' ]{1,30}?)\s*[-–—]{0,2}$")
 _OUTLET_CREDIT = re.compile(rf"^\(\s*(?P<outlet>{_DOMAIN}|[A-Z][\w.]{{1,25}})\s*/\s*(?P<names>[^()]{{2,120}})\)$", re.I)
+# Frames around a credit that name nobody. They generalise the grammar by structure
+# (where a role word may stand), not by outlet phrasing:
+# - a subject: "This article was written by X", "Artikel ini ditulis oleh X";
+# - a title before the role word: job modifiers and the outlet or agency
+#   ("Staff reporter: X", "Mercury reporter: X", "Star staff writer X ...");
+# - a qualifier between the role word and its marker: an outlet or a source
+#   language ("Laporan Seruan Johor: X", "Translated from the Japanese by X");
+# - a contribution clause after the names ("X contributed reporting from Y",
+#   "X contributed to this report", "X turut menyumbang laporan").
+_SUBJECT_FRAME = re.compile(
+    r"(?:(?:this|the)\s+(?:article|story|report|piece|feature|interview)\s+(?:was\s+|has\s+been\s+|is\s+)?"
+    r"|(?:artikel|berita|tulisan|laporan|rencana|liputan)\s+ini\s+(?:telah\s+|sudah\s+|turut\s+)?)",
+    re.I,
+)
+#: Lower-case words of a job title before a role word ("staff", "senior", "chief").
+_ROLE_MODIFIERS = frozenset({
+    "staff", "senior", "chief", "special", "contributing", "additional", "with", "our", "deputy", "associate",
+    "managing", "executive", "assistant", "freelance", "guest", "wire", "news", "foreign", "political",
+    "business", "sports", "regional", "local", "lead", "visiting", "investigative", "data", "photo",
+    "kanan", "khas", "magang", "lepas", "tetap",
+})
+_CONTRIBUTED = re.compile(
+    r"\s+(?:(?:contributed|contributes)(?:\s+(?:additional\s+)?(?P<en>reporting|research|writing)"
+    r"|\s+to\s+this\s+(?:report|story|article))?"
+    r"|(?:turut\s+)?(?:berkontribusi|menyumbang)(?:\s+(?P<idms>laporan|liputan)|\s+dalam\s+(?:laporan|berita)\s+ini)?)"
+    r"(?:\s+(?:from|in|di|dari)\s+[^\W\d_][\w'’.\-]*(?:\s+[^\W\d_][\w'’.\-]*){0,3}"
+    r"(?:\s*(?:,|and|dan)\s*[^\W\d_][\w'’.\-]*(?:\s+[^\W\d_][\w'’.\-]*){0,3})*)?\s*\.?$",
+    re.I,
+)
+_QUALIFIER = re.compile(
+    r"\s+(?:(?:from|dari)\s+(?:the\s+)?[^\W\d_][\w'’\-]*(?:\s+[^\W\d_][\w'’\-]*){0,2}"
+    r"|(?P<outlet>[A-Z][\w'’.\-]*(?:\s+[A-Z][\w'’.\-]*){0,2}))"
+    rf"(?={_MARKER})"
+)
+#: Cheap gate before the frames are tried: a contribution verb anywhere (the
+#: other frames are gated by a subject frame or a role word among the first words).
+#: Substrings of the lower-cased line: a tenth of the cost of a case-blind regex.
+_CONTRIBUTED_HINTS = ("contribut", "berkontribusi", "menyumbang")
+
+
+def _contributed_hint(body: str) -> bool:
+    low = body.lower()
+    return any(h in low for h in _CONTRIBUTED_HINTS)
+
+
+#: Most words of a credit line whose role word follows a title ("Staff reporter: X").
+MAX_TITLED_WORDS = 20
 #: Longest credit line considered (characters, words).
 MAX_CREDIT_CHARS, MAX_CREDIT_WORDS = 240, 36
 
@@ -483,6 +530,16 @@ def _segments_credits(body: str, line: str) -> list[Credit] | None:
             if not rest:
                 pending.append(words.role_of[word])  # "Text and photos: X": shares X
                 continue
+            qualifier = _QUALIFIER.match(rest) if marker is None else None
+            if qualifier is not None:
+                # "Laporan Seruan Johor: X" (the outlet), "Translated from the Japanese by X".
+                if qualifier["outlet"]:
+                    outlet = qualifier["outlet"]
+                    agency = agency_name(outlet)
+                    credits.append(Credit(agency, "agency", line) if agency else Credit(
+                        outlet_from_token(outlet) if _DOMAIN_RE.match(outlet) else outlet, "source", line))
+                rest = rest[qualifier.end():]
+                marker = re.match(_MARKER, rest)
             if marker is not None:
                 names = rest[marker.end():]
             elif rest[:1].isspace() and word in words.bare:
@@ -506,6 +563,81 @@ def _segments_credits(body: str, line: str) -> list[Credit] | None:
 
 def _has_role(segment: str) -> bool:
     return _role_words().start.match(segment.strip()) is not None
+
+
+@functools.cache
+def _role_first_words() -> frozenset[str]:
+    """The first word of every role word (``reporter``, ``laporan``, ``translated``)."""
+    return frozenset(k.split()[0] for k in _role_words().role_of)
+
+
+def _titled(body: str) -> bool:
+    """Whether a role word's first word follows one to four other words: the cheap
+    gate of :func:`_peel_title` (a set lookup per word, no regex)."""
+    if body.count(" ") > MAX_TITLED_WORDS:
+        return False  # a sentence, not "Staff reporter: X | Editor: Y"
+    first = _role_first_words()
+    return any(w.lower().rstrip(":") in first for w in body.split(None, 5)[1:5])
+
+
+def _peel_title(body: str, line: str, *, marked: bool) -> tuple[str, list[Credit]] | None:
+    """``body`` without the job title before its role word (``Staff``, ``Mercury``,
+    ``Star staff``, ``Associated Press``) and the outlet or agency that title names.
+    Unless ``marked`` is false (a contribution clause already marks the line), the
+    role word must be followed by a marker (``:``, ``by``, a dash): a title-case
+    headline ("Indonesian Journalist Wins Award") is never read as a credit."""
+    words = _role_words()
+    tokens = body.split()
+    for k in range(1, min(4, len(tokens) - 1) + 1):
+        rest = " ".join(tokens[k:])
+        m = words.start.match(rest)
+        if m is None:
+            continue
+        word = " ".join(m["word"].lower().split())
+        if word in ("by", "oleh"):
+            return None
+        if marked and not (word.endswith((" by", " oleh")) or re.match(_MARKER, rest[m.end():])):
+            return None
+        outlet: list[str] = []
+        for token in tokens[:k]:
+            if token.lower() in _ROLE_MODIFIERS:
+                continue
+            if (token[:1].isupper() and _NAME_WORD.fullmatch(token)) or _DOMAIN_RE.match(token):
+                outlet.append(token)
+                continue
+            return None
+        if outlet == ["The"]:
+            return None
+        credits: list[Credit] = []
+        if outlet:
+            name = " ".join(outlet)
+            agency = agency_name(name)
+            if agency:
+                credits.append(Credit(agency, "agency", line))
+            else:
+                credits.append(Credit(outlet_from_token(name) if _DOMAIN_RE.match(name) else name, "source", line))
+        return rest, credits
+    return None
+
+
+def _unframe(body: str, line: str) -> tuple[str, list[Credit], str | None]:
+    """``body`` without the frames that name nobody (see ``_SUBJECT_FRAME``), the
+    credits a title names, and the role a contribution clause gives to a body of
+    names alone (``None`` when there is no such clause)."""
+    names_role: str | None = None
+    m = _CONTRIBUTED.search(body)
+    if m is not None and m.start() > 0:
+        names_role = "reporter" if (m["en"] or "").lower() == "reporting" or m["idms"] else "contributor"
+        body = body[: m.start()].rstrip(" ,")
+    s = _SUBJECT_FRAME.match(body)
+    if s is not None and _has_role(body[s.end():]):
+        body = body[s.end():]
+    credits: list[Credit] = []
+    if not _has_role(body):
+        peeled = _peel_title(body, line, marked=names_role is None)
+        if peeled is not None:
+            body, credits = peeled
+    return body, credits, names_role
 
 
 def match_byline(line: str) -> tuple[list[Credit], str | None] | None:
@@ -543,8 +675,16 @@ def match_byline(line: str) -> tuple[list[Credit], str | None] | None:
             if coded is not None:
                 return coded, None
             body = inner
+    framed: list[Credit] = []
+    names_role: str | None = None
     if not _has_role(body):
-        return None  # the common case, settled by one anchored regex
+        if not (_SUBJECT_FRAME.match(body) or _titled(body) or _contributed_hint(body)):
+            return None  # the common case, settled by two cheap regexes
+        body, framed, names_role = _unframe(body, line)
+        if names_role is None and not _has_role(body):
+            return None
+    elif _contributed_hint(body):
+        body, framed, names_role = _unframe(body, line)
     tail: list[Credit] = []
     closing = body.rstrip(" .")[-1:]
     m = _TAIL_CODE.search(body, max(0, len(body) - 45)) if closing in ")]" else None
@@ -556,7 +696,12 @@ def match_byline(line: str) -> tuple[list[Credit], str | None] | None:
         m = _TAIL_DASH.search(body, max(0, len(body) - 40))
         if m and agency_name(m["agency"]):
             tail, body = [Credit(agency_name(m["agency"]) or "", "agency", line)], body[: m.start()]
-    credits = _segments_credits(body.strip().rstrip("."), line)
+    if _has_role(body):
+        credits = _segments_credits(body.strip().rstrip("."), line)
+    elif names_role is not None:
+        credits = _name_credits(body, [names_role], line)  # "Keith Bradsher contributed reporting"
+    else:
+        credits = None
     if credits is None:
         return None
-    return credits + tail, None
+    return framed + credits + tail, None
