@@ -50,7 +50,8 @@ def decode_page(data: bytes, fields: dict[str, Any]) -> HtmlElement | None:
 
     Raises:
         DocumentError: ``too-deep`` when the markup nests past libxml2's depth limit
-            (256): the parser stops there, and the page would be written cut off.
+            (256): the parser stops there, and the page would be written cut off
+            (``too-large`` for its other limits, such as a text node past 10 MB).
     """
     return load_tree(decode_text(data, fields)[0])
 
@@ -60,8 +61,9 @@ def load_tree(text: str) -> HtmlElement | None:
     tree = trafilatura.load_html(text)
     parser = getattr(trafilatura.utils, "HTML_PARSER", None)  # the parser load_html used
     for entry in getattr(parser, "error_log", ()):
-        if entry.type_name == "ERR_RESOURCE_LIMIT":
-            raise DocumentError("too-deep", f"the page's markup exceeds a parser limit ({entry.message.strip()} "
+        if entry.type_name == "ERR_RESOURCE_LIMIT":  # depth, or a text node past 10 MB
+            reason = "too-deep" if "depth" in entry.message.lower() else "too-large"
+            raise DocumentError(reason, f"the page's markup exceeds a parser limit ({entry.message.strip()} "
                                 f"at line {entry.line}); the rest of the page could not be read")
     return tree
 
