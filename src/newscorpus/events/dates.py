@@ -6,6 +6,11 @@ lead of an article, in the article's language, using CLDR weekday and month name
 (Babel) and the language's short date pattern to read ``4/2/2025`` as day/month or
 month/day. :func:`article_date` picks the mention that dates the story and resolves it
 against the publication date when there is one.
+
+Dates that are not the story's stay out: four digits beside clock context (``1400 GMT``,
+``pukul 1930``) are a time, not a year; without a publication date only a date stamp
+(in the opening, or written with its weekday) dates the story, never a background date
+(``born 20 February 1951``, ``ten years ago, on 1 February 1995``).
 """
 
 from __future__ import annotations

@@ -170,8 +170,9 @@ class EventSummary:
           say nothing about it.
 
         The best-weighted day (the later on a tie: background is older) wins with
-        half the weight of the admissible votes (precision ``day``); else the admissible days within ``STORY_LOOKBACK`` of it
-        form a ``range``, if together they have support. With no supported vote the
+        half the weight of the admissible votes (precision ``day``); else the
+        admissible days within ``STORY_LOOKBACK`` of it form a ``range``, if together
+        they have support. With no supported vote the
         event takes its earliest publication day (method ``published``), else stays
         undated (precision ``unknown``; ``extras.weekday`` may name the weekday).
 
