@@ -75,7 +75,8 @@ LIMITS = Limits(max_document_bytes=20_000, max_line_chars=2_000)
 #: that does not close, NUL and noncharacters, numbers JSON and Python disagree on.
 HOSTILE = ["&#xD800;", "&#55296;", "&#0;", "&#x110000;", "&#99999999999;", "&#xDC00", "&amp;#xD800;", "&lol9;",
            "&nbsp;", "&bogus;", "<![CDATA[", "]]>", "<!--", "-->", "<", ">", "&", "\x00", "\ufffe", "\ufdd0",
-           "\u202e", "\r\n", "\n\n", '"', "'", ",", "\t", "NaN", "Infinity", "9" * 4_400, "é", "日本"]
+           "\u202e", "\r\n", "\n\n", '"', "'", ",", "\t", "NaN", "Infinity", "9" * 4_400, "é", "日本",
+           "&#" + "0" * 4_400 + "65;"]
 words = st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=30)
 fragments = st.lists(words | st.sampled_from(HOSTILE), max_size=8).map("".join)
 

@@ -255,7 +255,8 @@ def test_sitemap_broken_half_way_keeps_the_entries_read_before(tmp_path: Path) -
 def test_bad_reference_marker_is_a_noncharacter_absent_from_the_file() -> None:
     from newscorpus_feeds import mark_bad_references
 
-    assert mark_bad_references(b"<rss>&#xD7FF; &#65; &#x10FFFF;</rss>") == (b"<rss>&#xD7FF; &#65; &#x10FFFF;</rss>", "")
+    fine = b"<rss>&#xD7FF; &#65; &#x10FFFF; &#" + b"0" * 5_000 + b"65;</rss>"  # int() refuses 4,300+ digits
+    assert mark_bad_references(fine) == (fine, "")
     data = "<rss>\ufdd0 &#xfdd1; &#xDC00; &#0; &#x110000; &#99999999999;</rss>".encode()
     marked, marker = mark_bad_references(data)
     assert marker == "\ufdd2"

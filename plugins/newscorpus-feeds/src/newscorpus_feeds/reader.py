@@ -65,8 +65,8 @@ _MARKERS = [chr(c) for c in range(0xFDD0, 0xFDF0)]
 
 
 def _bad_code_point(m: re.Match[bytes]) -> bool:
-    digits = m.group(1) or m.group(2)
-    if len(digits.lstrip(b"0")) > 8:
+    digits = (m.group(1) or m.group(2)).lstrip(b"0") or b"0"  # int() refuses 4,300+ digits, zeros too
+    if len(digits) > 8:
         return True
     code = int(digits, 16) if m.group(1) else int(digits)
     return code == 0 or 0xD800 <= code <= 0xDFFF or code > 0x10FFFF
@@ -90,8 +90,8 @@ def mark_bad_references(data: bytes) -> tuple[bytes, str]:
                  f"&#x{ord(marker):x};".encode(), f"&#{ord(marker)};".encode())
         if not any(f in lowered for f in forms):
             break
-    else:  # a file holding all 32 noncharacters: refuse its bad references as the file's
-        return data, ""
+    else:  # a file holding all 32 noncharacters: left as it is, feedparser then
+        return data, ""  # fails and the file is quarantined as invalid-feed
     ref = f"&#x{ord(marker):X};".encode()
     return _CHAR_REF.sub(lambda m: ref if _bad_code_point(m) else m.group(0), data), marker
 
