@@ -198,6 +198,7 @@ U = None  # no publication date
     ("Ten years on\nThe singer vanished ten years ago, on 1 February 1995. Fans still wait.", "en", None),
     ("Kenangan\nLima tahun lalu, pada 3 Mei 2019, banjir melanda Kampung Baru. Warga bangkit.", "ms", None),
     ("Kenangan\nDua tahun yang lalu, pada 3 Mei 2019, gempa mengguncang Palu.", "id", None),
+    ("Dam\nLast year, on 12 March 2004, the dam broke. It was rebuilt.", "en", None),
     # a stamp the lead's weekday contradicts: the story is not the stamp's day
     ("Storm\nLEEDS, March 17, 2005 - A storm hit the coast on Tuesday.", "en", None),
 ])

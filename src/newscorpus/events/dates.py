@@ -23,7 +23,7 @@ from typing import Any
 
 import attrs
 from babel import Locale, UnknownLocaleError
-from babel.dates import get_date_format
+from babel.dates import format_timedelta, get_date_format
 
 __all__ = [
     "EXPLICIT_WINDOW",
@@ -362,29 +362,34 @@ _SIBLINGS = {"id": ("ms",), "ms": ("id",)}
 @functools.cache
 def _past_pattern(lang: str | None) -> re.Pattern[str] | None:
     """CLDR's expressions of a past a week or more back, in ``lang`` and English:
-    ``{0} years ago``, ``last month``, ``{0} tahun yang lalu``, ``bulan lalu``; the
-    number may be digits or a word (``ten years ago``)."""
+    ``{0} years ago``, ``{0} tahun yang lalu``, ``vor {0} Monaten`` (as Babel's
+    :func:`~babel.dates.format_timedelta` writes them, the number read as digits or a
+    word: ``ten years ago``), and the words for the last year, month and week
+    (``last year``, ``bulan lalu``)."""
     phrases: set[str] = set()
     for code in dict.fromkeys(c for c in (lang, *_SIBLINGS.get(lang or "", ()), "en") if c):
         try:
-            fields = Locale.parse(code)._data["date_fields"]
-        except (UnknownLocaleError, ValueError, KeyError):
+            loc = Locale.parse(code)
+        except (UnknownLocaleError, ValueError):
             continue
-        for unit in ("year", "month", "week"):
-            for field in (unit, f"{unit}-short"):
-                data = fields.get(field) if field in fields else None
-                if data is None:
-                    continue
-                for text in dict(data.get("past", {})).values():
-                    parts = [re.escape(p.casefold()) for p in str(text).split("{0}")]
-                    if len(parts) == 2:
-                        phrases.add(r"(?:\d+|\w+)".join(parts))
-                last = dict(data.get("relative", {})).get(-1)
+        for days in (7 * 365, 365, 7 * 30, 30, 21, 7):  # years, months, weeks; plural and singular
+            text = format_timedelta(dt.timedelta(days=-days), add_direction=True, locale=loc).casefold()
+            parts = re.split(r"\d+", text)
+            if len(parts) == 2:
+                phrases.add(r"(?:\d+|\w+)".join(re.escape(part) for part in parts))
+        # Babel keeps CLDR's relative words (-1: "last year") in its locale data only.
+        try:
+            fields = loc._data["date_fields"]
+            for unit in ("year", "month", "week"):
+                last = dict(fields[unit]["relative"]).get(-1)
                 if last:
                     phrases.add(re.escape(str(last).casefold()))
+        except (KeyError, AttributeError, TypeError):
+            pass
     if not phrases:
         return None
-    alt = "|".join(sorted(phrases, key=len, reverse=True)).replace("\\ ", r"\s+")
+    alt = "|".join(sorted(phrases, key=len, reverse=True))
+    alt = re.sub(r"\\[ \u00a0\u202f]", r"\\s+", alt)  # any space between the words
     return re.compile(rf"(?<!\w)(?:{alt})(?!\w)", re.IGNORECASE)
 
 
