@@ -50,7 +50,7 @@ from typing import Any, TypeVar
 import attrs
 
 try:
-    from hypothesis import HealthCheck, given, settings
+    from hypothesis import HealthCheck, Phase, given, settings
     from hypothesis import strategies as st
 except ImportError as exc:  # pragma: no cover - depends on the environment
     raise ImportError(
@@ -113,19 +113,16 @@ _WILD = st.text(st.characters(exclude_categories=["Cs"]), min_size=1, max_size=8
     lambda w: w.split() == [w])
 
 
+@functools.cache
 def _sentence(language: str | None) -> st.SearchStrategy[str]:
-    langs = (language,) if language else LANGUAGES
-    word = st.one_of(
-        st.sampled_from(langs).flatmap(lambda lang: st.sampled_from(_WORDS[lang])),
-        st.sampled_from(_ODD),
-        _WILD,
-        st.integers(0, 10**6).map(str),
-    )
-    weighted = st.one_of(*([st.sampled_from(langs).flatmap(lambda lang: st.sampled_from(_WORDS[lang]))] * 6),
-                         word)
+    """A sentence in ``language`` (words of all three mixed when ``None``), now and
+    then with an odd word, any-Unicode word or number in it. Built once per
+    language: strategies are immutable, and rebuilding them per draw is slow."""
+    common = st.sampled_from(_WORDS[language] if language else tuple(w for ws in _WORDS.values() for w in ws))
+    word = st.one_of(*[common] * 10, st.sampled_from(_ODD), _WILD, st.integers(0, 10**6).map(str))
     end = st.sampled_from((".", ".", ".", "!", "?", ":", "", "…", "。"))
     return st.builds(lambda ws, e: (" ".join(ws)[:1].upper() + " ".join(ws)[1:] + e).strip(),
-                     st.lists(weighted, min_size=2, max_size=24), end).filter(bool)
+                     st.lists(word, min_size=2, max_size=16), end).filter(bool)
 
 
 @functools.cache
@@ -143,13 +140,14 @@ def _valid_paragraph(text: str) -> str:
     return "\n".join(line for line in lines if line).strip()
 
 
+@functools.cache
 def paragraphs(language: str | None = None, *, boilerplate: bool = True) -> st.SearchStrategy[str]:
     """Body paragraphs, each valid for :attr:`Article.body` (non-empty, stripped, no
     blank line): sentences in ``language`` (any of en, id, ms when ``None``) with odd
     Unicode mixed in, paragraphs of two lines, and, with ``boilerplate``, the
     built-in rule packs' examples (share lines, "baca juga", greetings, copyright
     notices), so that cleaners have something to cut."""
-    content = st.lists(_sentence(language), min_size=1, max_size=3).map(" ".join)
+    content = st.lists(_sentence(language), min_size=1, max_size=2).map(" ".join)
     two_lines = st.tuples(_sentence(language), _sentence(language)).map("\n".join)
     options: list[st.SearchStrategy[str]] = [content, content, content, two_lines]
     if boilerplate:
@@ -177,6 +175,17 @@ _URLS = st.builds(lambda host, d, slug: f"https://{host}.example/{d:%Y/%m/%d}/{s
                   st.sampled_from(("kompas", "berita", "courier", "star", "news")), _DATES, _SLUG)
 
 
+@functools.cache
+def _titles(language: str | None) -> st.SearchStrategy[str]:
+    return st.one_of(st.just(""), _sentence(language))
+
+
+@functools.cache
+def _subtitles(language: str | None) -> st.SearchStrategy[str]:
+    # A lede sentence, or a first line a cleaner may cut (a greeting glued to it, a share line).
+    return st.one_of(st.just(""), _sentence(language), paragraphs(language).map(lambda p: p.split("\n")[0]))
+
+
 @st.composite
 def _article(draw: st.DrawFn, languages: Sequence[str], paras: st.SearchStrategy[str] | None,
              max_paragraphs: int) -> Article:
@@ -185,8 +194,8 @@ def _article(draw: st.DrawFn, languages: Sequence[str], paras: st.SearchStrategy
     body = draw(st.lists(para, max_size=max_paragraphs))
     if draw(st.booleans()) and body:  # a lede printed twice, as pages often do
         body.insert(draw(st.integers(0, min(2, len(body)))), body[0])
-    title = draw(st.one_of(st.just(""), _sentence(language)))
-    subtitle = draw(st.one_of(st.just(""), _sentence(language), paragraphs(language).map(lambda p: p.split("\n")[0])))
+    title = draw(_titles(language))
+    subtitle = draw(_subtitles(language))
     authors = tuple(draw(st.lists(_NAME, max_size=2, unique=True)))
     path = f"{draw(_SLUG)}.{draw(st.sampled_from(('txt', 'html', 'jsonl')))}"
     removed: list[Removal] = []
@@ -449,7 +458,11 @@ def _run_property(check: Callable[[T], None], strategy: st.SearchStrategy[T], ma
     """Run ``check`` as a hypothesis property over ``strategy`` (the user's profile
     decides the rest: database, derandomisation, verbosity)."""
 
-    @settings(max_examples=max_examples, deadline=None,
+    # No explain phase: it re-runs the failing example many times over to mark
+    # lines, which costs more than the shrinking and shows hypothesis's own lines.
+    phases = [p for p in settings().phases if p is not Phase.explain]
+
+    @settings(max_examples=max_examples, deadline=None, phases=phases,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large])
     @given(strategy)
     def prop(value: T) -> None:
@@ -505,7 +518,8 @@ def _check_clean_one(cleaner: Cleaner, article: Article) -> Article | None:
         lost, added = list((given - undone).elements()), list((undone - given).elements())
         raise AssertionError(
             f"{who} lost or rewrote text: its output plus its {len(new)} new removal(s) do not give back the "
-            f"input (missing {[_show(p) for p in lost[:3]]}, not in the input {[_show(p) for p in added[:3]]}). "
+            f"input (missing: {', '.join(map(_show, lost[:3])) or 'none'}; not in the input: "
+            f"{', '.join(map(_show, added[:3])) or 'none'}). "
             "Cut whole paragraphs (or a prefix) with apply_cuts, which records each cut as a Removal")
     try:
         again = cleaner.clean(out)
@@ -514,7 +528,7 @@ def _check_clean_one(cleaner: Cleaner, article: Article) -> Article | None:
     if again != out:
         more = again.removed[len(out.removed):]
         raise AssertionError(f"{who} is not idempotent: cleaning its output again changed it"
-                             + (f" (removed {[_show(r.text) for r in more[:3]]})" if more else ""))
+                             + (f" (removed {', '.join(_show(r.text) for r in more[:3])})" if more else ""))
     return out
 
 
