@@ -3,13 +3,15 @@
 A component keeps the contract its base class documents (:class:`~newscorpus.cleaners.Cleaner`,
 :class:`~newscorpus.parsers.Parser`, :class:`~newscorpus.readers.Reader`,
 :class:`~newscorpus.exporters.Exporter`); this module checks it, so a plugin's own
-tests can say so in one line::
+tests can say so in one line:
 
-    from newscorpus.testing import check_cleaner, check_options
+```python
+from newscorpus.testing import check_cleaner, check_options
 
-    def test_adverts_keeps_the_contract():
-        check_options(AdvertCleaner)
-        check_cleaner(AdvertCleaner)          # 100 generated batches of articles
+def test_adverts_keeps_the_contract():
+    check_options(AdvertCleaner)
+    check_cleaner(AdvertCleaner)          # 100 generated batches of articles
+```
 
 Every ``check_*`` function raises :class:`AssertionError` with a message naming the
 component, the input and the rule it broke, and returns what the component produced,
@@ -140,13 +142,17 @@ def _valid_paragraph(text: str) -> str:
     return "\n".join(line for line in lines if line).strip()
 
 
-@functools.cache
 def paragraphs(language: str | None = None, *, boilerplate: bool = True) -> st.SearchStrategy[str]:
     """Body paragraphs, each valid for :attr:`Article.body` (non-empty, stripped, no
     blank line): sentences in ``language`` (any of en, id, ms when ``None``) with odd
     Unicode mixed in, paragraphs of two lines, and, with ``boilerplate``, the
     built-in rule packs' examples (share lines, "baca juga", greetings, copyright
     notices), so that cleaners have something to cut."""
+    return _paragraphs(language, boilerplate)
+
+
+@functools.cache
+def _paragraphs(language: str | None, boilerplate: bool) -> st.SearchStrategy[str]:
     content = st.lists(_sentence(language), min_size=1, max_size=2).map(" ".join)
     two_lines = st.tuples(_sentence(language), _sentence(language)).map("\n".join)
     options: list[st.SearchStrategy[str]] = [content, content, content, two_lines]

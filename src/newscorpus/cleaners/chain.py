@@ -1,5 +1,11 @@
-"""Running several cleaners in order: what the pipeline does per batch, for use in
-scripts, notebooks and tests."""
+"""Running several cleaners in order, in this process: for scripts, notebooks and
+tests that want the cleaners alone.
+
+:class:`CleanerChain` runs the cleaners it is given, and by default newscorpus's own
+default cleaners (:func:`default_cleaners`), not the chain a run builds: this module
+is a component and does not load plugins (``tests/test_layering.py``), so cleaners
+and rule packs that plugins register are not in its default. For the run's chain, use
+:func:`newscorpus.api.clean` (see ``docs/library.md``)."""
 
 from __future__ import annotations
 
@@ -29,10 +35,24 @@ def default_cleaners(
 
 
 class CleanerChain:
-    """Cleaners applied one after the other.
+    """Cleaners applied one after the other, in this process.
+
+    It runs exactly the cleaners it is given. Without any, it runs the built-in
+    default cleaners with the built-in rule packs (:func:`default_cleaners`) and
+    nothing else: not the cleaners or rule packs registered by installed plugins,
+    not a config's ``clean`` section, and not the steps a run adds around
+    cleaning (language identification before it, corpus repetition after it).
+    A component cannot load plugins (``tests/test_layering.py``), so the default
+    cannot come from the registry here. For what a run does, call
+    :func:`newscorpus.api.clean`, which cleans through the pipeline with the
+    config's cleaners, plugin cleaners and packs included. To run a plugin's
+    cleaner here, build it and pass it::
+
+        chain = CleanerChain([*default_cleaners(), AdvertCleaner()])
 
     Args:
-        cleaners: The cleaners, in the order they run; the defaults when ``None``.
+        cleaners: The cleaners, in the order they run; the built-in defaults when
+            ``None``.
     """
 
     def __init__(self, cleaners: Sequence[Cleaner] | None = None) -> None:
