@@ -49,16 +49,18 @@ def _titles(articles: list[dict[str, Any]]) -> set[str]:
 
 # --- Parquet ---------------------------------------------------------------------
 
-#: Writes row groups of 5 articles, then 128 rows of one 32 MiB string (4 GiB
-#: decoded, about 70 KB stored), then 5 more articles. Run in a child process: a
-#: forked CLI inherits the peak RSS of its parent, which building the table raises.
+#: Writes row groups of 5 articles, then 128 rows of one 4 MiB string (512 MiB
+#: decoded, a few KB stored: past the 500 MB bound if decoded whole), then 5 more
+#: articles. Run in a child process: a forked CLI inherits the peak RSS of its
+#: parent, which building the table raises (to about 1.2 GB: a 32 MiB string made
+#: the same file at 4 GiB decoded but took 8.7 GB to write, too much for a CI runner).
 _BOMB = """
 import json, sys
 import pyarrow as pa, pyarrow.parquet as pq
 rows = json.loads(sys.argv[2])
-big = "a" * (32 << 20)
+big = "a" * (4 << 20)
 schema = pa.schema([("title", pa.string()), ("body", pa.string())])
-with pq.ParquetWriter(sys.argv[1], schema, compression="zstd") as w:
+with pq.ParquetWriter(sys.argv[1], schema, compression="zstd", use_dictionary=False) as w:
     w.write_table(pa.table({"title": [r["title"] for r in rows[:5]], "body": [r["body"] for r in rows[:5]]}))
     w.write_table(pa.table({"title": [f"Bomb {i}" for i in range(128)], "body": [big] * 128}))
     w.write_table(pa.table({"title": [r["title"] for r in rows[5:]], "body": [r["body"] for r in rows[5:]]}))

@@ -5,7 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import itertools
+import json
 import os
+import select
+import signal
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -280,19 +284,137 @@ def _summed(child: list[int], offsets: list[int | None]) -> list[int]:
     return [prefix[int(b or 0)] - prefix[int(a or 0)] for a, b in itertools.pairwise(offsets)]
 
 
-def bomb_column(meta: pq.RowGroupMetaData, limits: Limits, columns: Any = None) -> str | None:
+@attrs.frozen
+class Footer:
+    """What the reader needs from a Parquet file's footer, as plain values.
+
+    Attributes:
+        offsets: Byte offset at which each row group starts.
+        rows: Rows of each row group.
+        chunks: Per row group, each column chunk's ``(column path, uncompressed
+            bytes, stored bytes)``.
+    """
+
+    offsets: tuple[int, ...]
+    rows: tuple[int, ...]
+    chunks: tuple[tuple[tuple[str, int, int], ...], ...]
+
+
+class FooterError(Exception):
+    """The footer cannot be read; the message says why (the file is quarantined)."""
+
+
+def _read_footer(path: str) -> Footer:
+    """Read the footer in this process. pyarrow parses a column chunk's metadata
+    when it is first asked for, and some damaged footers make that parse throw a
+    C++ exception its Python binding does not catch: the process aborts. Call
+    through :func:`read_footer`, which runs this where an abort costs nothing."""
+    meta = pq.ParquetFile(path).metadata
+    offsets, rows, chunks = [], [], []
+    for i in range(meta.num_row_groups):
+        group = meta.row_group(i)
+        cols = []
+        for j in range(group.num_columns):
+            col = group.column(j)
+            cols.append((str(col.path_in_schema), int(col.total_uncompressed_size or 0),
+                         int(col.total_compressed_size or 0)))
+            if j == 0:
+                starts = [o for o in (col.dictionary_page_offset, col.data_page_offset) if o is not None and o > 0]
+                offsets.append(min(starts) if starts else 4)
+        if not cols:
+            offsets.append(4)
+        rows.append(int(group.num_rows))
+        chunks.append(tuple(cols))
+    return Footer(tuple(offsets), tuple(rows), tuple(chunks))
+
+
+#: Seconds a footer probe may take before it is killed and the file refused.
+FOOTER_TIMEOUT = 60.0
+_FOOTERS: dict[tuple[str, int, int], Footer | str] = {}
+
+
+def read_footer(path: str) -> Footer:
+    """The footer of ``path``, read in a forked child process, so that a footer that
+    aborts pyarrow (found by fuzzing: "Definition level histogram size mismatch")
+    costs this file, never the run. A fork costs a few milliseconds per Parquet
+    file, small beside reading one; where ``os.fork`` does not exist the footer is
+    read in-process. Raises :class:`FooterError`. Cached per file and mtime."""
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        raise FooterError(f"not a readable Parquet file: {exc}") from exc
+    key = (path, st.st_size, st.st_mtime_ns)
+    cached = _FOOTERS.get(key)
+    if cached is None:
+        cached = _probe(path)
+        if len(_FOOTERS) > 256:
+            _FOOTERS.clear()
+        _FOOTERS[key] = cached
+    if isinstance(cached, str):
+        raise FooterError(cached)
+    return cached
+
+
+def _footer_or_reason(path: str) -> Footer | str:
+    try:
+        return _read_footer(path)
+    except (OSError, pa.ArrowException, RecursionError, UnicodeDecodeError, ValueError) as exc:
+        return f"not a readable Parquet file: {exc}"
+
+
+def _probe(path: str) -> Footer | str:
+    if not hasattr(os, "fork"):
+        return _footer_or_reason(path)
+    rfd, wfd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: read, send, leave without running the parent's clean-up
+        try:
+            os.close(rfd)
+            found = _footer_or_reason(path)
+            payload = json.dumps(found if isinstance(found, str) else attrs.asdict(found)).encode("utf-8")
+            with os.fdopen(wfd, "wb") as fh:
+                fh.write(payload)
+        finally:
+            os._exit(0)
+    os.close(wfd)
+    chunks: list[bytes] = []
+    deadline = time.monotonic() + FOOTER_TIMEOUT
+    with os.fdopen(rfd, "rb", buffering=0) as fh:
+        while True:
+            left = deadline - time.monotonic()
+            ready, _, _ = select.select([fh], [], [], max(0.0, left))
+            if not ready:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                return f"reading the Parquet footer took more than {FOOTER_TIMEOUT:.0f} s"
+            data = fh.read(1 << 16)
+            if not data:
+                break
+            chunks.append(data)
+    _, status = os.waitpid(pid, 0)
+    if os.WIFSIGNALED(status):
+        return (f"its footer makes the Parquet library abort (signal {os.WTERMSIG(status)}): "
+                "damaged metadata")
+    try:
+        data = json.loads(b"".join(chunks))
+    except ValueError:
+        return "reading the Parquet footer failed"
+    if isinstance(data, str):
+        return data
+    return Footer(tuple(data["offsets"]), tuple(data["rows"]),
+                  tuple(tuple((str(n), int(u), int(c)) for n, u, c in g) for g in data["chunks"]))
+
+
+def bomb_column(chunks: Iterable[tuple[str, int, int]], limits: Limits, columns: Any = None) -> str | None:
     """Why a row group must not be decoded, or ``None``: a column chunk that inflates
     past ``limits.max_compression_ratio`` times its stored size (beyond the first 16 MiB)
     or past ``limits.max_decompressed_bytes``. One Parquet page is decompressed whole,
     so such a chunk would cost its full inflated size however few rows are asked for;
     the footer states both sizes, so this is known before reading a byte of data."""
     wanted = set(columns) if columns else None
-    for i in range(meta.num_columns):
-        col = meta.column(i)
-        name = str(col.path_in_schema)
+    for name, raw, stored in chunks:
         if wanted is not None and name.split(".")[0] not in wanted:
             continue
-        raw, stored = col.total_uncompressed_size or 0, col.total_compressed_size or 0
         if raw > limits.max_decompressed_bytes or raw > max(RATIO_GRACE_BYTES, limits.max_compression_ratio * stored):
             return (f"column {name!r} inflates from {stored:,} to {raw:,} bytes (over "
                     f"read.limits.max_compression_ratio, {limits.max_compression_ratio}x, or "
@@ -300,13 +422,13 @@ def bomb_column(meta: pq.RowGroupMetaData, limits: Limits, columns: Any = None) 
     return None
 
 
-def batch_rows_for(meta: pq.RowGroupMetaData, cap: int, budget: int = BATCH_BYTES) -> int:
+def batch_rows_for(rows: int, chunks: Iterable[tuple[str, int, int]], cap: int, budget: int = BATCH_BYTES) -> int:
     """Rows per batch for one row group: ``budget`` over its mean uncompressed bytes
     per row (from the footer, before anything is decoded), at least 1, at most ``cap``."""
-    if meta.num_rows <= 0:
+    if rows <= 0:
         return cap
-    total = sum(meta.column(i).total_uncompressed_size or 0 for i in range(meta.num_columns))
-    per_row = max(1, -(-int(total) // int(meta.num_rows)))
+    total = sum(raw for _name, raw, _stored in chunks)
+    per_row = max(1, -(-int(total) // int(rows)))
     return max(1, min(cap, budget // per_row))
 
 
@@ -347,22 +469,12 @@ class ParquetReader(Reader):
     splittable = True
 
     @staticmethod
-    def _group_offsets(meta: pq.FileMetaData) -> list[int]:
-        offsets = []
-        for i in range(meta.num_row_groups):
-            col = meta.row_group(i).column(0)
-            starts = [o for o in (col.dictionary_page_offset, col.data_page_offset) if o is not None and o > 0]
-            offsets.append(min(starts) if starts else 4)
-        return offsets
-
-    @staticmethod
     def split(path: str, target_bytes: int) -> list[tuple[int, int | None]]:
         """Byte ranges of about ``target_bytes``, each holding whole row groups."""
         try:
-            meta = pq.ParquetFile(path).metadata
-        except (OSError, pa.ArrowException):
-            return [(0, None)]
-        offsets = ParquetReader._group_offsets(meta)
+            offsets = list(read_footer(path).offsets)
+        except FooterError:
+            return [(0, None)]  # the reader quarantines it
         if len(offsets) < 2 or os.path.getsize(path) <= target_bytes:
             return [(0, None)]
         bounds = [0]
@@ -380,31 +492,31 @@ class ParquetReader(Reader):
         columns = self.options.get("columns")
         batch_rows = int(self.options.get("batch_rows", 1024))
         try:
+            footer = read_footer(unit.path)  # first: a footer that aborts pyarrow is read apart
             schema = pq.ParquetFile(unit.path).schema_arrow
             # Text read as dictionaries: a huge value repeated in many rows (a few KB
             # compressed) is decoded once, not once per row.
             text = [f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)
                     or pa.types.is_binary(f.type) or pa.types.is_large_binary(f.type)]
             pf = pq.ParquetFile(unit.path, read_dictionary=text)
-            meta = pf.metadata
-        except (OSError, pa.ArrowException, RecursionError) as exc:
+        except FooterError as exc:
+            yield self._error(unit.path, rel, 0, "invalid-parquet", str(exc))
+            return
+        except (OSError, pa.ArrowException, RecursionError, UnicodeDecodeError) as exc:
             yield self._error(unit.path, rel, 0, "invalid-parquet", f"not a readable Parquet file: {exc}")
             return
-        offsets = self._group_offsets(meta)
         first_row = 0
-        for group, offset in enumerate(offsets):
-            group_meta = meta.row_group(group)
+        for group, (offset, nrows, chunks) in enumerate(zip(footer.offsets, footer.rows, footer.chunks, strict=True)):
             inside = offset >= unit.start and (unit.end is None or offset < unit.end)
-            bomb = bomb_column(group_meta, self.limits, columns) if inside else None
+            bomb = bomb_column(chunks, self.limits, columns) if inside else None
             if bomb is not None:
-                last = first_row + group_meta.num_rows - 1
+                last = first_row + nrows - 1
                 yield self._error(unit.path, rel, first_row, "too-large",
-                                  f"row group {group} (rows {first_row}-{last}, {group_meta.num_rows:,} rows) "
-                                  f"not read: {bomb}")
+                                  f"row group {group} (rows {first_row}-{last}, {nrows:,} rows) not read: {bomb}")
             elif inside:
-                rows = batch_rows_for(group_meta, batch_rows)
+                rows = batch_rows_for(nrows, chunks, batch_rows)
                 yield from self._read_group(pf, unit.path, group, first_row, rel, columns, rows)
-            first_row += group_meta.num_rows
+            first_row += nrows
 
     def _read_group(self, pf: pq.ParquetFile, path: str, group: int, first_row: int, rel: str, columns: Any,
                     batch_rows: int) -> Iterator[RawDocument]:
@@ -416,10 +528,14 @@ class ParquetReader(Reader):
                 batch = next(batches, None)
                 if batch is None:
                     return
+                # Damaged pages can decode to arrays that break Arrow's invariants
+                # (dictionary indices out of range): refuse them before any value is
+                # read, since reading them is undefined behaviour in C++.
+                batch.validate(full=True)
                 sizes = [0] * batch.num_rows
                 for col in batch.columns:
                     sizes = [a + b for a, b in zip(sizes, value_sizes(col), strict=True)]
-            except (OSError, pa.ArrowException, RecursionError) as exc:
+            except (OSError, pa.ArrowException, RecursionError, IndexError, ValueError) as exc:
                 yield self._error(path, rel, row_no, "invalid-parquet",
                                   f"row group {group} cannot be read from row {row_no}: {exc}")
                 return
