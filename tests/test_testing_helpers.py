@@ -614,11 +614,21 @@ def test_every_registered_component_declares_buildable_options() -> None:
     checked = 0
     for family in ("reader", "parser", "cleaner", "deduplicator", "event_builder", "exporter", "executor"):
         for name, cls in registry.items(family):
-            if name in {"ray", "semantic", "timeline"}:
-                continue  # need their extras (ray, torch, matplotlib) to build
+            if (family, name) in {("event_builder", "semantic"), ("executor", "ray")}:
+                continue  # semantic needs a model path (no default builds); ray: see below
             check_options(cls)
             checked += 1
     assert checked >= 20
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError,
+                   reason="known bug: the ray executor declares memory=None as its default but its own option "
+                          "check refuses None (a config spelling 'memory: null' fails)")
+def test_the_ray_executor_builds_with_its_declared_defaults() -> None:
+    registry = get_registry()
+    if "ray" not in registry.names("executor"):
+        pytest.skip("newscorpus-ray is not installed")
+    check_options(registry.get("executor", "ray"))
 
 
 class NoOptions(Cleaner):

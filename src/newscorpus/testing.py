@@ -820,7 +820,7 @@ def _audit(event: str, args: tuple[Any, ...]) -> None:
             isinstance(mode, str) and any(c in mode for c in "wax+"))
         if writing:
             _record_write(watch, _resolve(path), "opened for writing", final_ok=False)
-    elif event == "sqlite3.connect" and args:
+    elif event == "sqlite3.connect" and args and str(args[0]) not in ("", ":memory:"):
         _record_write(watch, _resolve(args[0]), "opened as a database", final_ok=False)
     elif event == "os.rename" and len(args) >= 2:
         _record_write(watch, _resolve(args[1]), "renamed onto", final_ok=True)
