@@ -27,6 +27,8 @@ _WS = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _TAG = re.compile(r"<[a-zA-Z!/]")
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
 def plain_text(value: str) -> str:
     """A one-line plain text of a title-like value that may hold markup or entities."""
     text = value
@@ -44,7 +46,9 @@ def fragment_paragraphs(fragment: str, max_chars: int = 10_000_000) -> list[str]
     """
     if not fragment or not fragment.strip():
         return []
-    fragment = fragment[:max_chars]
+    # C0 controls (\x08, \x1b: scraping debris) are not text, and lxml refuses a
+    # string that holds one when the tree is edited: a space keeps words apart.
+    fragment = _CONTROL.sub(" ", fragment[:max_chars])
     if not _TAG.search(fragment):
         return [p for p in (_WS.sub(" ", line).strip() for line in html.unescape(fragment).split("\n")) if p]
     try:
