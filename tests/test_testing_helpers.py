@@ -364,6 +364,18 @@ class KeepsLongLines(GoodParser):
         return Article(id=article_id, provenance=provenance_of(doc, self.name), body=[text.strip()])
 
 
+class LoneSurrogate(GoodParser):
+    name = "surrogate"
+
+    def parse(self, doc: RawDocument, article_id: str) -> Article:
+        return attrs.evolve(super().parse(doc, article_id), title="broken \ud800 title")
+
+
+def test_a_lone_surrogate_in_the_text_is_refused_as_a_run_refuses_it() -> None:
+    (refused,) = check_parser(LoneSurrogate, [_doc()])
+    assert isinstance(refused, DocumentError) and refused.reason == "invalid-unicode"
+
+
 def test_a_correct_parser_passes_on_generated_documents() -> None:
     results = check_parser(GoodParser, max_examples=80)
     assert any(isinstance(r, Article) for r in results)

@@ -369,15 +369,15 @@ def _raw_document(draw: st.DrawFn, media_type: str, fields: st.SearchStrategy[di
         values = {"url": draw(_URLS), "fetched": draw(_TIMESTAMPS).isoformat()}
     if data is not None:
         content = draw(data)
-    elif media_type == RECORD_MEDIA_TYPE and fields is None:
-        content = None
+    elif fields is not None or media_type == RECORD_MEDIA_TYPE:
+        content = None  # a structured document: its fields are the content
     elif draw(st.integers(0, 4)) == 0:
         content = draw(_HOSTILE_BYTES)
     elif media_type in ("text/html", "application/xhtml+xml"):
         content = _encode(draw, draw(_html_page(language)))
     elif media_type.startswith("text/"):
         content = _encode(draw, draw(_text_page(language)))
-    elif fields is None:
+    else:
         content = draw(st.binary(max_size=500))
     return RawDocument(path=f"/input/{rel}", record=record, key=f"{rel}#{record}", reader=reader,
                        media_type=media_type, data=content, fields=values)
@@ -493,8 +493,9 @@ def _check_clean_one(cleaner: Cleaner, article: Article) -> Article | None:
     except DocumentError:
         return None
     except Exception as exc:
-        raise AssertionError(f"{who} raised {type(exc).__name__}: {exc} (only DocumentError may leave clean(); "
-                             f"the pipeline quarantines anything else as cleaner-error)") from exc
+        raise AssertionError(f"{who} raised {type(exc).__name__}: {exc} (a cleaner refuses an article with "
+                             "DocumentError only; anything else is a bug, which a run quarantines as "
+                             "cleaner-error)") from exc
     if article != before:
         raise AssertionError(f"{who} changed its input in place (extras?): return a new Article instead")
     if not isinstance(out, Article):
@@ -519,9 +520,9 @@ def _check_clean_one(cleaner: Cleaner, article: Article) -> Article | None:
     probe = attrs.evolve(out, removed=new, provenance=Provenance(path=""), extras={})
     title, subtitle, body = original_fields(probe)
     if (title, subtitle, body) != (article.title, article.subtitle, article.body):
-        given = Counter(p for p in (article.title, article.subtitle, *article.body) if p)
+        had = Counter(p for p in (article.title, article.subtitle, *article.body) if p)
         undone = Counter(p for p in (title, subtitle, *body) if p)
-        lost, added = list((given - undone).elements()), list((undone - given).elements())
+        lost, added = list((had - undone).elements()), list((undone - had).elements())
         raise AssertionError(
             f"{who} lost or rewrote text: its output plus its {len(new)} new removal(s) do not give back the "
             f"input (missing: {', '.join(map(_show, lost[:3])) or 'none'}; not in the input: "
@@ -623,6 +624,11 @@ def _check_parse_one(parser: Parser, doc: RawDocument, article_id: str) -> Artic
     if long:
         raise AssertionError(f"{who} kept a paragraph of {len(long[0]):,} characters, over limits.max_line_chars "
                              f"({parser.limits.max_line_chars:,}): refuse it with DocumentError('line-too-long')")
+    text = (article.title, article.subtitle, article.full_text, article.source or "", article.url or "",
+            "".join(article.authors))
+    if not all(_valid_unicode(t) for t in text):
+        # As a run does: it refuses such an article as invalid-unicode after parsing.
+        return DocumentError("invalid-unicode", "the article's text holds a lone surrogate")
     line, changes = dumps_json(article_to_dict(article))
     if changes:
         raise AssertionError(f"{who}: the article cannot be written as JSON as it is ({dict(changes)}): lone "
@@ -644,6 +650,14 @@ def _check_parse_one(parser: Parser, doc: RawDocument, article_id: str) -> Artic
         raise AssertionError(f"{who}: parsing the same document twice gave different articles (a resumed run "
                              "must get what the first run got)")
     return article
+
+
+def _valid_unicode(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _nan_safe(value: Any) -> str:
