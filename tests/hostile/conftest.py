@@ -17,7 +17,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -166,3 +166,50 @@ class WriteWatch:
         out = str(output.resolve())
         changed = (p for p, sig in _snapshot(self.root).items() if self.before.get(p) != sig)
         return sorted(p for p in changed if not (os.path.realpath(p) + os.sep).startswith(out + os.sep))
+
+
+@attrs.frozen
+class InputRun:
+    """One CLI run on a folder of hostile input files (see :func:`run_on_files`).
+
+    Attributes:
+        result: The bounded run.
+        out: The ``--output`` folder.
+        report: ``report.json``.
+        quarantine: The lines of ``quarantine.jsonl``.
+        articles: The lines of ``articles.jsonl``.
+    """
+
+    result: CliResult
+    out: Path
+    report: dict[str, Any]
+    quarantine: list[dict[str, Any]]
+    articles: list[dict[str, Any]]
+
+
+def run_on_files(tmp_path: Path, files: dict[str, bytes] | None = None, config: str | None = None,
+                 write: Callable[[Path], None] | None = None) -> InputRun:
+    """Write ``files`` into ``tmp_path/in`` (and let ``write`` add generated ones),
+    run the CLI on it with ``config`` (default: the fast config), and check what
+    every hostile-input case promises: exit status 0, within the time and memory
+    bounds, nothing written outside ``--output``, no lone surrogate in
+    ``articles.jsonl``."""
+    from .corpus import FAST_CONFIG, cli_args, write_config
+
+    inp = tmp_path / "in"
+    inp.mkdir()
+    for name, data in (files or {}).items():
+        (inp / name).write_bytes(data)
+    if write is not None:
+        write(inp)
+    cfg = write_config(tmp_path / "run.yaml", FAST_CONFIG if config is None else config)
+    out = tmp_path / "out"
+    watch = WriteWatch(tmp_path)
+    result = run_cli(cli_args(inp, out, cfg))
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert_bounded(result)
+    assert watch.outside(out) == []
+    text = (out / "articles.jsonl").read_text(encoding="utf-8")
+    assert "\\ud8" not in text.lower() and "\\udc" not in text.lower()  # no lone surrogate reached the file
+    articles = [json.loads(line) for line in text.splitlines()]
+    return InputRun(result, out, read_report(out), read_quarantine(out), articles)

@@ -16,8 +16,8 @@ import pytest
 
 pytest.importorskip("newscorpus_feeds")
 
-from .conftest import WriteWatch, assert_bounded, read_quarantine, read_report, run_cli
-from .corpus import FAST_CONFIG, article, cli_args, write_config
+from .conftest import run_on_files
+from .corpus import article
 
 JSONFEED = "https://jsonfeed.org/version/1.1"
 
@@ -61,22 +61,9 @@ def _run(tmp_path: Path, files: dict[str, bytes]) -> tuple[Path, dict[str, Any],
                                                              list[dict[str, Any]]]:
     """Run the CLI on ``files``; the report, the quarantine keyed by (file, record),
     and the articles written."""
-    inp = tmp_path / "in"
-    inp.mkdir()
-    for name, data in files.items():
-        (inp / name).write_bytes(data)
-    config = write_config(tmp_path / "fast.yaml", FAST_CONFIG)
-    out = tmp_path / "out"
-    watch = WriteWatch(tmp_path)
-    result = run_cli(cli_args(inp, out, config))
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert_bounded(result)
-    assert watch.outside(out) == []
-    text = (out / "articles.jsonl").read_text(encoding="utf-8")
-    assert "\\ud8" not in text.lower() and "\\udc" not in text.lower()  # no lone surrogate reached the file
-    articles = [json.loads(line) for line in text.splitlines()]
-    quarantine = {(Path(r["path"]).name, r["record"]): r for r in read_quarantine(out)}
-    return out, read_report(out), quarantine, articles
+    run = run_on_files(tmp_path, files)
+    quarantine = {(Path(r["path"]).name, r["record"]): r for r in run.quarantine}
+    return run.out, run.report, quarantine, run.articles
 
 
 def _titles(articles: list[dict[str, Any]]) -> set[str]:

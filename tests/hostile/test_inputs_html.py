@@ -7,7 +7,6 @@ report balances, nothing escapes ``--output``."""
 from __future__ import annotations
 
 import gzip
-import json
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +14,8 @@ import pytest
 
 pytest.importorskip("newscorpus_html")
 
-from .conftest import WriteWatch, assert_bounded, read_quarantine, read_report, run_cli
-from .corpus import FAST_CONFIG, article, cli_args, write_config
+from .conftest import run_on_files
+from .corpus import article
 
 #: French, so that a wrong single-byte code page shows (é, à, ù, ç, œ).
 FRENCH = ("L'été dernier, à Paris, les élèves du collège ont déjà présenté leurs idées à la mairie, "
@@ -36,23 +35,11 @@ def _run(tmp_path: Path, files: dict[str, bytes]) -> tuple[dict[str, Any], dict[
                                                              dict[str, dict[str, Any]]]:
     """Run the CLI on ``files``: the report, the quarantine and the articles, each
     keyed by file name."""
-    inp = tmp_path / "in"
-    inp.mkdir()
-    for name, data in files.items():
-        (inp / name).write_bytes(data)
-    config = write_config(tmp_path / "fast.yaml", FAST_CONFIG)
-    out = tmp_path / "out"
-    watch = WriteWatch(tmp_path)
-    result = run_cli(cli_args(inp, out, config))
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert_bounded(result)
-    assert watch.outside(out) == []
-    text = (out / "articles.jsonl").read_text(encoding="utf-8")
-    assert "\\ud8" not in text.lower() and "\\udc" not in text.lower()  # no lone surrogate written
-    articles = {Path(a["provenance"]["path"]).name: a for a in map(json.loads, text.splitlines())}
-    quarantine = {Path(r["path"]).name: r for r in read_quarantine(out)}
+    run = run_on_files(tmp_path, files)
+    articles = {Path(a["provenance"]["path"]).name: a for a in run.articles}
+    quarantine = {Path(r["path"]).name: r for r in run.quarantine}
     assert all(r["record"] == 0 for r in quarantine.values())
-    return read_report(out), quarantine, articles
+    return run.report, quarantine, articles
 
 
 def test_markup_nested_100000_deep_is_refused_not_cut_off(tmp_path: Path) -> None:

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from .conftest import WriteWatch, assert_bounded, read_quarantine, read_report, run_cli
-from .corpus import FAST_CONFIG, article, cli_args, write_config
+from .conftest import run_on_files
+from .corpus import article
 
 GOOD = 4  # good records on each side of the bad one
 
@@ -47,19 +47,9 @@ LINES: dict[str, tuple[Callable[[], bytes], str]] = {
 
 
 def _run(tmp_path: Path, files: dict[str, bytes]) -> tuple[Path, dict[str, Any], list[dict[str, Any]]]:
-    """Write ``files`` into ``in/``, run the CLI on it, check the run's promises."""
-    inp = tmp_path / "in"
-    inp.mkdir()
-    for name, data in files.items():
-        (inp / name).write_bytes(data)
-    config = write_config(tmp_path / "fast.yaml", FAST_CONFIG)
-    out = tmp_path / "out"
-    watch = WriteWatch(tmp_path)
-    result = run_cli(cli_args(inp, out, config))
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert_bounded(result)
-    assert watch.outside(out) == []
-    return out, read_report(out), read_quarantine(out)
+    """Run the CLI on ``files`` (see :func:`run_on_files`)."""
+    run = run_on_files(tmp_path, files)
+    return run.out, run.report, run.quarantine
 
 
 @pytest.mark.parametrize("case", sorted(LINES))

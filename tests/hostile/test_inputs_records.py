@@ -13,7 +13,7 @@ import pytest
 
 from newscorpus.parsers.record import parse_record_date
 
-from .conftest import WriteWatch, assert_bounded, read_quarantine, read_report, run_cli
+from .conftest import assert_bounded, run_cli, run_on_files
 from .corpus import FAST_CONFIG, article, cli_args, write_config
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "encoding"
@@ -21,21 +21,11 @@ DATA = Path(__file__).resolve().parent.parent / "data" / "encoding"
 
 def _run(tmp_path: Path, rows: list[dict[str, Any]] | None = None, config: str = FAST_CONFIG,
          files: dict[str, bytes] | None = None) -> tuple[Path, dict[str, Any], list[dict[str, Any]], list[Any]]:
-    inp = tmp_path / "in"
-    inp.mkdir()
+    """Run the CLI on ``rows`` (as ``news.jsonl``) and ``files`` (see :func:`run_on_files`)."""
     if rows is not None:
-        (inp / "news.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    for name, data in (files or {}).items():
-        (inp / name).write_bytes(data)
-    cfg = write_config(tmp_path / "run.yaml", config)
-    out = tmp_path / "out"
-    watch = WriteWatch(tmp_path)
-    result = run_cli(cli_args(inp, out, cfg))
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert_bounded(result)
-    assert watch.outside(out) == []
-    articles = [json.loads(x) for x in (out / "articles.jsonl").read_text(encoding="utf-8").splitlines()]
-    return out, read_report(out), read_quarantine(out), articles
+        files = {"news.jsonl": "".join(json.dumps(r) + "\n" for r in rows).encode("utf-8"), **(files or {})}
+    run = run_on_files(tmp_path, files, config)
+    return run.out, run.report, run.quarantine, run.articles
 
 
 #: name -> (record overrides, quarantine reason, words the detail must hold)

@@ -20,27 +20,15 @@ pytest.importorskip("newscorpus_tabular")
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .conftest import CliResult, WriteWatch, assert_bounded, read_quarantine, read_report, run_cli
-from .corpus import FAST_CONFIG, article, cli_args, write_config
+from .conftest import CliResult, run_on_files
+from .corpus import FAST_CONFIG, article
 
 
 def _run(tmp_path: Path, files: dict[str, bytes] | None = None, config: str = FAST_CONFIG,
          write: Any = None) -> tuple[CliResult, Path, dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
-    inp = tmp_path / "in"
-    inp.mkdir()
-    for name, data in (files or {}).items():
-        (inp / name).write_bytes(data)
-    if write is not None:
-        write(inp)
-    cfg = write_config(tmp_path / "run.yaml", config)
-    out = tmp_path / "out"
-    watch = WriteWatch(tmp_path)
-    result = run_cli(cli_args(inp, out, cfg))
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert_bounded(result)
-    assert watch.outside(out) == []
-    articles = [json.loads(x) for x in (out / "articles.jsonl").read_text(encoding="utf-8").splitlines()]
-    return result, out, read_report(out), read_quarantine(out), articles
+    """Run the CLI on ``files`` and what ``write`` generates (see :func:`run_on_files`)."""
+    run = run_on_files(tmp_path, files, config, write)
+    return run.result, run.out, run.report, run.quarantine, run.articles
 
 
 def _titles(articles: list[dict[str, Any]]) -> set[str]:
