@@ -4,6 +4,7 @@ idempotent, an exporter that writes outside its directory, ...) are caught."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import subprocess
 import sys
@@ -23,7 +24,7 @@ from newscorpus.cleaners.plugin import BUILTIN_CLEANERS
 from newscorpus.errors import DocumentError
 from newscorpus.exporters import ExportContext, Exporter
 from newscorpus.exporters.jsonl import JsonlExporter
-from newscorpus.models import Article, Provenance
+from newscorpus.models import Article, Event, EventDate, Provenance
 from newscorpus.options import option
 from newscorpus.parsers import Parser, provenance_of
 from newscorpus.parsers.plaintext import PlainTextParser
@@ -611,6 +612,18 @@ def test_a_cache_folder_can_be_allowed(tmp_path: Path) -> None:
     with pytest.raises(AssertionError, match=r"cache\.bin, outside"):
         check_exporter(Caches, ARTICLES)
     assert check_exporter(Caches, ARTICLES, allow_writes_under=[tmp_path]) == ["out.txt"]
+
+
+def test_the_timeline_exporter_keeps_the_contract_with_matplotlibs_caches_allowed() -> None:
+    matplotlib = pytest.importorskip("matplotlib")
+    from newscorpus.exporters.timeline import TimelineExporter
+
+    day = dt.date(2024, 3, 12)
+    evs = [Event(id="e1", title="Harbour reopens", date=EventDate(day, day, "day", "explicit"),
+                 article_ids=("a0", "a1"), languages=("en",), sources=("Antara",))]
+    caches = [matplotlib.get_configdir(), matplotlib.get_cachedir()]
+    files = check_exporter(TimelineExporter, ARTICLES, evs, allow_writes_under=caches)
+    assert {"timeline.png", "timeline.html"} <= set(files)
 
 
 def test_check_exporter_wants_unique_ids() -> None:

@@ -838,7 +838,11 @@ def _audit(event: str, args: tuple[Any, ...]) -> None:
         _record_write(watch, _resolve(args[0]), "opened as a database", final_ok=False)
     elif event == "os.rename" and len(args) >= 2:
         _record_write(watch, _resolve(args[1]), "renamed onto", final_ok=True)
-    elif event in ("os.mkdir", "os.remove", "os.rmdir", "os.truncate", "shutil.rmtree") and args:
+    elif event == "os.mkdir" and args:
+        path = _resolve(args[0])
+        if path is not None and not path.exists():  # makedirs(exist_ok=True) of a folder that is there is no write
+            _record_write(watch, path, "created the folder", final_ok=True)
+    elif event in ("os.remove", "os.rmdir", "os.truncate", "shutil.rmtree") and args:
         _record_write(watch, _resolve(args[0]), event, final_ok=True)
     elif event in ("os.symlink", "os.link") and len(args) >= 2:
         _record_write(watch, _resolve(args[1]), "linked", final_ok=False)
