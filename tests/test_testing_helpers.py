@@ -646,10 +646,9 @@ def test_every_registered_component_declares_buildable_options() -> None:
     assert checked >= 20
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="known bug: the ray executor declares memory=None as its default but its own option "
-                          "check refuses None (a config spelling 'memory: null' fails)")
 def test_the_ray_executor_builds_with_its_declared_defaults() -> None:
+    """Found by check_options: the executor's own check refused its declared
+    default ``memory: null``."""
     registry = get_registry()
     if "ray" not in registry.names("executor"):
         pytest.skip("newscorpus-ray is not installed")

@@ -39,7 +39,7 @@ from .stages.finalize import run_finalize
 from .stages.parse import run_parse
 from .stages.repetition import run_repetition_count, run_repetition_table
 from .stages.summary import stage_plan, summarise
-from .workdir import AtomicWriter, OutputLock, atomic_write, clear_outputs, guard, remove_temp_files
+from .workdir import AtomicWriter, OutputLock, WorkDir, atomic_write, clear_outputs, guard, remove_temp_files
 
 __all__ = ["STAGES", "Pipeline", "build_plan", "expand_inputs", "run", "run_task"]
 
@@ -357,7 +357,7 @@ def _previous_exports(output: Path) -> list[str]:
     export marker or its report; every one is checked by the path guard before it
     is removed."""
     names: list[str] = []
-    for source, key in ((output / "work" / "_done" / "export" / "00000.json", "files"),
+    for source, key in ((WorkDir(output).marker("export", 0), "files"),
                         (output / "report.json", "exports")):
         try:
             data = json.loads(source.read_text(encoding="utf-8"))

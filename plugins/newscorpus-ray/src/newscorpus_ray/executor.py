@@ -93,7 +93,7 @@ def _check_options(options: Mapping[str, Any]) -> None:
                               key=f"execution.executor.{key}")
         if key in ("runtime_env", "resources", "init") and not isinstance(value, Mapping):
             raise ConfigError(f"{key} must be a mapping", key=f"execution.executor.{key}")
-        if key in ("num_cpus", "memory", "max_retries", "max_in_flight") and (
+        if key in ("num_cpus", "memory", "max_retries", "max_in_flight") and value is not None and (
                 isinstance(value, bool) or not isinstance(value, int | float) or value < 0):
             raise ConfigError(f"{key} must be a non-negative number", key=f"execution.executor.{key}")
         if key in ("address", "namespace") and value is not None and not isinstance(value, str):
