@@ -1,7 +1,8 @@
 """Fuzz targets for the core readers and parsers (hypothesis): whatever the bytes
 or JSON values, nothing raises out of a reader or a parser except the
 ``DocumentError`` that quarantines one document, and every input record comes out
-once, as a document or as a quarantined error."""
+once, as a document or as a quarantined error. The properties are
+``fuzz_checks.py``'s, shared with the atheris harness ``tools/fuzz/run.py``."""
 
 from __future__ import annotations
 
@@ -11,24 +12,23 @@ import os
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newscorpus.errors import DocumentError
-from newscorpus.models import Article
 from newscorpus.parsers.plaintext import PlainTextParser
 from newscorpus.parsers.record import DEFAULT_FIELDS, RecordParser, parse_record_date
 from newscorpus.readers.base import InputUnit, Limits, RawDocument
-from newscorpus.readers.jsonl import RECORD_MEDIA_TYPE, JsonlReader
-from newscorpus.readers.text import TextReader, transcode
-from newscorpus.serialize import article_to_dict
-from newscorpus.workdir import dumps_json
+from newscorpus.readers.jsonl import RECORD_MEDIA_TYPE
+from newscorpus.readers.text import TextReader
+
+from .fuzz_checks import CORE_LIMITS as LIMITS
+from .fuzz_checks import check_jsonl, check_jsonl_split, check_transcode, parse_checked, parse_record_checked
 
 #: Examples per target: modest for CI; ``NEWSCORPUS_FUZZ_EXAMPLES=5000`` for a longer campaign.
 EXAMPLES = int(os.environ.get("NEWSCORPUS_FUZZ_EXAMPLES", "60"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-#: Small limits, so that over-long lines and documents are met often.
-LIMITS = Limits(max_document_bytes=300, max_line_chars=120)
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30),
@@ -47,11 +47,6 @@ json_lines = st.one_of(
 )
 
 
-def _expected_lines(data: bytes) -> int:
-    """Non-blank lines, as the reader counts them."""
-    return sum(1 for line in data.split(b"\n") if line.strip())
-
-
 def _write(tmp: Path, name: str, data: bytes) -> str:
     path = tmp / name
     path.write_bytes(data)
@@ -64,15 +59,7 @@ def test_jsonl_reader_yields_every_line_once(tmp_path_factory: Any, lines: list[
     data = b"\n".join(lines)
     folder = tmp_path_factory.mktemp("jsonl")
     path = _write(folder, "x.jsonl.gz" if gz else "x.jsonl", gzip.compress(data) if gz else data)
-    docs = list(JsonlReader(LIMITS).read(InputUnit(path, path)))
-    assert len(docs) == _expected_lines(data)
-    assert len({d.key for d in docs}) == len(docs)
-    for d in docs:
-        if d.error is None:
-            assert d.media_type == RECORD_MEDIA_TYPE and isinstance(d.fields, dict)
-            json.dumps(d.fields)  # what was yielded is plain JSON data
-        else:
-            assert d.error.reason and d.error.detail
+    check_jsonl(path, data, LIMITS)  # data as written before compression: the lines the reader must find
 
 
 @FUZZ
@@ -81,23 +68,7 @@ def test_jsonl_reader_split_ranges_cover_every_line_once(tmp_path_factory: Any, 
                                                          lines: list[bytes]) -> None:
     blob = data + b"\n" + b"\n".join(lines)
     path = _write(tmp_path_factory.mktemp("split"), "x.jsonl", blob)
-    reader = JsonlReader(Limits(max_document_bytes=10_000))
-    docs = [d for a, b in JsonlReader.split(path, 64) for d in reader.read(InputUnit(path, path, a, b))]
-    assert len(docs) == _expected_lines(blob)
-    assert len({d.record for d in docs}) == len(docs)
-
-
-def _parse(parser: Any, doc: RawDocument) -> Article | None:
-    """The parser's article, or ``None`` when it refused the document; whatever
-    it returns must be writable as JSON."""
-    try:
-        article = parser.parse(doc, "0" * 16)
-    except DocumentError as exc:
-        assert exc.reason and exc.detail
-        return None
-    assert isinstance(article, Article)
-    dumps_json(article_to_dict(article))
-    return article
+    check_jsonl_split(path, blob, Limits(max_document_bytes=10_000))
 
 
 record_fields = st.dictionaries(
@@ -112,9 +83,21 @@ record_fields = st.dictionaries(
 @given(fields=record_fields)
 def test_record_parser_builds_or_refuses(fields: dict[str, Any]) -> None:
     doc = RawDocument("x.jsonl", 0, "x.jsonl#0", "jsonl", media_type=RECORD_MEDIA_TYPE, fields=fields)
-    article = _parse(RecordParser(LIMITS), doc)
-    if article is not None:
-        assert article.title or article.body
+    parse_record_checked(RecordParser(LIMITS), doc)
+
+
+def test_record_of_a_bare_url_is_refused() -> None:
+    """Found by the atheris harness: a body of only a URL (lifted into ``url``) and
+    no title built an article with no text at all."""
+    for fields in ({"body": "https://e.org/a"}, {"text": "Https://e.org/a", "x": [0, 2.5, None]}):
+        doc = RawDocument("x.jsonl", 0, "x.jsonl#0", "jsonl", media_type=RECORD_MEDIA_TYPE, fields=fields)
+        with pytest.raises(DocumentError) as err:
+            RecordParser(LIMITS).parse(doc, "0" * 16)
+        assert err.value.reason == "no-text"
+    doc = RawDocument("x.jsonl", 0, "x.jsonl#0", "jsonl", media_type=RECORD_MEDIA_TYPE,
+                      fields={"title": "A title", "body": "https://e.org/a"})
+    article = RecordParser(LIMITS).parse(doc, "0" * 16)
+    assert (article.title, article.body, article.url) == ("A title", (), "https://e.org/a")
 
 
 @FUZZ
@@ -125,20 +108,13 @@ def test_text_reader_and_plaintext_parser_one_document_per_file(tmp_path_factory
     path = _write(tmp_path_factory.mktemp("text"), "x.txt", data)
     (doc,) = TextReader(LIMITS, encoding=encoding).read(InputUnit(path, path))
     if doc.error is None:
-        _parse(PlainTextParser(LIMITS), doc)
+        parse_checked(PlainTextParser(LIMITS), doc)
 
 
 @FUZZ
 @given(data=st.binary(max_size=400))
 def test_transcode_gives_utf8_or_refuses(data: bytes) -> None:
-    try:
-        out, used = transcode(data, "auto")
-    except DocumentError as exc:
-        assert exc.reason == "invalid-encoding"
-        return
-    if b"\x00" not in data[:8192]:
-        out.decode("utf-8")
-    assert used is None or out != data
+    check_transcode(data)
 
 
 @settings(max_examples=EXAMPLES, deadline=None)

@@ -3,7 +3,8 @@
 through the ``record`` parser), feeds (``feed`` reader, ``feed-item`` parser),
 HTML pages (``html``) and WARC (``warc``, through the ``html`` parser).
 
-Properties, whatever the bytes: a reader raises nothing (a bad record is yielded
+Properties (``fuzz_checks.py``, shared with the atheris harness
+``tools/fuzz/run.py``), whatever the bytes: a reader raises nothing (a bad record is yielded
 with its error, so the records after it are read), every document it yields has
 its own key, a parser raises nothing but the ``DocumentError`` that quarantines
 one document, and every Article built is writable as it stands: its JSON line
@@ -31,20 +32,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from hypothesis.control import currently_in_test_context
 
-from newscorpus.errors import DocumentError
-from newscorpus.models import Article
 from newscorpus.parsers.record import RecordParser
-from newscorpus.readers.base import InputUnit, Limits, RawDocument, Reader
 from newscorpus.readers.jsonl import RECORD_MEDIA_TYPE
-from newscorpus.serialize import article_to_dict
-from newscorpus.workdir import dumps_json
 
 from .conftest import assert_bounded, read_quarantine, read_report, run_cli
 from .corpus import article, cli_args, write_config
+from .fuzz_checks import PARQUET_READ_REASONS, check_fields_json, parse_checked, parse_record_checked, read_checked
+from .fuzz_checks import PLUGIN_LIMITS as LIMITS
 
 
 def _plugin(module: str) -> Any:
@@ -69,8 +66,6 @@ EXAMPLES = int(os.environ.get("NEWSCORPUS_FUZZ_EXAMPLES", "60"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SLOW_FUZZ = settings(max_examples=max(5, EXAMPLES // 3), deadline=None,
                      suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-#: Small limits, so that over-long rows, pages and paragraphs are met often.
-LIMITS = Limits(max_document_bytes=20_000, max_line_chars=2_000)
 
 #: Pieces that have broken readers: references to no character, entities, markup
 #: that does not close, NUL and noncharacters, numbers JSON and Python disagree on.
@@ -86,43 +81,6 @@ def _write(folder: Path, name: str, data: bytes) -> str:
     path = folder / name
     path.write_bytes(data)
     return str(path)
-
-
-def _event(message: str) -> None:
-    """Hypothesis's ``event`` (statistics of what the inputs reach), also usable from
-    the plain tests that share these helpers."""
-    if currently_in_test_context():
-        event(message)
-
-
-def _read(reader: Reader, path: str) -> list[RawDocument]:
-    """Every document ``reader`` yields for ``path``: it must not raise."""
-    docs = list(reader.read(InputUnit(path, path)))
-    assert len({d.key for d in docs}) == len(docs)
-    for d in docs:
-        if d.error is not None:
-            assert isinstance(d.error, DocumentError) and d.error.reason and d.error.detail
-            _event(f"read error: {d.error.reason}")
-    return docs
-
-
-def _parse(parser: Any, doc: RawDocument, *, nan_in_extras: bool = False) -> Article | None:
-    """The parser's article or ``None`` when it refused the document; the article
-    must be writable without sanitising (outside ``extras`` when ``nan_in_extras``)."""
-    try:
-        article = parser.parse(doc, "0" * 16)
-    except DocumentError as exc:
-        assert exc.reason and exc.detail
-        _event(f"refused: {exc.reason}")  # --hypothesis-show-statistics shows what the inputs reach
-        return None
-    assert isinstance(article, Article)
-    _event("article built")
-    record = article_to_dict(article)
-    _line, changes = dumps_json(record)
-    if nan_in_extras:
-        _line, changes = dumps_json({k: v for k, v in record.items() if k != "extras"})
-    assert not changes, (changes, record)
-    return article
 
 
 def _mutate(data: bytes, cuts: list[tuple[int, bytes]]) -> bytes:
@@ -160,10 +118,10 @@ def test_csv_reader_and_record_parser(tmp_path_factory: Any, header: list[str], 
     path = _write(tmp_path_factory.mktemp("csv"), "x.csv.gz" if gz else "x.csv",
                   gzip.compress(data) if gz else data)
     parser = RecordParser(LIMITS)
-    for doc in _read(tabular.CsvReader(LIMITS), path):
+    for doc in read_checked(tabular.CsvReader(LIMITS), path):
         if doc.error is None:
             assert doc.media_type == RECORD_MEDIA_TYPE
-            _parse(parser, doc, nan_in_extras=True)
+            parse_record_checked(parser, doc)
 
 
 # --- Parquet ---------------------------------------------------------------------
@@ -194,12 +152,12 @@ def test_parquet_reader_and_record_parser(tmp_path_factory: Any, columns: dict[s
     table = pa.table({name: pa.array(values[:rows], type=kind) for name, (kind, values) in columns.items()})
     folder = tmp_path_factory.mktemp("parquet")
     pq.write_table(table, folder / "x.parquet")
-    docs = _read(tabular.ParquetReader(LIMITS), str(folder / "x.parquet"))
+    docs = read_checked(tabular.ParquetReader(LIMITS), str(folder / "x.parquet"))
     assert len(docs) == rows  # one document per row, read or refused
     parser = RecordParser(LIMITS)
     for doc in docs:
         if doc.error is None:
-            _parse(parser, doc, nan_in_extras=True)
+            parse_record_checked(parser, doc)
 
 
 def _small_parquet() -> bytes:
@@ -224,13 +182,13 @@ def test_damaged_parquet_costs_only_its_own_records(tmp_path_factory: Any,
         lo, hi = (footer, len(data) - 8) if in_footer else (0, len(data))
         data[lo + int(where * (hi - lo))] = value
     path = _write(tmp_path_factory.mktemp("damaged"), "x.parquet", bytes(data))
-    docs = _read(tabular.ParquetReader(LIMITS), path)
+    docs = read_checked(tabular.ParquetReader(LIMITS), path)
     parser = RecordParser(LIMITS)
     for doc in docs:
         if doc.error is None:
-            _parse(parser, doc, nan_in_extras=True)
+            parse_record_checked(parser, doc)
         else:
-            assert doc.error.reason in {"invalid-parquet", "too-large", "bad-value", "too-deep"}, doc.error
+            assert doc.error.reason in PARQUET_READ_REASONS, doc.error
 
 
 @needs(tabular, "newscorpus-tabular")
@@ -242,7 +200,7 @@ def test_parquet_footer_with_a_broken_column_name_is_a_read_error(tmp_path: Path
     footer = len(data) - 8 - int.from_bytes(data[-8:-4], "little")
     data[data.index(b"title", footer) + 3] = 0x80
     path = _write(tmp_path, "x.parquet", bytes(data))
-    docs = _read(tabular.ParquetReader(LIMITS), path)
+    docs = read_checked(tabular.ParquetReader(LIMITS), path)
     assert [d.error.reason for d in docs if d.error is not None]
 
 
@@ -336,11 +294,10 @@ def test_feed_reader_and_item_parser(tmp_path_factory: Any, data: bytes, cuts: l
                                      name: str) -> None:
     path = _write(tmp_path_factory.mktemp("feed"), name, _mutate(data, cuts))
     parser = feeds.FeedItemParser(LIMITS)
-    for doc in _read(feeds.FeedReader(LIMITS), path):
+    for doc in read_checked(feeds.FeedReader(LIMITS), path):
         if doc.error is None:
-            for value in doc.fields.values():  # what the reader hands on is writable JSON data
-                json.dumps(value, allow_nan=False).encode("utf-8")
-            _parse(parser, doc)
+            check_fields_json(doc)
+            parse_checked(parser, doc)
 
 
 # --- HTML ------------------------------------------------------------------------
@@ -371,9 +328,9 @@ def test_html_reader_and_parser(tmp_path_factory: Any, data: bytes, cuts: list[t
     data = _mutate(data, cuts)
     path = _write(tmp_path_factory.mktemp("html"), "x.html.gz" if gz else "x.html",
                   gzip.compress(data) if gz else data)
-    (doc,) = _read(html.HtmlReader(LIMITS), path)
+    (doc,) = read_checked(html.HtmlReader(LIMITS), path)
     if doc.error is None:
-        _parse(html.HtmlParser(LIMITS), doc)
+        parse_checked(html.HtmlParser(LIMITS), doc)
 
 
 # --- WARC ------------------------------------------------------------------------
@@ -403,11 +360,11 @@ def test_warc_reader_and_html_parser(tmp_path_factory: Any, pages: list[bytes], 
     records = [_warc_record(i, page, content_type) for i, page in enumerate(pages)]
     data = b"".join(gzip.compress(r) for r in records) if gz else b"".join(records)
     path = _write(tmp_path_factory.mktemp("warc"), "x.warc.gz" if gz else "x.warc", _mutate(data, cuts))
-    docs = _read(warc.WarcReader(LIMITS), path)
+    docs = read_checked(warc.WarcReader(LIMITS), path)
     if not cuts:
         assert len(docs) == len(pages)  # every capture comes out, read or refused
     parser = html.HtmlParser(LIMITS)
     for doc in docs:
         if doc.error is None and doc.media_type in parser.media_types:
-            _parse(parser, doc)
+            parse_checked(parser, doc)
 

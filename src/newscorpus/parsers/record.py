@@ -259,6 +259,11 @@ class RecordParser(Parser):
         modified = _timestamp(values["modified"][1], "field", values["modified"][0])
         authors_value = _authors(values["authors"][1], values["authors"][0])
         parsed = analyse_paragraphs(split_paragraphs(body_text, self.limits), has_title=False)
+        if not title and not parsed.body and not parsed.subtitle:
+            # A body of nothing but lifted lines (a bare URL, a byline, a date) and no
+            # title: the article would be written with no text at all (found by fuzzing).
+            raise DocumentError("no-text", f"record has no title and its body ({values['body'][0]}) holds only "
+                                "lines lifted into other fields (a URL, a byline, a date)")
         published = published or parsed.published
         extras: dict[str, Any] = {}
         if parsed.unparsed:
