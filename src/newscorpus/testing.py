@@ -1055,8 +1055,11 @@ def check_options(component: type) -> Any:
     options_table(component)
     values = {f.name: getattr(default, f.name) for f in fields}
     try:
-        component(**_framework_arguments(family), **values)
+        built = component(**_framework_arguments(family), **values)
     except Exception as exc:
         raise AssertionError(f"{family} {name!r} does not build with its options at their defaults "
                              f"({type(exc).__name__}: {exc}): its __init__ must accept every declared option") from exc
+    close = getattr(built, "close", None)
+    if callable(close):
+        close()  # what it started (an executor's pool or cluster) must not outlive the check
     return default
