@@ -300,7 +300,28 @@ def test_feed_reader_and_item_parser(tmp_path_factory: Any, data: bytes, cuts: l
             parse_checked(parser, doc)
 
 
-# --- HTML ------------------------------------------------------------------------
+@needs(feeds, "newscorpus-feeds")
+@pytest.mark.parametrize(("data", "reasons", "articles"), [
+    (b"<rs:s>'", {"not-a-feed"}, 0),
+    (b"<rdf:RDF><item><title>T</title><link>https://e.org/1</link><description>" + BODY.encode()
+     + b"</description></item></rdf:RDF>", set(), 1),
+    # The entry before the break is kept (a link to fetch, no text: no article here).
+    (b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>https://e.org/a</loc><a:b>x</a:b>'
+     b"</url></urlset>", {"invalid-sitemap"}, 0),
+], ids=["root", "rdf", "sitemap"])
+def test_undeclared_namespace_prefix_is_read_or_refused(tmp_path: Path, data: bytes, reasons: set[str],
+                                                        articles: int) -> None:
+    """Found by the atheris harness: an element whose prefix no ``xmlns`` declares
+    (``<rs:s>``, ``<rdf:RDF>`` without its namespace) made the feed reader raise
+    lxml's ``ValueError``; now it is read by its local name (an RSS 1.0 feed is
+    read leniently) or refused."""
+    docs = read_checked(feeds.FeedReader(LIMITS), _write(tmp_path, "x.xml", data))
+    assert {d.error.reason for d in docs if d.error is not None} == reasons
+    built = [parse_checked(feeds.FeedItemParser(LIMITS), d) for d in docs if d.error is None]
+    assert sum(a is not None for a in built) == articles
+
+
+# --- HTML ------------------------------------------------------------------
 
 TAGS = ["p", "div", "article", "span", "b", "a href='/x'", "h1", "li", "ul", "table", "tr", "td", "script", "style",
         "meta charset='utf-8'", "meta charset='windows-1251'", "meta charset='bogus'", "br", "title", "time"]

@@ -107,7 +107,12 @@ class Workspace:
                 shutil.rmtree(old, ignore_errors=True)
         self.root = tmp / f"{self.PREFIX}{os.getpid()}"
         self.root.mkdir(exist_ok=True)
-        atexit.register(shutil.rmtree, self.root, ignore_errors=True)  # exits through Python (errors)
+        atexit.register(self._remove, os.getpid())  # exits through Python (errors)
+
+    def _remove(self, owner: int) -> None:
+        # Not from a forked child (the Parquet reader's footer probe): the folder is the parent's.
+        if os.getpid() == owner:
+            shutil.rmtree(self.root, ignore_errors=True)
 
     def write(self, name: str, data: bytes) -> str:
         """Write ``data`` as ``name`` (replacing the previous input) and return its path."""

@@ -256,14 +256,20 @@ def jsonfeed_items(data: dict[str, Any]) -> Iterator[dict[str, Any] | DocumentEr
             yield exc
 
 
-def _local(tag: Any) -> str:
-    return etree.QName(tag).localname if isinstance(tag, str) else ""
+def local_name(tag: Any) -> str:
+    """An element's local name: ``{ns}url`` gives ``url``, and so does ``a:url``
+    (a prefix no ``xmlns`` declares, which lxml's recovering parser keeps in the
+    tag and ``etree.QName`` refuses with ``ValueError``: found by fuzzing, it made
+    the reader raise on ``<rdf:RDF>`` without its namespace); ``""`` for a comment
+    or processing instruction."""
+    return tag.rpartition("}")[2].rpartition(":")[2] if isinstance(tag, str) else ""
+
 
 
 def _child_text(el: Any, *path: str) -> str | None:
     cur = [el]
     for name in path:
-        cur = [c for p in cur for c in p if _local(c.tag) == name]
+        cur = [c for p in cur for c in p if local_name(c.tag) == name]
     for c in cur:
         if isinstance(c.text, str) and c.text.strip():
             return str(c.text.strip())
@@ -280,11 +286,11 @@ def sitemap_entries(data: bytes) -> Iterator[dict[str, Any]]:
     context = etree.iterparse(BytesIO(data), events=("end",), resolve_entities=False, no_network=True,
                               load_dtd=False, huge_tree=False, remove_comments=True, remove_pis=True)
     for _event, el in context:
-        name = _local(el.tag)
+        name = local_name(el.tag)
         if name not in ("url", "sitemap"):
             continue
         parent = el.getparent()
-        parent_name = _local(parent.tag) if parent is not None else ""
+        parent_name = local_name(parent.tag) if parent is not None else ""
         if name == "url" and parent_name == "urlset":
             yield {
                 "title": plain_text(t) if (t := _child_text(el, "news", "title")) else None,

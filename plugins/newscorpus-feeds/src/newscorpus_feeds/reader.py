@@ -16,7 +16,16 @@ from newscorpus.options import at_least, option, positive
 from newscorpus.readers import InputUnit, RawDocument, Reader, read_bounded
 
 from .fetch import USER_AGENT, FetchError, make_fetcher
-from .items import ITEM_MEDIA_TYPE, MIN_WORDS, feed_items, has_text, jsonfeed_items, load_json, sitemap_entries
+from .items import (
+    ITEM_MEDIA_TYPE,
+    MIN_WORDS,
+    feed_items,
+    has_text,
+    jsonfeed_items,
+    load_json,
+    local_name,
+    sitemap_entries,
+)
 
 __all__ = ["FeedReader", "mark_bad_references", "sniff"]
 
@@ -39,7 +48,7 @@ def sniff(data: bytes) -> tuple[str, str]:
     try:
         for _event, el in etree.iterparse(BytesIO(data), events=("start",), resolve_entities=False,
                                           no_network=True, load_dtd=False, huge_tree=False):
-            root = etree.QName(el.tag).localname.lower() if isinstance(el.tag, str) else ""
+            root = local_name(el.tag).lower()
             if root in _SITEMAP_ROOTS:
                 return "sitemap", root
             if root in _FEED_ROOTS:
