@@ -26,6 +26,12 @@ Everything here is per article, so it runs in the parse tasks:
   truncated to a fixed prefix as a cheap language-independent stemmer), compared
   only between articles of one language.
 * **Date**: see :mod:`newscorpus.events.dates`.
+* **Sequel signs**: whether the headline or the first paragraph carries a sequel
+  cue ("again", "second", "returns", "kembali", "lagi", "semula", "susulan",
+  "putaran kedua"; :func:`sequel_cue`), and the latest day the lead names when it
+  is later than the story's day ("signed on 10 June ... Bulog said on Friday
+  (20/6)": :func:`newest_day`). The clusterer uses both to keep a later
+  development of a storyline out of the event it refers back to.
 
 Weights favour the headline (x3) and the lead (x2) over the rest of the body.
 """
@@ -51,15 +57,25 @@ import yaml
 from ..entities import Entity, read_entities
 from ..models import Article
 from ..outlets import agency_name
-from .dates import ArticleDate, article_date, vocabulary
+from .dates import EXPLICIT_WINDOW, ArticleDate, _resolve_weekday, article_date, find_mentions, vocabulary
 from .places import Place, fold, gazetteer
 
-__all__ = ["FEATURES_VERSION", "Analysis", "NameMention", "analyse", "analyse_text"]
+__all__ = [
+    "FEATURES_VERSION",
+    "SEQUEL_CUES",
+    "Analysis",
+    "NameMention",
+    "analyse",
+    "analyse_text",
+    "newest_day",
+    "sequel_cue",
+]
 
 #: Bumped whenever the features' content changes (persistent states check it).
 # 4: clock times ("1400 GMT") are no longer years; 5: names and places from the entity reader;
-# 6: an undated article's story date only from a date stamp (see events.dates._undated_date)
-FEATURES_VERSION = 6
+# 6: an undated article's story date only from a date stamp (see events.dates._undated_date);
+# 7: sequel cues and the newest day the lead names (issue 19)
+FEATURES_VERSION = 7
 
 # What follows a dateline's place at the start of a paragraph ("JAKARTA, KOMPAS.com -").
 _DATELINE_END = re.compile(r"\s*(?:[-–—:]|,\s*[^\W\d_][\w.]*\s*[-–—:]|\(\w+\)\s*[-–—:])")
@@ -141,6 +157,10 @@ class Analysis:
         names: Names that are not places, heaviest first.
         places: Place ids to weight, heaviest first.
         dateline: Place id of the dateline, if the gazetteer knows it.
+        sequel: The headline or first paragraph carries a sequel cue
+            (:func:`sequel_cue`).
+        newest: The latest day the lead names, when later than ``date.day``
+            (:func:`newest_day`), else ``None``.
     """
 
     language: str
@@ -152,6 +172,8 @@ class Analysis:
     names: tuple[NameMention, ...]
     places: tuple[tuple[str, float], ...]
     dateline: str | None = None
+    sequel: bool = False
+    newest: dt.date | None = None
 
     def to_data(self) -> dict[str, Any]:
         """Compact JSON form (what :meth:`DefaultEventBuilder.features` returns)."""
@@ -166,6 +188,8 @@ class Analysis:
             "names": [[n.display, list(n.keys), round(n.weight, 3)] for n in self.names],
             "places": [[p, round(w, 3)] for p, w in self.places],
             "dl": self.dateline,
+            "sq": int(self.sequel),
+            "nw": self.newest.isoformat() if self.newest else None,
         }
 
     @classmethod
@@ -181,6 +205,8 @@ class Analysis:
             names=tuple(NameMention(d, tuple(k), w) for d, k, w in data["names"]),
             places=tuple((p, w) for p, w in data["places"]),
             dateline=data.get("dl"),
+            sequel=bool(data.get("sq")),
+            newest=dt.date.fromisoformat(data["nw"]) if data.get("nw") else None,
         )
 
 
@@ -636,6 +662,139 @@ class _Reader:
         return tuple(out)
 
 
+# -- sequel signs ------------------------------------------------------------------------
+#: Words that say a happening repeats, resumes or follows an earlier one of the same
+#: storyline ("floods hit Demak again", "BI kembali turunkan", "dibuka semula"), per
+#: language, case-folded. Indonesian and Malay ordinals ("kedua", "ketiga") are in
+#: :data:`_ORDINALS` instead: before a noun they mean "both"/"the three" ("kedua
+#: menteri"), which says nothing of a sequel.
+SEQUEL_CUES: dict[str, frozenset[str]] = {
+    "en": frozenset(
+        {
+            "again", "another", "second", "third", "return", "returns", "returned", "returning",
+            "resume", "resumes", "resumed", "resuming", "renewed", "reopen", "reopens", "reopened",
+            "aftershock", "aftershocks", "runoff", "rematch",
+        }
+    ),
+    "id": frozenset({"kembali", "lagi", "susulan", "lanjutan", "ulang", "ulangan"}),
+    "ms": frozenset({"kembali", "semula", "lagi", "susulan", "lanjutan", "ulang", "ulangan"}),
+}
+# Two-word cues the tokeniser splits ("run-off", "once more").
+_SEQUEL_PAIRS: dict[str, frozenset[tuple[str, str]]] = {
+    "en": frozenset({("run", "off"), ("once", "more")}),
+}
+_ORDINALS: dict[str, frozenset[str]] = {
+    "id": frozenset({"kedua", "ketiga"}),
+    "ms": frozenset({"kedua", "ketiga"}),
+}
+# Nouns an ordinal follows as "the second <noun>" whatever comes next ("putaran
+# kedua pilpres", "kali kedua dalam sebulan").
+_ORDINAL_CARRIERS = frozenset({"kali", "putaran", "pusingan", "leg", "babak", "gelombang", "tahap", "ronde", "siri"})
+# Words after which "lagi" means "(no) longer", not "again": "tidak lagi dipidana".
+_NEGATIONS = frozenset({"tidak", "tak", "bukan", "belum", "tiada", "takkan"})
+# Words after which "ulang" is no repeat: "ulang tahun" (birthday).
+_NOT_AFTER_ULANG = frozenset({"tahun"})
+_CLAUSE_BREAK = re.compile(r"[,.;:!?()\[\]\"“”]")
+
+
+@functools.cache
+def _cue_screen(lang: str) -> re.Pattern[str]:
+    # Any word that may start a cue: the cues, the first words of pairs, the ordinals.
+    words = set(SEQUEL_CUES.get(lang, ())) | {a for a, _b in _SEQUEL_PAIRS.get(lang, ())}
+    words |= _ORDINALS.get(lang, frozenset())
+    alternatives = "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+
+def sequel_cue(text: str, lang: str | None) -> bool:
+    """Whether ``text`` (a headline and first paragraph) carries a sequel cue of
+    ``lang`` (:data:`SEQUEL_CUES`; languages without a list: never).
+
+    An Indonesian or Malay ordinal counts after its noun ("putaran kedua", "banjir
+    kedua dalam sebulan"), not before one ("kedua menteri", "menteri kedua negara"):
+    it needs a word before it in its clause and, unless that word is a carrier such
+    as "kali" or "putaran", nothing, a clause break or a stop word after it.
+    """
+    lang = lang or ""
+    cues = SEQUEL_CUES.get(lang)
+    if cues is None:
+        return False
+    screen = _cue_screen(lang)
+    if screen.search(text) is None:  # most texts: no candidate word, one regex pass
+        return False
+    pairs = _SEQUEL_PAIRS.get(lang, frozenset())
+    ordinals = _ORDINALS.get(lang, frozenset())
+    stop = stopwords(lang)
+    matches = list(_WORD.finditer(text))
+    words = [m.group().casefold() for m in matches]
+    for i, w in enumerate(words):
+        prev = words[i - 1] if i and not _CLAUSE_BREAK.search(text, matches[i - 1].end(), matches[i].start()) else None
+        nxt = (
+            words[i + 1]
+            if i + 1 < len(words) and not _CLAUSE_BREAK.search(text, matches[i].end(), matches[i + 1].start())
+            else None
+        )
+        if w in cues:
+            if w == "lagi" and prev in _NEGATIONS:
+                continue
+            if w == "ulang" and nxt in _NOT_AFTER_ULANG:
+                continue
+            return True
+        if nxt is not None and (w, nxt) in pairs:
+            return True
+        if (
+            w in ordinals
+            and prev is not None
+            and (prev in _ORDINAL_CARRIERS or (prev not in stop and (nxt is None or nxt in stop)))
+        ):
+            return True
+    return False
+
+
+#: Story days at most this many days before the publication day are not searched
+#: for a newer day (the lead's first date is then close enough to the news).
+NEWEST_MIN_LAG = 2
+
+
+def newest_day(lead: str, lang: str | None, published: dt.date | None, story: dt.date | None) -> dt.date | None:
+    """The latest day ``lead`` names, if later than the story's day ``story``.
+
+    A sequel's lead often opens on the earlier happening it follows ("the rice deal
+    signed in Hanoi on 10 June") and names its own day later ("Bulog said on Friday
+    (20/6/2025)"); the story's date (:func:`~newscorpus.events.dates.article_date`,
+    the first resolvable mention) is then the earlier one. Mentions resolve as
+    there: explicit dates within ``EXPLICIT_WINDOW`` of ``published``, weekdays to
+    the past six days, "yesterday"/"today" by offset; days after the publication
+    day (plus one) are ignored. Searched only when ``story`` lies more than
+    :data:`NEWEST_MIN_LAG` days before ``published``, so that most articles pay
+    nothing.
+    """
+    if published is None or story is None or (published - story).days <= NEWEST_MIN_LAG:
+        return None
+    latest = story
+    last_ok = published + dt.timedelta(days=1)
+    for m in find_mentions(lead, lang):
+        day: dt.date | None = None
+        if m.kind == "explicit":
+            y, mo, d = m.value
+            year = y or published.year
+            try:
+                day = dt.date(year, mo, d)
+                if not y and day > published + dt.timedelta(days=7):
+                    day = dt.date(year - 1, mo, d)
+            except ValueError:  # 29 February of another year
+                continue
+            if abs(day - published) > EXPLICIT_WINDOW:
+                continue
+        elif m.kind == "weekday":
+            day = _resolve_weekday(m.value, published)
+        elif m.kind == "relative":
+            day = published + dt.timedelta(days=m.value)
+        if day is not None and latest < day <= last_ok:
+            latest = day
+    return latest if latest > story else None
+
+
 def analyse_text(
     title: str,
     paragraphs: list[str],
@@ -681,6 +840,7 @@ def analyse_text(
         return {k: 1.0 + math.log(v) if v >= 1 else v for k, v in ranked}
 
     places = tuple(sorted(reader.places.items(), key=lambda kv: (-kv[1], kv[0]))[:8])
+    sequel = sequel_cue(f"{title}\n{paragraphs[0]}" if paragraphs else title, lang)
     return Analysis(
         language=lang,
         published=published,
@@ -691,6 +851,8 @@ def analyse_text(
         names=reader.names()[:max_names],
         places=places,
         dateline=dateline,
+        sequel=sequel,
+        newest=newest_day(lead, language, published, date.day if date.method != "published" else None),
     )
 
 

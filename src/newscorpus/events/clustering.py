@@ -17,6 +17,16 @@ meeting again three months later is another event); an unresolved weekday that
 differs from the event's ("on Tuesday" vs "on Thursday") lowers the score, one that
 agrees raises it.
 
+A **sequel factor** keeps a later development of a storyline out of the event it
+follows (a second flood, the dispute over a deal, the return of a minister): when one
+side was published more than ``sequel_days`` after every member of the other, and it
+either carries a sequel cue the other lacks ("again", "kembali", "semula", "putaran
+kedua") or names a day later than any the other tells of (its lead opens on the
+earlier happening but reports a newer one), the similarity is multiplied by
+``sequel_factor``: same actors in the same place, days apart, with news of a new
+turn, is another event. An article whose lead names such a newer day may also join
+an event of that day (its date factor is the better of the two days').
+
 Candidates come from an inverted index of each event's most informative keys, so a
 join looks at a few dozen events, not all of them; events whose days are all too
 far from the article's are left out before the cut (they could only score 0).
@@ -86,6 +96,12 @@ class Params:
             of their own weight in the other event never merge.
         anchor_link: Apply the veto to the average-linkage merge pass too (the
             centroid pass always applies it).
+        sequel_days: An article or event published more than this many days
+            after every member of another is compared with it for sequel signs.
+        sequel_factor: Factor on the similarity of such a later report when it
+            carries a sequel cue ("again", "kembali", "semula") the earlier side
+            lacks, or names a day later than any the earlier side names; 1 turns
+            it off.
         retire: Close events the stream of dated articles has left behind (their
             last day is further back than any later article's story can be, see
             :data:`~newscorpus.events.dates.STORY_LOOKBACK`): their merge passes run
@@ -110,6 +126,8 @@ class Params:
     anchor_names: int = 1
     anchor_ratio: float = 0.5
     anchor_link: bool = True
+    sequel_days: int = 2
+    sequel_factor: float = 0.25
     retire: bool = True
 
     def replace(self, **changes: Any) -> Params:
@@ -178,6 +196,41 @@ class ClusterItem:
     dense: np.ndarray | None = None
     keys: tuple[str, ...] = ()  # index keys, most informative first
     payload: Any = None  # what the builder needs back (features, meta)
+    published: dt.date | None = None  # publication day
+    sequel: bool = False  # a sequel cue in the headline or first paragraph
+    newest: dt.date | None = None  # latest day the lead names, if after the story's day
+
+    def sequel_sign(self) -> _SequelSign:
+        """The sequel evidence of this article alone."""
+        newest = self.newest or (self.date.day if self.date.method != "published" else None)
+        return _SequelSign(
+            self.published.toordinal() if self.published else None,
+            self.published.toordinal() if self.published else None,
+            int(self.sequel),
+            1,
+            newest.toordinal() if newest else None,
+        )
+
+
+@attrs.frozen
+class _SequelSign:
+    """What the sequel factor compares of one side (an article or an event): its
+    publication span (day ordinals), how many of its ``n`` members carry a sequel
+    cue, and the latest day it names (ordinal; ``None``: none resolved)."""
+
+    pub_lo: int | None
+    pub_hi: int | None
+    cues: int
+    n: int
+    newest: int | None
+
+
+def _sequel_of(late: _SequelSign, early: _SequelSign, max_gap: int) -> bool:
+    """Whether ``late`` (published well after ``early``) tells of a newer happening:
+    a sequel cue no member of ``early`` has, or a day beyond any ``early`` names."""
+    if late.cues and not early.cues:
+        return True
+    return late.newest is not None and early.newest is not None and late.newest > early.newest + max_gap
 
 
 @attrs.define(eq=False)
@@ -197,6 +250,13 @@ class Cluster:
     weekdays: collections.Counter[int] = attrs.field(factory=collections.Counter)
     month_days: collections.Counter[tuple[int, int]] = attrs.field(factory=collections.Counter)
     years: collections.Counter[int] = attrs.field(factory=collections.Counter)
+    # Sequel evidence (see Params.sequel_factor): publication span, members with a
+    # sequel cue, the latest day members name. Not persisted with a state: a
+    # reloaded event has none, and the factor then does not apply to it.
+    pub_lo: int | None = None
+    pub_hi: int | None = None
+    sequels: int = 0
+    newest: int | None = None
     keys: set[str] = attrs.field(factory=set)
     alive: bool = True
     order: int = 0  # creation order, for deterministic ties
@@ -253,6 +313,19 @@ class Cluster:
         if item.dense is not None:
             self.dense = item.dense.copy() if self.dense is None else self.dense + item.dense
         self._add_date(item.date)
+        self._add_sign(item.sequel_sign())
+
+    def sequel_sign(self) -> _SequelSign:
+        """The sequel evidence of the whole event."""
+        return _SequelSign(self.pub_lo, self.pub_hi, self.sequels, self.n, self.newest)
+
+    def _add_sign(self, sign: _SequelSign) -> None:
+        if sign.pub_lo is not None and sign.pub_hi is not None:
+            self.pub_lo = sign.pub_lo if self.pub_lo is None else min(self.pub_lo, sign.pub_lo)
+            self.pub_hi = sign.pub_hi if self.pub_hi is None else max(self.pub_hi, sign.pub_hi)
+        self.sequels += sign.cues
+        if sign.newest is not None:
+            self.newest = sign.newest if self.newest is None else max(self.newest, sign.newest)
 
     def ent_in(self, lang: str) -> dict[str, float]:
         """Entity sum of the members in ``lang``."""
@@ -300,6 +373,7 @@ class Cluster:
         self.weekdays.update(other.weekdays)
         self.month_days.update(other.month_days)
         self.years.update(other.years)
+        self._add_sign(other.sequel_sign())
         self.keys |= other.keys
         other.alive = False
 
@@ -371,7 +445,8 @@ class OnlineClusterer:
         if item.date.day is None:
             return None
         day = item.date.day.toordinal()
-        return day - self.reach, day + self.reach
+        last = item.newest.toordinal() if item.newest is not None else day
+        return day - self.reach, last + self.reach
 
     def closable(self, before: int) -> list[Cluster]:
         """Live dated clusters whose last day is before ordinal ``before``, oldest first."""
@@ -452,6 +527,25 @@ class OnlineClusterer:
             return p.weekday_match if date.month_day in c.month_days else p.weekday_mismatch
         return 1.0
 
+    def sequel_factor(self, a: _SequelSign, b: _SequelSign) -> float:
+        """``sequel_factor`` when one side, published more than ``sequel_days``
+        after the other, tells of a newer happening (see the module docstring); else 1."""
+        p = self.p
+        if p.sequel_factor == 1.0 or None in (a.pub_lo, a.pub_hi, b.pub_lo, b.pub_hi):
+            return 1.0
+        if a.pub_lo - b.pub_hi > p.sequel_days:  # type: ignore[operator]
+            late, early = a, b
+        elif b.pub_lo - a.pub_hi > p.sequel_days:  # type: ignore[operator]
+            late, early = b, a
+        else:
+            return 1.0
+        return p.sequel_factor if _sequel_of(late, early, p.max_gap_days) else 1.0
+
+    def _pair_sequel(self, a: Cluster, b: Cluster) -> float:
+        if a.pub_lo is None or b.pub_lo is None or self.p.sequel_factor == 1.0:
+            return 1.0
+        return self.sequel_factor(a.sequel_sign(), b.sequel_sign())
+
     def pair_date_factor(self, a: Cluster, b: Cluster) -> float:
         """Date multiplier between two clusters (for the merge pass)."""
         p = self.p
@@ -494,7 +588,21 @@ class OnlineClusterer:
     def score(self, item: ClusterItem, c: Cluster) -> float:
         """Similarity of ``item`` to ``c`` (dates included)."""
         factor = self.date_factor(item.date, c)
-        return 0.0 if factor == 0.0 else factor * self.lexical(item, c)
+        if item.newest is not None:
+            # The lead's newest day is the article's own news as much as its first
+            # date (which may be the earlier happening it recalls): either may match.
+            newer = attrs.evolve(item.date, day=item.newest, method="explicit", weekday=item.newest.weekday())
+            factor = max(factor, self.date_factor(newer, c))
+        if factor == 0.0:
+            return 0.0
+        p = self.p
+        if item.published is not None and c.pub_lo is not None and c.pub_hi is not None and p.sequel_factor != 1.0:
+            # Signs are compared only across a publication gap (rare: most candidates
+            # were published within days of the article).
+            day = item.published.toordinal()
+            if day - c.pub_hi > p.sequel_days or c.pub_lo - day > p.sequel_days:
+                factor *= self.sequel_factor(item.sequel_sign(), c.sequel_sign())
+        return factor * self.lexical(item, c)
 
     def link(self, a: Cluster, b: Cluster) -> float:
         """Average linkage between two clusters (dates and the anchor veto included)."""
@@ -502,7 +610,7 @@ class OnlineClusterer:
         # The veto first: it costs a few lookups, the sums' dot products far more.
         if factor == 0.0 or (self.p.anchor_link and self.anchors_differ(a, b)):
             return 0.0
-        return factor * self._link_lexical(a, b)
+        return factor * self._pair_sequel(a, b) * self._link_lexical(a, b)
 
     def _link_lexical(self, a: Cluster, b: Cluster) -> float:
         al = self.p.alpha
@@ -542,7 +650,7 @@ class OnlineClusterer:
         factor = self.pair_date_factor(a, b)
         if factor == 0.0 or self.anchors_differ(a, b):
             return 0.0
-        return factor * self._centroid_lexical(a, b)
+        return factor * self._pair_sequel(a, b) * self._centroid_lexical(a, b)
 
     def _centroid_lexical(self, a: Cluster, b: Cluster) -> float:
         na, nb = a.norms(), b.norms()

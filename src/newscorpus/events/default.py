@@ -512,7 +512,17 @@ class DefaultEventBuilder(EventBuilder):
         head = self.params.candidate_keys - 2
         keys = (*ent_keys[:head], *term_keys[:2], *ent_keys[head:])
         return ClusterItem(
-            it.meta.id, a.language, a.date, entities, terms, self.dense(it.features), keys, payload=it
+            it.meta.id,
+            a.language,
+            a.date,
+            entities,
+            terms,
+            self.dense(it.features),
+            keys,
+            payload=it,
+            published=a.published,
+            sequel=a.sequel,
+            newest=a.newest,
         )
 
     def _choose_title(
