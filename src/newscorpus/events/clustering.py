@@ -55,7 +55,7 @@ import numpy as np
 
 from .dates import ArticleDate
 
-__all__ = ["TERM_PREFIX", "Cluster", "ClusterItem", "OnlineClusterer", "Params", "Vectoriser", "dot"]
+__all__ = ["TERM_PREFIX", "Cluster", "ClusterItem", "OnlineClusterer", "Params", "SequelSign", "Vectoriser", "dot"]
 
 #: Index keys of terms are ``TERM_PREFIX + lang + ":" + term``; entity keys are bare.
 TERM_PREFIX = "t:"
@@ -200,32 +200,31 @@ class ClusterItem:
     sequel: bool = False  # a sequel cue in the headline or first paragraph
     newest: dt.date | None = None  # latest day the lead names, if after the story's day
 
-    def sequel_sign(self) -> _SequelSign:
+    def sequel_sign(self) -> SequelSign:
         """The sequel evidence of this article alone."""
         newest = self.newest or (self.date.day if self.date.method != "published" else None)
-        return _SequelSign(
-            self.published.toordinal() if self.published else None,
-            self.published.toordinal() if self.published else None,
-            int(self.sequel),
-            1,
-            newest.toordinal() if newest else None,
-        )
+        day = self.published.toordinal() if self.published else None
+        return SequelSign(day, day, int(self.sequel), newest.toordinal() if newest else None)
 
 
 @attrs.frozen
-class _SequelSign:
-    """What the sequel factor compares of one side (an article or an event): its
-    publication span (day ordinals), how many of its ``n`` members carry a sequel
-    cue, and the latest day it names (ordinal; ``None``: none resolved)."""
+class SequelSign:
+    """What the sequel factor compares of one side (an article or an event).
+
+    Attributes:
+        pub_lo: First publication day (ordinal), ``None`` if unknown.
+        pub_hi: Last publication day (ordinal), ``None`` if unknown.
+        cues: Members with a sequel cue.
+        newest: Latest day the members name (ordinal), ``None`` if none resolved.
+    """
 
     pub_lo: int | None
     pub_hi: int | None
     cues: int
-    n: int
     newest: int | None
 
 
-def _sequel_of(late: _SequelSign, early: _SequelSign, max_gap: int) -> bool:
+def _sequel_of(late: SequelSign, early: SequelSign, max_gap: int) -> bool:
     """Whether ``late`` (published well after ``early``) tells of a newer happening:
     a sequel cue no member of ``early`` has, or a day beyond any ``early`` names."""
     if late.cues and not early.cues:
@@ -315,11 +314,11 @@ class Cluster:
         self._add_date(item.date)
         self._add_sign(item.sequel_sign())
 
-    def sequel_sign(self) -> _SequelSign:
+    def sequel_sign(self) -> SequelSign:
         """The sequel evidence of the whole event."""
-        return _SequelSign(self.pub_lo, self.pub_hi, self.sequels, self.n, self.newest)
+        return SequelSign(self.pub_lo, self.pub_hi, self.sequels, self.newest)
 
-    def _add_sign(self, sign: _SequelSign) -> None:
+    def _add_sign(self, sign: SequelSign) -> None:
         if sign.pub_lo is not None and sign.pub_hi is not None:
             self.pub_lo = sign.pub_lo if self.pub_lo is None else min(self.pub_lo, sign.pub_lo)
             self.pub_hi = sign.pub_hi if self.pub_hi is None else max(self.pub_hi, sign.pub_hi)
@@ -527,15 +526,15 @@ class OnlineClusterer:
             return p.weekday_match if date.month_day in c.month_days else p.weekday_mismatch
         return 1.0
 
-    def sequel_factor(self, a: _SequelSign, b: _SequelSign) -> float:
+    def sequel_factor(self, a: SequelSign, b: SequelSign) -> float:
         """``sequel_factor`` when one side, published more than ``sequel_days``
         after the other, tells of a newer happening (see the module docstring); else 1."""
         p = self.p
-        if p.sequel_factor == 1.0 or None in (a.pub_lo, a.pub_hi, b.pub_lo, b.pub_hi):
+        if p.sequel_factor == 1.0 or a.pub_lo is None or a.pub_hi is None or b.pub_lo is None or b.pub_hi is None:
             return 1.0
-        if a.pub_lo - b.pub_hi > p.sequel_days:  # type: ignore[operator]
+        if a.pub_lo - b.pub_hi > p.sequel_days:
             late, early = a, b
-        elif b.pub_lo - a.pub_hi > p.sequel_days:  # type: ignore[operator]
+        elif b.pub_lo - a.pub_hi > p.sequel_days:
             late, early = b, a
         else:
             return 1.0
