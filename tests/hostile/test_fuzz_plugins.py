@@ -31,6 +31,7 @@ import zlib
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -352,6 +353,21 @@ def test_html_reader_and_parser(tmp_path_factory: Any, data: bytes, cuts: list[t
     (doc,) = read_checked(html.HtmlReader(LIMITS), path)
     if doc.error is None:
         parse_checked(html.HtmlParser(LIMITS), doc)
+
+
+@needs(html, "newscorpus-html")
+@pytest.mark.parametrize("url", ["http://[x]/a", "http://[news.example.org/1", "https://a]b/"])
+def test_a_url_with_a_broken_bracketed_host_is_no_parser_error(tmp_path: Path, url: str) -> None:
+    """Found by the atheris harness (through a WARC capture): ``urlsplit`` raises
+    ``ValueError`` on a bracketed host that is no IP address, and the HTML parser
+    raised it, from the page's canonical link or from the capture's URL. Now such a
+    link is no URL and such a capture URL has no host; the page is an article."""
+    page = f'<html><head><link rel="canonical" href="{url}"></head><body><article><p>{BODY}</p></article></body></html>'
+    path = _write(tmp_path, "x.html", page.encode())
+    (doc,) = read_checked(html.HtmlReader(LIMITS), path)
+    for fields in ({}, {"url": url}):
+        article = parse_checked(html.HtmlParser(LIMITS), attrs.evolve(doc, fields=fields))
+        assert article is not None and article.body
 
 
 # --- WARC ------------------------------------------------------------------------

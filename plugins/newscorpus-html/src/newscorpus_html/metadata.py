@@ -328,8 +328,11 @@ def _http_url(value: str | None, base: str | None) -> str | None:
     if not value:
         return None
     value = value.strip()
-    full = urljoin(base, value) if base else value
-    parts = urlsplit(full)
+    try:
+        full = urljoin(base, value) if base else value
+        parts = urlsplit(full)
+    except ValueError:  # a bracketed host that is no IP address ("http://[x]/"): no URL
+        return None
     return full if parts.scheme in ("http", "https") and parts.netloc else None
 
 

@@ -257,7 +257,7 @@ class HtmlParser(Parser):
         hint_url = fields.get("url") if isinstance(fields.get("url"), str) else None
         site = meta.site_name or _str(document.sitename) or _str(fields.get("source"))
         title = meta.title or _str(document.title) or _str(fields.get("title")) or ""
-        host = urlsplit(meta.url or hint_url or "").hostname or ""
+        host = _host(meta.url or hint_url)
         title = clean_title(title, names=[site, _str(document.sitename), meta.section,
                                           host.removeprefix("www.").split(".")[0] if host else None])
         authors = meta.authors or clean_authors(
@@ -371,6 +371,16 @@ def _as_datetime(value: dt.date | dt.datetime) -> dt.datetime:
     if isinstance(value, dt.datetime):
         return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
     return dt.datetime(value.year, value.month, value.day, 23, 59, tzinfo=dt.UTC)
+
+
+def _host(url: str | None) -> str:
+    """The host of ``url``, or ``""``: ``urlsplit`` raises ``ValueError`` on a
+    bracketed host that is no IP address, which a capture's ``WARC-Target-URI``
+    may hold (found by fuzzing)."""
+    try:
+        return urlsplit(url or "").hostname or ""
+    except ValueError:
+        return ""
 
 
 def _str(value: Any) -> str | None:
