@@ -322,6 +322,17 @@ def test_undeclared_namespace_prefix_is_read_or_refused(tmp_path: Path, data: by
     assert sum(a is not None for a in built) == articles
 
 
+@needs(feeds, "newscorpus-feeds")
+def test_a_date_feedparser_reads_as_a_negative_year_is_unread(tmp_path: Path) -> None:
+    """Found by the atheris harness: feedparser reads ``<pubDate>00</pubDate>`` as
+    the year -99, and building the datetime raised ``ValueError`` out of the
+    reader; the item is read without a date."""
+    data = _rss([("Judul", BODY, "00")], "")
+    (doc,) = read_checked(feeds.FeedReader(LIMITS), _write(tmp_path, "x.xml", data))
+    assert doc.error is None and doc.fields["published"] is None
+    assert parse_checked(feeds.FeedItemParser(LIMITS), doc) is not None
+
+
 # --- HTML ------------------------------------------------------------------
 
 TAGS = ["p", "div", "article", "span", "b", "a href='/x'", "h1", "li", "ul", "table", "tr", "td", "script", "style",

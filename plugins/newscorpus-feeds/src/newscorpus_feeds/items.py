@@ -70,7 +70,10 @@ def normalise_date(raw: Any, parsed: Any = None) -> str | None:
         except (TypeError, ValueError, IndexError):
             pass
     if isinstance(parsed, time.struct_time):
-        return dt.datetime(*parsed[:6], tzinfo=dt.UTC).isoformat()
+        try:
+            return dt.datetime(*parsed[:6], tzinfo=dt.UTC).isoformat()
+        except (ValueError, OverflowError):  # feedparser reads "<pubDate>00" as year -99 (found by fuzzing)
+            return None
     return None
 
 
