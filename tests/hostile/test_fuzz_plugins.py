@@ -323,13 +323,16 @@ def test_undeclared_namespace_prefix_is_read_or_refused(tmp_path: Path, data: by
 
 
 @needs(feeds, "newscorpus-feeds")
-def test_a_date_feedparser_reads_as_a_negative_year_is_unread(tmp_path: Path) -> None:
+@pytest.mark.parametrize("date", ["00", "Mon, 02 Feb 2025 10:00:00 +07000111111111"], ids=["year-99", "offset"])
+def test_a_date_out_of_range_is_unread(tmp_path: Path, date: str) -> None:
     """Found by the atheris harness: feedparser reads ``<pubDate>00</pubDate>`` as
-    the year -99, and building the datetime raised ``ValueError`` out of the
-    reader; the item is read without a date."""
-    data = _rss([("Judul", BODY, "00")], "")
+    the year -99 (building the datetime raised ``ValueError`` out of the reader),
+    and an offset of 14 digits made ``email.utils`` raise ``OverflowError``; the
+    item is read, with feedparser's reading of the date if it has one."""
+    data = _rss([("Judul", BODY, date)], "")
     (doc,) = read_checked(feeds.FeedReader(LIMITS), _write(tmp_path, "x.xml", data))
-    assert doc.error is None and doc.fields["published"] is None
+    assert doc.error is None
+    assert date != "00" or doc.fields["published"] is None
     assert parse_checked(feeds.FeedItemParser(LIMITS), doc) is not None
 
 

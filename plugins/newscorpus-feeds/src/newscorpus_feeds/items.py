@@ -67,7 +67,7 @@ def normalise_date(raw: Any, parsed: Any = None) -> str | None:
             value = email.utils.parsedate_to_datetime(text)
             if value is not None:
                 return value.isoformat()
-        except (TypeError, ValueError, IndexError):
+        except (TypeError, ValueError, IndexError, OverflowError):  # "+07000111111111": an offset past C int
             pass
     if isinstance(parsed, time.struct_time):
         try:
