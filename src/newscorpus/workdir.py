@@ -49,6 +49,7 @@ __all__ = [
     "guard",
     "iter_jsonl",
     "iter_jsonl_offsets",
+    "json_safe",
     "remove_temp_files",
     "temp_path",
 ]
@@ -246,6 +247,15 @@ def _clean(value: Any, reasons: Counter[str]) -> Any:
     if isinstance(value, list | tuple):
         return [_clean(v, reasons) for v in value]
     return value
+
+
+def json_safe(value: Any) -> tuple[Any, Mapping[str, int]]:
+    """``value`` with what JSON cannot hold replaced as :func:`dumps_json` replaces
+    it (``NaN``/``Infinity`` and huge integers -> ``None``, lone surrogates ->
+    U+FFFD), and what was replaced, by reason; for a parser that sanitises a value
+    itself, so that its article reads back equal."""
+    reasons: Counter[str] = Counter()
+    return _clean(value, reasons), reasons
 
 
 def dumps_json(obj: Any) -> tuple[bytes, Mapping[str, int]]:

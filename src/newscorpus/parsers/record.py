@@ -18,6 +18,7 @@ from ..models import Article, Credit, Flag, Timestamp
 from ..options import option
 from ..readers.base import Limits, RawDocument
 from ..readers.jsonl import RECORD_MEDIA_TYPE
+from ..workdir import json_safe
 from .base import Parser
 from .furniture import parse_timestamp
 from .plaintext import analyse_paragraphs, build_article, split_paragraphs
@@ -281,7 +282,13 @@ class RecordParser(Parser):
         if self.keep_unmapped:
             rest = {k: v for k, v in f.items() if k not in used}
             if rest:
-                extras["record"] = json.loads(json.dumps(rest, default=str))
+                # NaN (pandas' missing value) and the like become null here, flagged as
+                # the writer would flag them, so the article reads back as it was built.
+                kept, replaced = json_safe(json.loads(json.dumps(rest, default=str)))
+                extras["record"] = kept
+                if replaced:
+                    flags.append(Flag("sanitised_json", self.name, "values JSON cannot hold were replaced in "
+                                      "extras.record: " + ", ".join(f"{k} x{v}" for k, v in sorted(replaced.items()))))
         if record_id:
             extras["source_id"] = record_id
         return build_article(
