@@ -17,16 +17,25 @@ reader, as a run reads its inputs; every document it yields goes to the parser.
 The oracle is the hypothesis targets' (``tests/hostile/fuzz_checks.py``): a reader
 raises nothing and yields errors as ``RawDocument.error`` with reason and detail,
 keys are unique, a parser raises only ``DocumentError``, every Article built is
-writable without sanitising. A broken property or any other exception is a crash:
-libFuzzer stops and writes the input as ``crash-<sha1>`` (``-artifact_prefix=DIR/``
-puts it elsewhere); rerun it with ``python tools/fuzz/run.py TARGET crash-<sha1>``.
+writable without sanitising (the module says the rest). A broken property or any
+other exception is a crash: libFuzzer stops and writes the input as
+``crash-<sha1>`` (``-artifact_prefix=DIR/`` puts it elsewhere); rerun it with
+``python tools/fuzz/run.py TARGET crash-<sha1>``. Inputs that once broke a target
+belong in ``tests/data/fuzz/TARGET/``, which the smoke test runs.
+
+One exception to "a crash file is a failure": the Parquet reader reads a footer in
+a forked copy of this process, and where pyarrow throws a C++ exception (which
+aborts that child in a normal run, costing the file one ``invalid-parquet``
+record), atheris's handler in the child catches it and libFuzzer writes a crash
+file for the child while the target process goes on. Such a file replays clean
+(exit status 0); a real crash does not.
 
 Only newscorpus and its first-party plugins are instrumented for coverage (the
 libraries they call are not: instrumenting lxml's or pyarrow's Python layers
 would slow every execution for edges that are not ours). Small seed inputs are
 generated at start: written into the first corpus directory given (files named
-``seed-*``), or into a temporary one. Without a corpus directory the inputs
-libFuzzer finds are discarded at exit.
+``seed-*``), or into a temporary one, removed (with the inputs libFuzzer found)
+when the next run starts.
 """
 
 from __future__ import annotations
