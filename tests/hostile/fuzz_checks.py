@@ -23,6 +23,7 @@ crash for atheris.
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any
 
 from hypothesis import event
@@ -137,3 +138,16 @@ def check_transcode(data: bytes) -> None:
     if b"\x00" not in data[:8192]:
         out.decode("utf-8")
     assert used is None or out != data
+
+
+def warc_record(uri: str, page: bytes, content_type: str = "text/html; charset=utf-8") -> bytes:
+    """One WARC/1.1 ``response`` record holding ``page`` served as ``content_type``
+    (the input both fuzzers build WARC files from)."""
+    http = b"HTTP/1.1 200 OK\r\nContent-Type: %s\r\nContent-Length: %d\r\n\r\n" % (content_type.encode(), len(page))
+    block = http + page
+    head = ("WARC/1.1\r\nWARC-Type: response\r\n"
+            f"WARC-Record-ID: <urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, uri)}>\r\n"
+            "WARC-Date: 2024-04-25T16:24:44Z\r\n"
+            f"WARC-Target-URI: {uri}\r\nContent-Type: application/http; msgtype=response\r\n"
+            f"Content-Length: {len(block)}\r\n\r\n")
+    return head.encode() + block + b"\r\n\r\n"

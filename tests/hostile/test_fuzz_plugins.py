@@ -26,7 +26,6 @@ import gzip
 import importlib
 import json
 import os
-import uuid
 import zlib
 from pathlib import Path
 from typing import Any
@@ -41,7 +40,14 @@ from newscorpus.readers.jsonl import RECORD_MEDIA_TYPE
 
 from .conftest import assert_bounded, read_quarantine, read_report, run_cli
 from .corpus import article, cli_args, write_config
-from .fuzz_checks import PARQUET_READ_REASONS, check_fields_json, parse_checked, parse_record_checked, read_checked
+from .fuzz_checks import (
+    PARQUET_READ_REASONS,
+    check_fields_json,
+    parse_checked,
+    parse_record_checked,
+    read_checked,
+    warc_record,
+)
 from .fuzz_checks import PLUGIN_LIMITS as LIMITS
 
 
@@ -387,18 +393,6 @@ def test_a_url_with_a_broken_bracketed_host_is_no_parser_error(tmp_path: Path, u
 # --- WARC ------------------------------------------------------------------------
 
 
-def _warc_record(i: int, page: bytes, content_type: str) -> bytes:
-    http = b"HTTP/1.1 200 OK\r\nContent-Type: %s\r\nContent-Length: %d\r\n\r\n" % (content_type.encode(), len(page))
-    block = http + page
-    uri = f"http://news.example.org/{i}"
-    head = ("WARC/1.1\r\nWARC-Type: response\r\n"
-            f"WARC-Record-ID: <urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, uri)}>\r\n"
-            "WARC-Date: 2024-04-25T16:24:44Z\r\n"
-            f"WARC-Target-URI: {uri}\r\nContent-Type: application/http; msgtype=response\r\n"
-            f"Content-Length: {len(block)}\r\n\r\n")
-    return head.encode() + block + b"\r\n\r\n"
-
-
 @needs(warc, "newscorpus-warc")
 @needs(html, "newscorpus-html")
 @SLOW_FUZZ
@@ -408,7 +402,7 @@ def _warc_record(i: int, page: bytes, content_type: str) -> bytes:
        gz=st.booleans(), cuts=mutations)
 def test_warc_reader_and_html_parser(tmp_path_factory: Any, pages: list[bytes], content_type: str, gz: bool,
                                      cuts: list[tuple[int, bytes]]) -> None:
-    records = [_warc_record(i, page, content_type) for i, page in enumerate(pages)]
+    records = [warc_record(f"http://news.example.org/{i}", page, content_type) for i, page in enumerate(pages)]
     data = b"".join(gzip.compress(r) for r in records) if gz else b"".join(records)
     path = _write(tmp_path_factory.mktemp("warc"), "x.warc.gz" if gz else "x.warc", _mutate(data, cuts))
     docs = read_checked(warc.WarcReader(LIMITS), path)

@@ -243,17 +243,6 @@ PAGE = (b'<!DOCTYPE html><html lang="id"><head><meta charset="utf-8"><title>Harg
         + b"<p>Baca juga: Harga cabai turun</p></article><script>var x = '<p>no</p>';</script></body></html>")
 
 
-def _warc_record(uri: str, page: bytes, content_type: str = "text/html; charset=utf-8") -> bytes:
-    http = b"HTTP/1.1 200 OK\r\nContent-Type: %s\r\nContent-Length: %d\r\n\r\n" % (content_type.encode(), len(page))
-    block = http + page
-    head = ("WARC/1.1\r\nWARC-Type: response\r\n"
-            f"WARC-Record-ID: <urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, uri)}>\r\n"
-            "WARC-Date: 2024-04-25T16:24:44Z\r\n"
-            f"WARC-Target-URI: {uri}\r\nContent-Type: application/http; msgtype=response\r\n"
-            f"Content-Length: {len(block)}\r\n\r\n")
-    return head.encode() + block + b"\r\n\r\n"
-
-
 def _parquet_seeds() -> dict[str, bytes]:
     if tabular is None:
         return {}
@@ -333,10 +322,10 @@ def seeds(target: str) -> dict[str, bytes]:
                 "utf16": PAGE.decode().encode("utf-16"), "bare": b"<p>" + BODY.encode() + b"</p>",
                 "gzip": gzip.compress(PAGE)}
     if target == "warc":
-        one = _warc_record("https://news.example.org/1", PAGE)
-        two = _warc_record("https://news.example.org/2", PAGE.replace(b"utf-8", b"bogus"), "text/html")
+        one = fuzz_checks.warc_record("https://news.example.org/1", PAGE)
+        two = fuzz_checks.warc_record("https://news.example.org/2", PAGE.replace(b"utf-8", b"bogus"), "text/html")
         return {"plain": one + two, "gz": gzip.compress(one) + gzip.compress(two),
-                "image": _warc_record("https://news.example.org/i.png", b"\x89PNG\r\n", "image/png")}
+                "image": fuzz_checks.warc_record("https://news.example.org/i.png", b"\x89PNG\r\n", "image/png")}
     raise KeyError(target)
 
 
