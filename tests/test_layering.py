@@ -123,9 +123,11 @@ def test_no_module_imports_a_layer_above_it() -> None:
     assert not unexpected, "\n".join(f"{a} -> {b}: {why}" for (a, b), why in sorted(unexpected.items()))
 
 
-@pytest.mark.parametrize("edge", sorted(KNOWN_EXCEPTIONS))
-def test_known_exceptions_are_still_real(edge: tuple[str, str]) -> None:
-    assert edge in _violations(), f"{edge[0]} -> {edge[1]} is fixed: remove it from KNOWN_EXCEPTIONS"
+def test_known_exceptions_are_still_real() -> None:
+    """Every listed exception is still an import that goes up (none today): a fixed
+    one must leave the list, so the list cannot go stale."""
+    fixed = sorted(edge for edge in KNOWN_EXCEPTIONS if edge not in _violations())
+    assert not fixed, f"fixed, remove from KNOWN_EXCEPTIONS: {fixed}"
 
 
 @pytest.mark.parametrize("family", ["readers", "parsers", "cleaners", "dedup", "events", "exporters"])
