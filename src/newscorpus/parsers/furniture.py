@@ -534,10 +534,7 @@ def _segments_credits(body: str, line: str) -> list[Credit] | None:
             if qualifier is not None:
                 # "Laporan Seruan Johor: X" (the outlet), "Translated from the Japanese by X".
                 if qualifier["outlet"]:
-                    outlet = qualifier["outlet"]
-                    agency = agency_name(outlet)
-                    credits.append(Credit(agency, "agency", line) if agency else Credit(
-                        outlet_from_token(outlet) if _DOMAIN_RE.match(outlet) else outlet, "source", line))
+                    credits.append(_outlet_credit(qualifier["outlet"], line))
                 rest = rest[qualifier.end():]
                 marker = re.match(_MARKER, rest)
             if marker is not None:
@@ -559,6 +556,15 @@ def _segments_credits(body: str, line: str) -> list[Credit] | None:
     if pending or not credits:
         return None
     return credits
+
+
+def _outlet_credit(name: str, line: str) -> Credit:
+    """The credit of an outlet named in a frame: a known agency (``agency``), else
+    the outlet (``source``; a domain such as ``Kompas.com`` read as its name)."""
+    agency = agency_name(name)
+    if agency:
+        return Credit(agency, "agency", line)
+    return Credit(outlet_from_token(name) if _DOMAIN_RE.match(name) else name, "source", line)
 
 
 def _has_role(segment: str) -> bool:
@@ -608,15 +614,7 @@ def _peel_title(body: str, line: str, *, marked: bool) -> tuple[str, list[Credit
             return None
         if outlet == ["The"]:
             return None
-        credits: list[Credit] = []
-        if outlet:
-            name = " ".join(outlet)
-            agency = agency_name(name)
-            if agency:
-                credits.append(Credit(agency, "agency", line))
-            else:
-                credits.append(Credit(outlet_from_token(name) if _DOMAIN_RE.match(name) else name, "source", line))
-        return rest, credits
+        return rest, [_outlet_credit(" ".join(outlet), line)] if outlet else []
     return None
 
 
@@ -679,7 +677,7 @@ def match_byline(line: str) -> tuple[list[Credit], str | None] | None:
     names_role: str | None = None
     if not _has_role(body):
         if not (_SUBJECT_FRAME.match(body) or _titled(body) or _contributed_hint(body)):
-            return None  # the common case, settled by two cheap regexes
+            return None  # the common case: no role word, subject, title or contribution verb
         body, framed, names_role = _unframe(body, line)
         if names_role is None and not _has_role(body):
             return None
