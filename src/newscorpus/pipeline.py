@@ -268,7 +268,7 @@ class Pipeline:
         registry.pm.hook.run_started(config=config.to_dict())
         timings: dict[str, float] = {}
         try:
-            for stage, n in self._stages(rt):
+            for stage, n in stage_plan(rt):
                 t0 = time.perf_counter()
                 self._run_stage(executor, run_dir, stage, n, progress, rt)
                 timings[stage] = round(time.perf_counter() - t0, 3)
@@ -312,9 +312,6 @@ class Pipeline:
         with AtomicWriter(run_file) as w:
             w.write_line(json.dumps({"config": rt.config.to_dict(), "fingerprint": fingerprint}))
         return plan
-
-    def _stages(self, rt: Runtime) -> list[tuple[str, int]]:
-        return stage_plan(rt)
 
     def _run_stage(self, executor: Executor, run_dir: str, stage: str, n: int, progress: bool,
                    rt: Runtime) -> None:

@@ -23,6 +23,8 @@ from typing import Any
 
 import attrs
 
+from .corpus import FAST_CONFIG, cli_args, write_config
+
 #: Wall-clock bound of one case (the issue's 10 s).
 TIME_LIMIT_S = 10.0
 #: Peak resident memory of the largest process of one case (the issue's 500 MB).
@@ -194,8 +196,6 @@ def run_on_files(tmp_path: Path, files: dict[str, bytes] | None = None, config: 
     every hostile-input case promises: exit status 0, within the time and memory
     bounds, nothing written outside ``--output``, no lone surrogate in
     ``articles.jsonl``."""
-    from .corpus import FAST_CONFIG, cli_args, write_config
-
     inp = tmp_path / "in"
     inp.mkdir()
     for name, data in (files or {}).items():
