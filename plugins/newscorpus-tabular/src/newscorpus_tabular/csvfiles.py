@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import collections
 import csv
+import functools
 import gzip
 import io
 import os
@@ -315,10 +316,7 @@ class CsvReader(Reader):
         except LookupError as exc:
             raise ValueError(f"csv reader option 'encoding': {exc}") from exc
 
-        def error(record: int, reason: str, detail: str) -> RawDocument:
-            return RawDocument(unit.path, record, f"{rel}#{record}", self.name, media_type=RECORD_MEDIA_TYPE,
-                               error=DocumentError(reason, detail))
-
+        error = functools.partial(self._error, unit.path, rel)
         try:
             raw: IO[bytes] = open(unit.path, "rb")  # noqa: SIM115
             if lower.endswith(".gz"):
@@ -366,12 +364,14 @@ class CsvReader(Reader):
             except (OSError, EOFError) as exc:
                 yield error(row_no + 1, "bad-compression", f"stream broken after row {row_no}: {exc}")
 
+    def _error(self, path: str, rel: str, record: int, reason: str, detail: str) -> RawDocument:
+        """Record ``record`` of ``path`` refused with ``reason`` (quarantined by the run)."""
+        return RawDocument(path, record, f"{rel}#{record}", self.name, media_type=RECORD_MEDIA_TYPE,
+                           error=DocumentError(reason, detail))
+
     def _row(self, path: str, rel: str, row_no: int, header: list[str], cells: list[str], lines: _Lines,
              encoding: str, limit: int) -> RawDocument | None:
-        def error(reason: str, detail: str) -> RawDocument:
-            return RawDocument(path, row_no, f"{rel}#{row_no}", self.name, media_type=RECORD_MEDIA_TYPE,
-                               error=DocumentError(reason, detail))
-
+        error = functools.partial(self._error, path, rel, row_no)
         if lines.long:
             return error("too-large", f"row {row_no} has a line longer than read.limits.max_document_bytes "
                          f"({limit:,})")
