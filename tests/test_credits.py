@@ -111,6 +111,14 @@ LIFTED: list[tuple[str, list[tuple[str, str]]]] = [
      [("Lucia Ferri", "contributor"), ("Tom Baird", "contributor")]),
     ("Ravi Das turut menyumbang laporan dari Medan.", [("Ravi Das", "reporter")]),
     ("Tribune staff writer Ada Klein contributed to this story.", [("Tribune", "source"), ("Ada Klein", "author")]),
+    # A job title after a name is that person's title, never a second name; a
+    # work noun ("Images") after an agency stays a name.
+    ("By Nora Vik, Political Correspondent", [("Nora Vik", "author")]),
+    ("Penulis: Dimas Arya, Senior Editor", [("Dimas Arya", "author")]),
+    ("By Hana Lee, Chief Foreign Correspondent, and Sam Ortiz",
+     [("Hana Lee", "author"), ("Sam Ortiz", "author")]),
+    ("Oleh Rosli Hamid, Wartawan Kanan", [("Rosli Hamid", "author")]),
+    ("Photo: Reuters, Getty Images", [("Reuters", "agency"), ("Getty Images", "photographer")]),
 ]
 
 

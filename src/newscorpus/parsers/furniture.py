@@ -473,6 +473,26 @@ def _split_name(piece: str) -> list[str] | None:
     return tokens
 
 
+#: Role words of ``credit_roles.yaml`` that name a person (agent nouns), as
+#: opposed to the work ("Photo", "Images", "Video"), which agency names end with
+#: ("Getty Images").
+_AGENT_ROLES = frozenset({
+    "author", "contributor", "correspondent", "editor", "journalist", "photographer", "reporter", "writer",
+    "illustrator", "translator", "videographer", "subeditor", "sub-editor",
+    "jurnalis", "koresponden", "fotografer", "jurufoto", "jurukamera", "kamerawan", "kontributor", "pewarta",
+    "penulis", "penyunting", "redaktur", "ilustrator", "penerjemah", "penterjemah", "wartawan", "wartawati",
+    "peliput", "pemberita", "penyelaras", "penyelia",
+})
+
+
+def _job_title(tokens: list[str]) -> bool:
+    """Whether a capitalised name-list piece is a job title: its head (last word)
+    is an agent noun of the role lexicon (``Political Correspondent``, ``Senior
+    Editor``, ``Wartawan``), which no personal name ends with."""
+    head = tokens[-1].lower().rstrip(".").removesuffix("s")  # "Correspondents"
+    return len(tokens) <= 4 and head in _AGENT_ROLES
+
+
 def _name_credits(text: str, roles: list[str], line: str) -> list[Credit] | None:
     """Credits for the NAMES part of a segment, each with every role in ``roles``."""
     text = text.strip().rstrip(".,;").strip()
@@ -490,6 +510,8 @@ def _name_credits(text: str, roles: list[str], line: str) -> list[Credit] | None
         tokens = _split_name(part)
         if tokens is None:
             return None
+        if out and _job_title(tokens):
+            continue  # "By Jane Smith, Political Correspondent": her title, not a second name
         if len(tokens) > 1 and _DOMAIN_RE.match(tokens[0]):
             # "Laporan wartawan Tribunnews.com Nama Orang": the outlet, then the person.
             out.append(Credit(outlet_from_token(tokens[0]), "source", line))
@@ -541,6 +563,8 @@ def _segments_credits(body: str, line: str) -> list[Credit] | None:
                 names = rest[marker.end():]
             elif rest[:1].isspace() and word in words.bare:
                 names = rest
+                if credits and all(t.lower() in _ROLE_MODIFIERS for t in names.split()):
+                    continue  # "Oleh Ahmad, Wartawan Senior": his title, not a name
             else:
                 return None  # a role word used as a word ("Foto Presiden beredar")
             role = words.role_of[word]
@@ -549,6 +573,9 @@ def _segments_credits(body: str, line: str) -> list[Credit] | None:
         elif role is None:
             return None  # a credit line opens with a role word
         else:
+            tokens = _split_name(piece)
+            if credits and tokens is not None and _job_title(tokens):
+                continue  # "By Jane Smith, Political Correspondent": her title, not a second name
             found = _name_credits(piece, [role], line)
         if found is None:
             return None
