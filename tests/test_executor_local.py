@@ -1,4 +1,5 @@
-"""The local executor's pool: every task once, and no idle workers kept for lone tasks."""
+"""The local executor's pool: every task once, one pool per run by default, and no idle
+workers kept for lone tasks when ``release_idle`` is set."""
 
 from __future__ import annotations
 
@@ -55,6 +56,30 @@ def test_a_lone_task_after_a_pooled_stage(release: bool) -> None:
     else:
         assert events[0] in parse_pool
         assert set(finalize.values()) <= parse_pool
+
+
+def test_by_default_one_pool_serves_every_stage() -> None:
+    ex = LocalExecutor(2)
+    try:
+        parse = run(ex, "parse", 4)
+        first = pool_pids(ex)
+        for stage, n in (("dedup-cluster", 1), ("events", 1), ("finalize", 3), ("export", 1)):
+            assert set(run(ex, stage, n).values()) <= first
+            assert pool_pids(ex) == first
+    finally:
+        ex.close()
+    assert set(parse.values()) <= first and len(first) == 2
+    assert ex.started == 2  # the workers started in the whole run
+
+
+def test_release_idle_starts_a_pool_per_task_count() -> None:
+    ex = LocalExecutor(2, release_idle=True)
+    try:
+        for stage, n in (("parse", 4), ("events", 1), ("finalize", 3), ("export", 1)):
+            run(ex, stage, n)
+    finally:
+        ex.close()
+    assert ex.started == 2 + 1 + 2 + 1
 
 
 def test_one_worker_and_a_first_lone_task_run_in_this_process() -> None:
