@@ -17,23 +17,34 @@ token (9.4 vs 3.0 µs), since crfsuite scores in compiled code
 (``python benchmarks/train_entities.py --perceptron``).
 
 The model is loaded lazily, once per process, from the package (no network); tagging
-is deterministic. ``language`` (``en``, ``id``, ``ms`` or anything else) is used only
+is deterministic. Tagging does not go through python-crfsuite, whose hand-off of every
+feature string to C++ cost most of the reader's time: the weights are read from the
+model file, each word type's features are scored once, and a numba kernel scores the
+neighbours and runs crfsuite's Viterbi with the same floating-point operations in
+the same order, so the entities are python-crfsuite's exactly
+(``tests/test_entities_equivalence.py``; cost in ``benchmarks/entities_bench.py``).
+
+``language`` (``en``, ``id``, ``ms`` or anything else) is used only
 to drop one-word spans that are stop words of that language; the model itself is
 shared by the three languages.
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
+import operator
 import re
-from collections.abc import Sequence
+import struct
+import sys
+import threading
+from collections.abc import Callable, Sequence
 from importlib import resources
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import attrs
-
-if TYPE_CHECKING:  # pragma: no cover
-    import pycrfsuite
+import numpy as np
 
 __all__ = ["KINDS", "MODEL_RESOURCE", "Entity", "decode", "read_entities", "sequence_features", "spans_of", "tokenize"]
 
@@ -143,14 +154,264 @@ def sequence_features(words: Sequence[str]) -> list[tuple[str, ...]]:
     return out
 
 
-@functools.cache
-def _tagger() -> pycrfsuite.Tagger:
-    import pycrfsuite
+# -- the model, read from crfsuite's file ----------------------------------------------
+#
+# Tagging is crfsuite's own arithmetic, re-done here on word types: python-crfsuite
+# hands every feature string of every token to C++ (about 0.2 µs each, ~2,100 strings
+# an article), which cost more than features and tagging together. The weights are
+# read from the model file once; a word type's own features are summed once, in the
+# order crfsuite adds them, and a compiled kernel adds the neighbours' features and
+# runs crfsuite's Viterbi with the same operations in the same order, so the labels
+# are crfsuite's to the bit (tests/test_entities_equivalence.py compares them).
 
-    tagger = pycrfsuite.Tagger()
-    with resources.as_file(resources.files("newscorpus.data").joinpath(MODEL_RESOURCE)) as path:
-        tagger.open(str(path))  # crfsuite memory-maps or reads the file at once
-    return tagger
+_HEADER = struct.Struct("<4sI4sIIIIIIIII")
+_FEATURE = np.dtype([("type", "<u4"), ("src", "<u4"), ("dst", "<u4"), ("weight", "<f8")])
+_CQDB_DATA = 24 + 256 * 8  # a CQDB chunk's header and hash-table references
+
+
+def _cqdb(buf: bytes, offset: int, count: int) -> dict[str, int]:
+    """The string -> id records of one CQDB chunk (crfsuite's string dictionary)."""
+    if buf[offset : offset + 4] != b"CQDB":
+        raise ValueError("not a crfsuite model: CQDB chunk missing")
+    out: dict[str, int] = {}
+    pos = offset + _CQDB_DATA
+    for _ in range(count):  # records (id, key size, key + NUL) follow the header
+        ident, size = struct.unpack_from("<iI", buf, pos)
+        out[buf[pos + 8 : pos + 7 + size].decode("utf-8")] = ident
+        pos += 8 + size
+    return out
+
+
+@attrs.frozen
+class _Model:
+    """The weights of a crfsuite linear-chain CRF (``lCRF``/``FOMC`` file).
+
+    ``weights`` holds one row of label weights per attribute, then an all-zero row
+    (index ``len(attributes)``, for a feature the model does not know), then the
+    transition matrix (row: previous label, column: next label).
+    """
+
+    labels: tuple[str, ...]
+    attributes: dict[str, int]
+    weights: np.ndarray
+    #: Rows of ``I``, ``-BOS``, ``+EOS`` and of the first transition.
+    specials: np.ndarray = attrs.field(init=False)
+    #: Per label: 0 outside, 1 ``B-``, 2 ``I-`` (as :func:`decode` reads it), and its kind's index in ``kinds``.
+    codes: np.ndarray = attrs.field(init=False)
+    kinds: tuple[str, ...] = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        zero = len(self.attributes)
+        rows = [self.row("I"), self.row("-BOS"), self.row("+EOS"), zero + 1]
+        object.__setattr__(self, "specials", np.array(rows, np.int64))
+        parts = [label.partition("-") for label in self.labels]
+        kinds = tuple(dict.fromkeys(k for _t, _s, k in parts))
+        codes = [({"B": 1, "I": 2}.get(t, 0), kinds.index(k)) for t, _s, k in parts]
+        object.__setattr__(self, "codes", np.array(codes, np.int64))
+        object.__setattr__(self, "kinds", kinds)
+
+    @property
+    def zero(self) -> int:
+        return len(self.attributes)
+
+    def row(self, attribute: str) -> int:
+        """Row of an attribute's weights (the zero row if the model does not know it)."""
+        return self.attributes.get(attribute, len(self.attributes))
+
+    @classmethod
+    def parse(cls, buf: bytes) -> _Model:
+        """Read crfsuite's model format (lib/crf/src/crf1d_model.c): header, label and
+        attribute dictionaries, features ``(type, source, destination, weight)``."""
+        magic, _size, kind, _version, _nf, n_labels, n_attrs, off_feat, off_labels, off_attrs, _lr, _ar = (
+            _HEADER.unpack_from(buf, 0)
+        )
+        if magic != b"lCRF" or kind != b"FOMC" or buf[off_feat : off_feat + 4] != b"FEAT":
+            raise ValueError("not a crfsuite first-order CRF model")
+        names = _cqdb(buf, off_labels, n_labels)
+        labels = tuple(sorted(names, key=names.__getitem__))
+        attributes = _cqdb(buf, off_attrs, n_attrs)
+        (count,) = struct.unpack_from("<I", buf, off_feat + 8)
+        feats = np.frombuffer(buf, dtype=_FEATURE, count=count, offset=off_feat + 12)
+        weights = np.zeros((n_attrs + 1 + n_labels, n_labels))
+        state, trans = feats[feats["type"] == 0], feats[feats["type"] == 1]
+        weights[state["src"], state["dst"]] = state["weight"]
+        weights[n_attrs + 1 + trans["src"].astype(np.int64), trans["dst"]] = trans["weight"]
+        return cls(labels, attributes, weights)
+
+
+@functools.cache
+def _model() -> _Model:
+    data = resources.files("newscorpus.data").joinpath(MODEL_RESOURCE).read_bytes()
+    return _Model.parse(data)
+
+
+# Columns of a word type's attribute rows (per variant: 0 = sequence without capitals,
+# 1 = with): "I" + its shape (when it opens a sentence), its word and shape as the
+# previous and the next word, its word two before and two after; and two flags.
+_IS, _MW, _MS, _PW, _PS, _MMW, _PPW, _CASED, _OPENS = range(9)
+
+
+class _Vocabulary:
+    """Word types met so far: their own summed weights and their attribute rows.
+
+    Rows are filled once per word type (a news vocabulary repeats); the tables
+    double when full. :func:`_vocabulary` starts a fresh one past ``_MAX_TYPES``
+    types, so memory stays bounded on a stream of new names.
+    """
+
+    def __init__(self, model: _Model, capacity: int = 4096) -> None:
+        self.model = model
+        self.ids: dict[str, int] = {}
+        n_labels = len(model.labels)
+        self.own = np.zeros((capacity, 2, n_labels))
+        self.rows = np.zeros((capacity, 2, 9), np.int32)
+        self.lock = threading.Lock()
+
+    def add(self, word: str) -> int:
+        """The row of ``word``, filled if new."""
+        with self.lock:
+            ident = self.ids.get(word)
+            if ident is not None:
+                return ident
+            ident = len(self.ids)
+            if ident == len(self.own):  # new arrays, so a kernel running on the old ones is unaffected
+                self.own = np.concatenate([self.own, np.zeros_like(self.own)])
+                self.rows = np.concatenate([self.rows, np.zeros_like(self.rows)])
+            model, weights = self.model, self.model.weights
+            cased_mark = not word.islower() and word.upper() != word.lower()
+            for variant in (0, 1):
+                own, minus, plus, minus2, plus2 = _word(word, bool(variant))
+                total = [0.0] * len(model.labels)
+                for attribute in own:  # crfsuite's order of addition, from 0.0
+                    r = model.attributes.get(attribute)
+                    if r is not None:
+                        total = [a + b for a, b in zip(total, weights[r].tolist(), strict=True)]
+                self.own[ident, variant] = total
+                self.rows[ident, variant] = (
+                    model.row("I" + own[1]), model.row(minus[0]), model.row(minus[1]), model.row(plus[0]),
+                    model.row(plus[1]), model.row(minus2[0]), model.row(plus2[0]), cased_mark, word in _OPENERS,
+                )  # fmt: skip
+            self.ids[word] = ident
+            return ident
+
+
+_MAX_TYPES = 1 << 17
+_FLOAT_MAX = sys.float_info.max  # crfsuite's FLOAT_MAX (DBL_MAX)
+_vocab: list[_Vocabulary] = []
+
+
+def _vocabulary() -> _Vocabulary:
+    if not _vocab or len(_vocab[0].ids) >= _MAX_TYPES:
+        _vocab[:] = [_Vocabulary(_model())]
+    return _vocab[0]
+
+
+def _tag_lines(
+    types: np.ndarray, bounds: np.ndarray, own: np.ndarray, rows: np.ndarray, weights: np.ndarray,
+    specials: np.ndarray, codes: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    """The decoded spans of each line ``types[bounds[n]:bounds[n + 1]]`` (word type ids).
+
+    Returns rows ``(line, first, last + 1, kind index)`` (:func:`decode` on the
+    labels, ``codes`` as in :class:`_Model`) and, per line, whether it has capitals.
+    ``specials`` as in :class:`_Model`. A token's state score is summed in
+    :func:`sequence_features`' attribute order (the word's own, ``I`` and its shape,
+    the previous word's, the next's, two before, two after), as crfsuite sums an
+    item; then crfsuite's Viterbi (crf1d_context.c), where a strict ``<`` lets the
+    lowest label id win a tie. Compiled by numba at first use (:func:`_kernel`).
+    """
+    n_labels = own.shape[2]
+    i_row, bos, eos, trans = specials[0], specials[1], specials[2], specials[3]
+    spans = np.empty((types.shape[0], 4), np.int64)
+    cased = np.zeros(bounds.shape[0] - 1, np.uint8)
+    m = 0
+    for line in range(bounds.shape[0] - 1):
+        a, b = bounds[line], bounds[line + 1]
+        n = b - a
+        c = 0
+        for t in range(a, b):
+            if rows[types[t], 0, _CASED]:
+                c = 1
+                break
+        cased[line] = c
+        score = np.empty((n, n_labels))
+        for i in range(n):
+            k = types[a + i]
+            for y in range(n_labels):
+                score[i, y] = own[k, c, y]
+            if i == 0 or rows[types[a + i - 1], 0, _OPENS]:
+                for r in (np.int64(i_row), np.int64(rows[k, c, _IS])):
+                    for y in range(n_labels):
+                        score[i, y] += weights[r, y]
+            if i > 0:
+                p = types[a + i - 1]
+                for r in (np.int64(rows[p, c, _MW]), np.int64(rows[p, c, _MS])):
+                    for y in range(n_labels):
+                        score[i, y] += weights[r, y]
+            else:
+                for y in range(n_labels):
+                    score[i, y] += weights[bos, y]
+            if i + 1 < n:
+                q = types[a + i + 1]
+                for r in (np.int64(rows[q, c, _PW]), np.int64(rows[q, c, _PS])):
+                    for y in range(n_labels):
+                        score[i, y] += weights[r, y]
+            else:
+                for y in range(n_labels):
+                    score[i, y] += weights[eos, y]
+            if i > 1:
+                r = rows[types[a + i - 2], c, _MMW]
+                for y in range(n_labels):
+                    score[i, y] += weights[r, y]
+            if i + 2 < n:
+                r = rows[types[a + i + 2], c, _PPW]
+                for y in range(n_labels):
+                    score[i, y] += weights[r, y]
+        alpha = np.empty((n, n_labels))
+        back = np.zeros((n, n_labels), np.int64)
+        for y in range(n_labels):
+            alpha[0, y] = score[0, y]
+        for t in range(1, n):
+            for y in range(n_labels):
+                best = -_FLOAT_MAX
+                arg = -1
+                for x in range(n_labels):
+                    s = alpha[t - 1, x] + weights[trans + x, y]
+                    if best < s:
+                        best = s
+                        arg = x
+                if arg >= 0:
+                    back[t, y] = arg
+                alpha[t, y] = best + score[t, y]
+        best = -_FLOAT_MAX
+        last = 0
+        for y in range(n_labels):
+            if best < alpha[n - 1, y]:
+                best = alpha[n - 1, y]
+                last = y
+        path = np.empty(n, np.int64)
+        path[n - 1] = last
+        for t in range(n - 1, 0, -1):
+            path[t - 1] = back[t, path[t]]
+        start, kind = -1, -1
+        for i in range(n + 1):  # decode(), with "O" after the last label
+            tag = codes[path[i], 0] if i < n else 0
+            k = codes[path[i], 1] if i < n else -1
+            if start >= 0 and (tag != 2 or k != kind):
+                spans[m, 0], spans[m, 1], spans[m, 2], spans[m, 3] = line, start, i, kind
+                m += 1
+                start = -1
+            if tag == 1 or (tag == 2 and start < 0):
+                start, kind = i, k
+    return spans[:m], cased
+
+
+@functools.cache
+def _kernel() -> Callable[..., tuple[np.ndarray, np.ndarray]]:
+    """:func:`_tag_lines` compiled (numba; ~0.5 s of CPU once per process)."""
+    import numba
+
+    return numba.njit(nogil=True)(_tag_lines)  # type: ignore[no-any-return]
 
 
 def decode(labels: Sequence[str]) -> list[tuple[int, int, str]]:
@@ -209,8 +470,15 @@ def spans_of(
     particle between them ("Tamim bin Hamad") are one.
     """
     cased = any(not _plain(w) and w.upper() != w.lower() for w in words)
+    return _refine(words, decode(labels), stop, cased)
+
+
+def _refine(
+    words: Sequence[str], decoded: Sequence[tuple[int, int, str]], stop: frozenset[str], cased: bool
+) -> list[tuple[int, int, str]]:
+    """:func:`spans_of` on spans already decoded (``cased``: the sequence has capitals)."""
     out: list[tuple[int, int, str]] = []
-    for first, last, kind in decode(labels):
+    for first, last, kind in decoded:
         if kind not in KINDS:  # pragma: no cover - the model knows only these
             continue
         pieces = []
@@ -257,17 +525,59 @@ def read_entities(text: str, language: str | None = None) -> tuple[Entity, ...]:
     """
     if not text:
         return ()
-    tagger = _tagger()
+    vocab = _vocabulary()
+    get = vocab.ids.get
+    lines: list[tuple[int, str, list[str]]] = []
+    types: list[int] = []
+    bounds = [0]
+    base = 0
+    for line_text in text.split("\n"):  # the lines _LINE finds, with their offsets
+        words = _TOKEN.findall(line_text) if line_text else None
+        if words:
+            ids = list(map(get, words))
+            if None in ids:
+                types += [vocab.add(w) if i is None else i for w, i in zip(words, ids, strict=True)]
+            else:
+                types += ids  # type: ignore[arg-type]  # no None: checked above
+            bounds.append(len(types))
+            lines.append((base, line_text, words))
+        base += len(line_text) + 1
+    if not lines:
+        return ()
+    model = vocab.model
+    found, cased = _kernel()(
+        np.array(types, np.int32), np.array(bounds, np.int64), vocab.own, vocab.rows, model.weights,
+        model.specials, model.codes,
+    )  # fmt: skip
+    if not len(found):
+        return ()
     stop = _stopwords(language)
+    kinds = model.kinds
     out: list[Entity] = []
-    for line in _LINE.finditer(text):
-        base = line.start()
-        line_text = line.group()
-        spans = tokenize(line_text)
-        if not spans:
-            continue
-        words = [line_text[a:b] for a, b in spans]
-        for first, last, kind in spans_of(words, tagger.tag(sequence_features(words)), stop):
-            start, end = base + spans[first][0], base + spans[last - 1][1]
-            out.append(Entity(start, end, kind, text[start:end]))  # type: ignore[arg-type]
+    for n, group in itertools.groupby(found.tolist(), key=operator.itemgetter(0)):
+        base, line_text, words = lines[n]
+        decoded = [(first, last, kinds[k]) for _n, first, last, k in group]
+        spans = _refine(words, decoded, stop, bool(cased[n]))
+        if spans:
+            starts = _starts(line_text, words)
+            for first, last, kind in spans:
+                start, end = base + starts(first), base + starts(last - 1) + len(words[last - 1])
+                out.append(Entity(start, end, kind, text[start:end]))  # type: ignore[arg-type]
     return tuple(out)
+
+
+def _starts(line: str, words: list[str]) -> Callable[[int], int]:
+    """The offset in ``line`` of its token ``k``, as a function of ``k``.
+
+    Tokens cover every character but whitespace, so where words are separated by
+    single spaces token ``k`` starts after the characters of the tokens before it
+    and one space per space-separated chunk before it (found by bisection);
+    otherwise the tokenizer's own offsets are used.
+    """
+    chunks = line.split()
+    if " ".join(chunks) != line:
+        offsets = tokenize(line)
+        return lambda k: offsets[k][0]
+    ends = list(itertools.accumulate(map(len, chunks)))
+    before = list(itertools.accumulate(map(len, words), initial=0))
+    return lambda k: before[k] + bisect.bisect_right(ends, before[k])
