@@ -84,6 +84,19 @@ def identify_language(text: str) -> str | None:
     """
 
 
+@hookspec(firstresult=True)
+def identify_languages(texts: list[str]) -> list[str | None] | None:
+    """Return one ISO 639-1 code (or ``None``, unknown) per text of ``texts``, in
+    order, or ``None`` to pass the whole batch on.
+
+    The batch form of :func:`identify_language`, which the parse stage calls once per
+    batch of articles. The first plugin that answers wins the batch; the built-in
+    identifier answers last. A plugin that implements only
+    :func:`identify_language` is still honoured: the parse stage asks it first, one
+    text at a time, and only the texts it passes on reach this hook.
+    """
+
+
 # -- cleaning -------------------------------------------------------------------------
 
 

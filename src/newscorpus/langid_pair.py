@@ -15,7 +15,7 @@ import functools
 import json
 import re
 import zlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from importlib import resources
 from typing import Any
 
@@ -23,7 +23,15 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["FeatureConfig", "PairModel", "features", "load_model", "model_arrays", "model_from_arrays"]
+__all__ = [
+    "FeatureConfig",
+    "PairModel",
+    "features",
+    "features_batch",
+    "load_model",
+    "model_arrays",
+    "model_from_arrays",
+]
 
 #: The shipped model, inside the package (see ``benchmarks/train_language.py``).
 MODEL_NAME = "langid_id_ms.npz"
@@ -117,6 +125,23 @@ class PairModel:
         """``"ms"`` or ``"id"``."""
         return POSITIVE if self.score(text) > 0 else NEGATIVE
 
+    def score_batch(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
+        """:meth:`score` of each of ``texts``, hashed and summed as one batch.
+
+        The per-text sums are taken in another order than :meth:`score`'s, which
+        cannot change them when every weight is a float16 value (the shipped model
+        stores them so): such weights are multiples of 2**-24, and sums of a few
+        thousand of them below 2**29 in size are exact in float64.
+        """
+        idx, owner = features_batch(texts, self.config)
+        sums = np.bincount(owner, weights=self.weights[idx].astype(np.float64), minlength=len(texts))
+        n = np.bincount(owner, minlength=len(texts))
+        return np.asarray(self.bias + self.offset * n + sums, dtype=np.float64)
+
+    def predict_batch(self, texts: Sequence[str]) -> list[str]:
+        """:meth:`predict` of each of ``texts`` (see :meth:`score_batch`)."""
+        return [POSITIVE if s > 0 else NEGATIVE for s in self.score_batch(texts)]
+
 
 def model_arrays(model: PairModel) -> dict[str, npt.NDArray[Any]]:
     """The arrays a model is stored as (see :func:`model_from_arrays`)."""
@@ -144,3 +169,90 @@ def load_model() -> PairModel:
     path = resources.files("newscorpus.data").joinpath(MODEL_NAME)
     with path.open("rb") as fh, np.load(fh, allow_pickle=False) as arrays:
         return model_from_arrays(arrays)
+
+
+_Mask = npt.NDArray[np.bool_]
+
+
+def _classes(codes: npt.NDArray[np.uint32]) -> tuple[_Mask, _Mask, _Mask]:
+    """Which code points :func:`normalise` and the word pattern treat as digit, space and
+    letter, read off the same regular expressions (ASCII from a table, the rest one
+    distinct code point at a time)."""
+    digit, space, letter = (table[np.minimum(codes, 127)] for table in _ascii_classes())
+    wide = codes > 127
+    if wide.any():
+        distinct, where = np.unique(codes[wide], return_inverse=True)
+        chars = [chr(int(c)) for c in distinct]
+        for mask, pattern in ((digit, _DIGITS), (space, _SPACES), (letter, _WORD)):
+            mask[wide] = np.array([pattern.fullmatch(c) is not None for c in chars], dtype=bool)[where]
+    return digit, space, letter
+
+
+@functools.cache
+def _ascii_classes() -> tuple[_Mask, _Mask, _Mask]:
+    chars = [chr(c) for c in range(128)]
+    digit, space, letter = (np.array([p.fullmatch(c) is not None for c in chars], dtype=bool)
+                            for p in (_DIGITS, _SPACES, _WORD))
+    return digit, space, letter
+
+
+def features_batch(texts: Sequence[str], config: FeatureConfig) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """:func:`features` of many texts at once: ``(buckets, owner)``, where ``owner[i]``
+    is the index in ``texts`` of the text ``buckets[i]`` came from.
+
+    Each text gives the same buckets as ``features(text, config)`` (the same multiset;
+    the order inside a text may differ). The texts are lower-cased one by one (casing
+    depends on neighbours), then normalised and hashed as one array of code points
+    in which an n-gram is kept only when it lies inside one text.
+    """
+    if not texts:
+        return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
+    # " " + text + " " with every whitespace run made one space is normalise()'s output,
+    # except for a text with nothing but whitespace (two spaces there, one here: fixed below).
+    raw = "".join(f" {t.lower()} " for t in texts)
+    codes = np.frombuffer(raw.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).copy()
+    lengths = np.fromiter((len(t) + 2 for t in texts), dtype=np.intp, count=len(texts))
+    text_of = np.repeat(np.arange(len(texts), dtype=np.intp), lengths)  # for raw code points
+    digit, space, letter = _classes(codes)
+    codes[digit] = ord("0")
+    codes[space] = ord(" ")
+    # Drop a space that follows a space of the same text.
+    keep = np.ones(len(codes), dtype=bool)
+    keep[1:] = ~(space[1:] & space[:-1] & (text_of[1:] == text_of[:-1]))
+    codes, letter, owner = codes[keep], letter[keep], text_of[keep]
+    lengths = np.bincount(owner, minlength=len(texts))
+    if (lengths == 1).any():  # whitespace-only text: normalise() gives "  "
+        ones = np.flatnonzero(lengths == 1)
+        at = np.cumsum(lengths)[ones]
+        codes = np.insert(codes, at, ord(" "))
+        letter = np.insert(letter, at, False)
+        owner = np.insert(owner, at, ones)
+        lengths[ones] = 2
+    wide = codes.astype(np.uint64)
+    # Characters left in its text from each position on: an n-gram starting there fits if n <= left.
+    left = np.repeat(np.cumsum(lengths), lengths) - np.arange(len(codes))
+    shift = np.uint64(64 - config.bits)
+    parts: list[npt.NDArray[np.uint64]] = []
+    owners: list[npt.NDArray[np.intp]] = []
+    grams = np.zeros(len(wide), dtype=np.uint64)
+    seed = np.ones(1, dtype=np.uint64)
+    for n in range(1, max(config.orders, default=0) + 1):
+        grams = grams[:-1] * _BASE + wide[n - 1 :] if n > 1 else wide.copy()
+        seed = seed * _BASE
+        if n in config.orders:
+            inside = left[: len(grams)] >= n
+            parts.append(grams[inside] + seed * np.uint64(n))
+            owners.append(owner[: len(grams)][inside])
+    if config.words:
+        # Words are runs of letters; every text starts and ends with a space, so no run spans two.
+        edge = np.diff(letter.astype(np.int8), prepend=0, append=0)
+        starts, ends = np.flatnonzero(edge == 1), np.flatnonzero(edge == -1)
+        norm = codes.tobytes().decode("utf-32-le", "surrogatepass")
+        spans = zip(starts.tolist(), ends.tolist(), strict=True)
+        parts.append(np.fromiter((zlib.crc32(norm[a:b].encode("utf-8"), _WORD_SALT) for a, b in spans),
+                                 dtype=np.uint64, count=len(starts)))
+        owners.append(owner[starts])
+    if not parts:
+        return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
+    hashed = np.concatenate(parts) * _MIX
+    return (hashed >> shift).astype(np.intp), np.concatenate(owners)

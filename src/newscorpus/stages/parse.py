@@ -13,6 +13,7 @@ import attrs
 from ..dedup.base import Meta
 from ..errors import DocumentError
 from ..ids import stable_id
+from ..language import identify_with
 from ..models import Article
 from ..progress import TaskProgress, file_size, offsets_are_positions, unit_bytes
 from ..readers.base import InputUnit, RawDocument
@@ -38,12 +39,40 @@ def quarantine_record(path: str, record: int | str, stage: str, component: str,
     }
 
 
-def _identify(rt: Runtime, article: Article) -> Article:
-    if article.language or not rt.config.read.language:
-        return article
-    text = "\n".join((article.title, article.subtitle, *article.body[:8]))
-    lang = rt.registry.pm.hook.identify_language(text=text)
-    return attrs.evolve(article, language=lang) if lang else article
+def _language_text(article: Article) -> str:
+    return "\n".join((article.title, article.subtitle, *article.body[:8]))
+
+
+def _identify_batch(rt: Runtime, articles: list[Article], quarantine: Any = None) -> list[Article]:
+    """``articles`` with the language the plugins name for those that have none, asked
+    as one batch (see :func:`newscorpus.language.identify_with`). If the batch call
+    raises, each article is asked alone and one that still fails is quarantined
+    (``language-error``) when ``quarantine`` is given, else the error propagates."""
+    if not rt.config.read.language:
+        return articles
+    todo = [i for i, a in enumerate(articles) if not a.language]
+    if not todo:
+        return articles
+    pm = rt.registry.pm
+    try:
+        codes = identify_with(pm, [_language_text(articles[i]) for i in todo])
+    except Exception:  # a plugin bug must cost its own articles only: find them one by one
+        if quarantine is None:
+            raise
+        kept: list[Article] = []
+        for article in articles:
+            try:
+                kept += _identify_batch(rt, [article])
+            except Exception as exc:
+                quarantine(quarantine_record(article.provenance.path, article.provenance.record, "parse",
+                                             "language", "language-error", f"{type(exc).__name__}: {exc}",
+                                             article.full_text))
+        return kept
+    out = list(articles)
+    for i, code in zip(todo, codes, strict=True):
+        if code:
+            out[i] = attrs.evolve(out[i], language=code)
+    return out
 
 
 def run_parse(rt: Runtime, shard: int) -> dict[str, Any]:
@@ -70,7 +99,7 @@ def run_parse(rt: Runtime, shard: int) -> dict[str, Any]:
 
     def flush() -> None:
         nonlocal pos
-        for article in _clean(rt, batch, quarantine):
+        for article in _clean(rt, _identify_batch(rt, batch, quarantine), quarantine):
             meta = Meta.of(article, shard, pos)
             articles_out.write_json(article_to_dict(article))
             dedup_out.add(article, meta)
@@ -164,7 +193,7 @@ def _parse_one(rt: Runtime, doc: RawDocument, quarantine: Any) -> Article | None
     try:
         article = parser.parse(doc, stable_id(doc.key))
         _check_text(article)
-        return _identify(rt, article)
+        return article  # its language is identified with its batch, in flush()
     except DocumentError as exc:
         quarantine(quarantine_record(doc.path, doc.record, "parse", parser.name, exc.reason, exc.detail, doc.data))
     except RecursionError:
