@@ -42,7 +42,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _report import DEFAULT_BENCHMARKS, machine_line, table, write_section
+from _report import DEFAULT_BENCHMARKS, machine_line, median, table, write_section
 
 from newscorpus.dedup.base import Meta
 from newscorpus.events import EventItem
@@ -403,6 +403,112 @@ def throughput_section(n: int) -> tuple[str, dict[str, float]]:
     return md, {"features_per_s": n / t_feat, "build_per_s": n / t_build}
 
 
+# -- build cost as the corpus grows ----------------------------------------------------------
+BUILD_COMMAND = "python benchmarks/events_bench.py --build-scaling 10000,50000,100000 --baseline-src ../wt-build/src"
+
+_TIME_BUILD = """
+import gc, hashlib, json, resource, sys, time
+from pathlib import Path
+from newscorpus.dedup.base import Meta
+from newscorpus.events.base import FeatureFile, OrderedItems
+from newscorpus.events.default import DefaultEventBuilder
+from newscorpus.workdir import iter_jsonl_offsets
+path, passes = Path(sys.argv[1]), int(sys.argv[2])
+times = []
+for _ in range(passes):
+    store = FeatureFile(path)
+    table = OrderedItems()
+    table.select([table.append(Meta(**rec["meta"]), ref=(store, off, n)) for off, n, rec in iter_jsonl_offsets(path)])
+    builder = DefaultEventBuilder()
+    gc.collect()
+    t = time.process_time()
+    events = list(builder.build(table))
+    times.append(time.process_time() - t)
+    store.close()
+pairs = sorted((a, e.id) for e in events for a in e.article_ids)
+print(json.dumps({"times": times, "assignment": hashlib.sha256(json.dumps(pairs).encode()).hexdigest(),
+                  "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def time_build(features: Path, passes: int, src: str | None = None) -> dict[str, object]:
+    """CPU seconds of ``build`` over a feature file, as the events stage runs it
+    (an :class:`OrderedItems` of offsets), in a fresh process; ``src``: the
+    ``src`` folder of another checkout to import newscorpus from (the baseline)."""
+    import os
+    import subprocess
+
+    env = dict(os.environ)
+    if src is not None:
+        env["PYTHONPATH"] = str(Path(src).resolve())
+    out = subprocess.run(
+        [sys.executable, "-c", _TIME_BUILD, str(features), str(passes)],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    result: dict[str, object] = json.loads(out.splitlines()[-1])
+    return result
+
+
+def build_scaling_section(sizes: Sequence[int], passes: int, baseline: str | None) -> str:
+    """Build CPU per article on synthetic corpora of each size (features computed
+    once, written as the stage's feature files), median of ``passes``; with
+    ``baseline``, the same files built by that checkout's code in the same run,
+    and whether both put every article in the same event."""
+    import tempfile
+
+    from newscorpus.events.analysis import FEATURES_VERSION
+
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            articles, _gold = synthetic_corpus(n)
+            builder = DefaultEventBuilder()
+            path = Path(tmp) / f"features-{n}.jsonl"
+            with path.open("w", encoding="utf-8") as fh:
+                for i, a in enumerate(articles):
+                    meta = Meta.of(a, 0, i)
+                    rec = {"meta": _meta_dict(meta), "f": builder.features(a)}
+                    fh.write(json.dumps(rec, separators=(",", ":")) + "\n")
+            del articles
+            new = time_build(path, passes)
+            row: list[object] = [f"{n:,}"]
+            if baseline is not None:
+                old = time_build(path, passes, baseline)
+                row += [f"{1e6 * median(old['times']) / n:,.0f}", f"{old['rss_mib']:,.0f}"]  # type: ignore[arg-type]
+            row += [f"{1e6 * median(new['times']) / n:,.0f}", f"{new['rss_mib']:,.0f}"]  # type: ignore[arg-type]
+            if baseline is not None:
+                row.append("yes" if old["assignment"] == new["assignment"] else "**no**")
+            print("build", row, flush=True)
+            rows.append(row)
+    head = ["articles"]
+    if baseline is not None:
+        head += ["before: build µs/article", "before: peak RSS (MiB)"]
+    head += ["build µs/article", "peak RSS (MiB)"]
+    if baseline is not None:
+        head.append("same events")
+    return "\n\n".join(
+        [
+            "### Events build as the corpus grows",
+            f"Reproduce: `{BUILD_COMMAND}` (the baseline is a worktree of the commit before the change: "
+            "`git worktree add ../wt-build c6ffca4`). CPU time (`time.process_time`) of `build` alone, "
+            f"median of {passes} passes, each in a fresh process reading the stage's feature files "
+            f"(features version {FEATURES_VERSION}, computed once and shared by both); peak RSS of that "
+            "process. Synthetic corpora of the throughput generator (en/id, ~4 articles an event) over one "
+            "year of days: articles per day grow with the corpus.",
+            table(head, rows),
+        ]
+    )
+
+
+def _meta_dict(meta: Meta) -> dict[str, object]:
+    import attrs
+
+    return attrs.asdict(meta)
+
+
 def main(argv: Iterable[str] | None = None) -> None:
     """Run every measurement, print the tables and write the docs sections."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -410,7 +516,21 @@ def main(argv: Iterable[str] | None = None) -> None:
     ap.add_argument("--articles", type=int, default=100_000, help="synthetic articles for throughput")
     ap.add_argument("--no-write", action="store_true", help="print only")
     ap.add_argument("--semantic-model", help="local sentence-transformers model: adds `semantic` rows")
+    ap.add_argument(
+        "--build-scaling",
+        help="comma-separated corpus sizes: measure only the build's CPU per article at each "
+        "(writes the events-build section)",
+    )
+    ap.add_argument("--passes", type=int, default=5, help="build passes per size (median)")
+    ap.add_argument("--baseline-src", help="src folder of a checkout to compare the build with")
     args = ap.parse_args(list(argv) if argv is not None else None)
+    if args.build_scaling:
+        sizes = [int(x) for x in args.build_scaling.split(",")]
+        build_md = build_scaling_section(sizes, args.passes, args.baseline_src)
+        print(build_md)
+        if not args.no_write:
+            write_section("events-build", build_md)
+        return
     root = Path(args.benchmarks)
     ecb_md, ecb = ecbplus_section(root, args.semantic_model)
     sem_md, sem = semeval_section(root, args.semantic_model)

@@ -61,6 +61,8 @@ __all__ = ["TERM_PREFIX", "Cluster", "ClusterItem", "OnlineClusterer", "Params",
 TERM_PREFIX = "t:"
 # Day span of a cluster without any day: it matches every window.
 _NO_LO, _NO_HI = -(2**31), 2**31 - 1
+# Pairs the merge gate cache holds before it starts afresh (bounds its memory).
+_GATE_CACHE = 50_000
 # How much each way of dating a story is trusted when events vote on their date.
 DATE_METHOD_WEIGHT = {"explicit": 3.0, "relative-weekday": 2.0, "relative-day": 2.0, "published": 1.0}
 
@@ -163,6 +165,13 @@ class Vectoriser:
     def __init__(self) -> None:
         self.n = 0
         self.df: collections.Counter[str] = collections.Counter()
+        # (interned key, idf) per entity key and per language's term, filled on first
+        # use: a build weighs every article against fixed frequencies, so each key's
+        # logarithm is taken once, not once per article that has it. Valid while
+        # ``n`` is what it was when filled (``count`` changes it).
+        self._idf_ent: dict[str, tuple[str, float]] = {}
+        self._idf_term: dict[str, dict[str, tuple[str, float]]] = {}
+        self._idf_n = 0
 
     def count(self, entities: Iterable[str] | Mapping[str, float], terms: Iterable[str], lang: str) -> None:
         """Count one document's keys. Entities given as a mapping count their
@@ -175,13 +184,37 @@ class Vectoriser:
         """Smoothed inverse document frequency, positive even for a key in every document."""
         return math.log(1.0 + self.n / (self.df.get(key, 0) + 1.0))
 
+    def _fresh(self) -> None:
+        if self._idf_n != self.n:
+            self._idf_ent.clear()
+            self._idf_term.clear()
+            self._idf_n = self.n
+
     def entity_vector(self, weights: Mapping[str, float]) -> dict[str, float]:
         """Unit IDF-weighted entity vector."""
-        return _unit({sys.intern(k): w * self.idf(k) for k, w in weights.items()})
+        self._fresh()
+        cache = self._idf_ent
+        out: dict[str, float] = {}
+        for k, w in weights.items():
+            hit = cache.get(k)
+            if hit is None:
+                hit = cache[k] = (sys.intern(k), self.idf(k))
+            out[hit[0]] = w * hit[1]
+        return _unit(out)
 
     def term_vector(self, weights: Mapping[str, float], lang: str) -> dict[str, float]:
         """Unit IDF-weighted term vector of language ``lang``."""
-        return _unit({sys.intern(k): w * self.idf(f"{lang}\x1f{k}") for k, w in weights.items()})
+        self._fresh()
+        cache = self._idf_term.get(lang)
+        if cache is None:
+            cache = self._idf_term[lang] = {}
+        out: dict[str, float] = {}
+        for k, w in weights.items():
+            hit = cache.get(k)
+            if hit is None:
+                hit = cache[k] = (sys.intern(k), self.idf(f"{lang}\x1f{k}"))
+            out[hit[0]] = w * hit[1]
+        return _unit(out)
 
 
 @attrs.define
@@ -259,6 +292,7 @@ class Cluster:
     keys: set[str] = attrs.field(factory=set)
     alive: bool = True
     order: int = 0  # creation order, for deterministic ties
+    version: int = 0  # bumped on every change of the sums (keys the merge gate cache)
     _norms: dict[str, float] | None = attrs.field(default=None, repr=False)
     # Values derived from the sums for the merge passes (day ordinals, anchors),
     # which compare each event with dozens of others: computed once per change.
@@ -302,6 +336,7 @@ class Cluster:
         self.members.append(item.id)
         self._norms = None
         self._memo.clear()
+        self.version += 1
         self.n += 1
         self._split_languages({item.lang})
         self.n_lang[item.lang] += 1
@@ -356,6 +391,7 @@ class Cluster:
         self.members.extend(other.members)
         self._norms = None
         self._memo.clear()
+        self.version += 1
         self.n += other.n
         self._split_languages(set(other.n_lang))
         if self.ent_lang:
@@ -412,6 +448,9 @@ class OnlineClusterer:
         #: (a state deletes them).
         self.absorbed: list[str] = []
         self._forgotten = 0
+        self._first_dated = 0  # see closable()
+        # (order, order, anchors) -> (version, version, gate); see _gate().
+        self._gates: dict[tuple[int, int, bool], tuple[int, int, float]] = {}
 
     def register(self, c: Cluster) -> None:
         """Take in ``c`` (new, or loaded from a state) under its id and order."""
@@ -430,6 +469,7 @@ class OnlineClusterer:
         days = c.day_ordinals() + c.published_ordinals()
         if days:
             self._lo[c.order], self._hi[c.order] = min(days), max(days)
+            self._first_dated = min(self._first_dated, c.order)
         else:
             self._lo[c.order], self._hi[c.order] = _NO_LO, _NO_HI
 
@@ -450,7 +490,12 @@ class OnlineClusterer:
     def closable(self, before: int) -> list[Cluster]:
         """Live dated clusters whose last day is before ordinal ``before``, oldest first."""
         n = self._order
-        orders = np.flatnonzero(self._alive[:n] & (self._hi[:n] < before))
+        # No live dated cluster has an order below ``_first_dated``: a call costs the
+        # events opened since the oldest open one, not every event of the corpus.
+        first = self._first_dated
+        live = np.flatnonzero(self._alive[first:n] & (self._hi[first:n] != _NO_HI)) + first
+        self._first_dated = int(live[0]) if len(live) else n
+        orders = live[self._hi[live] < before]
         return [self._by_order[o] for o in orders.tolist()]
 
     def forget(self, clusters: Iterable[Cluster]) -> None:
@@ -461,6 +506,7 @@ class OnlineClusterer:
             for mid in c.members:
                 self.assignment.pop(mid, None)
             self._drop(c)
+        self._gates.clear()  # the passes that shared it are over
         if self._forgotten > max(10_000, 2 * len(self.clusters)):
             self._prune_index()
 
@@ -605,11 +651,28 @@ class OnlineClusterer:
 
     def link(self, a: Cluster, b: Cluster) -> float:
         """Average linkage between two clusters (dates and the anchor veto included)."""
+        gate = self._gate(a, b, self.p.anchor_link)
+        return 0.0 if gate == 0.0 else gate * self._link_lexical(a, b)
+
+    def _gate(self, a: Cluster, b: Cluster, anchors: bool) -> float:
+        """Date and sequel factor of a pair of clusters, 0 when the anchor veto
+        (if ``anchors``) forbids it. Both merge passes ask it of mostly the same
+        pairs, and it costs them more than their dot products (most pairs are
+        gated out), so it is kept per pair until either cluster changes. It is
+        symmetric, so ``(a, b)`` and ``(b, a)`` share an entry."""
+        x, y = (a, b) if a.order <= b.order else (b, a)
+        key = (x.order, y.order, anchors)
+        hit = self._gates.get(key)
+        if hit is not None and hit[0] == x.version and hit[1] == y.version:
+            return hit[2]
         factor = self.pair_date_factor(a, b)
         # The veto first: it costs a few lookups, the sums' dot products far more.
-        if factor == 0.0 or (self.p.anchor_link and self.anchors_differ(a, b)):
-            return 0.0
-        return factor * self._pair_sequel(a, b) * self._link_lexical(a, b)
+        vetoed = factor == 0.0 or (anchors and self.anchors_differ(a, b))
+        gate = 0.0 if vetoed else factor * self._pair_sequel(a, b)
+        if len(self._gates) >= _GATE_CACHE:
+            self._gates.clear()
+        self._gates[key] = (x.version, y.version, gate)
+        return gate
 
     def _link_lexical(self, a: Cluster, b: Cluster) -> float:
         al = self.p.alpha
@@ -646,10 +709,8 @@ class OnlineClusterer:
         """Cosine of the two events' centroids (dates and the anchor veto included):
         entities across languages, terms within each shared language, mixed as for
         articles."""
-        factor = self.pair_date_factor(a, b)
-        if factor == 0.0 or self.anchors_differ(a, b):
-            return 0.0
-        return factor * self._pair_sequel(a, b) * self._centroid_lexical(a, b)
+        gate = self._gate(a, b, True)
+        return 0.0 if gate == 0.0 else gate * self._centroid_lexical(a, b)
 
     def _centroid_lexical(self, a: Cluster, b: Cluster) -> float:
         na, nb = a.norms(), b.norms()
@@ -700,7 +761,17 @@ class OnlineClusterer:
         h = h[keep]
         if not len(h):
             return []
-        orders, counts = np.unique(h, return_counts=True)
+        lo = int(h.min())
+        span = int(h.max()) - lo + 1
+        if span <= 4 * len(h) + 256:
+            # Hits of one article mostly fall on events of the last few days, a
+            # narrow band of orders: counting them in place beats sorting them.
+            tally = np.bincount(h - lo, minlength=span)
+            orders = np.flatnonzero(tally)
+            counts = tally[orders]
+            orders += lo
+        else:
+            orders, counts = np.unique(h, return_counts=True)
         # ``orders`` is ascending, so a stable sort on -counts breaks ties by age.
         top = orders[np.argsort(-counts, kind="stable")[: self.p.max_candidates]]
         by_order = self._by_order

@@ -10,6 +10,7 @@ an SQLite file, so that the next run's articles join the events of earlier runs.
 
 from __future__ import annotations
 
+import array
 import collections
 import datetime as dt
 import hashlib
@@ -284,15 +285,71 @@ def _publication_day(published: str) -> int | None:
     return day.toordinal() if day is not None else None
 
 
+class _Member:
+    """One of this run's articles in an open event: what describing the event needs
+    of it, decoded when the article was clustered, so that closing the event reads
+    no features again.
+
+    ``vectors`` are the article's unit entity and term vectors as key tuples and
+    value arrays (a third of the memory of the dicts; the dicts are rebuilt, in the
+    same order, only to score members of events with several). A member not
+    clustered in this run (it came back to its event from a state) is not
+    ``decoded``: its features are read when a title is chosen.
+    """
+
+    __slots__ = ("decoded", "item", "rank", "raw_title", "title", "vectors")
+
+    def __init__(
+        self,
+        rank: int,
+        item: EventItem,
+        decoded: bool = False,
+        title: str | None = None,
+        raw_title: str | None = None,
+        vectors: _Vectors | None = None,
+    ) -> None:
+        self.rank = rank
+        self.item = item
+        self.decoded = decoded  # the fields below were filled when it was clustered
+        self.title = title  # the analysis's title (None: no usable analysis)
+        self.raw_title = raw_title  # the features' "title" field, if of this version
+        self.vectors = vectors  # None: no usable analysis
+
+
+class _Vectors:
+    """A clustered article's vectors, compact (see :class:`_Member`)."""
+
+    __slots__ = ("dense", "ent_keys", "ent_values", "lang", "term_keys", "term_values")
+
+    def __init__(self, ci: ClusterItem) -> None:
+        self.lang = ci.lang
+        self.ent_keys = tuple(ci.entities)
+        self.ent_values = array.array("d", ci.entities.values())
+        self.term_keys = tuple(ci.terms)
+        self.term_values = array.array("d", ci.terms.values())
+        self.dense = ci.dense
+
+    def item(self, article_id: str) -> ClusterItem:
+        """A :class:`ClusterItem` with the same vectors (what ``lexical`` reads)."""
+        from .dates import ArticleDate
+
+        return ClusterItem(
+            article_id,
+            self.lang,
+            ArticleDate(),
+            dict(zip(self.ent_keys, self.ent_values, strict=True)),
+            dict(zip(self.term_keys, self.term_values, strict=True)),
+            self.dense,
+        )
+
+
 @attrs.define
 class _RunEvents:
     """What a build keeps per open event beside the clusterer's sums."""
 
     summaries: dict[str, EventSummary] = attrs.field(factory=dict)
-    #: This run's members of each open event, with their rank in publication order.
-    members: dict[str, list[tuple[int, EventItem]]] = attrs.field(
-        factory=lambda: collections.defaultdict(list)
-    )
+    #: This run's members of each open event.
+    members: dict[str, list[_Member]] = attrs.field(factory=lambda: collections.defaultdict(list))
     touched: set[str] = attrs.field(factory=set)  # events this run changed
 
 
@@ -427,15 +484,26 @@ class DefaultEventBuilder(EventBuilder):
                 cid = state.known[aid]
                 if cid in clusterer.clusters:  # seen in an earlier run: same event again
                     clusterer.assignment[aid] = cid
-                    run.members[cid].append((rank, it))
+                    run.members[cid].append(_Member(rank, it))
                     run.touched.add(cid)
                     continue
-            a = self.analysis_of(it.features)
-            cluster, _score = clusterer.add(self._cluster_item(it, a, vec))
+            features = it.features  # the build's only read of them (DF counting aside)
+            a = self.analysis_of(features)
+            ci = self._cluster_item(it, a, vec, features)
+            cluster, _score = clusterer.add(ci)
             summary = run.summaries.setdefault(cluster.id, EventSummary())
             if a is not None:
                 summary.add(a, it.meta.published)
-            run.members[cluster.id].append((rank, it))
+            run.members[cluster.id].append(
+                _Member(
+                    rank,
+                    it,
+                    True,
+                    None if a is None else a.title,
+                    _raw_title(features),
+                    None if a is None else _Vectors(ci),
+                )
+            )
             run.touched.add(cluster.id)
         yield from self._close(clusterer, run, vec, state, before=None)
         if state is not None:
@@ -468,7 +536,7 @@ class DefaultEventBuilder(EventBuilder):
                 )
         done = closing_now()  # again: merges moved events in and out
         for cluster in done:
-            members = [it for _rank, it in sorted(run.members.pop(cluster.id, ()), key=lambda m: m[0])]
+            members = sorted(run.members.pop(cluster.id, ()), key=lambda m: m.rank)
             summary = run.summaries.pop(cluster.id, None) or EventSummary()
             if members:
                 self._choose_title(clusterer, cluster, summary, members, vec)
@@ -498,7 +566,9 @@ class DefaultEventBuilder(EventBuilder):
 
         return score
 
-    def _cluster_item(self, it: EventItem, a: Analysis | None, vec: Vectoriser) -> ClusterItem:
+    def _cluster_item(self, it: EventItem, a: Analysis | None, vec: Vectoriser, features: Any = None) -> ClusterItem:
+        """The article as the clusterer sees it (``features``: the item's, if
+        already read)."""
         from .dates import ArticleDate
 
         if a is None:  # no usable features: the article is an event of its own
@@ -517,7 +587,7 @@ class DefaultEventBuilder(EventBuilder):
             a.date,
             entities,
             terms,
-            self.dense(it.features),
+            self.dense(it.features if features is None else features),
             keys,
             payload=it,
             published=a.published,
@@ -530,34 +600,47 @@ class DefaultEventBuilder(EventBuilder):
         clusterer: OnlineClusterer,
         cluster: Cluster,
         summary: EventSummary,
-        run_members: list[EventItem],
+        run_members: list[_Member],
         vec: Vectoriser,
     ) -> None:
         if summary.earlier and summary.title:
             return  # an event from an earlier run keeps its title
         best: tuple[float, str, str] | None = None
         if len(run_members) == 1 and type(self).analysis_of is DefaultEventBuilder.analysis_of:
-            # Most events have one article: its title needs no full parse of its features.
-            (it,) = run_members
-            f = it.features
-            if isinstance(f, dict) and f.get("v") == FEATURES_VERSION and isinstance(f.get("title"), str):
-                if f["title"]:
-                    summary.title_score, summary.title_id, summary.title = 1.0, it.meta.id, f["title"]
+            # Most events have one article: its features' title is the event's.
+            (m,) = run_members
+            raw = m.raw_title if m.decoded else _raw_title(m.item.features)
+            if raw is not None:
+                if raw:
+                    summary.title_score, summary.title_id, summary.title = 1.0, m.item.meta.id, raw
                 return
-        for it in run_members:
-            a = self.analysis_of(it.features)
-            if a is None or not a.title:
+        for m in run_members:
+            it = m.item
+            ci: ClusterItem | None = None
+            if m.decoded:
+                title = m.title
+            else:  # not clustered in this run: read its features
+                a = self.analysis_of(it.features)
+                title = None if a is None else a.title
+                ci = None if a is None else self._cluster_item(it, a, vec)
+            if not title:
                 continue
             # The member closest to the whole event (its medoid) speaks for it; a
             # one-member event needs no vectors for that.
-            score = clusterer.lexical(self._cluster_item(it, a, vec), cluster) if len(run_members) > 1 else 1.0
-            key = (score, it.meta.id, a.title)
+            score = 1.0
+            if len(run_members) > 1:
+                if ci is None:
+                    assert m.vectors is not None
+                    ci = m.vectors.item(it.meta.id)
+                score = clusterer.lexical(ci, cluster)
+            key = (score, it.meta.id, title)
             if best is None or (key[0], _neg(key[1])) > (best[0], _neg(best[1])):
                 best = key
         if best is not None:
             summary.title_score, summary.title_id, summary.title = best
 
-    def _event(self, cluster: Cluster, summary: EventSummary, run_members: list[EventItem]) -> Event:
+    def _event(self, cluster: Cluster, summary: EventSummary, members: list[_Member]) -> Event:
+        run_members = [m.item for m in members]
         date, weekday = summary.date(cluster.weekdays, cluster.n, self.params.published_window_days)
         published = sorted(p for p in summary.published if p)
         extras: dict[str, Any] = {
@@ -583,6 +666,14 @@ class DefaultEventBuilder(EventBuilder):
             builder=self.name,
             extras=extras,
         )
+
+
+def _raw_title(features: Any) -> str | None:
+    """The ``title`` field of features of this version (``None``: none readable)."""
+    if isinstance(features, dict) and features.get("v") == FEATURES_VERSION and isinstance(features.get("title"), str):
+        title: str = features["title"]
+        return title
+    return None
 
 
 def _neg(s: str) -> tuple[int, ...]:
