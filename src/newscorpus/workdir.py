@@ -351,6 +351,7 @@ class AtomicWriter:
 
     Attributes:
         count: Lines written.
+        size: Bytes written (the offset the next line starts at).
         sanitised: What :func:`dumps_json` replaced, by reason.
     """
 
@@ -359,6 +360,7 @@ class AtomicWriter:
         self.tmp, self._fh = _open_temp(path)
         self._open: IO[bytes] | None = self._fh
         self.count = 0
+        self.size = 0
         self.sanitised: Counter[str] = Counter()
 
     def write_json(self, obj: Any) -> None:
@@ -384,6 +386,7 @@ class AtomicWriter:
             self.abort()
             raise _output_error(exc, self.path) from exc
         self.count += 1
+        self.size += len(data) + 1
 
     def commit(self) -> None:
         """Flush, fsync and move the file into place."""

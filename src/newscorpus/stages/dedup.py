@@ -2,7 +2,10 @@
 
 1. In each parse task, :class:`DedupShardWriter` computes signatures in batches
    (:meth:`newscorpus.dedup.Deduplicator.signatures`) and writes them with each article's meta
-   (``dedup/<method>/sig/<shard>.jsonl``); it hashes each bucket key to 63 bits
+   (``dedup/<method>/sig/<shard>.jsonl``) and an index of where each position's line
+   is (``sig/<shard>.idx.npy``: position, byte offset, length), so that a verify task
+   reads only the signatures its pairs name from another shard instead of parsing
+   that shard's whole file (once per pair of shards); it hashes each bucket key to 63 bits
    and writes ``(key, position, group)`` records as binary arrays, spread over
    partitions by key (``dedup/<method>/keys/<shard>-<part>.npy``). Binary keys
    keep the handoff at 16 bytes a key (key, position, group): a million articles
@@ -26,6 +29,7 @@ this run, ``-(row + 1)`` for an article of the index.
 from __future__ import annotations
 
 import contextlib
+import os
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from pathlib import Path
@@ -39,10 +43,11 @@ from ..dedup.core import Edge, Node, UnionFind, bucket_pairs, canonical_key, clu
 from ..dedup.index import DedupIndex, IndexEntry
 from ..models import Article
 from ..runtime import Runtime
-from ..workdir import AtomicWriter, atomic_write, iter_jsonl
+from ..workdir import AtomicWriter, atomic_write, iter_jsonl, loads_json
 
 __all__ = [
     "KEY_DTYPE",
+    "SIG_INDEX_DTYPE",
     "DedupShardWriter",
     "UnionFind",
     "canonical_key",
@@ -54,6 +59,8 @@ __all__ = [
 
 #: One bucket key record in a parse task's key files.
 KEY_DTYPE = np.dtype([("k", "<i8"), ("p", "<i4"), ("g", "<i4")])
+#: Where the signature line of one position is in its shard's signature file.
+SIG_INDEX_DTYPE = np.dtype([("p", "<i4"), ("o", "<i8"), ("n", "<i4")])
 _SHIFT = np.int64(32)
 #: Articles whose signatures are computed together in a parse task.
 SIGNATURE_BATCH = 512
@@ -82,6 +89,7 @@ class DedupShardWriter:
         self.methods = rt.deduplicators
         self.sig = [AtomicWriter(rt.work.path("dedup", m.name, "sig", f"{shard:05d}.jsonl")) for m in self.methods]
         self._keys: list[list[np.ndarray]] = [[] for _ in self.methods]
+        self._index: list[list[tuple[int, int, int]]] = [[] for _ in self.methods]
         self._batch: list[tuple[Article, Meta]] = []
 
     def add(self, article: Article, meta: Meta) -> None:
@@ -98,7 +106,9 @@ class DedupShardWriter:
             for (_article, meta), (sig, keys) in zip(self._batch, method.signatures_with_keys(articles), strict=True):
                 if sig is None:
                     continue
+                start = self.sig[i].size
                 self.sig[i].write_json({"m": attrs.asdict(meta), "s": sig})
+                self._index[i].append((meta.pos, start, self.sig[i].size - start))
                 rec = np.empty(len(keys), dtype=KEY_DTYPE)
                 rec["k"], rec["p"] = keys, meta.pos
                 rec["g"] = method.group(sig) if method.cross_group_only else 0
@@ -110,6 +120,8 @@ class DedupShardWriter:
         self._flush()
         for i, method in enumerate(self.methods):
             self.sig[i].commit()
+            _save(_sig_index_path(self.sig[i].path), np.array(self._index[i], dtype=SIG_INDEX_DTYPE))
+            self._index[i].clear()
             recs = np.concatenate(self._keys[i]) if self._keys[i] else np.zeros(0, dtype=KEY_DTYPE)
             part = recs["k"] % self.partitions
             for p in range(self.partitions):
@@ -181,8 +193,27 @@ def run_buckets(rt: Runtime, part: int) -> dict[str, Any]:
     return dict(stats)
 
 
+def _sig_index_path(sig: Path) -> Path:
+    return sig.with_name(sig.name.removesuffix(".jsonl") + ".idx.npy")
+
+
 def _load_sigs(path: Path, wanted: set[int] | None = None) -> dict[int, Candidate]:
+    """The signatures of one shard's file by position: all of them, or only the
+    ``wanted`` positions, read by offset through the file's index."""
     out: dict[int, Candidate] = {}
+    index_path = _sig_index_path(path)
+    if wanted is not None and index_path.exists():
+        index = _load(index_path, SIG_INDEX_DTYPE)
+        chosen = index[np.isin(index["p"], np.fromiter(wanted, dtype=np.int64, count=len(wanted)))]
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            for offset, length in zip(chosen["o"].tolist(), chosen["n"].tolist(), strict=True):
+                rec = loads_json(os.pread(fd, length, offset))
+                meta = Meta(**rec["m"])
+                out[meta.pos] = Candidate(meta, rec["s"])
+        finally:
+            os.close(fd)
+        return out
     for rec in iter_jsonl(path):
         meta = Meta(**rec["m"])
         if wanted is None or meta.pos in wanted:
@@ -202,9 +233,13 @@ def run_verify(rt: Runtime, shard: int) -> dict[str, Any]:
             pairs = np.unique(np.concatenate(chunks), axis=0) if chunks else np.zeros((0, 2), np.int64)
             edges: list[dict[str, Any]] = []
             if len(pairs):
-                own = _load_sigs(base / "sig" / f"{shard:05d}.jsonl")
                 mask = np.int64(0xFFFFFFFF)
                 others = pairs[:, 1]
+                # Only the signatures the pairs name: this shard's first articles and
+                # the second ones that are in this shard too.
+                same = pairs[(others >= 0) & ((others >> _SHIFT) == shard), 1]
+                own = _load_sigs(base / "sig" / f"{shard:05d}.jsonl",
+                                 set((pairs[:, 0] & mask).tolist()) | set((same & mask).tolist()))
                 old_rows = (-others[others < 0] - 1).tolist()
                 indexed = index.articles(old_rows) if index is not None and old_rows else {}
                 other_shards = np.where(others >= 0, others >> _SHIFT, -1)
