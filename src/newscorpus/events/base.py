@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import array
-import json
 import os
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
@@ -12,6 +11,7 @@ from typing import Any, ClassVar
 import attrs
 
 from ..models import Article, ArticleMeta, Event
+from ..workdir import loads_json
 
 __all__ = ["EventBuilder", "EventItem", "FeatureFile", "OrderedItems", "publication_order"]
 
@@ -31,7 +31,9 @@ class FeatureFile:
         """The features of the record at ``offset`` (``length`` bytes)."""
         if self._fd is None:
             self._fd = os.open(self.path, os.O_RDONLY)
-        return json.loads(os.pread(self._fd, length, offset))["f"]
+        # loads_json: json.loads's result at about half its cost (the build reads
+        # each record twice).
+        return loads_json(os.pread(self._fd, length, offset))["f"]
 
     def close(self) -> None:
         """Close the file (a later read opens it again)."""
