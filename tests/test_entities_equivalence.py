@@ -200,3 +200,11 @@ def test_arbitrary_text_matches_crfsuite(text: str) -> None:
     t = pycrfsuite.Tagger()
     t.open(str(MODEL))
     assert read_entities(text, "en") == reference(t, text, "en")
+
+
+def test_prepare_loads_and_compiles_once() -> None:
+    entities.prepare()
+    assert entities._kernel.cache_info().currsize == 1 and entities._vocab
+    kernel = entities._kernel()
+    entities.prepare()
+    assert entities._kernel() is kernel

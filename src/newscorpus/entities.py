@@ -46,7 +46,10 @@ from typing import Literal
 import attrs
 import numpy as np
 
-__all__ = ["KINDS", "MODEL_RESOURCE", "Entity", "decode", "read_entities", "sequence_features", "spans_of", "tokenize"]
+__all__ = [
+    "KINDS", "MODEL_RESOURCE", "Entity", "decode", "prepare", "read_entities", "sequence_features", "spans_of",
+    "tokenize",
+]  # fmt: skip
 
 #: Entity kinds the reader returns.
 KINDS: tuple[str, ...] = ("PER", "ORG", "LOC")
@@ -514,6 +517,13 @@ def _refine(
         else:
             merged.append(span)
     return merged
+
+
+def prepare() -> None:
+    """Load the model and compile the tagging kernel now rather than at the first
+    :func:`read_entities` call (~2 s of CPU, mostly numba's compilation): call it
+    before forking workers so that they share the compiled code."""
+    read_entities("Joko Widodo", "en")
 
 
 def read_entities(text: str, language: str | None = None) -> tuple[Entity, ...]:
