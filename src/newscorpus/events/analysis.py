@@ -38,11 +38,13 @@ Weights favour the headline (x3) and the lead (x2) over the rest of the body.
 
 from __future__ import annotations
 
+import bisect
 import collections
 import datetime as dt
 import functools
 import itertools
 import math
+import operator
 import re
 import sys
 import unicodedata
@@ -91,7 +93,11 @@ LEAD_PARAGRAPHS = 3  # paragraphs after the title weighted as the lead
 DATE_PARAGRAPHS = 6  # paragraphs after the title searched for the story's date
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
-_NUMBER = re.compile(r"(?<![\d/.,:-])\d{1,3}(?:[.,]\d{3})+(?![\d/])|(?<![\d/.,:-])\d+(?:[.,]\d+)?(?![\d/:])")
+# Numbers not glued to a date, a time or a longer number. Written to open with the
+# digit itself (the lookbehind then looks past it), so that the regex engine scans for
+# digits in C instead of trying both alternatives at every character.
+_NUMBER = re.compile(r"\d(?<![\d/.,:-]\d)(?:\d{0,2}(?:[.,]\d{3})+(?![\d/])|\d*(?:[.,]\d+)?(?![\d/:]))")
+_DIGIT = re.compile(r"\d")
 _SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*\s+|[:;]\s+[\"“‘]|\s[-–—]\s")
 _OPENERS = "\"“‘«„(['"
 _OPENER = re.compile("[" + re.escape(_OPENERS) + "]")
@@ -241,29 +247,67 @@ class _Token:
     low: str  # word, case-folded
 
 
-def _tokens(paragraph: str, title_case: bool) -> list[_Token]:
-    out: list[_Token] = []
-    # Sentence ends, then a sentinel past any offset: one comparison per word.
-    bounds = [m.end() for m in _SENTENCE_END.finditer(paragraph)]
-    bounds.append(sys.maxsize)
-    b = 0  # next sentence boundary not yet passed
-    nxt = bounds[0]
-    last_end = 0
-    for m in _WORD.finditer(paragraph):
-        start, end = m.span()
-        new_sentence = False
-        while nxt <= start:
-            new_sentence = new_sentence or nxt >= last_end
-            b += 1
-            nxt = bounds[b]
-        gap = paragraph[last_end:start]
-        # Most gaps are one space: skip the opener search for them (hot: once per word).
-        initial = title_case or not out or new_sentence or (gap != " " and _OPENER.search(gap) is not None)
-        text = m.group()
-        word = _strip_possessive(text) if text[-1] in "s'’" else text
-        out.append(_Token(text, start, end, initial, word, word.casefold()))
-        last_end = end
-    return out
+# The words of _WORD with the text between them: split() gives [gap, word, gap, ...,
+# word, gap], so one C-level pass yields every word, its offsets and the gap before it.
+_WORD_SPLIT = re.compile(f"({_WORD.pattern})")
+
+
+# A possessive ending ("'s") on a word of a NUL-joined list, with at least two
+# characters before it (what _strip_possessive takes off: words never end in a bare
+# apostrophe, _WORD needs a letter after one).
+_POSSESSIVE_END = re.compile("(?<=[^\x00]{2})['’]s(?=\x00|$)")
+
+
+def _lows(words: list[str]) -> list[str]:
+    """Each word without its possessive ending, case-folded, in three C-level passes
+    over the joined words instead of two calls per word: case folding maps each
+    character on its own and NUL to itself, so folding the joined words folds each."""
+    if not words:
+        return []
+    joined = "\x00".join(words)
+    if "'s" in joined or "’s" in joined:
+        joined = _POSSESSIVE_END.sub("", joined)
+    return joined.casefold().split("\x00")
+
+
+@functools.lru_cache(maxsize=1 << 12)  # gaps repeat (" ", ", ", ". ")
+def _opens(gap: str) -> bool:
+    """Whether the word after ``gap`` (the text since the previous word) opens a
+    sentence or a quote. A sentence end never contains a letter, so it always lies
+    inside one gap: searching the gap alone finds what a search of the whole
+    paragraph finds there."""
+    return gap != " " and (_SENTENCE_END.search(gap) is not None or _OPENER.search(gap) is not None)
+
+
+class _Para:
+    """One paragraph split into words once; a word's :class:`_Token` is built only
+    when something looks at it (most words are only counted, per word type)."""
+
+    __slots__ = ("ends", "gaps", "lows", "starts", "text", "title_case", "toks", "upper", "weight", "words")
+
+    def __init__(self, text: str, weight: float, title_case: bool) -> None:
+        parts = _WORD_SPLIT.split(text)
+        offsets = list(itertools.accumulate(map(len, parts)))
+        self.text = text
+        self.weight = weight
+        self.title_case = title_case
+        self.words: list[str] = parts[1::2]
+        self.gaps: list[str] = parts[0:-1:2]  # gaps[k]: the text before words[k]
+        self.starts: list[int] = offsets[0:-1:2]
+        self.ends: list[int] = offsets[1::2]
+        self.lows: list[str] = _lows(self.words)  # _Token.low of each word
+        self.upper: list[int] = []  # indices of the words that open with a capital (set by the reader)
+        self.toks: dict[int, _Token] = {}
+
+    def tok(self, k: int) -> _Token:
+        """The token of word ``k``."""
+        t = self.toks.get(k)
+        if t is None:
+            text = self.words[k]
+            initial = self.title_case or k == 0 or _opens(self.gaps[k])
+            word = _strip_possessive(text)
+            t = self.toks[k] = _Token(text, self.starts[k], self.ends[k], initial, word, self.lows[k])
+        return t
 
 
 def _joins(gap: str) -> bool:
@@ -292,6 +336,7 @@ def _title_case(title: str) -> bool:
 _GROUPED = re.compile(r"\d{1,3}(?:[.,]\d{3})+")
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def _number_key(text: str) -> str | None:
     # "1,200" / "1.200" group thousands; "2,5" is a decimal comma.
     value = text.replace(",", "").replace(".", "") if _GROUPED.fullmatch(text) else text.replace(",", ".")
@@ -302,6 +347,10 @@ def _number_key(text: str) -> str | None:
     if number < 10 or (1900 <= number <= 2100 and "." not in value):
         return None  # small counts are everywhere; years are dates, handled apart
     return "#" + (str(int(number)) if number.is_integer() else f"{number:g}")
+
+
+# A short lower-case particle glued by a hyphen before a name ("al-" in "al-Sharaa").
+_GLUED = re.compile(r"(?:^|(?<=\s))([a-z]{1,3})[-‑]$")
 
 
 class _Reader:
@@ -327,62 +376,63 @@ class _Reader:
 
     # -- names and places ---------------------------------------------------------
     def read(self, paragraphs: list[tuple[str, float]], title_case_title: bool) -> None:
-        lower_seen: set[str] = set()
-        self.cap_seen: set[str] = set()  # capitalised where capitals mean a name
-        self.cap_count: collections.Counter[str] = collections.Counter()
-        tokenised: list[tuple[str, float, list[_Token]]] = []
+        paras: list[_Para] = []
         for i, (para, weight) in enumerate(paragraphs):
             # Title-case lines: the headline, and short subheadings inside the body.
             title_case = title_case_title if i == 0 else (len(para) < 90 and _title_case(para))
-            toks = _tokens(para, title_case=title_case)
-            tokenised.append((para, weight, toks))
-            for t in toks:
-                low = t.low
-                if t.text[:1].islower():
-                    lower_seen.add(low)
-                else:
-                    self.cap_count[low] += 1
-                    if not t.initial:
-                        self.cap_seen.add(low)
+            paras.append(_Para(para, weight, title_case))
+        # What the article writes in lower case, and how often it capitalises a
+        # word: counted per word type, not per token.
+        lower_seen: set[str] = set()
+        self.cap_count: collections.Counter[str] = collections.Counter()
+        self.cap_seen: set[str] = set()  # capitalised where capitals mean a name
+        for p in paras:
+            words, gaps, lows = p.words, p.gaps, p.lows
+            lower = [w[0].islower() for w in words]
+            lower_seen.update(itertools.compress(lows, lower))
+            capped = list(itertools.compress(range(len(words)), map(operator.not_, lower)))
+            self.cap_count.update(lows[k] for k in capped)
+            p.upper = [k for k in capped if words[k][0].isupper()]
+            if not p.title_case:
+                self.cap_seen.update(lows[k] for k in capped if k and not _opens(gaps[k]))
         self.has_body = len(paragraphs) > 1
         unspaced = bool(_UNSPACED.search("".join(p for p, _w in paragraphs[:2])))
         model = self.entity_chars is not None and not unspaced and self.lang in ENTITY_LANGUAGES
-        placed = self._entities(tokenised, title_case_title, lower_seen) if model else {}
-        for n, (para, weight, toks) in enumerate(tokenised):
+        placed = self._entities(paras, title_case_title, lower_seen) if model else {}
+        for n, p in enumerate(paras):
             # With the reader, capitalised runs still give matching keys (recall:
             # the reader misses names the runs catch), never participants or places.
-            self._names(para, weight, toks, lower_seen, placed.get(n, set()) if model else None)
-            self._numbers(para, weight)
+            self._names(p, lower_seen, placed.get(n, set()) if model else None)
+            self._numbers(p.text, p.weight)
             if unspaced:
-                self._unspaced(para, weight)
+                self._unspaced(p.text, p.weight)
             else:
-                self._terms(toks, weight)
+                self._terms(p)
 
     # -- names and places from the entity reader -----------------------------------------
-    def _entities(
-        self, tokenised: list[tuple[str, float, list[_Token]]], title_case_title: bool, lower_seen: set[str]
-    ) -> dict[int, set[int]]:
+    def _entities(self, paras: list[_Para], title_case_title: bool, lower_seen: set[str]) -> dict[int, set[int]]:
         """Participants and places from the reader; returns, per paragraph, the
         tokens read as places (the runs skip them). A one-word person or
         organisation the article also writes in lower case ("Gold", "City") is a
         common word."""
         budget = self.entity_chars or 0
-        found: list[tuple[str, float, list[_Token], tuple[Entity, ...]]] = []
-        for i, (para, weight, toks) in enumerate(tokenised):
+        found: list[tuple[_Para, tuple[Entity, ...]]] = []
+        for i, p in enumerate(paras):
             if i > 0:
                 if budget <= 0:
                     break
-                text = para[:budget]
-                budget -= len(para)
+                text = p.text[:budget]
+                budget -= len(p.text)
             else:
-                text = para
-            found.append((para, weight, toks, read_entities(text, self.lang)))
+                text = p.text
+            found.append((p, read_entities(text, self.lang)))
         if title_case_title and len(found) > 1:
-            body_words = {w for _p, _w, _t, ents in found[1:] for e in ents for w in fold(e.text).split()}
-            para, weight, toks, ents = found[0]
-            found[0] = (para, weight, toks, tuple(e for e in ents if set(fold(e.text).split()) & body_words))
+            body_words = {w for _p, ents in found[1:] for e in ents for w in fold(e.text).split()}
+            p, ents = found[0]
+            found[0] = (p, tuple(e for e in ents if set(fold(e.text).split()) & body_words))
         placed: dict[int, set[int]] = {}
-        for n, (para, weight, toks, ents) in enumerate(found):
+        for n, (p, ents) in enumerate(found):
+            para, weight, starts = p.text, p.weight, p.starts
             inside: set[int] = set()
             placed[n] = set()
             k = 0
@@ -390,19 +440,19 @@ class _Reader:
                 kind = e.kind
                 if n > 0 and e.start == 0 and _DATELINE_END.match(para, e.end):
                     kind = "LOC"  # "MOSCOW -", "KUALA LUMPUR:": a dateline names a place
-                while k < len(toks) and toks[k].start < e.start:
-                    k += 1
-                j = k
-                while j < len(toks) and toks[j].start < e.end:  # "Qatar's": the span ends before "'s"
-                    j += 1
-                run = toks[k:j]
+                # The span's tokens: from the first starting at or after its start to
+                # the last starting before its end ("Qatar's": the span ends before "'s").
+                k = bisect.bisect_left(starts, e.start, k)
+                j = bisect.bisect_left(starts, e.end, k)
+                first = k  # index of run[0]
+                run = [p.tok(x) for x in range(k, j)]
                 inside.update(range(k, j))
                 while run and self._not_name(run[-1]):
                     run = run[:-1]
                 titled = False
                 while run:  # "Qatar Sheikh Tamim ...": a title or (before a person) a place opens it
                     if self._not_name(run[0]):
-                        run, titled = run[1:], True
+                        run, titled, first = run[1:], True, first + 1
                         continue
                     lead = None
                     # A place after a title ("Presiden Rusia Vladimir Putin", "Emir Qatar")
@@ -414,8 +464,8 @@ class _Reader:
                     if lead is None or lead.kind == "organisation":
                         break
                     self._place(lead, weight)
-                    placed[n].add(toks.index(run[0]))
-                    run = run[1:]
+                    placed[n].add(first)
+                    run, first = run[1:], first + 1
                 if not run:
                     continue
                 if kind != "LOC" and self._country(run, kind):
@@ -429,12 +479,14 @@ class _Reader:
                     self._place(place, weight)
                 elif not (len(run) == 1 and run[0].low in lower_seen and not run[0].word.isupper()):
                     self._segment(para, run, list(range(len(run))), weight, add_keys=False)  # runs give keys
-            for idx, tok in enumerate(toks if self.lang in ("en", "") else ()):  # "Russian troops": English demonyms
-                if idx not in inside and tok.word[:1].isupper() and len(tok.word) >= 5:
-                    demonym = self.gaz.lookup_demonym(tok.word)
-                    if demonym is not None:
-                        self._place(demonym, weight)
-                        placed[n].add(idx)
+            for idx in p.upper if self.lang in ("en", "") else ():  # "Russian troops": English demonyms
+                if idx not in inside:
+                    word = _strip_possessive(p.words[idx])
+                    if len(word) >= 5:
+                        demonym = self.gaz.lookup_demonym(word)
+                        if demonym is not None:
+                            self._place(demonym, weight)
+                            placed[n].add(idx)
         return placed
 
     def _own_name(self, name: str) -> Place | None:
@@ -474,43 +526,49 @@ class _Reader:
             return False
         return not (tok.initial and low in lower_seen)
 
-    def _names(
-        self, para: str, weight: float, toks: list[_Token], lower_seen: set[str], placed: set[int] | None = None
-    ) -> None:
+    def _names(self, p: _Para, lower_seen: set[str], placed: set[int] | None = None) -> None:
         """Capitalised runs: names and places, or (``placed`` given: the entity
         reader ran) matching keys only, the tokens in ``placed`` left out."""
+        upper = p.upper
+        if not upper:
+            return
+        para, weight, gaps, n = p.text, p.weight, p.gaps, len(p.words)
         run: list[_Token] = []
         particles = self.particles
         keys_only = placed is not None
-        for i, tok in enumerate(toks):
+        # Only a capitalised word, or any word while a run is open, can change the
+        # run: the others (most words) are never looked at.
+        i = upper[0]
+        while True:
             if keys_only and i in placed:  # type: ignore[operator]
                 if run:
                     self._run(para, run, weight, not keys_only, keys_only)
                 run = []
-                continue
-            if not run and not tok.word[:1].isupper():
-                continue  # most words: lower case and no name open (hot: once per word)
-            joined = not run or _joins(para[run[-1].end : tok.start])
-            if not joined:
-                if run:
+            else:
+                tok = p.tok(i)
+                if run and not _joins(gaps[i]):  # gaps[i]: the text after run[-1], word i - 1
                     self._run(para, run, weight, not keys_only, keys_only)
-                run = []
-            if self._name_token(tok, lower_seen):
-                run.append(tok)
-                continue
-            nxt = toks[i + 1] if i + 1 < len(toks) else None
-            if (
-                run
-                and fold(tok.text) in particles
-                and nxt is not None
-                and _joins(para[tok.end : nxt.start])
-                and self._name_token(nxt, lower_seen)
-            ):
-                run.append(tok)
-                continue
-            if run:
-                self._run(para, run, weight, not keys_only, keys_only)
-                run = []
+                    run = []
+                if self._name_token(tok, lower_seen) or (  # a name word, or a particle between two
+                    run
+                    and fold(tok.text) in particles
+                    and i + 1 < n
+                    and _joins(gaps[i + 1])
+                    and self._name_token(p.tok(i + 1), lower_seen)
+                ):
+                    run.append(tok)
+                elif run:
+                    self._run(para, run, weight, not keys_only, keys_only)
+                    run = []
+            if run:  # the next word, whatever its case
+                i += 1
+                if i == n:
+                    break
+            else:  # the next capitalised word
+                nxt = bisect.bisect_right(upper, i)
+                if nxt == len(upper):
+                    break
+                i = upper[nxt]
         if run:
             self._run(para, run, weight, not keys_only, keys_only)
 
@@ -590,7 +648,7 @@ class _Reader:
         first, last = run[idx[0]], run[idx[-1]]
         start = first.start
         # "al-Sharaa": keep a particle glued to the name by a hyphen in the display.
-        m = re.search(r"(?:^|(?<=\s))([a-z]{1,3})[-‑]$", para[max(0, start - 5) : start])
+        m = _GLUED.search(para[max(0, start - 5) : start]) if para[start - 1 : start] in ("-", "‑") else None
         if m and fold(m.group(1)) in self.particles:
             start -= len(m.group(0))
         display = _strip_possessive(para[start : last.end]).strip(" -‑")
@@ -622,17 +680,24 @@ class _Reader:
 
     # -- numbers and terms -------------------------------------------------------
     def _numbers(self, para: str, weight: float) -> None:
+        if _DIGIT.search(para) is None:  # most paragraphs: one scan in C
+            return
         for m in _NUMBER.finditer(para):
             key = _number_key(m.group())
             if key:
                 self.entities[key] += 0.5 * weight
 
-    def _terms(self, toks: list[_Token], weight: float) -> None:
-        stop, terms, stem = self.stop, self.terms, self.stem
-        for t in toks:
-            low = t.low
+    def _terms(self, p: _Para) -> None:
+        # Per folded word type: the weights are whole numbers, so weight * count is
+        # exactly the sum the tokens one by one would give, in any order.
+        stop, terms, stem, weight = self.stop, self.terms, self.stem, p.weight
+        counts = collections.Counter(p.lows)
+        # NUL is a starter that composes with nothing: if the joined words are NFC,
+        # so is each word (one C-level check instead of one call per word).
+        nfc = unicodedata.is_normalized("NFC", "\x00".join(counts))
+        for low, count in counts.items():
             if len(low) >= 3 and low not in stop:
-                terms[unicodedata.normalize("NFC", low)[:stem]] += weight
+                terms[(low if nfc else unicodedata.normalize("NFC", low))[:stem]] += weight * count
 
     # -- names, merged -------------------------------------------------------------
     def names(self) -> tuple[NameMention, ...]:
@@ -836,7 +901,11 @@ def analyse_text(
     date = article_date(lead, language, published)
 
     def top(counter: dict[str, float], n: int) -> dict[str, float]:
-        ranked = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
+        # Heaviest first, then by key: sorted by key, then stably by weight (a sort
+        # with reverse=True keeps equal weights in key order), both in C.
+        ranked = sorted(counter.items())
+        ranked.sort(key=operator.itemgetter(1), reverse=True)
+        del ranked[n:]
         return {k: 1.0 + math.log(v) if v >= 1 else v for k, v in ranked}
 
     places = tuple(sorted(reader.places.items(), key=lambda kv: (-kv[1], kv[0]))[:8])
