@@ -365,3 +365,14 @@ def test_kill_during_repetition_and_rerun_gives_the_same_output(tmp_path: Path) 
         assert (killed / name).read_bytes() == (clean / name).read_bytes(), name
     report = json.loads((killed / "report.json").read_text(encoding="utf-8"))
     assert report["articles"]["removals_by_rule"] == {rep.RULE: 300}
+
+
+_ASCII_LINES = st.lists(st.sampled_from([*"aZ9 .,-_!Bq'\x01\x02\tQx0", "Kuala", "Lumpur", "3.5", "RM"]),
+                        max_size=30).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(_ASCII_LINES, st.text(alphabet=st.characters(max_codepoint=127), max_size=80)))
+def test_ascii_fast_path_equals_the_token_loop(line: str) -> None:
+    text, words = rep._normal_unicode(line)
+    assert rep._normal_bytes(line) == (text.encode("utf-8"), words)

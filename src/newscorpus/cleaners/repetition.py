@@ -102,9 +102,55 @@ _TOKEN: Final = re.compile(r"([^\W_]*\d[^\W_]*)|([^\W\d_]+)")
 _SENTENCE_END: Final = re.compile(r"[.!?…。！？؟।](?:[\"'”’»)\]]*)$")
 
 
+# The same for ASCII lines (most lines), as bytes, in a few passes of C code
+# instead of a Python loop over tokens: non-alphanumerics to spaces, tokens holding
+# a digit to the number mask, capitalised tokens after the first to the name mask,
+# runs of one mask folded. NFKC leaves ASCII unchanged. ``tests/test_repetition.py``
+# checks that both paths give the same form.
+_ASCII_SPACES: Final = bytes(c if chr(c).isalnum() else 32 for c in range(256))
+_ASCII_DIGIT: Final = re.compile(rb"[0-9]")
+_ASCII_NAME: Final = re.compile(rb" [A-Z][^ ]*")
+_ASCII_WORD: Final = re.compile(rb"[^\x01\x02 ]")
+_MASK_RUN: Final = re.compile(rb"([\x01\x02])(?: \1)+")
+
+
+def _mask_numbers(text: bytes) -> bytes:
+    """Each space-separated token of ``text`` holding a digit replaced by the number mask."""
+    m = _ASCII_DIGIT.search(text)
+    if m is None:
+        return text
+    parts: list[bytes] = []
+    last = 0
+    while m is not None:
+        start = text.rfind(b" ", 0, m.start()) + 1
+        end = text.find(b" ", m.start())
+        end = len(text) if end < 0 else end
+        parts += (text[last:start], b"\x01")
+        last = end
+        m = _ASCII_DIGIT.search(text, end)
+    parts.append(text[last:])
+    return b"".join(parts)
+
+
+def _normal_bytes(line: str) -> tuple[bytes, bool]:
+    """:func:`_normal` as UTF-8 bytes (what is hashed)."""
+    if line.isascii():
+        spaced = b" ".join(line.encode("ascii").translate(_ASCII_SPACES).split())
+        text = _ASCII_NAME.sub(b" \x02", _mask_numbers(spaced))
+        return _MASK_RUN.sub(rb"\1", text).lower(), _ASCII_WORD.search(text) is not None
+    text_u, words = _normal_unicode(line)
+    return text_u.encode("utf-8"), words
+
+
 def _normal(line: str) -> tuple[str, bool]:
     """The normalised form of ``line`` (see :func:`line_key`), and whether a word
     is left in it after masking."""
+    text, words = _normal_bytes(line)
+    return text.decode("utf-8"), words
+
+
+def _normal_unicode(line: str) -> tuple[str, bool]:
+    """:func:`_normal` of any line, token by token (the reference the ASCII path follows)."""
     out: list[str] = []
     words = False
     for i, (number, word) in enumerate(_TOKEN.findall(unicodedata.normalize("NFKC", line))):
@@ -123,8 +169,8 @@ def _normal(line: str) -> tuple[str, bool]:
 
 def _key(line: str) -> int | None:
     """The key of ``line``, or ``None`` when no word is left after masking."""
-    text, words = _normal(line)
-    return xxhash.xxh64_intdigest(text.encode("utf-8")) if words else None
+    text, words = _normal_bytes(line)
+    return xxhash.xxh64_intdigest(text) if words else None
 
 
 def line_key(line: str) -> int:
@@ -138,7 +184,7 @@ def line_key(line: str) -> int:
     >>> line_key("Posted on 3 May 2023") == line_key("Posted on 12 June 2024")
     True
     """
-    return xxhash.xxh64_intdigest(_normal(line)[0].encode("utf-8"))
+    return xxhash.xxh64_intdigest(_normal_bytes(line)[0])
 
 
 def looks_like_prose(line: str, prose_words: int = DEFAULT_PROSE_WORDS) -> bool:

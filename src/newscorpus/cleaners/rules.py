@@ -22,19 +22,20 @@ exception is a ``prefix`` rule in the head zone: a greeting glued to the first
 sentence of the lede (``Assalamu alaykum - Syria's interim leader said ...``) is
 cut alone and the sentence stays.
 
-Patterns are compiled once per cleaner instance and language (into one anchored
-alternation per zone), so a batch costs one regex call per candidate line.
+A line is compared only with the rules whose required literals it holds (one
+Aho-Corasick scan, see :mod:`.literals`); each rule's regex is compiled once per
+process, the first time a line gets past its gate.
 """
 
 from __future__ import annotations
 
-import bisect
 import fnmatch
 import functools
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar
 
+import ahocorasick  # type: ignore[import-not-found,import-untyped,unused-ignore]
 import attrs
 
 from ..models import Article
@@ -42,6 +43,7 @@ from ..options import option, positive
 from ..parsers.furniture import match_dateline
 from .base import Cleaner, Cut, apply_cuts
 from .explain import reconstruct
+from .literals import fold, required_literals
 from .packs import Rule, RulePack, builtin_pack_paths, load_packs
 
 __all__ = [
@@ -83,41 +85,78 @@ def core(line: str) -> str:
     return _LEAD.sub("", s).strip()
 
 
-@attrs.frozen
-class _ZoneSet:
-    """The line rules of one zone, as anchored alternations.
+#: Rules whose required literals include a shorter one run ungated.
+_MIN_LITERAL = 3
 
-    Rules are tiered by the most words they may cut: a line is only compared with
-    the alternation of the rules whose ``max_words`` it fits, so a paragraph of
-    news never pays for the patterns of short boilerplate lines.
+
+@functools.cache
+def _single(rule: Rule) -> re.Pattern[str]:
+    """The rule's patterns as one regex (compiled on first use, once per process)."""
+    return re.compile("|".join(f"(?:{p})" for p in rule.patterns), 0 if rule.case_sensitive else re.I)
+
+
+@functools.cache
+def _literals(rule: Rule) -> frozenset[str] | None:
+    """Strings one of which every line the rule matches holds (folded), or ``None``."""
+    flags = 0 if rule.case_sensitive else re.I
+    found: set[str] = set()
+    for pattern in rule.patterns:
+        lits = required_literals(pattern, flags)
+        if lits is None:
+            return None
+        found |= lits
+    return frozenset(found)
+
+
+class _ZoneSet:
+    """The line rules of one zone, behind a literal gate.
+
+    A line is compared only with the rules whose ``max_words`` it fits and whose
+    required literals (:mod:`.literals`) it holds, found in one Aho-Corasick pass
+    over the folded line; those rules run in their pack order and the first whose
+    pattern matches the whole line wins: the rule the old single alternation of
+    every rule reported, as the alternation also tried its branches in order. Most
+    lines hold no rule's literals and cost one scan; a rule's regex is compiled
+    the first time a line gets past its gate.
     """
 
+    __slots__ = ("_gate", "_ungated", "limits", "max_chars", "rules")
     rules: tuple[Rule, ...]
-    limits: tuple[int, ...]  # ascending distinct max_words of the rules
-    tiers: tuple[tuple[tuple[int, ...], re.Pattern[str] | None], ...]  # per limit: rule indices, regex
-    singles: tuple[re.Pattern[str], ...]
+    limits: tuple[int, ...]
     max_chars: int
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        self.rules = tuple(rules)
+        self.limits = tuple(sorted({r.max_words for r in rules}))
+        self.max_chars = self.limits[-1] * _CHARS_PER_WORD if rules else 0
+        self._gate: Any = None  # literal -> rule indices, built on first use
+        self._ungated: tuple[int, ...] = ()
 
     @classmethod
     def of(cls, rules: Sequence[Rule]) -> _ZoneSet:
-        if not rules:
-            return cls((), (), (), (), 0)
-        alts, singles = [], []
-        for i, rule in enumerate(rules):
-            body = "|".join(f"(?:{p})" for p in rule.patterns)
-            scoped = f"(?:{body})" if rule.case_sensitive else f"(?i:{body})"
-            alts.append(f"(?P<_r{i}>{scoped})")
-            singles.append(re.compile(body, 0 if rule.case_sensitive else re.I))
-        limits = tuple(sorted({r.max_words for r in rules}))
-        tiers = []
-        for limit in limits:
-            idx = tuple(i for i, r in enumerate(rules) if r.max_words >= limit)
-            try:
-                regex: re.Pattern[str] | None = re.compile("|".join(alts[i] for i in idx))
-            except re.error:  # e.g. two rules use the same named group: match one by one
-                regex = None
-            tiers.append((idx, regex))
-        return cls(tuple(rules), limits, tuple(tiers), tuple(singles), limits[-1] * _CHARS_PER_WORD)
+        """The zone set of ``rules`` (in the order they are tried)."""
+        return cls(rules)
+
+    def _build(self) -> Any:
+        by_literal: dict[str, list[int]] = {}
+        ungated = []
+        for i, rule in enumerate(self.rules):
+            lits = _literals(rule)
+            if lits is None or min(map(len, lits)) < _MIN_LITERAL:
+                # A literal of a letter or two is in most lines: its hits would
+                # cost more than running the rule.
+                ungated.append(i)
+                continue
+            for lit in lits:
+                by_literal.setdefault(lit, []).append(i)
+        automaton = ahocorasick.Automaton()
+        for lit, idx in by_literal.items():
+            automaton.add_word(lit, tuple(idx))
+        if by_literal:
+            automaton.make_automaton()
+        self._ungated = tuple(ungated)
+        self._gate = automaton if by_literal else False
+        return self._gate
 
     def match(self, line: str) -> Rule | None:
         """The first rule matching the whole ``line`` (already :func:`core`-ed)."""
@@ -126,18 +165,16 @@ class _ZoneSet:
         words = len(line.split())
         if words > self.limits[-1]:
             return None
-        idx, regex = self.tiers[bisect.bisect_left(self.limits, words)]
-        if regex is not None:
-            m = regex.fullmatch(line)
-            if m is None:
-                return None
-            rule = self.rules[int(m.lastgroup[2:])] if m.lastgroup else None
-            if rule is not None and words <= rule.max_words:
-                return rule
-        # Slow path (rare): the first match was too long, or no combined regex.
-        for i in idx:
-            rule = self.rules[i]
-            if words <= rule.max_words and self.singles[i].fullmatch(line):
+        gate = self._gate
+        if gate is None:
+            gate = self._build()
+        found = {idx for _end, idx in gate.iter(fold(line))} if gate else set()
+        if not found and not self._ungated:
+            return None
+        rules = self.rules
+        for i in sorted({*self._ungated, *(i for idx in found for i in idx)}):
+            rule: Rule = rules[i]
+            if words <= rule.max_words and _single(rule).fullmatch(line):
                 return rule
         return None
 
@@ -240,7 +277,7 @@ def _compile(rules: tuple[Rule, ...], markers: tuple[str, ...]) -> CompiledRules
 
     def starts(zone: str) -> tuple[tuple[Rule, re.Pattern[str]], ...]:
         return tuple(
-            (r, re.compile("|".join(f"(?:{p})" for p in r.patterns), 0 if r.case_sensitive else re.I))
+            (r, _single(r))
             for r in rules
             if r.match == "prefix" and r.zone == zone
         )
@@ -509,7 +546,11 @@ def match_prefix(
     the crowd``), is speech and stays.
     """
     dateline: int | None = -1  # where a dateline starts inside the text; -1: not looked yet
+    folded = fold(text)
     for rule, regex in rules.prefixes if starts is None else starts:
+        lits = _literals(rule)
+        if lits is not None and not any(lit in folded for lit in lits):
+            continue  # no part of the text can match: no regex, and no dateline search
         m = regex.match(text)
         if m is None or m.end() > 1:
             # A greeting glued before a dateline ends where the dateline begins

@@ -1,0 +1,87 @@
+"""The cleaner chain and corpus repetition give the same output as before the speed
+work (commit c6ffca4): SHA-256 digests of every cleaned article, stored in
+``tests/data/cleaning/golden_chain.json`` (digests only, no text), recomputed here.
+
+The articles: ``benchmarks/corpusgen.py``'s synthetic corpus (pseudo-words, outlets
+with datelines and footers; no benchmark data), each with its language and again
+with none, and one article per rule-pack example and counterexample line. To
+regenerate the file from the old code (only when a change of output is intended
+and measured)::
+
+    PYTHONPATH=<old checkout>/src:tests:benchmarks python -c \\
+        "import test_cleaners_golden as g; g.write_golden()"
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = Path(__file__).resolve().parent / "data" / "cleaning" / "golden_chain.json"
+ARTICLES = 240
+
+
+def _articles() -> list[Any]:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from corpusgen import generate
+
+    from newscorpus.cleaners.rules import resolve_packs
+    from newscorpus.models import Article, Provenance
+    from newscorpus.parsers.plaintext import analyse_paragraphs, build_article, split_paragraphs
+    from newscorpus.readers.base import Limits, RawDocument
+
+    out = []
+    for rec in generate(ARTICLES, seed=11, benchmarks=None):
+        doc = RawDocument(path="gen", record=str(rec["id"]), key=str(rec["id"]), reader="test")
+        parsed = analyse_paragraphs(split_paragraphs(rec["body"], Limits()), has_title=False)
+        article = build_article(parsed, doc, str(rec["id"]), "plaintext", title=rec["title"])
+        out.append(attrs.evolve(article, language=rec["language"], source=rec["source"]))
+    for pack in resolve_packs():
+        for rule in pack.rules:
+            for k, line in enumerate((*rule.examples, *rule.counterexamples)):
+                body = ("Officials said the bridge reopened on Monday after two weeks of repairs.", line,
+                        "Traffic was light in the morning, police said.", line)
+                out.append(Article(id=f"{rule.id}#{k}", provenance=Provenance(path="packs"), title="A bridge",
+                                   subtitle=line if k % 2 else "", body=body, language=pack.language))
+    return out
+
+
+def digests() -> list[str]:
+    """Digest of every cleaned article (the chain, then corpus repetition)."""
+    from newscorpus.cleaners import repetition as rep
+    from newscorpus.cleaners.chain import CleanerChain
+    from newscorpus.serialize import article_to_dict
+
+    articles = _articles()
+    articles += [attrs.evolve(a, language=None) for a in articles]
+    chain = CleanerChain()
+    cleaned = [a for s in range(0, len(articles), 64) for a in chain.clean_batch(articles[s : s + 64])]
+    counts = rep.RepetitionCounts()
+    for a in cleaned:
+        counts.add(a)
+    repeated = rep.repeated_lines(counts, min_count=3, min_fraction=0.02)
+    out = []
+    for a in cleaned:
+        blob = json.dumps(article_to_dict(rep.apply_repetition(a, repeated)), ensure_ascii=False, sort_keys=True)
+        out.append(hashlib.sha256(blob.encode("utf-8")).hexdigest())
+    return out
+
+
+def write_golden() -> None:
+    """Write the digests of the code on the path (see the module docstring)."""
+    GOLDEN.parent.mkdir(parents=True, exist_ok=True)
+    GOLDEN.write_text(json.dumps({"articles": ARTICLES, "digests": digests()}, indent=0) + "\n", encoding="utf-8")
+
+
+def test_chain_output_unchanged() -> None:
+    want = json.loads(GOLDEN.read_text(encoding="utf-8"))["digests"]
+    got = digests()
+    assert len(got) == len(want)
+    differ = [i for i, (a, b) in enumerate(zip(got, want, strict=True)) if a != b]
+    assert not differ, f"{len(differ)} of {len(got)} cleaned articles differ (first: {differ[:5]})"
