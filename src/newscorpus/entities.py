@@ -411,10 +411,19 @@ def _tag_lines(
 
 @functools.cache
 def _kernel() -> Callable[..., tuple[np.ndarray, np.ndarray]]:
-    """:func:`_tag_lines` compiled (numba; ~0.5 s of CPU once per process)."""
+    """:func:`_tag_lines` compiled by numba.
+
+    Compiling costs ~1.7 s of CPU; numba's on-disk cache (``__pycache__`` beside this
+    file, else the user's cache folder) brings a later process's first call to
+    ~0.5 s, which every pool worker of every run pays. Where no cache folder is
+    writable, numba refuses ``cache=True`` and the kernel is compiled per process.
+    """
     import numba
 
-    return numba.njit(nogil=True)(_tag_lines)  # type: ignore[no-any-return]
+    try:
+        return numba.njit(nogil=True, cache=True)(_tag_lines)  # type: ignore[no-any-return]
+    except RuntimeError:  # "cannot cache function ...: no locator available"
+        return numba.njit(nogil=True)(_tag_lines)  # type: ignore[no-any-return]
 
 
 def decode(labels: Sequence[str]) -> list[tuple[int, int, str]]:
@@ -521,7 +530,7 @@ def _refine(
 
 def prepare() -> None:
     """Load the model and compile the tagging kernel now rather than at the first
-    :func:`read_entities` call (~2 s of CPU, mostly numba's compilation): call it
+    :func:`read_entities` call (~2 s of CPU when numba's cache is cold, ~0.5 s warm): call it
     before forking workers so that they share the compiled code."""
     read_entities("Joko Widodo", "en")
 
