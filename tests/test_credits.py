@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from newscorpus.cleaners.chain import CleanerChain
 from newscorpus.cleaners.explain import original_fields
 from newscorpus.models import Article
-from newscorpus.parsers.furniture import credit_roles, find_dateline, match_byline
+from newscorpus.parsers.furniture import credit_roles, find_dateline, match_byline, match_dated_line
 from newscorpus.parsers.plaintext import PlainTextParser
 from newscorpus.readers.base import RawDocument
 from newscorpus.serialize import article_from_json, article_to_json
@@ -119,6 +119,46 @@ LIFTED: list[tuple[str, list[tuple[str, str]]]] = [
      [("Hana Lee", "author"), ("Sam Ortiz", "author")]),
     ("Oleh Rosli Hamid, Wartawan Kanan", [("Rosli Hamid", "author")]),
     ("Photo: Reuters, Getty Images", [("Reuters", "agency"), ("Getty Images", "photographer")]),
+    # Desk and agency codes in every shape: any case, long initials, numbered desk
+    # codes, spaced slashes, square brackets, a closing full stop.
+    ("(dni/rzk)", [("dni", "initials"), ("rzk", "initials")]),
+    ("(RZK/DNI)", [("RZK", "initials"), ("DNI", "initials")]),
+    ("(Ant/ptr)", [("Ant", "initials"), ("ptr", "initials")]),
+    ("(wulandari / ptr)", [("wulandari", "initials"), ("ptr", "initials")]),
+    ("(B.K012/R047)", [("B.K012", "initials"), ("R047", "initials")]),
+    ("[mhd/tia]", [("mhd", "initials"), ("tia", "initials")]),
+    ("(ptr/*)", [("ptr", "initials"), ("*", "initials")]),
+    ("(qar).", [("qar", "initials")]),
+    ("(AFP/ptr)", [("AFP", "agency"), ("ptr", "initials")]),
+    # Values that name no one, after a role word and its marker
+    ("Foto: istimewa", [("istimewa", "photographer")]),
+    ("Sumber: berbagai sumber", [("berbagai sumber", "source")]),
+    ("Foto: Dok. pribadi | Editor: Yani Lestari", [("Dok. pribadi", "photographer"), ("Yani Lestari", "editor")]),
+    ("SOURCE: News agencies", [("News Agencies", "agency")]),
+    # More role words (en/id/ms) and a role of several words kept whole
+    ("Producer: Ilse Brandt | Design: Omar Reyes", [("Ilse Brandt", "contributor"), ("Omar Reyes", "illustrator")]),
+    ("Fact-checked by Noel Grant", [("Noel Grant", "editor")]),
+    ("Jurugambar: Faizal Rahim", [("Faizal Rahim", "photographer")]),
+    ("Sumber video: Roslan Hadi", [("Roslan Hadi", "videographer")]),
+    ("Disediakan oleh Nurul Izzah Kamal", [("Nurul Izzah Kamal", "author")]),
+    ("Wawancara: Tika Ramadhani", [("Tika Ramadhani", "reporter")]),
+    # "with" before a role inside a wire credit; a name behind its job title
+    ("(Reporting by Ada Voss, with additional reporting by Kit Lam, editing by Rod Baines.)",
+     [("Ada Voss", "reporter"), ("Kit Lam", "reporter"), ("Rod Baines", "editor")]),
+    ("With files from The Canadian Press and Lars Berg", [("The Canadian Press", "source"), ("Lars Berg", "source")]),
+    ("With reporting by Reuters correspondent Ines Roy", [("Reuters", "agency"), ("Ines Roy", "reporter")]),
+    ("—Gazette writer Pia Holm in Oslo contributed to this report.", [("Gazette", "source"), ("Pia Holm", "author")]),
+    ("- – additional reporting by Teo Marsh", [("Teo Marsh", "reporter")]),
+    # Name/outlet, either way round, with a known agency or a domain
+    ("Rina Oktaviani/ANTARA", [("Rina Oktaviani", "author"), ("ANTARA", "agency")]),
+    ("(Dewi Lestari/Detik.com)", [("Dewi Lestari", "author"), ("detikcom", "source")]),
+    # Contact lines of the author
+    ("hana.okafor@dailyrecord.example.com", [("hana.okafor@dailyrecord.example.com", "contact")]),
+    ("• Email: bsmith@post.example.org", [("bsmith@post.example.org", "contact")]),
+    ("twitter.com/kwamenews", [("twitter.com/kwamenews", "contact")]),
+    ("Write to Lea Stone at lea.stone@wire.example.com", [("Lea Stone", "author"),
+                                                          ("lea.stone@wire.example.com", "contact")]),
+    ("Reach the reporter on Twitter at @danilo_reports", [("@danilo_reports", "contact")]),
 ]
 
 
@@ -175,6 +215,19 @@ KEPT = [
     "This article was updated on Monday with new figures.",
     "Artikel ini telah diperbarui dengan keterangan polisi.",
     "Translated from the original, the letter reads differently.",
+    # codes, values, names and outlets that are not credits
+    "(end)",
+    "(Bersambung)",
+    "(Jakarta)",
+    "(2019)",
+    "Sumber: media sosial ramai membicarakan kasus itu.",
+    "Jakarta/Bandung",
+    "Harga naik 10 km/jam di jalan tol.",
+    "Email the newsroom at news@example.com if you saw it.",
+    "Follow us on Twitter @outlet",
+    "Producer prices rose 2% in March.",
+    "Design of the new bridge was approved on Monday.",
+    "With files seized in the raid, police charged three men.",
 ]
 
 
@@ -241,15 +294,53 @@ def test_credit_lines_at_both_edges() -> None:
     assert a.body == tuple(STORY[1:])
 
 
+MORE = (
+    "More detail on the closures came later in the day, when the provincial office "
+    "published the full list of the roads it had closed."
+)
+
+
 def test_a_credit_line_above_content_stays() -> None:
     """Only lines below the last paragraph of content are looked at from the bottom."""
-    more = (
-        "More detail on the closures came later in the day, when the provincial office "
-        "published the full list of the roads it had closed."
-    )
-    lines = [*STORY[:2], "Foto: Andi Saputra", *STORY[2:], more]
+    lines = [*STORY[:2], "Penulis: Andi Saputra", *STORY[2:], MORE]
     a = parse("\n".join(lines))
-    assert "Foto: Andi Saputra" in a.body and not a.credits
+    assert "Penulis: Andi Saputra" in a.body and not a.credits
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Foto: Andi Saputra", [("Andi Saputra", "photographer")]),
+        ("Photo: Reuters", [("Reuters", "agency")]),
+        ("Ilustrasi: Shutterstock", [("Shutterstock", "illustrator")]),
+        ("Gambar: hiasan", [("hiasan", "photographer")]),
+        ("(Foto: dok. pribadi)", [("dok. pribadi", "photographer")]),
+    ],
+)
+def test_a_picture_credit_is_lifted_anywhere(line: str, expected: list[tuple[str, str]]) -> None:
+    """A photo or illustration credit belongs to a picture, not to the story: it is
+    lifted in the middle of the body too."""
+    a = parse("\n".join([*STORY[:2], line, *STORY[2:], MORE]))
+    assert line not in a.body
+    assert [(c.name, c.role) for c in a.credits] == expected
+    assert [(r.rule, r.moved_to, r.position) for r in a.removed] == [("parser.byline", "credits", 2)]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Foto Presiden yang beredar di media sosial ternyata hasil suntingan.",
+        "Photo: a man walks past a flooded street in Jakarta.",
+        "Gambar itu diambil dari kamera pengawas di depan rumah.",
+        "Foto: Dok. pribadi warga yang diunggah ke media sosial",
+        "Video: Watch the moment the roof collapsed",
+        "Video: Detik-detik Banjir Bandang",  # a teaser for another story
+        "Photos: Saturn, the Ringed Giant of the Solar System",  # a gallery's headline
+    ],
+)
+def test_prose_opening_with_a_picture_word_stays_in_the_middle(line: str) -> None:
+    a = parse("\n".join([*STORY[:2], line, *STORY[2:], MORE]))
+    assert line in a.body and not a.credits
 
 
 def test_parsing_loses_nothing_and_order_is_kept() -> None:
@@ -365,3 +456,84 @@ def test_a_greeting_pattern_stops_at_the_dateline(opening: str, greeting: str, p
 )
 def test_no_dateline_is_found_inside_a_sentence(text: str) -> None:
     assert find_dateline(text) is None
+
+
+# -- dated bylines and update lines ------------------------------------------------------------
+
+DATED: list[tuple[str, list[tuple[str, str]], str | None, str]] = [
+    # line, credits, the date it gives (ISO) or None, the field it goes to
+    ("Posted on March 5, 2024 by kedaimotor", [("kedaimotor", "author")], "2024-03-05", "published"),
+    ("Posted on 5 Mac 2024 by Pena Motor", [("Pena Motor", "author")], "2024-03-05", "published"),
+    ("Posted by admin on 2024-03-05", [("admin", "author")], "2024-03-05", "published"),
+    ("By Jane Doe | 5 March 2024, 10:12 am", [("Jane Doe", "author")], "2024-03-05T10:12:00", "published"),
+    ("Oleh Ahmad Faizal - 12 Mac 2024", [("Ahmad Faizal", "author")], "2024-03-12", "published"),
+    ("12 Maret 2024 | Rina Oktaviani", [("Rina Oktaviani", "author")], "2024-03-12", "published"),
+    ("Diterbitkan: Selasa, 12 Maret 2024 14:30 WIB", [], "2024-03-12T14:30:00", "published"),
+    ("Rabu, 13 Maret 2024 09.15 WIB", [], "2024-03-13T09:15:00", "published"),
+    ("- Published 18 November 2023", [], "2023-11-18", "published"),
+    ("UPDATED: Tue., Nov. 21, 2023", [], "2023-11-21", "modified"),
+    ("Dikemaskini: 4 Ogos 2023, 8:40 pm", [], "2023-08-04T20:40:00", "modified"),
+    ("November 20, 2023 - 11:28 AMT", [], "2023-11-20T11:28:00", "published"),
+    ("17:41 JST, October 13, 2024", [], "2024-10-13T17:41:00", "published"),
+    ("Updated at 1:23 p.m.", [], None, "modified"),
+]
+
+
+@pytest.mark.parametrize(("line", "credits", "when", "field"), DATED)
+def test_dated_lines_are_read(line: str, credits: list[tuple[str, str]], when: str | None, field: str) -> None:
+    found = match_dated_line(line)
+    assert found is not None, line
+    assert [(c.name, c.role) for c in found.credits] == credits
+    assert (found.when.isoformat() if found.when else None) == when
+    assert found.field == field
+    assert match_dated_line(line + " The minister said the plan would go ahead.") is None
+
+
+DATED_KEPT = [
+    "12 March 2024",  # a timeline's subheading
+    "Selasa, 12 Maret 2024",
+    "Jakarta, 12 Maret 2024",  # a place and a date (a letter's close), not a byline
+    "On 12 March 2024 the court ruled.",
+    "The meeting is at 10:30 am",
+    "Posted on social media at 10:30 pm, the video was viewed a million times.",
+    "Updated figures for March 5, 2024 show a rise.",
+    "Diterbitkan pada 12 Maret 2024, buku itu laris.",
+    "By March 5, 2024 the bridge had reopened.",
+    "Harga naik 10.30 persen pada 5 Maret 2024.",
+]
+
+
+@pytest.mark.parametrize("line", DATED_KEPT)
+def test_sentences_and_bare_dates_are_not_dated_lines(line: str) -> None:
+    assert match_dated_line(line) is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(SENTENCES), st.integers(min_value=1, max_value=40))
+def test_real_sentences_are_never_dated_lines(sentence: str, cut: int) -> None:
+    assert match_dated_line(sentence) is None
+    assert match_dated_line(" ".join(sentence.split()[:cut]) + " 5 March 2024") is None
+
+
+def test_page_chrome_byline_is_lifted_with_its_date() -> None:
+    a = parse("\n".join([STORY[0], "Posted on March 5, 2024 by kedaimotor", *STORY[1:]]))
+    assert [(c.name, c.role) for c in a.credits] == [("kedaimotor", "author")]
+    assert a.published is not None and a.published.isoformat() == "2024-03-05"
+    assert a.published.signal == "byline"
+    assert a.body == tuple(STORY[1:])
+    assert [(r.rule, r.moved_to) for r in a.removed] == [("parser.dated_line", "credits")]
+
+
+def test_update_line_goes_to_modified_and_a_header_date_wins() -> None:
+    text = "\n".join(["date 2024-03-01", STORY[0], "Updated: 6 March 2024, 9:05 am", *STORY[1:]])
+    a = parse(text)
+    assert a.published is not None and a.published.isoformat() == "2024-03-01"
+    assert a.modified is not None and a.modified.isoformat() == "2024-03-06T09:05:00"
+    assert ("parser.dated_line", "modified") in [(r.rule, r.moved_to) for r in a.removed]
+    assert article_from_json(article_to_json(a)) == a
+
+
+def test_a_date_without_a_year_is_kept_as_written() -> None:
+    a = parse("\n".join([*STORY, "Updated at 4:05 p.m."]))
+    assert a.modified is None and a.extras["unparsed"] == {"modified": "4:05 p.m"}
+    assert a.body == tuple(STORY[1:])

@@ -22,13 +22,16 @@ from ..models import Credit, Dateline, Timestamp
 from ..outlets import agency_name, outlet_from_token
 
 __all__ = [
+    "DatedLine",
     "HeaderField",
     "credit_roles",
     "decode_text",
     "find_dateline",
     "match_byline",
+    "match_dated_line",
     "match_dateline",
     "match_header",
+    "match_picture_credit",
     "match_url_line",
     "parse_timestamp",
 ]
@@ -303,8 +306,9 @@ _PARTICLES = frozenset({
 #: Lower-case words that may close a credited body's name ("Bulletin staff").
 _ORG_TAIL = frozenset({
     "staff", "desk", "team", "archive", "archives", "office", "press", "handout", "file", "wires", "services",
-    "reporters", "writers", "correspondents", "redaksi", "tim", "dok", "dok.",
+    "reporters", "writers", "correspondents", "redaksi", "tim", "dok", "dok.", "agencies", "agency",
 })
+_SOCIAL_HANDLE = re.compile(r"@[A-Za-z0-9_][\w.]{1,29}")
 _NAME_WORD = re.compile(r"[^\W\d_][\w'’.\-]*")
 _PREFIXED_NAME = re.compile(r"(?:al|el|ad|ar|as|ash|an|at)-[^\W\d_][\w'’\-]*", re.I)
 _DOMAIN_RE = re.compile(_DOMAIN + r"$", re.I)
@@ -315,6 +319,8 @@ _NAME_SEP = re.compile(r"\s*(?:,|/|&|\band\b|\bdan\b|\bserta\b)\s*", re.I)
 _MARKER = r"(?:\s*[:=]\s*|\s+[-–—]{1,2}\s+|\s*(?<=\w)[-–—]{1,2}\s+|\s+(?:by|oleh)\b\s*:?\s*)"
 _PHOTO_SUFFIX = re.compile(r"\s+(?:photos?|foto|pictures?|images?)$", re.I)
 _BULLET = re.compile(r"^[•·▪*]\s*")
+_WITH = re.compile(r"^(?:and\s+)?with\s+(?:additional\s+)?(?=\w)", re.I)
+_LEADING_DASHES = re.compile(r"^(?:[-–—]{1,2}\s*)+")
 _TAIL_CODE = re.compile(r"\s*[(\[](?P<code>[^()\[\]]{1,40})[)\]]\s*\.?$")
 _TAIL_DASH = re.compile(r"\s+[-–—]{1,2}\s*(?P<agency>[A-Za-z][\w.&' ]{1,30}?)\s*\.?$")
 _AGENCY_LINE = re.compile(r"^[-–—]{1,2}\s*(?P<agency>[A-Za-z][\w.&' ]{1,30}?)\s*[-–—]{0,2}$")
@@ -378,6 +384,7 @@ class _RoleWords:
     bare: frozenset[str]  # role words that may take names with no marker
     start: re.Pattern[str]  # a role word at the start of a piece
     inner: re.Pattern[str]  # a role word with a colon inside a segment (a new segment)
+    values: frozenset[str] = frozenset()  # lower-case words that may stand for names
 
 
 @functools.cache
@@ -387,7 +394,9 @@ def _role_words() -> _RoleWords:
     import yaml
 
     text = resources.files("newscorpus.parsers").joinpath("credit_roles.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(text)["roles"]
+    loaded = yaml.safe_load(text)
+    data = loaded["roles"]
+    values = frozenset(str(v).lower() for v in loaded.get("values") or ())
     role_of: dict[str, str] = {}
     bare: set[str] = set()
     for role, kinds in data.items():
@@ -412,6 +421,7 @@ def _role_words() -> _RoleWords:
             rf"|(?<=[\w)\]'’])(?:\.|\s+[-–—]{{1,2}})\s+(?=(?:{inner})(?:\s*:|\s+(?:by|oleh)\s))",
             re.I,
         ),
+        values,
     )
 
 
@@ -420,12 +430,29 @@ def credit_roles() -> dict[str, str]:
     return dict(_role_words().role_of)
 
 
-def _code_credits(code: str, line: str, *, alone: bool) -> list[Credit] | None:
-    """Credits of a bracketed code: ``(ANTARA)``, ``(ant/xyz)``, ``(AFP/Reuters)``.
+#: One piece of a bracketed desk or agency code: initials in lower case or capitals
+#: (``ant``, ``RDK``, ``rachmi``), a numbered desk code (``T.L007``, ``S024``), or
+#: ``*``. Title-case initials (``Ant``) count only beside another piece (``(Ant/Ags)``):
+#: alone, ``(Jakarta)`` is a place, not a code.
+_CODE_PIECE = re.compile(r"[a-z]{1,10}|[A-Z]{2,8}|[A-Za-z]{1,3}\.?[A-Za-z]?\d{2,4}|\*{1,3}")
+_TITLE_CODE_PIECE = re.compile(r"[A-Z][a-z]{1,9}")
+_CODE_SEP = re.compile(r"\s*[/,]\s*")
+#: Words that stand alone in brackets at the end of a story without crediting
+#: anyone: continuation and end markers, advertising labels. Never desk codes.
+_NOT_CODES = frozenset({
+    "end", "ends", "more", "adv", "ads", "advert", "advertorial", "sponsored", "iklan", "habis", "selesai",
+    "tamat", "bersambung", "tammat", "update", "updated", "live", "video", "foto", "photo",
+})
 
-    ``alone``: the code is the whole line; then one lower-case desk code is not
-    enough (``(abc)`` could be anything), an agency or two codes are."""
-    pieces = [p.strip() for p in code.split("/")]
+
+def _code_credits(code: str, line: str, *, alone: bool) -> list[Credit] | None:
+    """Credits of a bracketed code: ``(ANTARA)``, ``(ant/xyz)``, ``(AFP/Reuters)``,
+    ``(rachmi / sir)``, ``(T.L007/S024)``.
+
+    ``alone``: the code is the whole line; then one capitalised desk code is not
+    enough (``(ABC)`` could be an acronym), an agency, a lower-case code or two
+    codes are."""
+    pieces = [p for p in _CODE_SEP.split(code.strip()) if p]
     if not 1 <= len(pieces) <= 5:
         return None
     out = []
@@ -435,7 +462,9 @@ def _code_credits(code: str, line: str, *, alone: bool) -> list[Credit] | None:
             out.append(Credit(agency, "agency", line))
         elif _DOMAIN_RE.match(piece):
             out.append(Credit(outlet_from_token(piece), "source", line))
-        elif re.fullmatch(r"[a-z*]{1,6}|[A-Z]{2,5}", piece):
+        elif piece.lower() in _NOT_CODES:
+            return None
+        elif _CODE_PIECE.fullmatch(piece) or (len(pieces) > 1 and _TITLE_CODE_PIECE.fullmatch(piece)):
             out.append(Credit(piece, "initials", line))
         else:
             return None
@@ -457,6 +486,12 @@ def _split_name(piece: str) -> list[str] | None:
             continue
         if _PREFIXED_NAME.fullmatch(token) or _DOMAIN_RE.match(token):
             capitalised += 1
+            continue
+        if _SOCIAL_HANDLE.fullmatch(token):
+            capitalised += 1  # "Foto: Instagram/@nama_akun"
+            continue
+        if token.lower() in _role_words().values:
+            capitalised += 1  # "Foto: dok. pribadi", "Gambar hiasan": no one named, still a credit
             continue
         if token in _ORG_TAIL and capitalised and all(t in _ORG_TAIL for t in tokens[k:]):
             break  # "Bulletin staff", "Metro Council press office", "Weekly archive"
@@ -493,6 +528,31 @@ def _job_title(tokens: list[str]) -> bool:
     return len(tokens) <= 4 and head in _AGENT_ROLES
 
 
+def _titled_name(part: str, line: str) -> tuple[list[Credit], list[str]] | None:
+    """A name behind its job title (``Associated Press writer Sheikh Saaliq``,
+    ``wartawan senior Ahmad Fauzi``): the credits of the outlet the title names and
+    the name's tokens. The title is job modifiers and capitalised words before an
+    agent noun of the role lexicon, in lower case (a capitalised one would make
+    the whole a title-case name: ``Senior Writer``)."""
+    tokens = part.split()
+    for k in range(0, min(4, len(tokens) - 1)):
+        head = tokens[k].removesuffix("s")
+        if head not in _AGENT_ROLES:
+            continue
+        name = _split_name(" ".join(tokens[k + 1:]))
+        if name is None:
+            return None
+        outlet: list[str] = []
+        for token in tokens[:k]:
+            if token.lower() in _ROLE_MODIFIERS:
+                continue
+            if not (token[:1].isupper() and _NAME_WORD.fullmatch(token)) and not _DOMAIN_RE.match(token):
+                return None
+            outlet.append(token)
+        return ([_outlet_credit(" ".join(outlet), line)] if outlet else []), name
+    return None
+
+
 def _name_credits(text: str, roles: list[str], line: str) -> list[Credit] | None:
     """Credits for the NAMES part of a segment, each with every role in ``roles``."""
     text = text.strip().rstrip(".,;").strip()
@@ -509,7 +569,11 @@ def _name_credits(text: str, roles: list[str], line: str) -> list[Credit] | None
             part = located["name"]
         tokens = _split_name(part)
         if tokens is None:
-            return None
+            titled = _titled_name(part, line)
+            if titled is None:
+                return None
+            title_credits, tokens = titled
+            out += title_credits
         if out and _job_title(tokens):
             continue  # "By Jane Smith, Political Correspondent": her title, not a second name
         if len(tokens) > 1 and _DOMAIN_RE.match(tokens[0]):
@@ -533,7 +597,11 @@ def _segments_credits(body: str, line: str) -> list[Credit] | None:
     """Credits of ``body`` read as ROLE [MARKER] NAMES segments, or ``None``."""
     words = _role_words()
     pieces: list[str] = []
-    for segment in re.split(r"\s*(?:\||;|•|·|\s/\s)\s*", words.inner.sub(" | ", body)):
+    # A role word of several words ("Sumber video: X") is not split before its
+    # last word ("video:"), which is a role word of its own.
+    head = words.start.match(body)
+    cut = head.end() if head is not None else 0
+    for segment in re.split(r"\s*(?:\||;|•|·|\s/\s)\s*", body[:cut] + words.inner.sub(" | ", body[cut:])):
         if not segment.strip():
             return None  # "Editor: X ||" or a dangling separator: not a clean list
         # Names and roles share the separators "," "and" "&": split on all of them,
@@ -545,6 +613,11 @@ def _segments_credits(body: str, line: str) -> list[Credit] | None:
     for piece in pieces:
         piece = piece.strip()
         m = words.start.match(piece)
+        if m is None and credits and piece[:5].lower() in ("with ", "and w"):
+            # "(Reporting by X, with reporting by Y, editing by Z)": a role after "with".
+            bare_piece = _WITH.sub("", piece)
+            if bare_piece != piece and words.start.match(bare_piece) is not None:
+                piece, m = bare_piece, words.start.match(bare_piece)
         if m is not None:
             word = " ".join(m["word"].lower().split())
             rest = piece[m.end():]
@@ -665,6 +738,102 @@ def _unframe(body: str, line: str) -> tuple[str, list[Credit], str | None]:
     return body, credits, names_role
 
 
+_EMAIL = r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+"
+_PROFILE = (
+    r"(?:https?://)?(?:www\.)?(?:twitter|x|instagram|facebook|tiktok|linkedin|threads)\.(?:com|net)/[\w.\-/@]+"
+)
+_CONTACT_VALUE = rf"(?:{_EMAIL}|@[A-Za-z0-9_]{{2,30}}|{_PROFILE})"
+#: A line giving the author's address and nothing else: ``paul@chron.com``,
+#: ``Email: x@y.com``, ``twitter.com/handle``, ``Twitter: @handle``.
+_CONTACT_LINE = re.compile(
+    rf"^(?:(?:e-?mail|twitter|x|instagram|facebook|threads|linkedin|surel|emel)\s*:\s*)?"
+    rf"(?P<values>{_CONTACT_VALUE}(?:\s*(?:,|/|\||and|dan|or|atau)\s*{_CONTACT_VALUE})*)\.?$",
+    re.I,
+)
+#: "Write to NAME at ADDRESS", "Reach the reporters on Twitter at ADDRESS and ADDRESS",
+#: "Hubungi NAME di ADDRESS": a contact line that names its people (or "the reporter").
+_CONTACT_FRAME = re.compile(
+    r"^(?:write\s+to|contact|reach|email|e-mail|hubungi|tulis\s+kepada)\s+(?P<who>.+?)"
+    r"(?:\s+on\s+(?:twitter|x|instagram|facebook))?\s+(?:at|via|di|melalui)\s+"
+    rf"(?P<values>{_CONTACT_VALUE}(?:\s*(?:,|and|dan|or|atau)\s*{_CONTACT_VALUE})*)\.?$",
+    re.I,
+)
+_THE_AUTHORS = re.compile(r"(?:the\s+)?(?:reporters?|writers?|authors?|editors?|penulis|wartawan)", re.I)
+
+
+def _contact_credits(body: str, line: str) -> list[Credit] | None:
+    """Credits of a contact line (role ``contact``; the names a frame gives,
+    role ``author``), or ``None`` when the line is anything else."""
+    if "@" not in body and ".com/" not in body and ".net/" not in body:
+        return None
+    m = _CONTACT_LINE.match(body)
+    names: list[Credit] = []
+    if m is None:
+        m = _CONTACT_FRAME.match(body)
+        if m is None:
+            return None
+        if not _THE_AUTHORS.fullmatch(m["who"]):
+            found = _name_credits(m["who"], ["author"], line)
+            if found is None:
+                return None
+            names = found
+    values = re.findall(_CONTACT_VALUE, m["values"], re.I)
+    return names + [Credit(v, "contact", line) for v in values]
+
+
+_NAME_SLASH_OUTLET = re.compile(r"^(\()?\s*(?P<a>[^()/]{2,60}?)\s*/\s*(?P<b>[^()/]{2,60}?)\s*(?(1)\))\.?$")
+
+
+def _name_outlet_credits(line: str) -> tuple[list[Credit], str | None] | None:
+    """``Name/Outlet`` or ``Outlet/Name``, bracketed or not (``Rudi Hartono/ANTARA``,
+    ``ANTARA/Rudi Hartono``, ``(Siti Aminah/Kompas.com)``), where the outlet is a
+    known agency or a domain: the person as ``author``, the outlet as ``agency``
+    or ``source``."""
+    m = _NAME_SLASH_OUTLET.match(line.strip())
+    if m is None:
+        return None
+    for outlet, names in ((m["b"], m["a"]), (m["a"], m["b"])):
+        if agency_name(outlet) or _DOMAIN_RE.match(outlet):
+            people = _name_credits(names, ["author"], line)
+            if people is not None and not any(c.role in ("agency", "source") for c in people):
+                return [*people, _outlet_credit(outlet, line)], outlet_from_token(outlet)
+    return None
+
+
+#: Roles whose credit lines belong to a picture, not to the story's text: such a
+#: line is furniture wherever it stands (under an inline photo, mid-story). Not
+#: video: "Video: <a headline in title case>" is a teaser for another story.
+PICTURE_ROLES = frozenset({"photographer", "illustrator"})
+#: Most words of a name in a picture credit found mid-story: "Photos: Europa,
+#: Mysterious Icy Moon of Jupiter" is a gallery's headline, not two names.
+MAX_PICTURE_NAME_WORDS = 4
+
+
+@functools.cache
+def _picture_first_words() -> frozenset[str]:
+    words = _role_words()
+    return frozenset(k.split()[0] for k, role in words.role_of.items() if role in PICTURE_ROLES)
+
+
+def match_picture_credit(line: str) -> tuple[list[Credit], str | None] | None:
+    """A credit line of a picture (``Foto: Andi Saputra``, ``Photo: Reuters``,
+    ``Ilustrasi: Shutterstock``): a credit line that opens with a photo or
+    illustration role word and names no one in more than four words. The parser
+    lifts these anywhere in the body, not only at its edges: a picture's credit is
+    never a line of the story."""
+    body = line.lstrip("([•·- ")
+    head = body.split(None, 1)
+    if not head or head[0].lower().rstrip(":") not in _picture_first_words():
+        return None
+    m = _role_words().start.match(body)
+    if m is None or _role_words().role_of[" ".join(m["word"].lower().split())] not in PICTURE_ROLES:
+        return None
+    found = match_byline(line)
+    if found is None or any(len(c.name.split()) > MAX_PICTURE_NAME_WORDS for c in found[0]):
+        return None
+    return found
+
+
 def match_byline(line: str) -> tuple[list[Credit], str | None] | None:
     """Recognise a byline or credit line, by the credit grammar above.
 
@@ -678,11 +847,18 @@ def match_byline(line: str) -> tuple[list[Credit], str | None] | None:
     line = line.strip()
     if len(line) > MAX_CREDIT_CHARS or len(line.split()) > MAX_CREDIT_WORDS:
         return None
+    contact = _contact_credits(_BULLET.sub("", line), line)
+    if contact is not None:
+        return contact, None
     m = _OUTLET_CREDIT.match(line) if line[:1] == "(" else None
-    if m:
+    if m and not _CODE_PIECE.fullmatch(m["names"].strip()):  # "(RZK/DNI)" is two codes, not outlet and name
         names = _name_credits(m["names"], ["author"], line)
         if names is not None:
             return names, outlet_from_token(m["outlet"])
+    if "/" in line:
+        named = _name_outlet_credits(line)
+        if named is not None:
+            return named
     m = _AGENCY_LINE.match(line.rstrip(".")) if line[:1] in "-–—" else None
     if m:
         # "— Bernama", "— The Star": the agency or outlet a story is credited to.
@@ -693,6 +869,11 @@ def match_byline(line: str) -> tuple[list[Credit], str | None] | None:
         if tokens is not None and len(tokens) <= 4:
             return [Credit(" ".join(tokens), "source", line)], None
     body = _BULLET.sub("", line)
+    if body[:1] in "-–—":
+        # "—Associated Press writer X contributed ...", "- – additional reporting by X"
+        body = _LEADING_DASHES.sub("", body)
+    if body[-2:] in (").", "].") and body[:1] in "([":
+        body = body[:-1]  # "(ant/xyz)." closes with the story's full stop
     if body and body[0] in "([" and body[-1:] == {"(": ")", "[": "]"}[body[0]] and "(" not in body[1:-1]:
         inner = body[1:-1].strip()
         if "[" not in inner and "]" not in inner:
@@ -730,3 +911,233 @@ def match_byline(line: str) -> tuple[list[Credit], str | None] | None:
     if credits is None:
         return None
     return framed + credits + tail, None
+
+
+# -- dated bylines and update lines ---------------------------------------------------------
+#
+# Page chrome that says when, and often by whom, a story was posted. A line must
+# read *entirely* as
+#
+#     [VERB [on | at | pada | :]] WHEN [[SEP] (by | oleh) WHO] [SEP NAMES]
+#     [VERB] (by | oleh) WHO [on | pada | SEP] WHEN [SEP NAMES]
+#     NAMES SEP WHEN [SEP NAMES]
+#     WHEN   := DATE [[SEP | at | pukul | jam] TIME] | TIME [SEP | on] DATE | TIME
+#
+# VERB is a publication or update verb (en/id/ms), SEP one of | • , / or a dash.
+# After "by"/"oleh" in such a frame WHO may be a site's user name ("admin",
+# "motomalaya"), which the byline grammar would not take for a name. A date alone
+# is never furniture (a timeline's subheading): the line needs a verb, a time
+# beside the date, or a name beside a full date. Every other word ends the parse.
+
+_MONTH_NUMBERS: dict[str, int] = {}
+for _number, _names in enumerate(
+    (
+        "january januari jan", "february februari feb pebruari", "march maret mac mar", "april apr",
+        "may mei", "june juni jun", "july juli julai jul", "august agustus ogos aug agu agt ags ogo",
+        "september sept sep", "october oktober oct okt", "november nov nop",
+        "december desember disember dec des dis",
+    ),
+    start=1,
+):
+    for _name in _names.split():
+        _MONTH_NUMBERS[_name] = _number
+_WEEKDAY_WORDS = _WEEKDAYS | {
+    "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun", "sen", "sel", "rab", "kam",
+    "jum", "sab", "min", "jum'at", "jumaat", "isn", "kha",
+}
+_MONTH_ALT = "|".join(sorted(_MONTH_NUMBERS, key=len, reverse=True))
+_WEEKDAY_ALT = "|".join(re.escape(w) for w in sorted(_WEEKDAY_WORDS, key=len, reverse=True))
+_WD = rf"(?:(?:{_WEEKDAY_ALT})\.?,?\s+)?"
+def _date_text(p: str) -> str:
+    """A written date, its groups' names prefixed with ``p``: ``5 March 2024``,
+    ``Tue., Nov. 19, 2019``, ``Selasa, 12 Maret 2024``, ``2024-03-05``, ``5/3/2024``."""
+    return (
+        rf"{_WD}(?:(?P<{p}d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<{p}m1>{_MONTH_ALT})\.?,?(?:\s+(?P<{p}y1>\d{{4}}))?"
+        rf"|(?P<{p}m2>{_MONTH_ALT})\.?\s+(?P<{p}d2>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<{p}y2>\d{{4}}))?"
+        rf"|(?P<{p}y3>\d{{4}})-(?P<{p}m3>\d{{1,2}})-(?P<{p}d3>\d{{1,2}})"
+        rf"|(?P<{p}n1>\d{{1,2}})[/.\-](?P<{p}n2>\d{{1,2}})[/.\-](?P<{p}n3>\d{{4}}))"
+    )
+
+
+def _time_text(p: str) -> str:
+    """A clock time, groups prefixed with ``p``: ``10:12 am``, ``14.30 WIB``, ``1:23 p.m.``, ``9 pm``."""
+    return (
+        rf"(?:(?P<{p}hh>\d{{1,2}})[:.](?P<{p}mm>\d{{2}})(?::\d{{2}})?(?:\s*(?P<{p}ap>[ap]\.?\s?m\b\.?))?"
+        rf"|(?P<{p}hh2>\d{{1,2}})\s*(?P<{p}ap2>[ap]\.?\s?m\b\.?))"
+        r"(?:\s*(?-i:(?:WIB|WITA|WIT|MYT|GMT|UTC|[A-Z]{2,4}T))(?:\s*[+-]\s*\d{1,2}(?::?\d{2})?)?)?"
+    )
+
+
+_WHEN_SEP = r"(?:\s*[,|•@\-–—]\s*|\s+(?:at|pukul|pkl\.?|jam)\s+|\s+)"
+#: A date with an optional time after it (groups unprefixed), a time then a date
+#: (time ``t``, date ``x``), or a time alone (``z``).
+_WHEN = re.compile(
+    rf"(?<![\w/.:\-])(?:(?P<date>{_date_text('')})(?:{_WHEN_SEP}(?P<time>{_time_text('')}))?"
+    rf"|(?P<time_first>{_time_text('t')})(?:\s*[,|•\-–—]\s*|\s+on\s+|\s+)(?P<date2>{_date_text('x')})"
+    rf"|(?P<time_alone>{_time_text('z')}))(?![\w/:])",
+    re.I,
+)
+_PUBLISH_VERBS = (
+    "first published|published|posted|created|diterbitkan|dipublikasikan|dipublikasi|diterbit|terbit|"
+    "ditayangkan|tayang|dimuat naik|dimuat|disiarkan|dikirim|ditulis|written"
+)
+_UPDATE_VERBS = (
+    "last updated|last modified|updated|modified|diperbarui|diperbaharui|dikemaskini|dikemas kini|kemaskini|kemas kini"
+)
+_VERB = rf"(?P<verb>{_UPDATE_VERBS}|{_PUBLISH_VERBS})"
+_SEP_CHARS = r"[|•,/\-–—]"
+_DATED_LEFT = re.compile(
+    rf"^(?:{_VERB}(?:\s*:|\s+(?:on|at|pada|in))?\s*"
+    rf"|(?:(?P<verb2>{_UPDATE_VERBS}|{_PUBLISH_VERBS})\s+)?(?:by|oleh)\s*:?\s*(?P<who>.+?)"
+    rf"(?:\s+(?:on|pada|at)|\s*{_SEP_CHARS})?\s*"
+    rf"|(?P<names>[^\W\d_].*?)\s*(?:[|•]|\s[\-–—]{{1,2}})\s*)$",
+    re.I,
+)
+_DATED_BY = re.compile(rf"^\s*{_SEP_CHARS}?\s*(?:by|oleh)\s*:?\s*(?P<who>.+)$", re.I)
+_HANDLE = re.compile(r"@?[A-Za-z0-9][\w.\-]{1,29}")
+_LEAD = re.compile(r"^[\s\-–—•|·]+")
+
+
+@attrs.frozen
+class DatedLine:
+    """A line of page chrome giving a story's date (and often its author).
+
+    Attributes:
+        when: The date (and time) it gives, when it names a year; else ``None``.
+        field: ``published``, or ``modified`` for an update line.
+        text: The date and time as written.
+        credits: The people or outlets it names (role ``author``; an agency
+            ``agency``, a domain ``source``).
+    """
+
+    when: Timestamp | None
+    field: str
+    text: str
+    credits: tuple[Credit, ...] = ()
+
+
+def _timestamp(m: re.Match[str], prefix: str) -> Timestamp | None:
+    """The Timestamp of a ``_WHEN`` match's date (group names after ``prefix``), or
+    ``None`` when the date names no year or is not a calendar date."""
+    g = {k[len(prefix):]: v for k, v in m.groupdict().items() if k.startswith(prefix) and v}
+    if "y3" in g:
+        year, month, day = int(g["y3"]), int(g["m3"]), int(g["d3"])
+    elif "n3" in g:
+        first, second, year = int(g["n1"]), int(g["n2"]), int(g["n3"])
+        # Day first (id, ms and most of the world) unless the day cannot be first.
+        day, month = (second, first) if second > 12 >= first else (first, second)
+    elif "y1" in g:
+        year, month, day = int(g["y1"]), _MONTH_NUMBERS[g["m1"].lower()], int(g["d1"])
+    elif "y2" in g:
+        year, month, day = int(g["y2"]), _MONTH_NUMBERS[g["m2"].lower()], int(g["d2"])
+    else:
+        return None
+    try:
+        date = dt.date(year, month, day)
+    except ValueError:
+        return None
+    hour = g.get("hh") or g.get("hh2")
+    if hour is None:
+        return Timestamp(date, "day", "byline")
+    h, minute = int(hour), int(g.get("mm") or 0)
+    ap = (g.get("ap") or g.get("ap2") or "").lower()
+    if ap.startswith("p") and h < 12:
+        h += 12
+    elif ap.startswith("a") and h == 12:
+        h = 0
+    try:
+        return Timestamp(dt.datetime(year, month, day, h, minute), "minute", "byline")
+    except ValueError:
+        return Timestamp(date, "day", "byline")
+
+
+def _who(text: str, line: str, *, handle: bool) -> list[Credit] | None:
+    """The credits of the names in a dated line: a list of names, agencies and
+    domains separated by the byline separators; with ``handle``, one user name."""
+    text = text.strip().rstrip(".").strip()
+    if not text:
+        return None
+    out: list[Credit] = []
+    for piece in re.split(r"\s*(?:[|•]|\s[\-–—/]\s)\s*", text):
+        found = _name_credits(piece, ["author"], line)
+        if found is None and handle and not out and _HANDLE.fullmatch(piece) and not piece.isdigit():
+            found = [Credit(piece.lstrip("@"), "author", line)]
+        if found is None:
+            return None
+        out += found
+    return out
+
+
+def match_dated_line(line: str) -> DatedLine | None:
+    """Recognise a dated byline or an update line: ``Posted on March 5, 2024 by
+    admin``, ``By Jane Doe | 5 March 2024, 10:12 am``, ``Diterbitkan: Selasa, 12
+    Maret 2024 14:30 WIB``, ``Updated at 1:23 p.m.``, ``17:41 JST, October 13, 2024``.
+
+    ``None`` unless the whole line reads by the grammar above (a date alone, or a
+    sentence with a date in it, is not such a line)."""
+    line = line.strip()
+    if len(line) > 160 or not any(c.isdigit() for c in line[:120]):
+        return None
+    body = _LEAD.sub("", line).rstrip(" .")
+    m = _WHEN.search(body)
+    if m is None:
+        return None
+    left, right = body[: m.start()].strip(), body[m.end():].strip()
+    credits: list[Credit] = []
+    verb: str | None = None
+    if left:
+        lm = _DATED_LEFT.match(left)
+        if lm is None:
+            return None
+        verb = lm["verb"] or lm["verb2"]
+        if lm["who"] is not None:
+            who = _who(lm["who"], line, handle=True)
+            if who is None:
+                return None
+            credits += who
+        elif lm["names"] is not None:
+            names = _who(lm["names"], line, handle=False)
+            if names is None:
+                return None
+            credits += names
+    if right:
+        rm = _DATED_BY.match(right)
+        if rm is not None:
+            who = _who(rm["who"], line, handle=True)
+        else:
+            sep = re.match(r"\s*(?:[|•]|[\-–—]{1,2})\s*", right)  # not a comma: "12 Mac 2024, Jakarta"
+            who = _who(right[sep.end():], line, handle=False) if sep is not None else None
+        if who is None:
+            return None
+        credits += who
+    dated = m["date"] or m["date2"]
+    timed = m["time"] or m["time_first"] or m["time_alone"]
+    if m["date"]:
+        when = _timestamp(m, "")
+    elif m["date2"]:
+        when = _timestamp(m, "x")
+        if when is not None and (m["thh"] or m["thh2"]):
+            # "17:41 JST, October 13, 2024": the time is before the date.
+            when = _timestamp_at(when, m["thh"] or m["thh2"], m["tmm"], m["tap"] or m["tap2"])
+    else:
+        when = None
+    full = when is not None or bool(timed)
+    if not (verb or (dated and timed) or (credits and full)):
+        return None  # a date alone, or a name beside a date with no year
+    field = "modified" if verb and re.fullmatch(_UPDATE_VERBS, verb, re.I) else "published"
+    return DatedLine(when, field, m.group(0), tuple(credits))
+
+
+def _timestamp_at(day: Timestamp, hour: str, minute: str | None, ap: str | None) -> Timestamp:
+    """``day`` at the time written before it (``17:41 JST, October 13, 2024``)."""
+    h, mins = int(hour), int(minute or 0)
+    ap = (ap or "").lower()
+    if ap.startswith("p") and h < 12:
+        h += 12
+    elif ap.startswith("a") and h == 12:
+        h = 0
+    value = day.value
+    try:
+        return Timestamp(dt.datetime(value.year, value.month, value.day, h, mins), "minute", "byline")
+    except ValueError:
+        return day

@@ -9,7 +9,10 @@ What it lifts out of the text, and where to (each lift is recorded as a
   glued after the date → ``published`` / ``url`` / ``source`` / ...;
 * bylines and credits in the first and last lines (``By X``, ``Oleh: X``,
   ``(Reporting by X; Editing by Y)``, ``(Tribunnews.com/Name)``) → ``credits``,
-  ``authors`` and ``source``;
+  ``authors`` and ``source``; a picture's credit (``Foto: X``) anywhere;
+* dated bylines and update lines in the first and last lines (``Posted on
+  March 5, 2024 by X``, ``Updated: 6 March 2024, 9:05 am``) → ``credits`` and
+  ``published`` / ``modified``;
 * a trailing bare URL → ``url`` (and ``source`` from its domain).
 
 The dateline (``MOSCOW (Reuters) -``) is read into ``dateline`` and ``source``
@@ -31,10 +34,13 @@ from ..outlets import domain_of, outlet_from_domain
 from ..readers.base import Limits, RawDocument
 from .base import Parser, provenance_of
 from .furniture import (
+    DatedLine,
     decode_text,
     find_dateline,
     match_byline,
+    match_dated_line,
     match_header,
+    match_picture_credit,
     match_url_line,
     parse_timestamp,
 )
@@ -94,6 +100,7 @@ class ParsedText:
     subtitle: str = ""
     body: list[str] = attrs.field(factory=list)
     published: Timestamp | None = None
+    modified: Timestamp | None = None
     url: str | None = None
     source: str | None = None
     language: str | None = None
@@ -169,6 +176,11 @@ def analyse_paragraphs(
             _apply_byline(parsed, byline, line, i)
             tail_lifted.add(i)
             continue
+        dated = match_dated_line(line)
+        if dated is not None:
+            _apply_dated(parsed, dated, line, i)
+            tail_lifted.add(i)
+            continue
         if _content_like(line):
             break
         closing = False  # a line stays below: a URL above it is not the closing line
@@ -182,6 +194,7 @@ def analyse_paragraphs(
         and start not in tail_lifted
         and len(paras[start]) <= MAX_TITLE_CHARS
         and match_byline(paras[start]) is None
+        and match_dated_line(paras[start]) is None
     ):
         parsed.title = paras[start]
         start += 1
@@ -198,11 +211,20 @@ def analyse_paragraphs(
             if byline is not None:
                 _apply_byline(parsed, byline, line, i)
                 continue
+            dated = match_dated_line(line)
+            if dated is not None:
+                _apply_dated(parsed, dated, line, i)
+                continue
             if dateline_at is None and len(rest) < 3:
                 found = find_dateline(line)
                 if found is not None:
                     parsed.dateline = found[1]
                     dateline_at = len(rest)
+        else:
+            picture = match_picture_credit(line)
+            if picture is not None:
+                _apply_byline(parsed, picture, line, i)
+                continue
         rest.append((i, line))
     lede_count = _lede_paragraphs(rest, dateline_at, has_title and bool(parsed.title))
     if lede_count:
@@ -279,6 +301,20 @@ def _apply_byline(parsed: ParsedText, byline: tuple[list[Credit], str | None], l
     _lift(parsed, line, "parser.byline", "a byline or credit line", "credits", position)
 
 
+def _apply_dated(parsed: ParsedText, dated: DatedLine, line: str, position: int) -> None:
+    """Lift a dated byline or update line: its names into ``credits``, its date
+    into ``published`` or ``modified`` unless the document gave one already (a
+    date with no year is kept as written in ``extras.unparsed``)."""
+    parsed.credits += dated.credits
+    if dated.when is not None:
+        if getattr(parsed, dated.field) is None:
+            setattr(parsed, dated.field, dated.when)
+    else:
+        parsed.unparsed.setdefault(dated.field, dated.text)
+    moved_to = "credits" if dated.credits else dated.field
+    _lift(parsed, line, "parser.dated_line", f"a dated byline or '{dated.field}' line", moved_to, position)
+
+
 class PlainTextParser(Parser):
     """Parses plain-text news articles (``text/plain``).
 
@@ -326,6 +362,7 @@ def build_article(parsed: ParsedText, doc: RawDocument, article_id: str, parser:
         "body": tuple(parsed.body),
         "language": parsed.language,
         "published": parsed.published,
+        "modified": parsed.modified,
         "source": parsed.source,
         "authors": parsed.authors,
         "credits": tuple(parsed.credits),

@@ -266,6 +266,7 @@ class RecordParser(Parser):
             raise DocumentError("no-text", f"record has no title and its body ({values['body'][0]}) holds only "
                                 "lines lifted into other fields (a URL, a byline, a date)")
         published = published or parsed.published
+        modified = modified or parsed.modified
         extras: dict[str, Any] = {}
         if parsed.unparsed:
             extras["unparsed"] = dict(parsed.unparsed)
