@@ -136,12 +136,13 @@ LIFTED: list[tuple[str, list[tuple[str, str]]]] = [
     ("Foto: Dok. pribadi | Editor: Yani Lestari", [("Dok. pribadi", "photographer"), ("Yani Lestari", "editor")]),
     ("SOURCE: News agencies", [("News Agencies", "agency")]),
     # More role words (en/id/ms) and a role of several words kept whole
-    ("Producer: Ilse Brandt | Design: Omar Reyes", [("Ilse Brandt", "contributor"), ("Omar Reyes", "illustrator")]),
+    ("Producer: Ilse Brandt | Designed by Omar Reyes",
+     [("Ilse Brandt", "contributor"), ("Omar Reyes", "illustrator")]),
     ("Fact-checked by Noel Grant", [("Noel Grant", "editor")]),
     ("Jurugambar: Faizal Rahim", [("Faizal Rahim", "photographer")]),
     ("Sumber video: Roslan Hadi", [("Roslan Hadi", "videographer")]),
     ("Disediakan oleh Nurul Izzah Kamal", [("Nurul Izzah Kamal", "author")]),
-    ("Wawancara: Tika Ramadhani", [("Tika Ramadhani", "reporter")]),
+    ("Interview by Tika Ramadhani", [("Tika Ramadhani", "reporter")]),
     # "with" before a role inside a wire credit; a name behind its job title
     ("(Reporting by Ada Voss, with additional reporting by Kit Lam, editing by Rod Baines.)",
      [("Ada Voss", "reporter"), ("Kit Lam", "reporter"), ("Rod Baines", "editor")]),
@@ -228,6 +229,10 @@ KEPT = [
     "Producer prices rose 2% in March.",
     "Design of the new bridge was approved on Monday.",
     "With files seized in the raid, police charged three men.",
+    # an award list: a category, a dash, the winner (a category word is not a role word)
+    "Animation - Paper Moon",
+    "Best Design - Glass House",
+    "Research - Kings College Team",
 ]
 
 

@@ -821,11 +821,10 @@ def match_picture_credit(line: str) -> tuple[list[Credit], str | None] | None:
     illustration role word and names no one in more than four words. The parser
     lifts these anywhere in the body, not only at its edges: a picture's credit is
     never a line of the story."""
-    body = line.lstrip("([•·- ")
-    head = body.split(None, 1)
+    head = line[:24].lstrip("([•·- ").split(None, 1)  # the first word, without copying the line
     if not head or head[0].lower().rstrip(":") not in _picture_first_words():
         return None
-    m = _role_words().start.match(body)
+    m = _role_words().start.match(line.lstrip("([•·- "))
     if m is None or _role_words().role_of[" ".join(m["word"].lower().split())] not in PICTURE_ROLES:
         return None
     found = match_byline(line)
@@ -996,6 +995,9 @@ _DATED_LEFT = re.compile(
 _DATED_BY = re.compile(rf"^\s*{_SEP_CHARS}?\s*(?:by|oleh)\s*:?\s*(?P<who>.+)$", re.I)
 _HANDLE = re.compile(r"@?[A-Za-z0-9][\w.\-]{1,29}")
 _LEAD = re.compile(r"^[\s\-–—•|·]+")
+_DIGIT = re.compile(r"\d")
+#: Longest dated line considered (characters, spaces).
+MAX_DATED_CHARS, MAX_DATED_WORDS = 160, 20
 
 
 @attrs.frozen
@@ -1076,7 +1078,9 @@ def match_dated_line(line: str) -> DatedLine | None:
     ``None`` unless the whole line reads by the grammar above (a date alone, or a
     sentence with a date in it, is not such a line)."""
     line = line.strip()
-    if len(line) > 160 or not any(c.isdigit() for c in line[:120]):
+    # Cheap gates first: such a line is short and holds a digit; most lines of a
+    # story are longer (the parser asks of every line at the edges).
+    if len(line) > MAX_DATED_CHARS or line.count(" ") > MAX_DATED_WORDS or _DIGIT.search(line) is None:
         return None
     body = _LEAD.sub("", line).rstrip(" .")
     m = _WHEN.search(body)
