@@ -542,3 +542,16 @@ def test_a_date_without_a_year_is_kept_as_written() -> None:
     a = parse("\n".join([*STORY, "Updated at 4:05 p.m."]))
     assert a.modified is None and a.extras["unparsed"] == {"modified": "4:05 p.m"}
     assert a.body == tuple(STORY[1:])
+
+
+def test_record_parser_takes_an_update_line_only_when_no_column_gives_it() -> None:
+    from newscorpus.parsers.record import RecordParser
+
+    body = "\n".join([*STORY[1:], "Updated: 6 March 2024, 9:05 am"])
+    doc = RawDocument("r.jsonl", 0, "r.jsonl#0", "jsonl", fields={"title": STORY[0], "body": body})
+    a = RecordParser().parse(doc, "r")
+    assert a.modified is not None and a.modified.isoformat() == "2024-03-06T09:05:00"
+    assert a.body == tuple(STORY[1:])
+    fields = {"title": STORY[0], "body": body, "modified": "2024-03-07T10:00:00Z"}
+    b = RecordParser().parse(RawDocument("r.jsonl", 1, "r.jsonl#1", "jsonl", fields=fields), "s")
+    assert b.modified is not None and b.modified.isoformat() == "2024-03-07T10:00:00+00:00"
