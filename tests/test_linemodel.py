@@ -155,6 +155,31 @@ def test_news_prose_is_guarded() -> None:
     )
 
 
+def test_structure_opens_the_guard_only_for_calls_greetings_and_pointers() -> None:
+    # A short call to act about a platform, an exclaimed greeting, a pointer
+    # behind a label: scored by the model, whatever their verbs.
+    assert not guarded("Ikuti Warta Desa di Google News untuk berita terbaru.")
+    assert not guarded("Terima kasih sudah membaca, sampai jumpa besok!")
+    assert not guarded("Baca juga: Menteri Sebut Harga Beras Akan Turun Bulan Depan")
+    # A command followed by a statement, a caption, a vocative as the subject:
+    # news, never scored.
+    assert guarded("Klik kanan pada tautan itu ternyata membuka situs judi daring.")
+    assert guarded("Foto: Warga menyerahkan bantuan beras kepada korban banjir di Demak pada Senin pagi.")
+    assert guarded("Pembaca setia harian itu kini beralih ke edisi digital.")
+    assert guarded("Click to share was the name of the campaign.")
+    body = [
+        LEDE,
+        "PARIS (Agence Presse) -",
+        "Hamas: We Need Russia",
+        "Baca ancace anba anhe.",
+        "Like this story? Share it on Facebook.",
+        "Hai, sobat Warta!",
+    ]
+    # A dateline alone, a quoted headline and a short statement show no sign of
+    # boilerplate; a question with a command after it and a greeting do.
+    assert candidates(body) == [4, 5]
+
+
 def test_the_lede_is_never_cut() -> None:
     pitch = "Yuk follow Instagram dan TikTok kami ya sobat biar kamu tidak ketinggalan info terbaru"
     assert len(pitch.split()) >= LEDE_WORDS

@@ -6,7 +6,8 @@ footers and app prompts differently. The line model scores a paragraph from its
 *form*: where it sits (from the head and from the tail), how long it is, whether
 it reads as a sentence (finite and reporting verbs, quotations, numbers with
 units), whether it talks to the reader (second person, vocatives such as
-*pembaca*, *sobat*, *netizen*, *everyone*), opens with an imperative, names
+*pembaca*, *sobat*, *netizen*, *everyone*), greets or thanks at its edge, opens
+a sentence with an imperative or itself with a short label and a colon, names
 platforms and apps, holds URLs or handles, separators or a trailing colon or
 arrow, how title-cased it is (a linked headline), its stop-word density and its
 overlap with the article's title, plus hashed character n-grams. The word lists
@@ -18,7 +19,8 @@ Precision comes first, in four layers:
   speech, a quotation, a sentence that does not talk to the reader
   (:func:`guarded`);
 * a paragraph is scored only with a sign of boilerplate beyond its place and
-  shape (reader address, imperative, platform, link, separator, trailing colon):
+  shape (reader address, a greeting or thanks, an imperative, platform, link,
+  separator, trailing colon; never a dateline standing alone):
   place, length and title case alone also describe a subheading;
 * the lede (the first body paragraph of :data:`LEDE_WORDS` words or more) is
   never cut, nor are the title and the subtitle (the model cuts body paragraphs);
@@ -112,7 +114,9 @@ _IMPERATIVE = _words(
     "support donate try buy shop order book save view comment leave enjoy don't dont never remember "
     "klik ikuti simak baca tonton saksikan dengarkan unduh dapatkan kunjungi jangan yuk ayo mari silakan "
     "silahkan sila jom langgan kongsi bagikan daftar cek lihat temukan hubungi kirim gabung geser tekan "
-    "pastikan nantikan tunggu kunjungilah ikutilah bacalah install instal"
+    "pastikan nantikan tunggu kunjungilah ikutilah bacalah install instal "
+    "hit grab forward pass become bookmark tick scan turn "
+    "muat layari imbas tekan rujuk sertai kongsikan dapatkanlah"
 )
 _PLATFORM = _words(
     "facebook fb twitter instagram ig tiktok youtube whatsapp wa telegram linkedin pinterest snapchat threads "
@@ -128,6 +132,12 @@ _FURNITURE = _words(
     "galeri gallery komentar comments comment subscription langganan akun akaun account premium gratis "
     "percuma free cookies cookie browser javascript login klik click here sini"
 )
+#: Greetings, thanks and farewells: at the edge of a line they open or close an
+#: address to the reader (``Hai ...``, ``..., thanks for reading``).
+_SALUTE = _words(
+    "hi hello hey hai halo hallo helo greetings welcome morning evening afternoon selamat salam "
+    "assalamualaikum thanks thank terima makasih cheers bye goodbye jumpa wassalam"
+)
 _REPORTING = _words(
     "said says say told tells added explained stated noted according asked announced claimed warned "
     "reported insisted argued confirmed declared urged described wrote testified acknowledged "
@@ -135,7 +145,8 @@ _REPORTING = _words(
     "menurut menurutnya mengatakan menyatakan menjelaskan mengungkapkan menambahkan menegaskan berkata "
     "memberitahu sebut sebutnya terang terangnya imbuh imbuhnya lanjut lanjutnya papar paparnya tegas "
     "tegasnya mendakwa memaklumkan dilaporkan pesan pesannya imbau imbaunya pinta pintanya harap harapnya ajak "
-    "ajaknya seru serunya tanya tanyanya advised pleaded"
+    "ajaknya seru serunya tanya tanyanya advised pleaded demanded replied responded recalled admitted denied "
+    "suggested"
 )
 _FINITE = _words(
     "is are was were has have had will would can could may might must should shall did does do am been "
@@ -156,7 +167,9 @@ _UNITS = _words(
     "hektare mw gw kwh years tahun bulan months days hari jam hours minutes menit minit orang people"
 )
 
-_C_SECOND, _C_FIRST_PL, _C_VOC, _C_IMP, _C_PLAT, _C_FURN, _C_REP, _C_FIN, _C_UNIT = (1 << k for k in range(9))
+_C_SECOND, _C_FIRST_PL, _C_VOC, _C_IMP, _C_PLAT, _C_FURN, _C_REP, _C_FIN, _C_UNIT, _C_SAL = (
+    1 << k for k in range(10)
+)
 
 
 @functools.cache
@@ -172,6 +185,7 @@ def _classes() -> dict[str, int]:
         (_REPORTING, _C_REP),
         (_FINITE, _C_FIN),
         (_UNITS, _C_UNIT),
+        (_SALUTE, _C_SAL),
     ):
         for w in words:
             table[w] = table.get(w, 0) | bit
@@ -259,6 +273,10 @@ FEATURES: Final[tuple[str, ...]] = (
     "prev_short",
     "next_short",
     "prev_colon",
+    "salute",
+    "commands",
+    "label_colon",
+    "question",
     "lang_en",
     "lang_id",
     "lang_ms",
@@ -269,6 +287,8 @@ FEATURES: Final[tuple[str, ...]] = (
 #: ``kawan-kawan``, ``follow-up``).
 _SPACES = str.maketrans({c: " " for c in "!\"#$%&'()*+,./:;<=>?@[\\]^_`{|}~“”‘’„«»‹›…–—•·▪►▶→「」『』【】"})
 #: Indonesian and Malay verb prefixes (me-, ber-, di-, ter-) and the English -ed: a cheap sign of a verb.
+#: A finite verb of a statement: Indonesian and Malay meN- verbs, the English -ed.
+_STATES = re.compile(r"\b(?:me[mnr]|meng|meny)[a-z]{3}|[a-z]{3}ed\b")
 _MORPH = re.compile(r"\b(?:me[mnr]|meng|meny|ber|di|ter)[a-z]{3}|[a-z]{3}ed\b")
 
 
@@ -309,14 +329,43 @@ class _Line:
         last (``Hai sobat``, ``..., everyone!``); elsewhere ``warga`` or ``fans``
         are the people the news is about."""
         t = self.tokens
-        return bool(t) and not _VOCATIVE.isdisjoint((*t[:2], t[-1]))
+        if not t:
+            return False
+        if t[-1] in _VOCATIVE:
+            return True
+        # At the start, a vocative is set off by punctuation ("Sobat Detak, ..."):
+        # "Pembaca setia harian itu kini beralih ..." is a subject.
+        head = " ".join(self.text.split()[:4])
+        return not _VOCATIVE.isdisjoint(t[:2]) and (len(t) <= 4 or any(c in head for c in ",!?"))
+
+    def salutes(self) -> bool:
+        """A greeting, thanks or farewell among the first two words or last
+        (``Hai ...``, ``Good evening, ...``, ``..., cheers``)."""
+        t = self.tokens
+        return bool(t) and not _SALUTE.isdisjoint((*t[:2], t[-1]))
+
+    def commands(self) -> bool:
+        """Some sentence of the line opens with an imperative (``Like this? Share
+        it``): a call to act, where a news sentence opens with its subject."""
+        if not self.tokens:
+            return False
+        if self.tokens[0] in _IMPERATIVE:
+            return True
+        pieces = _SENTENCE_SPLIT.split(self.folded)[1:]
+        return any((w := _first_word(p)) is not None and w in _IMPERATIVE for p in pieces)
+
+    def labelled(self) -> bool:
+        """The line opens with a short label and a colon and does not end as a
+        sentence does (``Read more: <headline>``, ``Baca juga: ...``): a pointer.
+        ``Foto: <a sentence>.`` is a caption, guarded as any sentence is."""
+        return _LABEL.match(self.text) is not None and not self.text.rstrip().endswith(".")
 
     def verb(self) -> bool:
         return self.has(_FINITE) or _MORPH.search(self.folded) is not None
 
     def counts(self) -> list[int]:
         table = _classes()
-        counts = [0] * 9
+        counts = [0] * 10
         for t in self.tokens:
             c = table.get(t, 0)
             k = 0
@@ -330,6 +379,18 @@ class _Line:
 
 _scan = _Line
 
+#: A dateline standing alone (``PARIS (Agency) -``): the parser's, never boilerplate.
+_DATELINE = re.compile(r"^[A-Z][A-Z .,'’-]{1,40}(?:\([^()]{1,40}\))?\s*[-–—:]$")
+#: Where a sentence inside a line ends (a question, an exclamation, a stop, a colon).
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?:])\s+")
+#: One to three words (no digits) and a colon opening a line, something after it.
+_LABEL = re.compile(r"^\W{0,2}[^\W\d]+(?:[ '’-][^\W\d]+){0,2}\s?:\s*\S")
+
+
+def _first_word(piece: str) -> str | None:
+    words = piece.translate(_SPACES).split()
+    return words[0] if words else None
+
 
 def _ends_sentence(text: str) -> bool:
     return bool(text) and text.rstrip()[-1:] in _SENTENCE_END
@@ -338,10 +399,14 @@ def _ends_sentence(text: str) -> bool:
 def guarded(text: str) -> bool:
     """Whether ``text`` reads as news prose, which the model never cuts: reported
     speech, a quotation, a sentence of :data:`PROSE_WORDS` words with a finite
-    verb that does not talk to the reader, a shorter sentence that neither talks
-    to the reader nor has a colon and has a finite verb
-    (:data:`VERB_SENTENCE_WORDS` words) or names no platform or page furniture
-    (:data:`SENTENCE_WORDS` words), or any paragraph of :data:`LONG_WORDS` words or more."""
+    verb that does not talk to the reader (nor is a command about a platform,
+    page furniture or "us" with no finite verb after it), a shorter sentence
+    that neither talks to the reader, exclaims a greeting or thanks nor has a
+    colon and has a finite verb (:data:`VERB_SENTENCE_WORDS` words) or names no
+    platform or page furniture (:data:`SENTENCE_WORDS` words), or any paragraph
+    of :data:`LONG_WORDS` words or more. A line opening with a short label and a
+    colon (``Read more: <headline>``, :meth:`_Line.labelled`) is a pointer,
+    guarded only when long."""
     return _guarded(_scan(text))
 
 
@@ -351,19 +416,37 @@ def _guarded(line: _Line) -> bool:
     n = line.words
     if n >= LONG_WORDS:
         return True
+    # A headline behind a label may hold a reporting verb or a quote; it is no
+    # sentence of the story.
+    if line.labelled():
+        return False
     if n >= 5 and line.has(_REPORTING):
         return True
     if n >= 6 and _QUOTES.search(line.text):
         return True
     if n < VERB_SENTENCE_WORDS or not _ends_sentence(line.text):
         return False
-    # Talking to the reader, or a link, is what a long sign-up pitch does.
-    pitch = line.has(_SECOND_PERSON) or _has_url(line.text) or "@" in line.text
+    # Talking to the reader, a link, or a command about a platform, a page or
+    # "us" is what a long sign-up pitch does. A command or a greeting alone is
+    # not enough: "Daftar nama calon ..." and "Salam tempel ..." are news.
+    rest = line.tokens[1:]  # "click" is both an imperative and page furniture
+    aside = not (_PLATFORM.isdisjoint(rest) and _FURNITURE.isdisjoint(rest) and _FIRST_PLURAL.isdisjoint(rest))
+    # ... and a command states nothing: a finite verb after it ("Klik kanan pada
+    # tautan itu ternyata membuka situs ...") makes the line a statement.
+    aside = aside and _FINITE.isdisjoint(rest) and _STATES.search(" ".join(rest)) is None
+    pitch = (
+        line.has(_SECOND_PERSON)
+        or _has_url(line.text)
+        or "@" in line.text
+        or (aside and line.commands())
+    )
     if n >= PROSE_WORDS and line.verb():
         return not pitch
-    # A shorter sentence is news unless it has a sign of boilerplate's classes, or
-    # a label before a colon (``Read also: ...``, ``Video: ...``).
+    # A shorter sentence is news unless it has a sign of boilerplate's classes,
+    # a greeting or thanks that exclaims, or a label before a colon.
     if pitch or ": " in line.text or line.has(_FIRST_PLURAL) or line.addresses():
+        return False
+    if line.salutes() and line.text.rstrip().endswith("!"):
         return False
     # With a finite verb it states something; without one, it must be longer and
     # name no platform or page furniture either.
@@ -374,19 +457,25 @@ def _guarded(line: _Line) -> bool:
 
 def _evidence(line: _Line) -> bool:
     """Whether the paragraph shows a sign of boilerplate beyond its place and
-    shape: it talks to the reader (second person, a vocative), opens with an
-    imperative, names a platform or page furniture, holds a URL, handle,
-    hashtag, emoji or separator, or ends with a colon or an arrow. A short line
+    shape: it talks to the reader (second person, a vocative), greets or thanks
+    at its edge, opens a sentence with an imperative (not a short line ending as
+    a statement), names a platform or page furniture, holds a URL,
+    handle, hashtag, emoji or separator, or ends with a colon or an arrow. A short line
     without one (a subheading, a quoted headline, "What we know so far") is never
     cut: place, length and title case alone are also what a subheading looks
     like."""
     text = line.text.strip()
-    if not text:
+    if not text or _DATELINE.match(text):
         return False
-    tokens = line.tokens
-    if tokens and (tokens[0] in _IMPERATIVE or (text[:1].isupper() and tokens[0].endswith(("lah", "kan")))):
-        return True
     if line.has(_SECOND_PERSON) or line.has(_VOCATIVE) or line.has(_PLATFORM) or line.has(_FURNITURE):
+        return True
+    if line.salutes():
+        return True
+    tokens = line.tokens
+    # An imperative alone, in a short line that ends as a statement does
+    # ("Baca ancace anba anhe."), is too weak a sign: a name or a foreign word.
+    weak = line.words < VERB_SENTENCE_WORDS and text.endswith(".")
+    if not weak and (line.commands() or (text[:1].isupper() and tokens[0].endswith(("lah", "kan")))):
         return True
     if _has_url(text) or "@" in text or "#" in text or _EMOJI.search(text) is not None:
         return True
@@ -478,6 +567,10 @@ def _features(
         float(prev is not None and prev.words <= 8),
         float(nxt is not None and nxt.words <= 8),
         float(prev is not None and prev.text.rstrip().endswith((":", "："))),
+        float(ln.salutes()),
+        float(ln.commands()),
+        float(ln.labelled()),
+        float("?" in text),
         float(lang == "en"),
         float(lang == "id"),
         float(lang == "ms"),
