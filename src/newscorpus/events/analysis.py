@@ -34,6 +34,14 @@ Everything here is per article, so it runs in the parse tasks:
   development of a storyline out of the event it refers back to.
 
 Weights favour the headline (x3) and the lead (x2) over the rest of the body.
+
+**How much is read** (issue 22: the features' cost grew with the whole article).
+Everything above comes from the headline and the first :data:`LEAD_CHARS`
+characters of the body (:func:`lead_paragraphs`: whole paragraphs, the last one cut
+at a sentence end, else a space). The next :data:`TAIL_CHARS` characters add only
+terms and one-word name keys, counted per word type in one pass
+(:meth:`_Reader.tail`); anything later is not read. The tail's keys are what keeps
+apart same-kind events whose leads read alike; the lead alone lost ECB+ precision.
 """
 
 from __future__ import annotations
@@ -48,7 +56,7 @@ import operator
 import re
 import sys
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from importlib import resources
 from typing import Any
 
@@ -69,6 +77,7 @@ __all__ = [
     "NameMention",
     "analyse",
     "analyse_text",
+    "lead_paragraphs",
     "newest_day",
     "sequel_cue",
 ]
@@ -76,14 +85,22 @@ __all__ = [
 #: Bumped whenever the features' content changes (persistent states check it).
 # 4: clock times ("1400 GMT") are no longer years; 5: names and places from the entity reader;
 # 6: an undated article's story date only from a date stamp (see events.dates._undated_date);
-# 7: sequel cues and the newest day the lead names (issue 19)
-FEATURES_VERSION = 7
+# 7: sequel cues and the newest day the lead names (issue 19); 8: every feature from the headline
+# and a 1,200-character lead, the next 4,000 characters adding terms and name keys only (issue 22)
+FEATURES_VERSION = 8
 
 # What follows a dateline's place at the start of a paragraph ("JAKARTA, KOMPAS.com -").
 _DATELINE_END = re.compile(r"\s*(?:[-–—:]|,\s*[^\W\d_][\w.]*\s*[-–—:]|\(\w+\)\s*[-–—:])")
 
 #: Languages whose names and places come from the entity reader ("" = unknown).
 ENTITY_LANGUAGES = frozenset({"en", "id", "ms", ""})
+#: Characters of the body (after the headline) the features read (:func:`lead_paragraphs`):
+#: names, places, numbers, terms, the date and the sequel signs all come from the
+#: headline and this lead, so an article's cost no longer grows with its length.
+LEAD_CHARS = 1200
+#: Characters of the body past the lead read for terms and name keys only
+#: (:meth:`_Reader.tail`), cut as the lead is: the most any article costs is bounded.
+TAIL_CHARS = 4000
 #: Characters of the body (after the headline) the entity reader reads.
 ENTITY_CHARS = 1200
 
@@ -373,6 +390,8 @@ class _Reader:
         self.terms: dict[str, float] = collections.defaultdict(float)
         self.places: dict[str, float] = collections.defaultdict(float)
         self.mentions: list[tuple[str, tuple[str, ...], float]] = []
+        self.lower_seen: set[str] = set()  # words the lead writes in lower case (set by read)
+        self.unspaced = False  # the text is written without spaces (set by read)
 
     # -- names and places ---------------------------------------------------------
     def read(self, paragraphs: list[tuple[str, float]], title_case_title: bool) -> None:
@@ -396,7 +415,8 @@ class _Reader:
             if not p.title_case:
                 self.cap_seen.update(lows[k] for k in capped if k and not _opens(gaps[k]))
         self.has_body = len(paragraphs) > 1
-        unspaced = bool(_UNSPACED.search("".join(p for p, _w in paragraphs[:2])))
+        self.lower_seen = lower_seen
+        self.unspaced = unspaced = bool(_UNSPACED.search("".join(p for p, _w in paragraphs[:2])))
         model = self.entity_chars is not None and not unspaced and self.lang in ENTITY_LANGUAGES
         placed = self._entities(paras, title_case_title, lower_seen) if model else {}
         for n, p in enumerate(paras):
@@ -415,17 +435,11 @@ class _Reader:
         tokens read as places (the runs skip them). A one-word person or
         organisation the article also writes in lower case ("Gold", "City") is a
         common word."""
-        budget = self.entity_chars or 0
-        found: list[tuple[_Para, tuple[Entity, ...]]] = []
-        for i, p in enumerate(paras):
-            if i > 0:
-                if budget <= 0:
-                    break
-                text = p.text[:budget]
-                budget -= len(p.text)
-            else:
-                text = p.text
-            found.append((p, read_entities(text, self.lang)))
+        # The first paragraph (the headline) whole, then the lead of the rest.
+        texts = [paras[0].text, *lead_paragraphs([p.text for p in paras[1:]], self.entity_chars)] if paras else []
+        found: list[tuple[_Para, tuple[Entity, ...]]] = [
+            (p, read_entities(text, self.lang)) for p, text in zip(paras, texts, strict=False)
+        ]
         if title_case_title and len(found) > 1:
             body_words = {w for _p, ents in found[1:] for e in ents for w in fold(e.text).split()}
             p, ents = found[0]
@@ -688,16 +702,50 @@ class _Reader:
                 self.entities[key] += 0.5 * weight
 
     def _terms(self, p: _Para) -> None:
+        self._count_terms(collections.Counter(p.lows), p.weight)
+
+    def _count_terms(self, counts: collections.Counter[str], weight: float) -> None:
         # Per folded word type: the weights are whole numbers, so weight * count is
         # exactly the sum the tokens one by one would give, in any order.
-        stop, terms, stem, weight = self.stop, self.terms, self.stem, p.weight
-        counts = collections.Counter(p.lows)
+        stop, terms, stem = self.stop, self.terms, self.stem
         # NUL is a starter that composes with nothing: if the joined words are NFC,
         # so is each word (one C-level check instead of one call per word).
         nfc = unicodedata.is_normalized("NFC", "\x00".join(counts))
         for low, count in counts.items():
             if len(low) >= 3 and low not in stop:
                 terms[(low if nfc else unicodedata.normalize("NFC", low))[:stem]] += weight * count
+
+    # -- the body past the lead ---------------------------------------------------------
+    def tail(self, text: str) -> None:
+        """The body past the lead, in one pass per word type rather than per token:
+        its content words add terms and its capitalised words name keys, at body
+        weight. Nothing else: no participants, places, numbers or dates.
+
+        A capitalised word is a key unless the article also writes it in lower case
+        (a sentence opener such as "Officials"), it is a stop word, a title, a
+        weekday or month name, a particle, or the outlet's or an author's name. Its
+        keys are one word each, as the capitalised runs of the lead give them. They
+        keep apart same-kind events whose leads read alike (two DUI arrests of two
+        players): the people and teams a story names past its lead.
+        """
+        if self.unspaced:
+            return
+        words = _WORD.findall(text)
+        lows = _lows(words)
+        self._count_terms(collections.Counter(lows), 1.0)
+        firsts = "".join(map(operator.itemgetter(0), words))  # C-level passes from here on
+        capped = collections.Counter(itertools.compress(lows, map(str.isupper, firsts)))
+        if not capped:
+            return
+        lower = self.lower_seen.union(itertools.compress(lows, map(str.islower, firsts)))
+        for low, n in capped.items():
+            if low in lower or low in self.stop:
+                continue
+            key = low if low.isascii() and low.isalpha() else fold(low)  # fold of [a-z]+ is itself
+            if len(key) < 2 or key in self.titles or key in self.date_names or key in self.particles:
+                continue
+            if key not in self.exclude:
+                self.entities[key] += n
 
     # -- names, merged -------------------------------------------------------------
     def names(self) -> tuple[NameMention, ...]:
@@ -860,6 +908,51 @@ def newest_day(lead: str, lang: str | None, published: dt.date | None, story: dt
     return latest if latest > story else None
 
 
+# Where a lead may end: a sentence's closing punctuation (with any closing quote or
+# bracket) before a space, or an ideographic full stop.
+_LEAD_END = re.compile(r"[.!?…][\"”’')\]]*(?=\s)|[。！？][」』”’)）]*")
+
+
+def lead_paragraphs(paragraphs: Sequence[str], chars: int | None = LEAD_CHARS) -> list[str]:
+    """The first ``chars`` characters of a body: whole paragraphs, then the sentences
+    of the paragraph that crosses the limit which end within it.
+
+    If that paragraph has no sentence end within the limit, it is cut at its last
+    space there (text written without spaces, such as Chinese, at the limit itself):
+    a word is never cut in half. ``None`` keeps every paragraph.
+    """
+    if chars is None:
+        return list(paragraphs)
+    out: list[str] = []
+    left = chars
+    for para in paragraphs:
+        if len(para) <= left:
+            out.append(para)
+            left -= len(para)
+            continue
+        cut = 0
+        for m in _LEAD_END.finditer(para, 0, left + 1):  # +1: the space after a stop at the limit
+            if m.end() <= left:
+                cut = m.end()
+        if not cut:
+            cut = max(para.rfind(" ", 0, left + 1), para.rfind("\n", 0, left + 1), 0)
+            if not cut and _UNSPACED.search(para, 0, left):
+                cut = left
+        text = para[:cut].rstrip()
+        if text:
+            out.append(text)
+        break
+    return out
+
+
+def _rest(body: Sequence[str], lead: Sequence[str]) -> str:
+    """The text of ``body`` past its lead ``lead`` (what :func:`lead_paragraphs` kept)."""
+    n = len(lead)
+    if n and lead[-1] != body[n - 1]:  # the lead ends inside paragraph n - 1
+        return "\n".join([body[n - 1][len(lead[-1]) :], *body[n:]])
+    return "\n".join(body[n:])
+
+
 def analyse_text(
     title: str,
     paragraphs: list[str],
@@ -874,13 +967,21 @@ def analyse_text(
     stem: int = 6,
     place_weight: float = 0.5,
     entity_chars: int | None = ENTITY_CHARS,
+    lead_chars: int | None = LEAD_CHARS,
+    read_tail: bool = True,
 ) -> Analysis:
     """Analyse an article given as a title and paragraphs (see :func:`analyse`).
 
-    ``entity_chars`` is how much of the body the entity reader reads for names and
-    places; ``None`` uses the capitalisation rules instead, in every language.
+    The headline and the :func:`lead_paragraphs` of ``lead_chars`` characters of the
+    body (``None``: the whole body) give every feature; the rest of the body, unless
+    ``read_tail`` is false, adds only terms and name keys in one cheap pass
+    (:meth:`_Reader.tail`). ``entity_chars`` is how much of the lead the entity
+    reader reads for names and places; ``None`` uses the capitalisation rules
+    instead, in every language.
     """
     lang = language or ""
+    body = paragraphs
+    paragraphs = lead_paragraphs(body, lead_chars)
     weighted: list[tuple[str, float]] = []
     if title:
         weighted.append((title, TITLE_WEIGHT))
@@ -888,6 +989,10 @@ def analyse_text(
         weighted.append((para, LEAD_WEIGHT if i < LEAD_PARAGRAPHS - 1 else 1.0))
     reader = _Reader(lang, exclude, stem, place_weight, entity_chars)
     reader.read(weighted, _title_case(title))
+    if read_tail and lead_chars is not None:
+        rest = _rest(body, paragraphs)
+        if rest:
+            reader.tail(" ".join(lead_paragraphs([rest], TAIL_CHARS)))
     dateline = None
     if dateline_place:
         place = reader.gaz.lookup(dateline_place)
