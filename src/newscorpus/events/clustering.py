@@ -30,12 +30,11 @@ an event of that day (its date factor is the better of the two days').
 Candidates come from an inverted index of each event's most informative keys, so a
 join looks at a few dozen events, not all of them; events whose days are all too
 far from the article's are left out before the cut (they could only score 0). After
-the cut, a vectorised gate on each event's span of story days and of publication
-days drops those whose date factor is surely 0 still, and the merge passes do the
-same with pairs of events: in a dense corpus (hundreds of articles a day) they are
-half of what the index finds, and scoring them in Python made a join's cost grow
-with the articles per day. Only what could not win is skipped, so the events are
-the same.
+the cut, a check of each event's first and last story (or publication) day skips
+those whose date factor is surely 0 still, and the merge passes do the same with
+pairs of events: in a dense corpus (hundreds of articles a day) they are half of
+what the index finds, and scoring them made a join's cost grow with the articles
+per day. Only what could not win is skipped, so the events are the same.
 
 Two merge passes repair splits, over each event as it closes (see ``retire``; the
 builder decides when) or over all of them after the pass: events whose average linkage reaches
@@ -67,7 +66,6 @@ __all__ = ["TERM_PREFIX", "Cluster", "ClusterItem", "OnlineClusterer", "Params",
 TERM_PREFIX = "t:"
 # Day span of a cluster without any day: it matches every window.
 _NO_LO, _NO_HI = -(2**31), 2**31 - 1
-_NO_ORDERS = np.zeros(0, dtype=np.int64)
 # Pairs the merge gate cache holds before it starts afresh (bounds its memory).
 _GATE_CACHE = 50_000
 # How much each way of dating a story is trusted when events vote on their date.
@@ -447,15 +445,6 @@ class OnlineClusterer:
         # ranking, instead of scoring them to a date factor of 0.
         self._lo = np.full(1024, _NO_LO, dtype=np.int32)
         self._hi = np.full(1024, _NO_HI, dtype=np.int32)
-        # The same span of the story days alone and of the publication days alone
-        # (``_NO_LO``/``_NO_HI``: none), for the date gates of :meth:`_date_zero`
-        # and :meth:`_pair_date_zero`: the window above lets through events whose
-        # date factor is still 0, and as the corpus grows they become most of the
-        # candidates (half at 100k articles a year).
-        self._dlo = np.full(1024, _NO_LO, dtype=np.int32)
-        self._dhi = np.full(1024, _NO_HI, dtype=np.int32)
-        self._plo = np.full(1024, _NO_LO, dtype=np.int32)
-        self._phi = np.full(1024, _NO_HI, dtype=np.int32)
         #: Days within which two dates can still meet (the date factor's widest gate).
         self.reach = max(params.max_gap_days, params.published_window_days) + 1
         #: Called as ``on_merge(kept, absorbed)`` when the merge pass joins two events.
@@ -475,26 +464,19 @@ class OnlineClusterer:
         self._order = max(self._order, c.order + 1)
         if c.order >= len(self._alive):
             size = max(2 * len(self._alive), c.order + 1)
-            grow = size - len(self._alive)
-            self._alive = np.concatenate([self._alive, np.zeros(grow, dtype=bool)])
-            for name in ("_lo", "_hi", "_dlo", "_dhi", "_plo", "_phi"):
-                fill = _NO_LO if name.endswith("lo") else _NO_HI
-                setattr(self, name, np.concatenate([getattr(self, name), np.full(grow, fill, dtype=np.int32)]))
+            self._alive = np.concatenate([self._alive, np.zeros(size - len(self._alive), dtype=bool)])
+            self._lo = np.concatenate([self._lo, np.full(size - len(self._lo), _NO_LO, dtype=np.int32)])
+            self._hi = np.concatenate([self._hi, np.full(size - len(self._hi), _NO_HI, dtype=np.int32)])
         self._alive[c.order] = c.alive
         self._set_span(c)
 
     def _set_span(self, c: Cluster) -> None:
-        story, published = c.day_ordinals(), c.published_ordinals()
-        o = c.order
-        # Ordinals are sorted: the first and last are the span.
-        self._dlo[o], self._dhi[o] = (story[0], story[-1]) if story else (_NO_LO, _NO_HI)
-        self._plo[o], self._phi[o] = (published[0], published[-1]) if published else (_NO_LO, _NO_HI)
-        if story or published:
-            self._lo[o] = min(story[:1] + published[:1])
-            self._hi[o] = max(story[-1:] + published[-1:])
-            self._first_dated = min(self._first_dated, o)
+        days = c.day_ordinals() + c.published_ordinals()
+        if days:
+            self._lo[c.order], self._hi[c.order] = min(days), max(days)
+            self._first_dated = min(self._first_dated, c.order)
         else:
-            self._lo[o], self._hi[o] = _NO_LO, _NO_HI
+            self._lo[c.order], self._hi[c.order] = _NO_LO, _NO_HI
 
     def window(self, c: Cluster) -> tuple[int, int] | None:
         """Day ordinals an event dated like ``c`` can pair with (``None``: any)."""
@@ -762,13 +744,6 @@ class OnlineClusterer:
     ) -> list[Cluster]:
         """Live clusters sharing index keys, most shared first (ties: oldest first);
         with ``window`` (day ordinals) only those with a day in it or none at all."""
-        by_order = self._by_order
-        return [by_order[o] for o in self._candidate_orders(keys, exclude, window).tolist()]
-
-    def _candidate_orders(
-        self, keys: Iterable[str], exclude: str | None = None, window: tuple[int, int] | None = None
-    ) -> np.ndarray:
-        """The creation orders of :meth:`candidates`, in its order."""
         cap = self.p.max_posting
         index = self.index
         hits = array.array("q")
@@ -777,7 +752,7 @@ class OnlineClusterer:
             if posting is not None:
                 hits += posting if len(posting) <= cap else posting[-cap:]
         if not hits:
-            return _NO_ORDERS
+            return []
         # The hottest loop of the build: counting and ranking thousands of postings
         # per article. In NumPy it is several times faster than a Counter and a heap.
         # Dropping dead, excluded and out-of-window hits before counting leaves the
@@ -790,7 +765,7 @@ class OnlineClusterer:
             keep &= (self._hi[h] >= window[0]) & (self._lo[h] <= window[1])
         h = h[keep]
         if not len(h):
-            return _NO_ORDERS
+            return []
         lo = int(h.min())
         span = int(h.max()) - lo + 1
         if span <= 4 * len(h) + 256:
@@ -803,82 +778,63 @@ class OnlineClusterer:
         else:
             orders, counts = np.unique(h, return_counts=True)
         # ``orders`` is ascending, so a stable sort on -counts breaks ties by age.
-        top: np.ndarray = orders[np.argsort(-counts, kind="stable")[: self.p.max_candidates]]
-        return top
+        top = orders[np.argsort(-counts, kind="stable")[: self.p.max_candidates]]
+        by_order = self._by_order
+        return [by_order[o] for o in top.tolist()]
 
-    def _date_zero(self, item: ClusterItem, orders: np.ndarray) -> np.ndarray:
-        """Which of the clusters at ``orders`` :meth:`score` would surely give 0 for
-        their dates: every story (or publication) day too far from the article's day
-        and from the newer day its lead names, judged from the spans alone (a span
-        too far means every day in it is). ``False`` where unsure; :meth:`score`
-        decides those. Taken after the ``max_candidates`` cut, so the same clusters
-        are weighed as without it, and only ones that could not win are skipped."""
-        zero = self._day_zero(item.date.day, item.date.method != "published", orders)
-        if item.newest is not None:
-            # score() also tries the lead's newer day, as an explicit date.
-            zero &= self._day_zero(item.newest, True, orders)
-        return zero
+    def _date_zero(self, item: ClusterItem, c: Cluster) -> bool:
+        """Whether :meth:`score` surely gives ``item`` 0 against ``c`` for their dates:
+        every story (or publication) day of ``c`` is too far from the article's day
+        and from the newer day its lead names, judged from the first and last day
+        alone (a span too far means every day in it is). ``False`` where unsure."""
+        date = item.date
+        return self._day_zero(date.day, date.method != "published", c) and (
+            item.newest is None or self._day_zero(item.newest, True, c)  # score() tries it too
+        )
 
-    def _day_zero(self, day: dt.date | None, resolved: bool, orders: np.ndarray) -> np.ndarray:
-        """Where :meth:`_day_factor` is surely 0 for a date on ``day`` (``resolved``:
-        a story day, not only a publication day) against the clusters at ``orders``."""
+    def _day_zero(self, day: dt.date | None, resolved: bool, c: Cluster) -> bool:
+        """Whether :meth:`_day_factor` is surely 0 for a date on ``day`` (``resolved``:
+        a story day, not only a publication day) against ``c``."""
         if day is None:  # weekdays, month days and years only scale the score
-            return np.zeros(len(orders), dtype=bool)
+            return False
         p = self.p
         d, w = day.toordinal(), p.published_window_days
-        dlo, dhi = self._dlo[orders], self._dhi[orders]
-        has_days = dhi != _NO_HI
-        plo, phi = self._plo[orders], self._phi[orders]
-        if resolved:
-            # against story days: gap > max_gap_days; against publication days only:
-            # outside [first - window, last + 1]
-            far = (d < dlo.astype(np.int64) - p.max_gap_days) | (d > dhi.astype(np.int64) + p.max_gap_days)
-            off = (d < plo.astype(np.int64) - w) | (d > phi.astype(np.int64) + 1)
-        else:
-            # known by its publication day: no story day in [d - window, d + 1]; no
-            # publication day within ``window`` of it
-            far = (dhi < d - w) | (dlo > d + 1)
-            off = (d < plo.astype(np.int64) - w) | (d > phi.astype(np.int64) + w)
-        has_published = phi != _NO_HI
-        zero: np.ndarray = np.where(has_days, far, has_published & off)
-        return zero
+        days = c.day_ordinals()
+        if days:
+            if resolved:  # gap > max_gap_days
+                return d < days[0] - p.max_gap_days or d > days[-1] + p.max_gap_days
+            return days[-1] < d - w or days[0] > d + 1  # no story day in [d - window, d + 1]
+        published = c.published_ordinals()
+        if published:
+            if resolved:  # outside [first - window, last + 1]
+                return d < published[0] - w or d > published[-1] + 1
+            return d < published[0] - w or d > published[-1] + w  # gap > window
+        return False
 
-    def _pair_date_zero(self, c: Cluster, orders: np.ndarray) -> np.ndarray:
-        """Where :meth:`pair_date_factor` of ``c`` and the clusters at ``orders`` is
-        surely 0, judged from the day spans (see :meth:`_date_zero`)."""
+    def _pair_date_zero(self, a: Cluster, b: Cluster) -> bool:
+        """Whether :meth:`pair_date_factor` of ``a`` and ``b`` is surely 0, judged
+        from their first and last days (see :meth:`_date_zero`)."""
         p = self.p
-        o = c.order
-        dlo, dhi = self._dlo[orders].astype(np.int64), self._dhi[orders].astype(np.int64)
-        plo, phi = self._plo[orders].astype(np.int64), self._phi[orders].astype(np.int64)
-        has_days = dhi != _NO_HI
-        if c.days:
-            a_lo, a_hi = int(self._dlo[o]), int(self._dhi[o])
-            # both with story days: gap > max_gap_days
-            both = (a_hi + p.max_gap_days < dlo) | (dhi + p.max_gap_days < a_lo)
-            # the other with publication days only: gap > published_window_days
-            mixed = (a_hi + p.published_window_days < plo) | (phi + p.published_window_days < a_lo)
-            zero: np.ndarray = np.where(has_days, both, (phi != _NO_HI) & mixed)
-            return zero
-        if c.published:
-            a_lo, a_hi = int(self._plo[o]), int(self._phi[o])
-            lo, hi = np.where(has_days, dlo, plo), np.where(has_days, dhi, phi)
+        da, db = a.day_ordinals(), b.day_ordinals()
+        if da and db:  # story days both: gap > max_gap_days
+            return da[-1] + p.max_gap_days < db[0] or db[-1] + p.max_gap_days < da[0]
+        ea, eb = da or a.published_ordinals(), db or b.published_ordinals()
+        if ea and eb:  # a publication day on one side: gap > published_window_days
             w = p.published_window_days
-            zero = (hi != _NO_HI) & ((a_hi + w < lo) | (hi + w < a_lo))
-            return zero
-        return np.zeros(len(orders), dtype=bool)
+            return ea[-1] + w < eb[0] or eb[-1] + w < ea[0]
+        return False
 
     def add(self, item: ClusterItem) -> tuple[Cluster, float]:
         """Put ``item`` in its best event (or a new one); return it and the score."""
         best: Cluster | None = None
         best_score = self.p.threshold
-        orders = self._candidate_orders(item.keys[: self.p.candidate_keys], window=self.item_window(item))
-        if best_score > 0 and len(orders) > 1:
-            # A score of 0 never reaches a positive threshold: skip what the date
-            # gate surely zeroes (about half of the candidates of a dense corpus).
-            orders = orders[~self._date_zero(item, orders)]
-        by_order = self._by_order
-        for o in orders.tolist():
-            c = by_order[o]
+        # A score of 0 never reaches a positive threshold: skip what the date gate
+        # surely zeroes (about half of the candidates of a dense corpus) at a
+        # fraction of what scoring it to 0 costs.
+        gated = best_score > 0
+        for c in self.candidates(item.keys[: self.p.candidate_keys], window=self.item_window(item)):
+            if gated and self._date_zero(item, c):
+                continue
             s = self.score(item, c)
             if s >= best_score and (best is None or s > best_score):
                 best, best_score = c, s
@@ -942,13 +898,11 @@ class OnlineClusterer:
             best: Cluster | None = None
             best_score = cut
             keys = self.top_keys(c, 3 * self.p.candidate_keys)
-            orders = self._candidate_orders(keys, exclude=c.id, window=self.window(c))
-            if gated and len(orders):
+            for other in self.candidates(keys, exclude=c.id, window=self.window(c)):
                 # Both built-in linkages are 0 where the dates gate a pair out
                 # (most pairs a closing event meets in a dense corpus).
-                orders = orders[~self._pair_date_zero(c, orders)]
-            for o in orders.tolist():
-                other = self._by_order[o]
+                if gated and self._pair_date_zero(c, other):
+                    continue
                 s = link(c, other)
                 if s >= best_score and (best is None or s > best_score):
                     best, best_score = other, s
