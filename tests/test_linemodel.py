@@ -83,6 +83,15 @@ NEWS = [
     "Rainfall of 180 millimetres was recorded in the city centre in twelve hours.",
     "Residents of low-lying districts were moved to temporary shelters by the army.",
 ]
+# The shipped thresholds cut nothing in English (no threshold kept every
+# cross-validated English content line), so cuts are shown on Indonesian text.
+TITLE_ID = "Banjir tutup sekolah di ibu kota"
+NEWS_ID = [
+    "Banjir menutup lebih dari 200 sekolah di ibu kota pada Senin setelah hujan deras semalaman.",
+    "Kementerian pendidikan mengatakan kelas akan dimulai lagi pada Kamis jika air surut.",
+    "Curah hujan 180 milimeter tercatat di pusat kota dalam dua belas jam.",
+    "Warga di kawasan rendah dipindahkan ke tempat penampungan sementara oleh tentara.",
+]
 
 
 # -- the shipped model ------------------------------------------------------------------
@@ -97,7 +106,8 @@ def test_shipped_model_loads_offline_and_is_small(monkeypatch: pytest.MonkeyPatc
     model = load_model()
     assert MODEL_FILE.stat().st_size < 1_000_000
     assert model.weights.shape == (len(FEATURES),) and model.ngram_weights.size == 1 << model.ngram_bits
-    assert set(model.thresholds) >= {"*", "en", "id"} and all(0.5 <= t <= 1 for t in model.thresholds.values())
+    assert set(model.thresholds) >= {"*", "en", "id"}
+    assert all(0.5 <= t <= 1 or t == 1.01 for t in model.thresholds.values())  # 1.01: this language is not cut
     assert model.threshold(None) == model.threshold("xx") == max(model.thresholds.values())
     assert "cv" in model.info and model.info["trained_by"] == "benchmarks/train_line_model.py"
     # Written without pickle: plain JSON, and it reads back to the same bytes.
@@ -195,16 +205,16 @@ def test_the_lede_is_never_cut() -> None:
 
 
 def test_new_boilerplate_is_cut_with_its_score_and_undone_exactly() -> None:
-    original = article([BOILER[0], *NEWS, *BOILER[1:]])
+    original = article([BOILER[0], *NEWS_ID, *BOILER[1:]], title=TITLE_ID, language="id")
     cleaned = MODEL_ALONE.clean(original)
     cuts = [r for r in cleaned.removed if r.rule == RULE]
-    assert cuts, score_body(original.body, original.title, original.language)
+    assert len(cuts) >= 2, score_body(original.body, original.title, original.language)
     for r in cuts:
         assert r.plugin == "linemodel" and r.field == "body" and not r.partial and r.pack is None
         m = re.fullmatch(r"line model: boilerplate score (0\.\d{3}|1\.000)", r.reason)
-        assert m and float(m.group(1)) >= MODEL_ALONE.threshold("en") - 0.001
+        assert m and float(m.group(1)) >= MODEL_ALONE.threshold("id") - 0.001
         assert r.text in BOILER
-    assert all(p in cleaned.body for p in NEWS)
+    assert all(p in cleaned.body for p in NEWS_ID)
     assert original_fields(cleaned) == (original.title, original.subtitle, original.body)
     assert original_fields(article_from_json(article_to_json(cleaned))) == original_fields(cleaned)
     shown = render(cleaned)
@@ -219,11 +229,23 @@ def test_threshold_above_one_turns_the_model_off() -> None:
 
 
 def test_lines_a_rule_cuts_are_left_to_the_rules() -> None:
-    original = article([*NEWS, "Follow us on Facebook, Twitter and Instagram."], language="en")
+    original = article([*NEWS_ID, "Ikuti kami di Facebook, Twitter dan Instagram."], title=TITLE_ID, language="id")
     # The model alone would cut it; in the default chain the rule that knows it does.
     assert [r.rule for r in MODEL_ALONE.clean(original).removed] == [RULE]
     assert [r.rule for r in LineModelCleaner().clean(original).removed] == []
     assert [r.rule for r in CHAIN.clean(original).removed] == ["footer.follow"]
+
+
+def test_a_language_without_a_safe_threshold_is_not_scored() -> None:
+    # English: no threshold kept every content line of the cross-validated
+    # sources, so the shipped threshold is above 1 and English is left to the
+    # rules, even for lines the model scores high.
+    assert MODEL_ALONE.threshold("en") > 1.0 and MODEL_ALONE.threshold(None) > 1.0
+    original = article([*NEWS, *BOILER[2:4]], language="en")
+    assert min(score_body(original.body, original.title, "en")[-2:]) > 0.9
+    assert MODEL_ALONE.clean(original) == original
+    # ... and an explicit threshold still turns it on.
+    assert [r.text for r in LineModelCleaner(threshold=0.9, defer_to_rules=False).clean(original).removed]
 
 
 def test_the_model_runs_first_among_the_default_cleaners() -> None:
