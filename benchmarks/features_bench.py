@@ -272,6 +272,23 @@ def _check_module(src: Path, module: str) -> None:
         raise RuntimeError(f"{src}: the subprocess imported {module}")
 
 
+def _spawn(src: Path, args: Sequence[str]) -> subprocess.Popen[str]:
+    """This script run with ``args`` in a child process whose ``newscorpus`` is ``src``'s."""
+    return subprocess.Popen(
+        [sys.executable, __file__, *args], env={**os.environ, "PYTHONPATH": str(src)}, stdout=subprocess.PIPE, text=True
+    )
+
+
+def _result(src: Path, proc: subprocess.Popen[str], what: str) -> dict[str, Any]:
+    """The JSON a child printed, checked to come from ``src``'s code."""
+    stdout, _ = proc.communicate()
+    if proc.returncode:
+        raise RuntimeError(f"{what}: the worker failed ({proc.returncode})")
+    result: dict[str, Any] = json.loads(stdout)
+    _check_module(src, result["module"])
+    return result
+
+
 def run_versions(
     srcs: Sequence[tuple[Path, bool]], articles_file: Path, passes: int, timed: int
 ) -> list[dict[str, Any]]:
@@ -279,22 +296,11 @@ def run_versions(
     all at the same time, so that every version runs under the same load of a
     shared machine."""
     procs = [
-        subprocess.Popen(
-            [sys.executable, __file__, "--worker", str(articles_file), "--passes", str(passes),
-             "--timed", str(timed), *(["--lead-only"] if lead_only else [])],
-            env={**os.environ, "PYTHONPATH": str(src)}, stdout=subprocess.PIPE, text=True,
-        )
+        _spawn(src, ["--worker", str(articles_file), "--passes", str(passes), "--timed", str(timed),
+                     *(["--lead-only"] if lead_only else [])])
         for src, lead_only in srcs
     ]
-    results = []
-    for (src, _lead_only), proc in zip(srcs, procs, strict=True):
-        stdout, _ = proc.communicate()
-        if proc.returncode:
-            raise RuntimeError(f"{src}: the worker failed ({proc.returncode})")
-        result: dict[str, Any] = json.loads(stdout)
-        _check_module(src, result["module"])
-        results.append(result)
-    return results
+    return [_result(src, proc, str(src)) for (src, _lead_only), proc in zip(srcs, procs, strict=True)]
 
 
 def run_quality(runs: Sequence[tuple[Path, str]], benchmarks: Path, parallel: int = 2) -> list[dict[str, Any]]:
@@ -302,19 +308,9 @@ def run_quality(runs: Sequence[tuple[Path, str]], benchmarks: Path, parallel: in
     results: list[dict[str, Any]] = []
     for i in range(0, len(runs), parallel):
         batch = runs[i : i + parallel]
-        procs = [
-            subprocess.Popen(
-                [sys.executable, __file__, str(benchmarks), "--quality-worker", lead],
-                env={**os.environ, "PYTHONPATH": str(src)}, stdout=subprocess.PIPE, text=True,
-            )
-            for src, lead in batch
-        ]
+        procs = [_spawn(src, [str(benchmarks), "--quality-worker", lead]) for src, lead in batch]
         for (src, lead), proc in zip(batch, procs, strict=True):
-            stdout, _ = proc.communicate()
-            if proc.returncode:
-                raise RuntimeError(f"{src} (lead {lead}): the quality worker failed ({proc.returncode})")
-            result: dict[str, Any] = json.loads(stdout)
-            _check_module(src, result["module"])
+            result = _result(src, proc, f"{src} (lead {lead})")
             results.append(result)
             print(json.dumps({k: v for k, v in result.items() if k != "module"}), flush=True)
     return results
