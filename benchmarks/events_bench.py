@@ -405,7 +405,40 @@ def throughput_section(n: int) -> tuple[str, dict[str, float]]:
 
 
 # -- build cost as the corpus grows ----------------------------------------------------------
-BUILD_COMMAND = "python benchmarks/events_bench.py --build-scaling 10000,50000,100000 --baseline-src ../wt-b26/src"
+BUILD_COMMAND = "python benchmarks/events_bench.py --build-scaling {sizes} --baseline-src ../wt-old/src"
+#: The baseline of the current docs: the build before the date gates (3b232df) with the
+#: features module of the checkout (version 8, 4b4a9d8), so that both sides read the same
+#: features and "same events" compares the builds alone.
+BASELINE_SETUP = (
+    "git worktree add ../wt-old 3b232df && git -C ../wt-old checkout 4b4a9d8 -- src/newscorpus/events/analysis.py"
+)
+
+# Features of the articles of a JSON-lines file (as build_scaling_section writes them),
+# computed by the code this child imports (its own features version) and written as
+# the stage's feature file; prints the version and the file's hash.
+_FEATURES = """
+import datetime as dt, hashlib, json, sys
+import attrs
+from newscorpus.dedup.base import Meta
+from newscorpus.events.analysis import FEATURES_VERSION
+from newscorpus.events.default import DefaultEventBuilder
+from newscorpus.models import Article, Provenance, Timestamp
+src, out = sys.argv[1], sys.argv[2]
+builder = DefaultEventBuilder()
+h = hashlib.sha256()
+with open(src, encoding="utf-8") as fin, open(out, "w", encoding="utf-8") as fh:
+    for i, line in enumerate(fin):
+        r = json.loads(line)
+        a = Article(id=r["id"], provenance=Provenance("synthetic", r["id"]), title=r["title"],
+                    body=tuple(r["body"]), language=r["language"],
+                    published=Timestamp(dt.date.fromisoformat(r["published"]), "day", "header"),
+                    source=r["source"])
+        rec = json.dumps({"meta": attrs.asdict(Meta.of(a, 0, i)), "f": builder.features(a)},
+                         separators=(",", ":")) + "\\n"
+        h.update(rec.encode())
+        fh.write(rec)
+print(json.dumps({"version": FEATURES_VERSION, "sha": h.hexdigest()}))
+"""
 
 # The child's peak RSS is its VmHWM: the high-water mark of its own address space,
 # which starts afresh at exec (ru_maxrss would carry the benchmark process's peak over).
@@ -441,66 +474,99 @@ print(json.dumps({"times": times, "events": digest, "rss_mib": hwm_mib()}))
 """
 
 
-def time_build(features: Path, passes: int, src: str | None = None) -> dict[str, object]:
-    """CPU seconds of ``build`` over a feature file, as the events stage runs it
-    (an :class:`OrderedItems` of offsets), in a fresh process; ``src``: the
-    ``src`` folder of another checkout to import newscorpus from (the baseline)."""
+def _child(script: str, args: Sequence[str], src: str | None) -> dict[str, object]:
+    """Run ``script`` in a fresh process importing newscorpus from ``src`` (the
+    ``src`` folder of another checkout; ``None``: this one); its last line of output,
+    as JSON."""
     import os
     import subprocess
 
     env = dict(os.environ)
     if src is not None:
         env["PYTHONPATH"] = str(Path(src).resolve())
-    out = subprocess.run(
-        [sys.executable, "-c", _TIME_BUILD, str(features), str(passes)],
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    result: dict[str, object] = json.loads(out.splitlines()[-1])
+    proc = subprocess.run([sys.executable, "-c", script, *args], env=env, capture_output=True, text=True)
+    if proc.returncode:
+        raise SystemExit(f"child ({src or 'this checkout'}) failed:\n{proc.stderr}")
+    result: dict[str, object] = json.loads(proc.stdout.splitlines()[-1])
     return result
+
+
+def write_features(articles_path: Path, out: Path, src: str | None = None) -> dict[str, object]:
+    """The stage's feature file of the articles in ``articles_path``, written by the
+    code of ``src`` (``None``: this checkout) into ``out``: each side of a comparison
+    reads the features its own code produces. Returns ``version`` and ``sha``."""
+    return _child(_FEATURES, [str(articles_path), str(out)], src)
+
+
+def time_build(features: Path, passes: int, src: str | None = None) -> dict[str, object]:
+    """CPU seconds of ``build`` over a feature file, as the events stage runs it
+    (an :class:`OrderedItems` of offsets), in a fresh process; ``src``: the
+    ``src`` folder of another checkout to import newscorpus from (the baseline)."""
+    return _child(_TIME_BUILD, [str(features), str(passes)], src)
+
+
+def _write_articles(articles: Sequence[Article], path: Path) -> None:
+    with path.open("w", encoding="utf-8") as fh:
+        for a in articles:
+            assert a.published is not None
+            rec = {"id": a.id, "title": a.title, "body": list(a.body), "language": a.language,
+                   "published": a.published.value.isoformat(), "source": a.source}
+            fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
 
 
 def build_scaling_section(sizes: Sequence[int], passes: int, baseline: str | None, per_day: int | None = None) -> str:
     """Build CPU per article on synthetic corpora of each size (features computed
-    once, written as the stage's feature files), median of ``passes``; with
-    ``baseline``, the same files built by that checkout's code in the same run,
+    once per side, written as the stage's feature files), median of ``passes``; with
+    ``baseline``, the same articles built by that checkout's code in the same run,
     and whether both built the same events. The corpora span one year, so articles
     per day grow with the size; with ``per_day``, they span ``size / per_day`` days
-    instead (the corpus grows in time at a fixed density)."""
+    instead (the corpus grows in time at a fixed density).
+
+    Each side builds from the features its own code computes (an older checkout may
+    read another features version and ignore features it does not know). When the
+    two feature files are byte-identical one file serves both and "same events"
+    compares the builds alone; when they differ the row says so and the events are
+    not compared (different input)."""
     import tempfile
 
-    from newscorpus.events.analysis import FEATURES_VERSION
-
     rows = []
+    versions: set[object] = set()
     with tempfile.TemporaryDirectory() as tmp:
         for n in sizes:
             articles, _gold = synthetic_corpus(n, days=365 if per_day is None else max(1, math.ceil(n / per_day)))
-            builder = DefaultEventBuilder()
-            path = Path(tmp) / f"features-{n}.jsonl"
-            with path.open("w", encoding="utf-8") as fh:
-                for i, a in enumerate(articles):
-                    meta = Meta.of(a, 0, i)
-                    rec = {"meta": _meta_dict(meta), "f": builder.features(a)}
-                    fh.write(json.dumps(rec, separators=(",", ":")) + "\n")
+            src_path = Path(tmp) / f"articles-{n}.jsonl"
+            _write_articles(articles, src_path)
             del articles
+            sides: list[str | None] = [None] if baseline is None else [baseline, None]
+            paths: dict[str | None, Path] = {}
+            info: dict[str | None, dict[str, object]] = {}
+            for k, src in enumerate(sides):
+                paths[src] = Path(tmp) / f"features-{n}-{k}.jsonl"
+                info[src] = write_features(src_path, paths[src], src)
+            same_features = len({str(i["sha"]) for i in info.values()}) == 1
+            if same_features and baseline is not None:
+                paths[baseline].unlink()
+                paths[baseline] = paths[None]
+            versions |= {i["version"] for i in info.values()}
             # One pass per fresh process, the two codes alternating: a load that
             # drifts during the run (a shared machine) falls on both alike.
-            runs: dict[str | None, list[dict[str, object]]] = {None: [], baseline: []}
+            runs: dict[str | None, list[dict[str, object]]] = {src: [] for src in sides}
             for _ in range(passes):
-                runs[None].append(time_build(path, 1))
-                if baseline is not None:
-                    runs[baseline].append(time_build(path, 1, baseline))
+                for src in reversed(sides):
+                    runs[src].append(time_build(paths[src], 1, src))
             row: list[object] = [f"{n:,}"]
             digests = set()
-            for src in ([baseline] if baseline is not None else []) + [None]:
+            for src in sides:
                 times = [r["times"][0] for r in runs[src]]  # type: ignore[index]
                 rss = max(float(r["rss_mib"]) for r in runs[src])  # type: ignore[arg-type]
                 row += [f"{1e6 * median(times) / n:,.0f}", f"{rss:,.0f}"]
                 digests |= {r["events"] for r in runs[src]}
             if baseline is not None:
-                row.append("yes" if len(digests) == 1 else "**no**")
+                if same_features:
+                    row.append("yes" if len(digests) == 1 else "**no**")
+                else:
+                    old, new = info[baseline]["version"], info[None]["version"]
+                    row.append(f"not compared: features differ (v{old} vs v{new})")
             print("build", row, flush=True)
             rows.append(row)
     head = ["articles"]
@@ -509,11 +575,13 @@ def build_scaling_section(sizes: Sequence[int], passes: int, baseline: str | Non
     head += ["build µs/article", "peak RSS (MiB)"]
     if baseline is not None:
         head.append("same events")
+    version = "/".join(str(v) for v in sorted(versions, key=str))
+    command = BUILD_COMMAND.format(sizes=",".join(str(n) for n in sizes))
     if per_day is not None:
         return "\n\n".join(
             [
                 "#### At a fixed density: the corpus grows in time",
-                f"Reproduce: `{BUILD_COMMAND} --articles-per-day {per_day}`, measured as above; the corpus of "
+                f"Reproduce: `{command} --articles-per-day {per_day}`, measured as above; the corpus of "
                 f"n articles spans ⌈n / {per_day}⌉ days (at {per_day:,} a day, 100,000 articles are one year "
                 "again).",
                 table(head, rows),
@@ -522,15 +590,17 @@ def build_scaling_section(sizes: Sequence[int], passes: int, baseline: str | Non
     return "\n\n".join(
         [
             "### Events build as the corpus grows",
-            f"Reproduce: `{BUILD_COMMAND}` (the baseline is a worktree of the commit before the change: "
-            "`git worktree add ../wt-b26 3b232df`; both must read the same features version). CPU time "
+            f"Reproduce: `{command}`, the baseline a worktree of the build before the change with the "
+            f"checkout's features module: `{BASELINE_SETUP}`. CPU time "
             "(`time.process_time`) of `build` alone (with each event's JSON line, as the stage writes it), "
             f"median of {passes} passes, each in a fresh process (old and new alternating), reading the stage's "
-            f"feature files (features version {FEATURES_VERSION}, computed once and shared by both); peak RSS "
+            f"feature files (features version {version}; each side's own code computes them, and when the two "
+            "files are byte-identical one serves both); peak RSS "
             "is that process's own high-water mark (`VmHWM`, whole process: interpreter, NumPy, the stage's "
             "table of offsets and the build). Same events: every event's JSON line identical, in the same "
-            "order, in every pass. Synthetic corpora of the throughput generator (en/id, ~4 "
-            "articles an event) over one year of days: articles per day grow with the corpus.",
+            "order, in every pass (compared only when both sides read the same features). Synthetic corpora "
+            "of the throughput generator (en/id, ~4 articles an event) over one year of days: articles per "
+            "day grow with the corpus.",
             table(head, rows),
         ]
     )
