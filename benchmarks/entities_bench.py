@@ -27,7 +27,19 @@
   id, name, and a judgement written by hand (1: a person or organisation taking
   part, 0: anything else, such as a verb, a common word, a place or a heading). The
   file holds no article text. ``--dump`` prints the names of both variants that
-  the file does not judge yet, for labelling.
+  the file does not judge yet, for labelling. This sample is **not blind**: the
+  span rules and the participant rules were written after looking at its errors.
+* **Blind participant precision** (``--blind``): the top three names, with the
+  reader, of a second sample frozen before any rule was written for it (issue 19),
+  against ``benchmarks/data/participants_blind.tsv`` (set, article id, name,
+  judgement; no article text): 40 BBC articles (8 per category, none of the first
+  sample), 10 IndoSum (Indonesian) and 10 malay-news (Malay) articles, each set's
+  articles chosen by the smallest ``sha256("participants-blind:<set>:<id>")``, not
+  by reading them (:func:`blind_sample`). ``--dump-blind`` prints the unjudged
+  names with a snippet of the text around their first mention, for labelling.
+
+Both samples are judged by the same written criteria (:data:`CRITERIA`, also the
+header of the blind file).
 """
 
 from __future__ import annotations
@@ -35,6 +47,7 @@ from __future__ import annotations
 import argparse
 import csv
 import gzip
+import hashlib
 import json
 import os
 import statistics
@@ -51,8 +64,30 @@ from newscorpus import read_entities
 from newscorpus.events.analysis import ENTITY_CHARS, analyse_text
 
 LABELS = Path(__file__).resolve().parent / "data" / "participants_bbc.tsv"
+BLIND_LABELS = Path(__file__).resolve().parent / "data" / "participants_blind.tsv"
 SAMPLE_STEP = 55
 TOP = 3
+
+#: How a name is judged, in both samples (written down for the blind sample, issue 19,
+#: from the judgements of the first one).
+CRITERIA = """\
+1: the name of a person or an organisation (company, party, team or club, band,
+   government body, broadcaster or newspaper, agency) that takes part in or is
+   quoted about the story, written as a complete name of it: a full name, a
+   surname alone, a first name alone when the article uses it for that person,
+   an acronym, or the article's own spelling (TimeWarner).
+0: anything else: a place, country or region, also when it acts (UK, Britain,
+   City for the City of London, Wall Street); a nationality or demonym
+   (Americans, Czechs, Aussie); an event, award or ceremony (Commonwealth Games,
+   Oscar, Brits); a work or product (a song, film, TV show, game, car, bill or
+   law: Jailhouse Rock, Mini); a truncated name (Exchange Commission for the
+   Securities and Exchange Commission, Pew Internet); a span that runs across
+   two names or sentences (Liverpool. Morgan) or keeps a title, role, party or
+   owner in front of a name (Producer Mel Gibson, Labour MP George Galloway,
+   Britain's Kelly Holmes); a common word, verb, role or heading (Gold, MP);
+   the outlet named only in the article's dateline or credit line ("Jakarta, CNN
+   Indonesia -"): it reports, it does not take part (an outlet the text cites,
+   "told the BBC News website", is 1)."""
 
 
 def load_bbc(bench: Path) -> list[tuple[str, str, list[str]]]:
@@ -207,11 +242,112 @@ def participants(articles: list[tuple[str, str, list[str]]], chars: int | None) 
     return out
 
 
+BLIND_PER_CATEGORY = 8  # BBC articles per category (business, entertainment, politics, sport, tech)
+BLIND_OTHER = 10  # IndoSum and malay-news articles each
+# malay-news records with a whole article (not an RSS summary or a page crawl with its chrome)
+_MALAY_KINDS = ("full_article_crawl", "article_body_scrape")
+
+
+def _blind_hash(set_name: str, aid: str) -> int:
+    return int(hashlib.sha256(f"participants-blind:{set_name}:{aid}".encode()).hexdigest()[:8], 16)
+
+
+def blind_sample(bench: Path) -> list[tuple[str, str, str, str, list[str]]]:
+    """The blind sample as (set, article id, language, title, paragraphs).
+
+    Chosen by rule, not by reading: per BBC category the :data:`BLIND_PER_CATEGORY`
+    articles outside the first sample (every :data:`SAMPLE_STEP`-th by id) with the
+    smallest :func:`_blind_hash`; of IndoSum's unique articles and of malay-news'
+    whole articles (:data:`_MALAY_KINDS`) the :data:`BLIND_OTHER` smallest. IndoSum
+    has no headline: its first paragraph stands in, as the events would read it.
+    """
+    out: list[tuple[str, str, str, str, list[str]]] = []
+    bbc = load_bbc(bench)
+    old = {aid for aid, _t, _p in bbc[::SAMPLE_STEP]}
+    by_category: dict[str, list[tuple[str, str, list[str]]]] = {}
+    for art in bbc:
+        if art[0] not in old:
+            by_category.setdefault(art[0].split("/")[0], []).append(art)
+    for arts in by_category.values():
+        for aid, title, paras in sorted(arts, key=lambda a: _blind_hash("bbc", a[0]))[:BLIND_PER_CATEGORY]:
+            out.append(("bbc", aid, "en", title, paras))
+    from linedata import detokenize  # the quality benchmark's own detokeniser
+
+    seen: dict[str, list[str]] = {}
+    for path in sorted((bench / "indosum-dev-folds").glob("dev.*.jsonl.gz")):
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            for line in fh:
+                rec = json.loads(line)
+                if rec["id"] not in seen:
+                    seen[rec["id"]] = [" ".join(detokenize(s) for s in para) for para in rec["paragraphs"]]
+    for aid in sorted(seen, key=lambda a: _blind_hash("indosum", a))[:BLIND_OTHER]:
+        out.append(("indosum", aid, "id", "", seen[aid]))
+    malay = []
+    with open(bench / "malay-news" / "articles.jsonl", encoding="utf-8") as fh:
+        for line in fh:
+            rec = json.loads(line)
+            if rec["text_kind"] in _MALAY_KINDS:
+                malay.append(rec)
+    for rec in sorted(malay, key=lambda r: _blind_hash("malay-news", r["id"]))[:BLIND_OTHER]:
+        paras = [p.strip() for p in rec["text"].split("\n\n") if p.strip()]
+        out.append(("malay-news", rec["id"], "ms", rec["title"] or "", paras))
+    return out
+
+
+def blind_participants(sample: list[tuple[str, str, str, str, list[str]]]) -> list[tuple[str, str, str]]:
+    """(set, article id, name) of the top names of the blind sample, with the reader."""
+    out = []
+    for set_name, aid, language, title, paras in sample:
+        a = analyse_text(title, paras, language=language, published=None)
+        out.extend((set_name, aid, n.display) for n in a.names[:TOP])
+    return out
+
+
+def _read_tsv(path: Path) -> list[dict[str, str]]:
+    """Rows of a tab-separated file whose ``#`` lines are comments."""
+    with open(path, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader((ln for ln in fh if not ln.startswith("#")), delimiter="\t"))
+
+
+def blind(bench: Path, dump: bool) -> None:
+    """Print the blind precision per set and overall (or, with ``dump``, the names to judge)."""
+    sample = blind_sample(bench)
+    labels = {}
+    if BLIND_LABELS.exists():
+        labels = {(r["set"], r["article"], r["name"]): int(r["label"]) for r in _read_tsv(BLIND_LABELS)}
+    names = blind_participants(sample)
+    if dump:
+        texts = {(s, a): "\n".join([t, *p]) for s, a, _l, t, p in sample}
+        for key in names:
+            if key not in labels:
+                text = texts[key[:2]]
+                at = max(text.find(key[2]), 0)
+                snippet = " ".join(text[max(0, at - 90) : at + len(key[2]) + 90].split())
+                print(f"{key[0]}\t{key[1]}\t{key[2]}\t\t# {snippet}")
+        return
+    counts = {s: 0 for s, *_ in sample}
+    for s, *_ in sample:
+        counts[s] += 1
+    total: list[int] = []
+    for set_name, n in counts.items():
+        pairs = [k for k in names if k[0] == set_name]
+        judged = [labels[k] for k in pairs if k in labels]
+        total += judged
+        precision = sum(judged) / len(judged) if judged else float("nan")
+        print(f"BLIND participants {set_name}: {n} articles, {len(pairs)} names, {len(judged)} judged, "
+              f"precision {precision:.3f}")  # fmt: skip
+    precision = sum(total) / len(total) if total else float("nan")
+    print(f"BLIND participants all: {len(sample)} articles, {len(names)} names, {len(total)} judged, "
+          f"precision {precision:.3f}")  # fmt: skip
+
+
 def main(argv: list[str] | None = None) -> None:
     """Command line: print cost and precision (or the names to label)."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("benchmarks", nargs="?", default=DEFAULT_BENCHMARKS)
     ap.add_argument("--dump", action="store_true", help="print unjudged names of the sample")
+    ap.add_argument("--blind", action="store_true", help="participant precision on the blind sample only")
+    ap.add_argument("--dump-blind", action="store_true", help="print unjudged names of the blind sample")
     ap.add_argument("--speed", action="store_true", help="CPU per article before/after; writes docs/performance.md")
     ap.add_argument("--base-src", type=Path, help="src folder of the code to compare against (with --speed)")
     ap.add_argument("--articles", type=int, default=3000, help="generated articles for --speed")
@@ -221,12 +357,14 @@ def main(argv: list[str] | None = None) -> None:
             ap.error("--speed needs --base-src")
         write_section("entities", speed(Path(args.benchmarks), args.base_src.resolve(), args.articles))
         return
+    if args.blind or args.dump_blind:
+        blind(Path(args.benchmarks), args.dump_blind)
+        return
     articles = load_bbc(Path(args.benchmarks))
     labels: dict[tuple[str, str], int] = {}
     if LABELS.exists():
-        with open(LABELS, encoding="utf-8", newline="") as fh:
-            for row in csv.DictReader(fh, delimiter="\t"):
-                labels[(row["article"], row["name"])] = int(row["label"])
+        for row in _read_tsv(LABELS):
+            labels[(row["article"], row["name"])] = int(row["label"])
     variants = {"reader": participants(articles, ENTITY_CHARS), "rules": participants(articles, None)}
     if args.dump:
         for pair in sorted(set(variants["reader"]) | set(variants["rules"])):
