@@ -8,6 +8,11 @@ Everything here is per article, so it runs in the parse tasks:
   :data:`ENTITY_CHARS` characters of the body): a verb or a common word that opens
   a headline is not a participant. In a title-case headline, where capitals say
   nothing, a span counts only if one of its words is also in a span of the body.
+  Participants are chosen among the spans by classes (issue 19): an English
+  organisation span takes the rest of its name written before it ("Exchange
+  Commission" -> "Securities and Exchange Commission"), a role opening a person
+  span is cut ("Producer Mel Gibson"), and works (quoted, or after "film", "game",
+  ...), laws, events, geographic features and plural demonyms are no participants.
   In other languages (the model is not trained for them) names are runs of
   capitalised words that are not capitalised merely because they open a sentence
   or a title-case headline (a word the same article also writes in lower case, or
@@ -86,8 +91,11 @@ __all__ = [
 # 4: clock times ("1400 GMT") are no longer years; 5: names and places from the entity reader;
 # 6: an undated article's story date only from a date stamp (see events.dates._undated_date);
 # 7: sequel cues and the newest day the lead names (issue 19); 8: every feature from the headline
-# and a 1,200-character lead, the next 4,000 characters adding terms and name keys only (issue 22)
-FEATURES_VERSION = 8
+# and a 1,200-character lead, the next 4,000 characters adding terms and name keys only (issue 22);
+# 9: participants: an English organisation span takes the rest of its name written before it, a role
+# opening a person span is cut, works, events, geographic features and plural demonyms are no
+# participants (issue 19); only the names change, not the keys
+FEATURES_VERSION = 9
 
 # What follows a dateline's place at the start of a paragraph ("JAKARTA, KOMPAS.com -").
 _DATELINE_END = re.compile(r"\s*(?:[-–—:]|,\s*[^\W\d_][\w.]*\s*[-–—:]|\(\w+\)\s*[-–—:])")
@@ -370,6 +378,56 @@ def _number_key(text: str) -> str | None:
 _GLUED = re.compile(r"(?:^|(?<=\s))([a-z]{1,3})[-‑]$")
 
 
+# -- which reader spans are participants (issue 19) -------------------------------------
+# fmt: off
+# Classes of names that are not actors, each told by its head noun (the last word,
+# or the first word of a place written head first) or by where the name stands.
+#: A work before its title ("the reality TV show The Osbournes", "the game Manhunt",
+#: "lagu Bento"): a name right after one of these nouns is the work's title.
+_WORK_NOUNS = frozenset({
+    "film", "films", "movie", "album", "single", "song", "track", "show", "series", "sitcom", "programme",
+    "program", "documentary", "drama", "game", "novel", "book", "play", "musical", "opera", "ballad",
+    "lagu", "filem", "sinetron", "buku", "permainan", "rancangan", "siri",
+})
+#: Last words of a law or a bill ("Crossrail Link Bill", "Terrorism Act"): a work.
+_LAW_HEADS = frozenset({"bill", "act"})
+#: Last words of an event ("Commonwealth Games", "MTV Europe Awards", "Davis Cup").
+_EVENT_HEADS = frozenset({
+    "games", "olympics", "awards", "award", "prize", "prizes", "cup", "championship", "championships",
+    "tournament", "festival", "marathon", "grand prix", "summit", "trophy",
+})
+#: Heads of a geographic feature or a thoroughfare: last words ("Canary Wharf", "Oxford
+#: Street") or, as several languages write them, first words ("River Thames", "Sungai Musi").
+_PLACE_LAST = frozenset({
+    "river", "lake", "sea", "ocean", "island", "islands", "bay", "gulf", "strait", "valley", "mountain",
+    "mountains", "street", "road", "avenue", "lane", "square", "bridge", "wharf", "airport", "canal",
+})
+_PLACE_FIRST = frozenset({
+    "river", "lake", "mount", "mt", "sungai", "danau", "gunung", "pulau", "selat", "teluk", "jalan", "jl",
+})
+#: Demonyms of continents and regions, which the gazetteer (countries and cities) lacks.
+_REGION_DEMONYMS = frozenset({"european", "american", "asian", "african", "arab", "latino", "westerner"})
+#: Words that join the words of one organisation's name ("Securities and Exchange
+#: Commission", "Office for National Statistics", "Bank of England").
+_NAME_JOINERS = frozenset({"and", "of", "for", "&"})
+_ARTICLES = frozenset({"the", "a", "an"})
+_BRACKET_ACRONYM = re.compile(r"\s*\((\w{2,8})\)")
+# Quotation marks around a title ("the game "Manhunt"", "lagu 'Bento'").
+_QUOTE_OPEN = "\"“‘'«„"
+_QUOTE_CLOSE = "\"”’'»“"
+# fmt: on
+
+
+@functools.cache
+def _role_words() -> frozenset[str]:
+    """One-word role nouns of the credit parser (``credit_roles.yaml``: producer,
+    reporter, photographer, wartawan, ...): before a person's name they are a role
+    ("Producer Mel Gibson"), not part of the name."""
+    from ..parsers.furniture import credit_roles
+
+    return frozenset(fold(w) for w in credit_roles() if " " not in w)
+
+
 class _Reader:
     """Reads the names, places, numbers and terms of one article."""
 
@@ -392,6 +450,11 @@ class _Reader:
         self.mentions: list[tuple[str, tuple[str, ...], float]] = []
         self.lower_seen: set[str] = set()  # words the lead writes in lower case (set by read)
         self.unspaced = False  # the text is written without spaces (set by read)
+        # The reader's spans of the paragraph read and its word starts; the words of
+        # those spans with their kind, built when first asked for (_span_kind).
+        self._here: tuple[tuple[Entity, ...], list[int]] = ((), [])
+        self._span_words: dict[int, str] | None = None
+        self._read_text = ""  # the texts the reader read (headline and lead)
 
     # -- names and places ---------------------------------------------------------
     def read(self, paragraphs: list[tuple[str, float]], title_case_title: bool) -> None:
@@ -437,6 +500,7 @@ class _Reader:
         common word."""
         # The first paragraph (the headline) whole, then the lead of the rest.
         texts = [paras[0].text, *lead_paragraphs([p.text for p in paras[1:]], self.entity_chars)] if paras else []
+        self._read_text = "\n".join(texts)
         found: list[tuple[_Para, tuple[Entity, ...]]] = [
             (p, read_entities(text, self.lang)) for p, text in zip(paras, texts, strict=False)
         ]
@@ -449,6 +513,8 @@ class _Reader:
             para, weight, starts = p.text, p.weight, p.starts
             inside: set[int] = set()
             placed[n] = set()
+            self._here = (ents, starts)
+            self._span_words = None
             k = 0
             for e in ents:
                 kind = e.kind
@@ -482,12 +548,25 @@ class _Reader:
                     run, first = run[1:], first + 1
                 if not run:
                     continue
+                if kind == "PER" and len(run) > 1 and self._role_word(run[0]):
+                    run, first = run[1:], first + 1  # "Producer Mel Gibson": a role opens it
+                # In English only: Indonesian and Malay capitalise roles and offices
+                # ("Pengerusi PN", "Ketua Polis"), so a capital there says less.
+                if kind == "ORG" and self.lang == "en" and not p.title_case:
+                    # "Exchange Commission" -> "Securities and Exchange Commission"
+                    ext = self._extend_left(p, first, first + len(run) - 1)
+                    if ext < first:
+                        run = [p.tok(x) for x in range(ext, first)] + run
+                        inside.update(range(ext, first))
+                        first = ext
                 if kind != "LOC" and self._country(run, kind):
                     kind = "LOC"  # "Britain", "Czechs", "the UK" read as actors: countries are places
                 if kind == "LOC":
                     placed[n].update(range(k, j))
                     self._run(para, run, weight, mention=False)  # a place span: no demonym rule
                     continue
+                if self._not_actor(p, run, first):
+                    continue  # a work, an event or a place read as a person or organisation
                 place = self.gaz.lookup(e.text)
                 if place is not None and place.kind == "organisation":  # EU, UN: one key across languages
                     self._place(place, weight)
@@ -520,6 +599,132 @@ class _Reader:
     def _not_name(self, tok: _Token) -> bool:
         key = fold(tok.word)
         return not key or key in self.titles or key in self.date_names
+
+    def _role_word(self, tok: _Token) -> bool:
+        """Whether ``tok``, opening a person span, is a role and not a name: a role
+        noun of the credit parser, or a word capitalised only because it opens a
+        sentence (the article writes it in lower case elsewhere: "Rapper Eminem")."""
+        if tok.word.isupper():
+            return False
+        return fold(tok.word) in _role_words() or (tok.initial and tok.low in self.lower_seen)
+
+    def _extend_left(self, p: _Para, first: int, last: int) -> int:
+        """The first word of the longer name an organisation span is the end of: the
+        capitalised words (and ``of``/``for``/``and`` between them) written right
+        before it in the same sentence, mid-sentence capitals being part of a name
+        ("the Securities and Exchange Commission", "the Office for National
+        Statistics", "the World Anti-Doping Agency"). Not over a possessive, a title,
+        a weekday or month, a stop word, a word that opens a sentence and is written
+        in lower case elsewhere, nor over ``and`` to another name the reader found
+        ("Microsoft and Google" are two)."""
+        start = x = first
+        while x > 0 and p.gaps[x] == " ":
+            tok = p.tok(x - 1)
+            if tok.low in _NAME_JOINERS:
+                if x - 1 == 0 or p.gaps[x - 1] != " ":
+                    break
+                before = p.tok(x - 2)
+                if (
+                    not self._name_word(before)
+                    or before.initial  # "Bosses of Deutsche Boerse"
+                    or self._span_kind(x - 2) == "PER"
+                    # "Microsoft and Yahoo" are two: over "and" only to a span of two or
+                    # more words from a word no span of the reader holds ("Securities and
+                    # Exchange Commission"), or when the article's own acronym spells the
+                    # whole ("the Health and Safety Executive (HSE)")
+                    or (
+                        tok.low in ("and", "&")
+                        and (self._span_kind(x - 2) is not None or last - first < 1)
+                        and not self._acronym(p, x - 2, last)
+                    )
+                    or self._apart(p, x - 2, x, last)
+                ):
+                    break
+                x -= 2
+                start = x
+                continue
+            if not self._name_word(tok) or self._span_kind(x - 1) == "PER":
+                break
+            x -= 1
+            start = x
+        return start
+
+    def _acronym(self, p: _Para, left: int, last: int) -> bool:
+        """Whether words ``left`` to ``last`` are followed by a bracketed acronym of
+        their capitalised words ("Securities and Exchange Commission (SEC)")."""
+        m = _BRACKET_ACRONYM.match(p.text, p.ends[last])
+        if m is None:
+            return False
+        initials = "".join(w[0] for w in p.words[left : last + 1] if w[:1].isupper())
+        return m.group(1).casefold() == initials.casefold()
+
+    def _span_kind(self, x: int) -> str | None:
+        """The kind of the reader's span word ``x`` of the paragraph read is in, if any."""
+        if self._span_words is None:
+            ents, starts = self._here
+            self._span_words = {
+                k: e.kind
+                for e in ents
+                for k in range(bisect.bisect_left(starts, e.start), bisect.bisect_left(starts, e.end))
+            }
+        return self._span_words.get(x)
+
+    def _apart(self, p: _Para, left: int, right: int, last: int) -> bool:
+        """Whether the words before a joiner (``left``) or the name after it
+        (``right`` to ``last``) stand alone elsewhere in what the reader read more
+        often than the whole (``left`` to ``last``): then they are two names
+        ("Kostas Kenteris and Katerina Thanou ... Kenteris"), not one."""
+        whole = p.text[p.starts[left] : p.ends[last]]
+        n = self._read_text.count(whole)
+        return (
+            self._read_text.count(p.text[p.starts[left] : p.ends[right - 2]]) > n
+            or self._read_text.count(p.text[p.starts[right] : p.ends[last]]) > n
+        )
+
+    def _name_word(self, tok: _Token) -> bool:
+        # A word that can continue a name leftwards (see _extend_left).
+        word = tok.word
+        if not word[:1].isupper() or word != tok.text:  # lower case, or a possessive ("Japan's")
+            return False
+        key = fold(word)
+        if not key or key in self.titles or key in self.date_names or key in self.particles:
+            return False
+        # Mid-sentence, a capital says name even on a stop word ("the Home Office",
+        # "the World Anti-Doping Agency"); an article never belongs to one.
+        return not (key in _ARTICLES or (tok.initial and (tok.low in self.stop or tok.low in self.lower_seen)))
+
+    def _not_actor(self, p: _Para, run: list[_Token], first: int) -> bool:
+        """Whether a person or organisation span names no actor: a work (the title
+        after a work noun or inside quotation marks, a law), an event, a geographic
+        feature or street, or a plural demonym ("Czechs", "Europeans")."""
+        words = [fold(t.word) for t in run]
+        last = words[-1]
+        if len(run) > 1 and (
+            last in _LAW_HEADS
+            or last in _EVENT_HEADS
+            or " ".join(words[-2:]) in _EVENT_HEADS
+            or last in _PLACE_LAST
+            or words[0] in _PLACE_FIRST
+        ):
+            return True  # "Crossrail Link Bill", "Commonwealth Games", "River Thames"
+        k = first - 1
+        if k > 0 and p.lows[k] in _ARTICLES and p.gaps[k] == " ":
+            k -= 1  # "show The Osbournes": the reader's span lost its "The"
+        if k >= 0 and p.gaps[k + 1].strip() in ("", ":") and p.lows[k] in _WORK_NOUNS:
+            return True  # "the game Manhunt", "the reality TV show The Osbournes"
+        text = p.text
+        i, j = run[0].start, run[-1].end
+        while i > 0 and text[i - 1] == " ":
+            i -= 1
+        while j < len(text) and text[j] == " ":
+            j += 1
+        if i > 0 and j < len(text) and text[i - 1] in _QUOTE_OPEN and text[j] in _QUOTE_CLOSE:
+            return True  # a quoted title
+        if len(run) == 1 and last.endswith("s") and len(last) > 4 and run[0].word[:1].isupper():
+            single = last[:-1]
+            if single in _REGION_DEMONYMS or self.gaz.lookup_demonym(single) is not None:
+                return True  # "Czechs", "Europeans": peoples, not actors
+        return False
 
     def _name_token(self, tok: _Token, lower_seen: set[str]) -> bool:
         word = tok.word
