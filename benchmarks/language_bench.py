@@ -23,7 +23,6 @@ import gc
 import gzip
 import hashlib
 import json
-import os
 import resource
 import statistics
 import sys
@@ -33,23 +32,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import numpy as np
 import train_language as tl
 from _report import DEFAULT_BENCHMARKS, ROOT, machine_line, table, write_section
 
-from newscorpus.langid_pair import MODEL_NAME, PairModel, load_model, model_from_arrays
+from newscorpus.langid_pair import MODEL_NAME, PairModel, load_model
 from newscorpus.language import SAMPLE_CHARS as SAMPLE
 from newscorpus.language import _identifier, identify, identify_batch, identify_general
 
 Labelled = list[tuple[str, str]]  # (expected code, text)
-#: What bounds the DSLCC figure (written after looking at the errors of the 5-fold runs on train.tsv).
-LIMITS = (
-    "Limits: 3,991 DSLCC training sentences (the official DSLCC training sets have 18,000 per language, "
-    "which this copy lacks; see the set's SOURCE.md); the extra news sentences help only at a small "
-    "weight (they are other outlets and years: more weight lowered cross-validated accuracy); the "
-    "remaining errors are mostly short sentences and sentences whose n-grams are mostly English words, "
-    "names or topic words shared by both languages' news. Nothing was tuned on dev after it was measured."
-)
 #: Batch sizes the cost table measures (256 is the parse stage's default ``execution.batch_size``).
 BATCH_SIZES = (16, 256, 1024)
 
@@ -121,70 +111,47 @@ def accuracy(fn: Callable[[str], str | None], docs: Labelled) -> float:
     return sum(fn(text) == want for want, text in docs) / len(docs)
 
 
-def load_old(path: Path | None) -> PairModel | None:
-    """A previous pair model file (``--old-model``), read as the package reads its own."""
-    if path is None:
-        return None
-    with np.load(path, allow_pickle=False) as arrays:
-        return model_from_arrays(arrays)
-
-
-def by_length(model: PairModel, dev: Labelled) -> dict[str, tuple[float, int]]:
-    """The pair model's forced accuracy on ``dev`` by sentence length (words), with the count."""
-    buckets: dict[str, list[bool]] = defaultdict(list)
-    for label, text in dev:
-        words = len(text.split())
-        bucket = "up to 15 words" if words <= 15 else "16-30 words" if words <= 30 else "over 30 words"
-        buckets[bucket].append(model.predict(text) == label)
-    return {k: (sum(v) / len(v), len(v)) for k in ("up to 15 words", "16-30 words", "over 30 words")
-            for v in [buckets[k]] if v}
-
-
-def quality(bench: Path, docs_limit: int | None, old: PairModel | None = None,
-            old_name: str = "previous") -> tuple[str, dict[str, Labelled]]:
+def quality(bench: Path, docs_limit: int | None) -> tuple[str, dict[str, Labelled]]:
     """The quality table (markdown) and the article sets the cost is measured on."""
     shipped = load_model()
     rows: list[tuple[object, ...]] = []
 
-    def row(name: str, unit: str, blind: str, docs: Labelled, model: PairModel | None = None,
-            compare_old: bool = True) -> None:
-        before: object = "n/a"
-        if old is not None and compare_old:
-            before = accuracy(lambda t: identify(t, old), docs)
+    def row(name: str, unit: str, blind: str, docs: Labelled, model: PairModel | None = None) -> None:
         rows.append((name, unit, f"{len(docs):,}", blind, accuracy(identify_general, docs),
-                     *([before] if old is not None else []), accuracy(lambda t: identify(t, model), docs)))
+                     accuracy(lambda t: identify(t, model), docs)))
         print(" | ".join(str(v) for v in rows[-1]), flush=True)
 
     dev = [(label, text) for label, text in tl.dslcc(bench, "dev")]
     row("DSLCC dev (id + ms)", "sentence", "**blind**", dev)
-    dev_acc = accuracy(identify, dev)
     pair_only = sum(shipped.predict(text) == label for label, text in dev) / len(dev)
-    old_pair_only = sum(old.predict(text) == label for label, text in dev) / len(dev) if old else None
     py_forced = 0.0
     for label, text in dev:
         probs = dict(_identifier().rank(text[:SAMPLE]))
         py_forced += (probs.get("ms", 0) > probs.get("id", 0)) == (label == "ms")
     py_forced /= len(dev)
-    new_len, old_len = by_length(shipped, dev), by_length(old, dev) if old else None
+    by_length: dict[str, list[bool]] = defaultdict(list)
+    for label, text in dev:
+        words = len(text.split())
+        bucket = "up to 15 words" if words <= 15 else "16-30 words" if words <= 30 else "over 30 words"
+        by_length[bucket].append(shipped.predict(text) == label)
 
-    train_rows, indonesian = tl.dslcc(bench, "train"), tl.indosum_sentences(bench)
+    train_rows, indonesian = tl.dslcc(bench, "train"), tl.indonesian_extra(bench)
     records = tl.malay_news(bench)
     outlets = sorted({r["source"] for r in records})
+    loso_all: Labelled = []
     for outlet in outlets:
-        model = tl.train(train_rows, tl.malay_sentences(records, leave_out=outlet), indonesian)
+        model = tl.train(train_rows, tl.malay_extra(records, leave_out=outlet), indonesian)
         docs = [("ms", r["text"]) for r in records if r["source"] == outlet][:docs_limit]
-        row(f"malay-news: {outlet}", "article", "**blind** (outlet left out)", docs, model, compare_old=False)
+        row(f"malay-news: {outlet}", "article", "**blind** (outlet left out)", docs, model)
+        loso_all += docs
     malay = [("ms", r["text"]) for r in records][:docs_limit]
     row("malay-news, all outlets, shipped model", "article", "not blind (trained on)", malay)
 
     id_sets = indosum(bench, docs_limit)
-    held = [d for name in tl.INDOSUM_HELD_OUT for d in id_sets.get(name, [])]
-    trained = [d for name, docs in id_sets.items() if name not in tl.INDOSUM_HELD_OUT for d in docs]
-    row(f"IndoSum, held-out outlets ({', '.join(tl.INDOSUM_HELD_OUT)})", "article",
-        "**blind** (never trained on)", held)
-    worst = min(tl.INDOSUM_HELD_OUT, key=lambda s: accuracy(identify, id_sets[s]))
-    row(f"IndoSum, worst held-out outlet: {worst}", "article", "**blind**", id_sets[worst])
-    row("IndoSum, the other 6 outlets", "article", "not blind (sentences trained on)", trained)
+    id_all = [d for docs in id_sets.values() for d in docs]
+    row("IndoSum (id news, 10+ outlets)", "article", "**blind** (never trained on)", id_all)
+    worst = min(id_sets, key=lambda s: accuracy(identify, id_sets[s]))
+    row(f"IndoSum, worst outlet: {worst}", "article", "**blind**", id_sets[worst])
 
     en_sets = english(bench)
     changed = {}
@@ -194,51 +161,37 @@ def quality(bench: Path, docs_limit: int | None, old: PairModel | None = None,
         changed[name] = sum(identify(t) != identify_general(t) for _, t in docs)
     row("hand-written ms/id sentences (tests/data/lang)", "sentence", "not blind (written here)", hand_written())
 
-    headers = ["set", "unit", "n", "blind?", "py3langid alone",
-               *([f"py3langid + {old_name} pair model"] if old is not None else []),
-               "py3langid + pair model"]
-    before = ""
-    if old is not None and old_len is not None:
-        old_right = sum(identify(t, old) == label for label, t in dev)
-        new_right = sum(identify(t) == label for label, t in dev)
-        before = (f" The {old_name} pair model on the same sentences: **{old_pair_only:.3f}**; by length "
-                  + ", ".join(f"{k} {v:.3f}" for k, (v, _) in old_len.items())
-                  + f". End to end on DSLCC dev (blind), {old_name} → new: {old_right / len(dev):.3f} → "
-                  f"{new_right / len(dev):.3f}, {new_right - old_right:+d} sentences of {len(dev):,}.")
+    headers = ["set", "unit", "n", "blind?", "py3langid alone", "py3langid + pair model"]
     md = (
         "## Language identification: Indonesian vs Malay\n\n"
         f"{machine_line(['py3langid', 'numpy'])}\n\n"
         "Share of texts given the right ISO 639-1 code by the built-in identifier "
-        "(`newscorpus.identify_language`; no answer counts as wrong), without and with the "
-        "pair model (`newscorpus.langid_pair`, trained by `benchmarks/train_language.py`)"
-        + (f", and with the {old_name} pair model file in the same run" if old is not None else "")
-        + f". Each text is read as the identifier reads an article: its first {SAMPLE} characters. "
-        "Blind: DSLCC `dev.tsv` is never read by training or by any choice (those use 5-fold and "
-        "cross-version validation on `train.tsv`); the IndoSum outlets "
-        f"{', '.join(tl.INDOSUM_HELD_OUT)} (named before any result) are never trained on, the other "
-        "six are (their row is not blind); each Malay outlet is measured with a model trained without "
-        "that outlet. The previous model's figures on malay-news outlets are not shown (it was trained "
-        "on every outlet).\n\n"
+        "(`newscorpus.identify_language`; no answer counts as wrong), before and after the "
+        "pair model (`newscorpus.langid_pair`, trained by `benchmarks/train_language.py`). "
+        f"Each text is read as the identifier reads an article: its first {SAMPLE} characters. "
+        "Blind: DSLCC `dev.tsv` is never read by training or by any choice (those use 5-fold "
+        "cross-validation on `train.tsv`); IndoSum is never trained on; each Malay outlet is "
+        "measured with a model trained without that outlet.\n\n"
         f"{table(headers, rows)}\n\n"
         "Forced to choose id or ms on every DSLCC dev sentence (blind): the pair model alone "
         f"**{pair_only:.3f}**, py3langid alone {py_forced:.3f} (the higher of its two probabilities). "
         "The pair model by sentence length: "
-        + ", ".join(f"{k} {v:.3f} ({n:,})" for k, (v, n) in new_len.items()) + "." + before
-        + (" The 0.99 target is reached." if dev_acc >= 0.99 else " The 0.99 target is not reached.")
-        + f" {LIMITS} English answers changed by the pair model: "
+        + ", ".join(f"{k} {sum(v) / len(v):.3f} ({len(v):,})" for k, v in by_length.items())
+        + ". The 0.99 target is not reached. Limits: 3,991 training sentences (the official DSLCC "
+        "training sets have 18,000 per language, which this copy lacks; see the set's SOURCE.md), "
+        "short sentences, and sentences whose n-grams are mostly names or topic words shared by both "
+        "languages' news. Nothing was tuned on dev after this was measured. "
+        "English answers changed by the pair model: "
         + ", ".join(f"{n} of {len(en_sets[k][:docs_limit]):,} on {k}" for k, n in changed.items())
         + " (the pair model only runs when py3langid's best answer is id or ms, "
         "or the two together outweigh it).\n\n"
-        "Reproduce: `python benchmarks/language_bench.py ../shared/benchmarks"
-        + (" --old-model <previous langid_id_ms.npz>" if old is not None else "") + "`."
+        "Reproduce: `python benchmarks/language_bench.py ../shared/benchmarks`."
     )
-    cost_sets = {"IndoSum": held[:250] + trained[:250], "malay-news": malay[:500],
-                 "BBC News": en_sets["BBC News"][:500]}
+    cost_sets = {"IndoSum": id_all[:500], "malay-news": malay[:500], "BBC News": en_sets["BBC News"][:500]}
     return md, cost_sets
 
 
-def cost(sets: dict[str, Labelled], repeats: int = 5, old: PairModel | None = None,
-         sentences: list[str] | None = None, old_name: str = "previous") -> str:
+def cost(sets: dict[str, Labelled], repeats: int = 5) -> str:
     """CPU cost per article of py3langid and of the pair model (markdown)."""
     model_path = ROOT / "src" / "newscorpus" / "data" / MODEL_NAME
     load_model.cache_clear()
@@ -275,35 +228,14 @@ def cost(sets: dict[str, Labelled], repeats: int = 5, old: PairModel | None = No
     rows = [
         ("py3langid (`classify`), one text at a time", "1", f"{py_us:.0f}"),
         ("pair model (n-gram hashing + look-ups), id/ms texts only", "1", f"{pair_us:.0f}"),
-        ("`identify_language` end to end, one text at a time (py3langid, its ranking "
+        ("**before**: `identify_language` end to end, one text at a time (py3langid, its ranking "
          "when unsure, the pair model)", "1", f"{all_us:.0f}"),
     ]
-    if old is not None:
-        old_rows = [
-            (f"pair model, {old_name} file, id/ms articles only", "1", per_article(old.score, pair_samples)),
-            ("pair model, new file, id/ms articles only", "1", per_article(model.score, pair_samples)),
-            (f"pair model, {old_name} file, id/ms articles only", "256",
-             per_article_batched(old.score_batch, 256, pair_samples)),
-            ("pair model, new file, id/ms articles only", "256",
-             per_article_batched(model.score_batch, 256, pair_samples)),
-        ]
-        if sentences:
-            old_rows += [
-                (f"pair model, {old_name} file, DSLCC train sentences", "1", per_article(old.score, sentences)),
-                ("pair model, new file, DSLCC train sentences", "1", per_article(model.score, sentences)),
-            ]
-        old_rows += [
-            (f"`identify_language` end to end with the {old_name} pair model, one text at a time", "1",
-             per_article(lambda t: identify(t, old))),
-            ("`identify_language` end to end with the new pair model, one text at a time", "1",
-             per_article(lambda t: identify(t, model))),
-        ]
-        rows += [(name, size, f"{us:.0f}") for name, size, us in old_rows]
     for size in BATCH_SIZES:
         rows.append(("pair model, batched (`PairModel.score_batch`), id/ms texts only", str(size),
                      f"{per_article_batched(model.score_batch, size, pair_samples):.0f}"))
     for size in BATCH_SIZES:
-        rows.append(("`identify_batch` end to end (the parse stage's path)", str(size),
+        rows.append(("**after**: `identify_batch` end to end (the parse stage's path)", str(size),
                      f"{per_article_batched(identify_batch, size):.0f}"))
     return (
         "### Indonesian vs Malay pair model: cost\n\n"
@@ -311,14 +243,8 @@ def cost(sets: dict[str, Labelled], repeats: int = 5, old: PairModel | None = No
         f"CPU time per article (process time, median of {repeats} passes, before and after in this one run) "
         f"over {len(samples):,} articles ({', '.join(f'{len(v):,} {k}' for k, v in sets.items())}), first "
         f"{SAMPLE} characters each; the pair model runs only on texts py3langid puts on the id/ms pair, "
-        "so English articles pay py3langid alone"
-        + (f". The {old_name} pair model file and the new one are timed in the same run, "
-           f"alternating, on the same texts ({len(sentences or []):,} DSLCC train sentences for the "
-           "sentence rows)" if old is not None else "")
-        + ":\n\n"
+        "so English articles pay py3langid alone:\n\n"
         f"{table(['step', 'batch size', 'µs per article'], rows)}\n\n"
-        f"Load average when the timing ended: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (other "
-        "jobs share the machine: absolute figures are inflated by load; rows from this one run compare).\n\n"
         "The batch path gives the same label as the one-text path on every text (pinned by "
         "`tests/test_language_batch.py` on 1,500 real texts by hash, and on generated and random texts). "
         "It walks py3langid's byte automaton over the whole batch in lock-step (one NumPy step per byte "
@@ -330,8 +256,7 @@ def cost(sets: dict[str, Labelled], repeats: int = 5, old: PairModel | None = No
         "py3langid's own ~1 s model load.\n\n"
         f"Model file `src/newscorpus/data/{MODEL_NAME}`: {model_path.stat().st_size / 1e6:.2f} MB, "
         f"{len(model.weights):,} buckets, loaded lazily on first use in {load_ms:.0f} ms of CPU.\n\n"
-        "Reproduce: `python benchmarks/language_bench.py ../shared/benchmarks"
-        + (" --old-model <previous langid_id_ms.npz>" if old is not None else "") + "`."
+        "Reproduce: `python benchmarks/language_bench.py ../shared/benchmarks`."
     )
 
 
@@ -406,9 +331,6 @@ def main() -> None:
     ap.add_argument("--lingua", action="store_true", help="also rerun the py3langid-vs-lingua comparison")
     ap.add_argument("--golden", type=Path, default=None,
                     help="only write the pinned labels of the golden texts (hash<TAB>label) to this file")
-    ap.add_argument("--old-model", type=Path, default=None,
-                    help="a previous langid_id_ms.npz to compare with in the same run (accuracy and CPU)")
-    ap.add_argument("--old-name", default="previous", help="what to call the --old-model file in the tables")
     args = ap.parse_args()
     bench = Path(args.benchmarks)
     if args.golden is not None:
@@ -418,11 +340,9 @@ def main() -> None:
         lingua_md = lingua_comparison(bench, args.docs or 500)
         print(lingua_md)
         write_section("language", lingua_md)
-    old = load_old(args.old_model)
-    md, cost_sets = quality(bench, args.docs, old, args.old_name)
+    md, cost_sets = quality(bench, args.docs)
     print(md)
-    sentences = [t for _, t in tl.dslcc(bench, "train")][:500]
-    cost_md = cost(cost_sets, old=old, sentences=sentences, old_name=args.old_name)
+    cost_md = cost(cost_sets)
     print(cost_md)
     if args.docs is None:  # a partial run does not overwrite the pages
         write_section("language_quality", md, page="docs/quality.md")

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newscorpus import Pipeline, config_from_dict, hookimpl
-from newscorpus.langid_pair import FeatureConfig, distinct, features, features_batch, load_model, normalise
+from newscorpus.langid_pair import FeatureConfig, features, features_batch, load_model, normalise
 from newscorpus.language import identify, identify_batch, identify_with
 from newscorpus.plugins import get_registry
 
@@ -94,23 +94,6 @@ def test_batch_features_are_each_texts_features(texts: list[str], config: Featur
     idx, owner = features_batch(texts, config)
     for i, text in enumerate(texts):
         assert sorted(idx[owner == i].tolist()) == sorted(features(text, config).tolist()), normalise(text)
-
-
-@given(st.lists(st.text(max_size=200), max_size=6),
-       st.sampled_from([FeatureConfig(binary=True), FeatureConfig(orders=(2, 3), words=False, bits=8, binary=True)]))
-@settings(max_examples=100, deadline=None)
-def test_distinct_buckets_are_each_texts_buckets_once(texts: list[str], config: FeatureConfig) -> None:
-    idx, owner = distinct(*features_batch(texts, config), config)
-    assert (np.diff(owner) >= 0).all()
-    for i, text in enumerate(texts):
-        assert idx[owner == i].tolist() == sorted(set(features(text, config).tolist()))
-
-
-def test_feature_config_json_reads_files_written_before_the_binary_field() -> None:
-    assert FeatureConfig.from_json('{"bits": 20, "orders": [1, 2], "words": true}').binary is False
-    config = FeatureConfig(orders=(1, 2), bits=12, binary=True)
-    assert FeatureConfig.from_json(config.to_json()) == config
-    assert load_model().config.binary  # the shipped model counts each bucket once per text
 
 
 def test_batch_pair_scores_are_bit_identical() -> None:

@@ -1,10 +1,8 @@
 """Indonesian vs Malay: a small hashed n-gram discriminator for the pair that the
 general identifier confuses.
 
-The model is a naive Bayes over hashed character n-grams and word unigrams, each
-distinct bucket counted once per text (``FeatureConfig.binary``: a name or phrase
-repeated in a text does not outvote the rest of it), shipped as one vector of
-per-bucket log-likelihood ratios
+The model is a multinomial naive Bayes over hashed character n-grams and word
+unigrams, shipped as one vector of per-bucket log-likelihood ratios
 (``data/langid_id_ms.npz``, NumPy arrays only, read with ``allow_pickle=False``).
 Scoring a text is a sum of table look-ups: no scikit-learn, no network, no
 randomness. The training script is ``benchmarks/train_language.py``; it imports
@@ -28,7 +26,6 @@ import numpy.typing as npt
 __all__ = [
     "FeatureConfig",
     "PairModel",
-    "distinct",
     "features",
     "features_batch",
     "load_model",
@@ -61,22 +58,16 @@ class FeatureConfig:
     words: bool = True
     #: log2 of the number of buckets.
     bits: int = 18
-    #: Count each distinct bucket once per text (when scoring and when training).
-    binary: bool = False
 
     def to_json(self) -> str:
         """The config as compact, key-sorted JSON (stored beside the weights)."""
-        d: dict[str, Any] = {"orders": list(self.orders), "words": self.words, "bits": self.bits}
-        if self.binary:  # absent when false: files written before the field read the same
-            d["binary"] = True
-        return json.dumps(d, sort_keys=True)
+        return json.dumps({"orders": list(self.orders), "words": self.words, "bits": self.bits}, sort_keys=True)
 
     @classmethod
     def from_json(cls, text: str) -> FeatureConfig:
         """Inverse of :meth:`to_json`."""
         d = json.loads(text)
-        return cls(orders=tuple(int(n) for n in d["orders"]), words=bool(d["words"]), bits=int(d["bits"]),
-                   binary=bool(d.get("binary", False)))
+        return cls(orders=tuple(int(n) for n in d["orders"]), words=bool(d["words"]), bits=int(d["bits"]))
 
 
 def normalise(text: str) -> str:
@@ -116,9 +107,8 @@ class PairModel:
     """Naive Bayes log-likelihood ratios for the pair, one per bucket.
 
     ``score = bias + offset * n + sum(weights[buckets])`` over a text's ``n``
-    n-gram occurrences (distinct buckets when ``config.binary``); positive means
-    :data:`POSITIVE` (ms). ``offset`` is the ratio of an unseen bucket, kept apart so that
-    unseen buckets are stored as 0.
+    n-gram occurrences; positive means :data:`POSITIVE` (ms). ``offset`` is the
+    ratio of an unseen bucket, kept apart so that unseen buckets are stored as 0.
     """
 
     config: FeatureConfig
@@ -129,8 +119,6 @@ class PairModel:
     def score(self, text: str) -> float:
         """Log-odds of Malay over Indonesian for ``text``."""
         idx = features(text, self.config)
-        if self.config.binary:
-            idx = _sorted_unique(idx)
         return float(self.bias + self.offset * len(idx) + self.weights[idx].sum(dtype=np.float64))
 
     def predict(self, text: str) -> str:
@@ -146,8 +134,6 @@ class PairModel:
         thousand of them below 2**29 in size are exact in float64.
         """
         idx, owner = features_batch(texts, self.config)
-        if self.config.binary:
-            idx, owner = distinct(idx, owner, self.config)
         sums = np.bincount(owner, weights=self.weights[idx].astype(np.float64), minlength=len(texts))
         n = np.bincount(owner, minlength=len(texts))
         return np.asarray(self.bias + self.offset * n + sums, dtype=np.float64)
@@ -183,38 +169,6 @@ def load_model() -> PairModel:
     path = resources.files("newscorpus.data").joinpath(MODEL_NAME)
     with path.open("rb") as fh, np.load(fh, allow_pickle=False) as arrays:
         return model_from_arrays(arrays)
-
-
-def distinct(
-    idx: npt.NDArray[np.intp], owner: npt.NDArray[np.intp], config: FeatureConfig,
-) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
-    """Each ``(owner, bucket)`` pair of :func:`features_batch`'s output once, grouped by owner.
-
-    The pairs are grouped by owner with a stable sort of the owners (a radix sort for
-    up to 65,536 texts), then each text's buckets are sorted alone: many short sorts
-    cost less than one sort of the whole batch.
-    """
-    if not len(idx):
-        return idx, owner
-    narrow = np.uint16 if int(owner.max()) < 1 << 16 else np.uint32
-    order = np.argsort(owner.astype(narrow), kind="stable")
-    owner = owner[order]
-    buckets = idx[order].astype(np.uint32 if config.bits <= 32 else np.uint64)
-    bounds = np.flatnonzero(np.diff(owner)) + 1
-    for start, end in zip([0, *bounds.tolist()], [*bounds.tolist(), len(owner)], strict=True):
-        buckets[start:end].sort()
-    keep = np.ones(len(owner), dtype=bool)
-    keep[1:] = (buckets[1:] != buckets[:-1]) | (owner[1:] != owner[:-1])
-    return buckets[keep].astype(np.intp), owner[keep]
-
-
-def _sorted_unique(values: npt.NDArray[np.intp]) -> npt.NDArray[np.intp]:
-    """The distinct values, sorted (a sort of uint32 copies and a neighbour compare: NumPy 2's
-    hashing ``np.unique`` is several times slower on these arrays)."""
-    out = np.sort(values.astype(np.uint32) if len(values) and int(values.max()) < 1 << 32 else values)
-    keep = np.ones(len(out), dtype=bool)
-    np.not_equal(out[1:], out[:-1], out=keep[1:])
-    return out[keep].astype(np.intp)
 
 
 _Mask = npt.NDArray[np.bool_]
