@@ -4,7 +4,7 @@ dedicated discriminator for Indonesian vs Malay.
 py3langid was picked over lingua after measuring both in one run
 (``benchmarks/language_bench.py``, figures in docs/performance.md): lingua (all
 languages) added ~1.25 GB of memory and ran about 10x slower. py3langid confuses
-Indonesian and Malay, though (0.945 on DSLCC news sentences), so when its answer
+Indonesian and Malay, though (0.917 of DSLCC dev sentences alone; see docs/quality.md), so when its answer
 falls on that pair the decision is left to :mod:`newscorpus.langid_pair`, a small
 n-gram model trained for the pair. Every other answer is py3langid's, unchanged.
 
