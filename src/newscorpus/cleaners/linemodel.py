@@ -828,8 +828,6 @@ class LineModelCleaner(Cleaner):
 
     def clean_batch(self, articles: Sequence[Article]) -> list[Article]:
         """Score the candidate paragraphs of the whole batch at once, then cut."""
-        if self._threshold is not None and self._threshold > 1.0:
-            return list(articles)
         plans: list[tuple[int, list[tuple[int, int]]]] = []  # article, (candidate row, current index)
         texts: list[str] = []
         blocks: list[npt.NDArray[np.float64]] = []
