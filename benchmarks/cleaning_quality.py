@@ -555,7 +555,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="also print blind lines (off by default: whoever writes rules or trains must not see them)",
     )
+    ap.add_argument(
+        "--split",
+        choices=("all", "train", "blind"),
+        default="all",
+        help="score one split only (development: `train` never reads a blind line); implies --no-write",
+    )
     args = ap.parse_args(argv)
+    if args.split != "all":
+        args.no_write = True  # the page's tables always show both splits
     base = Path(args.benchmarks)
     wanted = [s for s in args.sets.split(",") if s]
     present = set(available_sets(base))
@@ -563,7 +571,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     articles: list[LabelledArticle] = []
     for name in wanted:
         if name in present:
-            arts = list(load_articles(base, sets=[name]))
+            arts = list(load_articles(base, sets=[name], split=None if args.split == "all" else args.split))
             articles += arts[:300] if args.quick else arts
     t0 = time.process_time()
     parsed = _parsed(articles)

@@ -160,6 +160,22 @@ LIFTED: list[tuple[str, list[tuple[str, str]]]] = [
     ("Write to Lea Stone at lea.stone@wire.example.com", [("Lea Stone", "author"),
                                                           ("lea.stone@wire.example.com", "contact")]),
     ("Reach the reporter on Twitter at @danilo_reports", [("@danilo_reports", "contact")]),
+    # lower-case outlet names and desk initials after a colon; sites by their URL
+    ("Sumber: beritakota", [("beritakota", "source")]),
+    ("Editor : rfn", [("rfn", "editor")]),
+    ("sumber : www.kabarsatu.co.id", [("Kabarsatu", "source")]),
+    ("Sumber gambar: https://id.examplewiki.org/wiki/Sungai", [("Examplewiki", "source")]),
+    ("Credit: Lena Park", [("Lena Park", "source")]),
+    ("Words: Osei Mensah", [("Osei Mensah", "author")]),
+    # no role word: wires alone, "with" wires, a name and a title or an agency
+    ("Reuters", [("Reuters", "agency")]),
+    ("AFP/Reuters", [("AFP", "agency"), ("Reuters", "agency")]),
+    ("With AFP", [("AFP", "agency")]),
+    ("(With inputs from agencies)", [("News Agencies", "agency")]),
+    ("Marta Quist, Staff Writer", [("Marta Quist", "author")]),
+    ("Ikram Halim, Wartawan", [("Ikram Halim", "reporter")]),
+    ("Dana Whitfield, Reuters", [("Dana Whitfield", "author"), ("Reuters", "agency")]),
+    ("AP Photo/Rui Soto", [("Rui Soto", "photographer"), ("AP", "agency")]),
 ]
 
 
@@ -233,6 +249,16 @@ KEPT = [
     "Animation - Paper Moon",
     "Best Design - Glass House",
     "Research - Kings College Team",
+    # lower-case words after a colon that are not names; a name and a non-reporter title
+    "Sumber: tidak",
+    "Foto: Selasa",
+    "Sumber: kepolisian setempat menyebut dua orang tewas",
+    "John Smith, Chief Executive",
+    "Jakarta, Indonesia",
+    "With Love",
+    "With Friends, Like These",
+    "With Reuters reporting that talks had stalled, markets fell.",
+    "Credit Suisse shares fell 5% on Monday.",
 ]
 
 
@@ -470,6 +496,9 @@ DATED: list[tuple[str, list[tuple[str, str]], str | None, str]] = [
     ("Posted on March 5, 2024 by kedaimotor", [("kedaimotor", "author")], "2024-03-05", "published"),
     ("Posted on 5 Mac 2024 by Pena Motor", [("Pena Motor", "author")], "2024-03-05", "published"),
     ("Posted by admin on 2024-03-05", [("admin", "author")], "2024-03-05", "published"),
+    # a blog theme's published and updated dates side by side, glued by extraction
+    ("Posted on March 5, 2024March 9, 2024 by kedaimotor", [("kedaimotor", "author")], "2024-03-05", "published"),
+    ("Posted on 5 Mac 2024 9 Mac 2024 by Pena Motor", [("Pena Motor", "author")], "2024-03-05", "published"),
     ("By Jane Doe | 5 March 2024, 10:12 am", [("Jane Doe", "author")], "2024-03-05T10:12:00", "published"),
     ("Oleh Ahmad Faizal - 12 Mac 2024", [("Ahmad Faizal", "author")], "2024-03-12", "published"),
     ("12 Maret 2024 | Rina Oktaviani", [("Rina Oktaviani", "author")], "2024-03-12", "published"),
@@ -496,6 +525,7 @@ def test_dated_lines_are_read(line: str, credits: list[tuple[str, str]], when: s
 
 DATED_KEPT = [
     "12 March 2024",  # a timeline's subheading
+    "12 March 2024 13 March 2024",  # two dates and nothing else
     "Selasa, 12 Maret 2024",
     "Jakarta, 12 Maret 2024",  # a place and a date (a letter's close), not a byline
     "On 12 March 2024 the court ruled.",

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 import attrs
 
 from ..models import Credit, Dateline, Timestamp
-from ..outlets import agency_name, outlet_from_token
+from ..outlets import agency_name, domain_of, outlet_from_domain, outlet_from_token
 
 __all__ = [
     "DatedLine",
@@ -171,7 +171,15 @@ def match_url_line(line: str) -> str | None:
 _DASH = r"(?:\s*[-–—]{1,2}\s*|\s*:\s+)"
 _UPPER_PLACE = r"[A-Z][A-Z'’.\-]+(?:\s[A-Z][A-Z'’.\-]+){0,3}"
 _TITLE_PLACE = r"[A-Z][a-zà-ÿ'’\-]+(?:\s[A-Z][a-zà-ÿ'’\-]+){0,2}"
-_DOMAIN = r"[A-Za-z0-9][A-Za-z0-9\-]*\.(?:com|co\.id|id|net|org|tv|my|com\.my|co\.uk|news|co)(?![\w.])"
+#: An outlet's host as news pages write it: any subdomains (``www.``, ``news.``), then a
+#: registered name under a generic or a regional news suffix (``.co.id``, ``.com.sg``,
+#: ``.go.id``). Bare two-letter suffixes that are also common words (``in``, ``is``) stay
+#: out: ``sentence.In`` glued by scraping must not read as a domain.
+_DOMAIN = (
+    r"(?:[A-Za-z0-9][A-Za-z0-9\-]*\.)*[A-Za-z0-9][A-Za-z0-9\-]*\."
+    r"(?:(?:co|com|go|ac|or|gov|edu|net|org|sch|web|my)\.(?:id|my|uk|sg|au|in|ph|th|nz|za|jp)"
+    r"|com|net|org|info|news|asia|tv|co|id|my|sg|ph)(?![\w.])"
+)
 _MONTH_DAY = r"[A-Z][a-z]{2,8}\.?\s\d{1,2}"
 _WEEKDAYS = {
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
@@ -553,11 +561,27 @@ def _titled_name(part: str, line: str) -> tuple[list[Credit], list[str]] | None:
     return None
 
 
-def _name_credits(text: str, roles: list[str], line: str) -> list[Credit] | None:
-    """Credits for the NAMES part of a segment, each with every role in ``roles``."""
+#: A name written in lower case as one word: an outlet's short name or a desk's
+#: initials (``detikcom``, ``kompas``, ``ard``). Taken only after a colon marker
+#: (``Sumber: detikcom``, ``Editor: ard``): there a lower-case word cannot be the
+#: start of a sentence.
+_LOWER_NAME = re.compile(r"[a-z][a-z0-9]{1,19}")
+_URL_NAME = re.compile(r"(?:https?://|www\.)\S{3,200}", re.I)
+_NOT_NAMES = _NOT_CODES | _WEEKDAYS_AND_MONTHS | {"none", "unknown", "tidak", "tiada", "belum", "anonim", "anonymous"}
+
+
+def _name_credits(text: str, roles: list[str], line: str, *, colon: bool = False) -> list[Credit] | None:
+    """Credits for the NAMES part of a segment, each with every role in ``roles``.
+
+    ``colon``: the names follow a colon marker; then a lower-case one-word name
+    (``_LOWER_NAME``) stands for an outlet or a desk code."""
     text = text.strip().rstrip(".,;").strip()
     if not text:
         return None
+    if colon and _URL_NAME.fullmatch(text):
+        # "Sumber gambar: http://id.wikihow.com/": the site the work came from.
+        domain = domain_of(text)
+        return None if domain is None else [Credit(outlet_from_domain(domain), "source", line)]
     parts = [p for p in _NAME_SEP.split(text) if p.strip()]
     if not parts or len(parts) > 10:
         return None
@@ -568,6 +592,8 @@ def _name_credits(text: str, roles: list[str], line: str) -> list[Credit] | None
         if located and _split_name(located["place"]) is not None:
             part = located["name"]
         tokens = _split_name(part)
+        if tokens is None and colon and _LOWER_NAME.fullmatch(part) and part not in _NOT_NAMES:
+            tokens = [part]
         if tokens is None:
             titled = _titled_name(part, line)
             if titled is None:
@@ -606,7 +632,9 @@ def _segments_credits(body: str, line: str) -> list[Credit] | None:
             return None  # "Editor: X ||" or a dangling separator: not a clean list
         # Names and roles share the separators "," "and" "&": split on all of them,
         # and let a piece that opens with a role word start the next segment.
-        pieces += [p for p in _NAME_SEP.split(segment) if p.strip()] if _has_role(segment) else [segment]
+        # A URL's slashes are not name separators ("Sumber gambar: http://x.com/").
+        split = _has_role(segment) and "://" not in segment and "www." not in segment
+        pieces += [p for p in _NAME_SEP.split(segment) if p.strip()] if split else [segment]
     credits: list[Credit] = []
     pending: list[str] = []
     role: str | None = None
@@ -641,7 +669,8 @@ def _segments_credits(body: str, line: str) -> list[Credit] | None:
             else:
                 return None  # a role word used as a word ("Foto Presiden beredar")
             role = words.role_of[word]
-            found = _name_credits(names, [*pending, role], line)
+            colon = marker is not None and ":" in marker.group()
+            found = _name_credits(names, [*pending, role], line, colon=colon)
             pending = []
         elif role is None:
             return None  # a credit line opens with a role word
@@ -793,10 +822,77 @@ def _name_outlet_credits(line: str) -> tuple[list[Credit], str | None] | None:
     if m is None:
         return None
     for outlet, names in ((m["b"], m["a"]), (m["a"], m["b"])):
+        role = "author"
+        if not agency_name(outlet) and _PHOTO_SUFFIX.search(outlet) and agency_name(_PHOTO_SUFFIX.sub("", outlet)):
+            outlet, role = _PHOTO_SUFFIX.sub("", outlet), "photographer"  # "AP Photo/Jane Doe"
         if agency_name(outlet) or _DOMAIN_RE.match(outlet):
-            people = _name_credits(names, ["author"], line)
+            people = _name_credits(names, [role], line)
             if people is not None and not any(c.role in ("agency", "source") for c in people):
                 return [*people, _outlet_credit(outlet, line)], outlet_from_token(outlet)
+    return None
+
+
+#: "With AFP", "(With inputs from agencies)", "With Reuters and AP": the wires a
+#: story was put together with, and nothing else.
+_WITH_WIRES = re.compile(
+    r"^with\s+(?:(?:additional\s+)?(?:inputs?|reporting|reports?|files|material|information)\s+from\s+)?"
+    r"(?P<names>.{2,80})$",
+    re.I,
+)
+_AGENCY_SEP = re.compile(r"\s*(?:,|/|&|\+|\band\b|\bdan\b)\s*", re.I)
+#: Most words of a line read as agencies alone or as a name and a job title.
+MAX_PLAIN_CREDIT_WORDS = 8
+
+
+def _agency_credits(text: str, line: str) -> list[Credit] | None:
+    """Credits of ``text`` when it is only known agencies (``Reuters``, ``AFP/Reuters``,
+    ``Reuters and AP``, ``agencies``), else ``None``."""
+    out: list[Credit] = []
+    for piece in _AGENCY_SEP.split(text.strip().rstrip(".")):
+        if not piece:
+            return None
+        agency = agency_name(piece)
+        if agency is None:
+            return None
+        out.append(Credit(agency, "agency", line))
+    return out or None
+
+
+def _plain_credits(body: str, line: str) -> list[Credit] | None:
+    """Credit lines with no role word, read by their structure alone:
+
+    * only known agencies: a wire sign-off (``Reuters``, ``AFP/Reuters``);
+    * ``With`` + agencies: ``With AFP``, ``With inputs from agencies``;
+    * a name and a job title whose head is an agent noun (``Jane Doe, Staff
+      Writer``) or a known agency (``Jane Doe, Reuters``).
+
+    A line that is only an agency's name, or a name and a reporter's title, is
+    never a line of the story. ``None`` for anything else."""
+    if body.count(" ") >= MAX_PLAIN_CREDIT_WORDS:
+        return None
+    found = _agency_credits(body, line)
+    if found is not None:
+        return found
+    m = _WITH_WIRES.match(body)
+    if m is not None:
+        return _agency_credits(m["names"], line)
+    if body.count(",") != 1:
+        return None
+    name, title = (p.strip().rstrip(".") for p in body.split(","))
+    tokens = _split_name(name)
+    if tokens is None or len(tokens) > 4:
+        return None
+    agency = agency_name(title)
+    if agency is not None:
+        return [Credit(" ".join(tokens), "author", line), Credit(agency, "agency", line)]
+    title_tokens = title.split()
+    if (
+        title_tokens
+        and _job_title(title_tokens)
+        and all(t[:1].isupper() or t.lower() in _ROLE_MODIFIERS for t in title_tokens)
+    ):
+        role = _role_words().role_of.get(title_tokens[-1].lower().rstrip(".").removesuffix("s"), "author")
+        return [Credit(" ".join(tokens), role, line)]
     return None
 
 
@@ -883,6 +979,9 @@ def match_byline(line: str) -> tuple[list[Credit], str | None] | None:
     framed: list[Credit] = []
     names_role: str | None = None
     if not _has_role(body):
+        plain = _plain_credits(body, line)
+        if plain is not None:
+            return plain, None
         if not (_SUBJECT_FRAME.match(body) or _titled(body) or _contributed_hint(body)):
             return None  # the common case: no role word, subject, title or contribution verb
         body, framed, names_role = _unframe(body, line)
@@ -1070,6 +1169,10 @@ def _who(text: str, line: str, *, handle: bool) -> list[Credit] | None:
     return out
 
 
+#: A year glued to the next word by text extraction ("2021June 4"): split before reading.
+_YEAR_GLUED = re.compile(r"(?<=\b\d{4})(?=[^\W\d_])")
+
+
 def match_dated_line(line: str) -> DatedLine | None:
     """Recognise a dated byline or an update line: ``Posted on March 5, 2024 by
     admin``, ``By Jane Doe | 5 March 2024, 10:12 am``, ``Diterbitkan: Selasa, 12
@@ -1082,11 +1185,16 @@ def match_dated_line(line: str) -> DatedLine | None:
     # story are longer (the parser asks of every line at the edges).
     if len(line) > MAX_DATED_CHARS or line.count(" ") > MAX_DATED_WORDS or _DIGIT.search(line) is None:
         return None
-    body = _LEAD.sub("", line).rstrip(" .")
+    body = _YEAR_GLUED.sub(" ", _LEAD.sub("", line).rstrip(" ."))
     m = _WHEN.search(body)
     if m is None:
         return None
     left, right = body[: m.start()].strip(), body[m.end():].strip()
+    again = _WHEN.match(right) if m["date"] or m["date2"] else None
+    if again is not None and (again["date"] or again["date2"]):
+        # Blog themes print the published and the updated date side by side
+        # ("Posted on June 3, 2021June 4, 2021 by admin"): the first is the story's.
+        right = right[again.end():].strip()
     credits: list[Credit] = []
     verb: str | None = None
     if left:
