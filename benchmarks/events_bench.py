@@ -1,6 +1,13 @@
 """Event building, measured: ECB+ clustering, SemEval-2022 Task 8 correlation, throughput.
 
-    python benchmarks/events_bench.py [BENCHMARKS_DIR] [--articles 100000] [--no-write]
+    python benchmarks/events_bench.py [BENCHMARKS_DIR] [--articles 100000] [--only SECTIONS] [--no-write]
+
+One command for every figure of ``docs/events.md``: the sections below, the UCI
+headline stories (``events_uci.py``) and the same-storyline traps
+(``events_traps.py``, both halves). ``--only ecb,semeval,uci,traps`` (any of
+``ecb``, ``semeval``, ``throughput``, ``uci``, ``traps``) runs some of them: the
+100,000-article throughput need not run again on a loaded machine. Parts of the
+``events`` tables not run are kept as the docs have them, marked as not rerun.
 
 * **ECB+** (``ecbplus-event-clusters``): 982 English articles, 43 topics, each topic
   two different events of the same kind. The default builder runs with its default
@@ -19,7 +26,8 @@
   decoys; ``features`` per article and ``build`` over all, one process.
 
 Writes the ``events`` section of ``docs/performance.md`` and the figures of
-``docs/events.md``.
+``docs/events.md`` (``events-figures``, ``events-uci``, ``events-traps-tune`` and
+``events-traps-blind``).
 """
 
 from __future__ import annotations
@@ -50,6 +58,15 @@ from newscorpus.events.default import DefaultEventBuilder
 from newscorpus.models import Article, Provenance, Timestamp
 
 COMMAND = "python benchmarks/events_bench.py ../shared/benchmarks"
+#: What ``--only`` chooses among (all by default).
+SECTIONS = ("ecb", "semeval", "throughput", "uci", "traps")
+#: The sub-headings of the ``events`` tables, per section that measures them.
+_PART_HEADINGS = {
+    "ecb": "### ECB+ event clustering",
+    "semeval": "### SemEval-2022 Task 8: similarity vs human judgement",
+    "throughput": "### Throughput",
+}
+_NOT_RERUN = "*Not rerun"
 
 
 # -- metrics ---------------------------------------------------------------------------
@@ -606,6 +623,34 @@ def build_scaling_section(sizes: Sequence[int], passes: int, baseline: str | Non
     )
 
 
+def kept_part(page: str, section: str, heading: str, today: str) -> str | None:
+    """The part of ``section`` of ``page`` under ``heading`` (up to the next ``###``),
+    marked as kept from an earlier run; ``None`` if the docs have none."""
+    from _report import ROOT
+
+    path = ROOT / page
+    if not path.exists():
+        return None
+    found = re.search(
+        rf"<!-- BEGIN {re.escape(section)} -->\n(.*?)\n<!-- END {re.escape(section)} -->",
+        path.read_text(encoding="utf-8"),
+        re.S,
+    )
+    if found is None:
+        return None
+    lines = found.group(1).split("\n")
+    if heading not in lines:
+        return None
+    start = lines.index(heading)
+    end = next((k for k in range(start + 1, len(lines)) if lines[k].startswith("### ")), len(lines))
+    body = [ln for ln in lines[start + 1 : end] if not ln.startswith(_NOT_RERUN)]
+    note = (
+        f"{_NOT_RERUN} on {today}* (`--only` left it out): the figures and notes below are those of the "
+        "earlier run, kept as they were."
+    )
+    return "\n".join([heading, "", note, *body]).strip()
+
+
 def _meta_dict(meta: Meta) -> dict[str, object]:
     import attrs
 
@@ -618,6 +663,11 @@ def main(argv: Iterable[str] | None = None) -> None:
     ap.add_argument("benchmarks", nargs="?", default=DEFAULT_BENCHMARKS)
     ap.add_argument("--articles", type=int, default=100_000, help="synthetic articles for throughput")
     ap.add_argument("--no-write", action="store_true", help="print only")
+    ap.add_argument(
+        "--only",
+        help=f"comma-separated sections to run, among {','.join(SECTIONS)} (default: all); the events tables "
+        "keep the parts not run as the docs have them",
+    )
     ap.add_argument("--semantic-model", help="local sentence-transformers model: adds `semantic` rows")
     ap.add_argument(
         "--build-scaling",
@@ -640,41 +690,80 @@ def main(argv: Iterable[str] | None = None) -> None:
         if not args.no_write:
             write_section("events-build" if args.articles_per_day is None else "events-build-density", build_md)
         return
+    only = tuple(x.strip() for x in args.only.split(",") if x.strip()) if args.only else SECTIONS
+    if not only or set(only) - set(SECTIONS):
+        ap.error(f"--only: choose among {', '.join(SECTIONS)}")
     root = Path(args.benchmarks)
-    ecb_md, ecb = ecbplus_section(root, args.semantic_model)
-    sem_md, sem = semeval_section(root, args.semantic_model)
-    thr_md, thr = throughput_section(args.articles)
-    params = DefaultEventBuilder().params
-    md = "\n\n".join(
-        [
-            "## Events",
-            machine_line(["babel", "stopwordsiso", "anyascii", "scipy"]),
-            f"Reproduce: `{COMMAND}` (add `--semantic-model DIR` for the `semantic` rows). "
-            f"Parameters: the `default` builder's defaults (threshold {params.threshold}, alpha "
-            f"{params.alpha}, weekday factors {params.weekday_match}/{params.weekday_mismatch}, year factor "
-            f"{params.year_mismatch}, max gap {params.max_gap_days} days, centroid merge at the same "
-            f"threshold, name-anchor veto with {params.anchor_names} anchor at ratio {params.anchor_ratio}), "
-            "set on the seeds and the SemEval training sample, never fitted on ECB+. The only blind ECB+ run "
-            "(the first, before later changes; see docs/events.md) gave B³ F1 0.834; the figures below are "
-            "the current code's and were seen during development, so they are not blind. "
-            "The peer's threshold is chosen on ECB+ itself.",
-            "### ECB+ event clustering",
-            ecb_md,
-            "### SemEval-2022 Task 8: similarity vs human judgement",
+    figures: dict[str, float] = {}
+    parts: dict[str, str] = {}
+    if "ecb" in only:
+        parts["ecb"], got = ecbplus_section(root, args.semantic_model)
+        figures.update(got)
+    if "semeval" in only:
+        sem_md, got = semeval_section(root, args.semantic_model)
+        parts["semeval"] = (
             "Spearman ρ between the builder's similarity of two articles and the negated human "
-            "Overall score. Cross-lingual pairs compare through names, CLDR places and numbers only.",
-            sem_md,
-            "### Throughput",
+            "Overall score. Cross-lingual pairs compare through names, CLDR places and numbers only.\n\n" + sem_md
+        )
+        figures.update(got)
+    if "throughput" in only:
+        thr_md, got = throughput_section(args.articles)
+        parts["throughput"] = (
             "Synthetic articles (en/id, ~4 articles per event, same-kind decoys), one process; "
-            "`features` runs in parallel in the pipeline's parse tasks, `build` once.",
-            thr_md,
-        ]
-    )
-    print(md)
-    if not args.no_write:
-        write_section("events", md)
-        write_section("events-figures", md.replace("## Events", "## Measured", 1), page="docs/events.md")
-    print(json.dumps({**ecb, **sem, **thr}, indent=1))
+            "`features` runs in parallel in the pipeline's parse tasks, `build` once.\n\n" + thr_md
+        )
+        figures.update(got)
+    if parts:
+        _write_tables(parts, args.no_write)
+    if "uci" in only:
+        import events_uci
+
+        uci_md, got = events_uci.section(root)
+        print(uci_md)
+        figures.update(got)
+        if not args.no_write:
+            write_section("events-uci", uci_md, page=events_uci.PAGE)
+    if "traps" in only:
+        import events_traps
+
+        for split in ("tune", "blind"):
+            events_traps.main(["--split", split] + ([] if args.no_write else ["--write"]))
+    print(json.dumps(figures, indent=1))
+
+
+def _write_tables(parts: dict[str, str], no_write: bool) -> None:
+    """The ``events`` tables (ECB+, SemEval, throughput): the parts measured now, the
+    others as the docs have them (marked as kept)."""
+    params = DefaultEventBuilder().params
+    today = dt.date.today().isoformat()
+    measured = ", ".join(k for k in _PART_HEADINGS if k in parts)
+    head = [
+        machine_line(["babel", "stopwordsiso", "anyascii", "scipy"]),
+        f"Reproduce: `{COMMAND}` (add `--semantic-model DIR` for the `semantic` rows; `--only` runs some "
+        f"sections: this run measured {measured}). "
+        f"Parameters: the `default` builder's defaults (threshold {params.threshold}, alpha "
+        f"{params.alpha}, weekday factors {params.weekday_match}/{params.weekday_mismatch}, year factor "
+        f"{params.year_mismatch}, max gap {params.max_gap_days} days, centroid merge at the same "
+        f"threshold, name-anchor veto with {params.anchor_names} anchor at ratio {params.anchor_ratio}), "
+        "set on the seeds and the SemEval training sample, never fitted on ECB+. The only blind ECB+ run "
+        "(the first, before later changes; see docs/events.md) gave B³ F1 0.834; the figures below are "
+        "the current code's and were seen during development, so they are not blind. "
+        "The peer's threshold is chosen on ECB+ itself.",
+    ]
+    for page, section, title in (
+        ("docs/performance.md", "events", "## Events"),
+        ("docs/events.md", "events-figures", "## Measured"),
+    ):
+        blocks = [title, *head]
+        for key, heading in _PART_HEADINGS.items():
+            block = f"{heading}\n\n{parts[key]}" if key in parts else kept_part(page, section, heading, today)
+            if block is not None:
+                blocks.append(block)
+        md = "\n\n".join(blocks)
+        if page == "docs/performance.md":
+            print(md)
+        if not no_write:
+            write_section(section, md, page=page)
 
 
 if __name__ == "__main__":

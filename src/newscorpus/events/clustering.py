@@ -68,6 +68,9 @@ TERM_PREFIX = "t:"
 _NO_LO, _NO_HI = -(2**31), 2**31 - 1
 # Pairs the merge gate cache holds before it starts afresh (bounds its memory).
 _GATE_CACHE = 50_000
+#: Evidence a name needs to anchor an event (see :meth:`Cluster.top_names`): one
+#: member with a body writes it more than once, or two such members give it.
+ANCHOR_EVIDENCE = 2
 # How much each way of dating a story is trusted when events vote on their date.
 DATE_METHOD_WEIGHT = {"explicit": 3.0, "relative-weekday": 2.0, "relative-day": 2.0, "published": 1.0}
 
@@ -161,6 +164,11 @@ def _add(into: dict[str, float], vec: Mapping[str, float], scale: float = 1.0) -
         into[k] = into.get(k, 0.0) + scale * w
 
 
+def _add_counts(into: dict[str, int], counts: Mapping[str, int]) -> None:
+    for k, n in counts.items():
+        into[k] = into.get(k, 0) + n
+
+
 class Vectoriser:
     """Document frequencies and the IDF weighting they give.
 
@@ -236,6 +244,11 @@ class ClusterItem:
     payload: Any = None  # what the builder needs back (features, meta)
     published: dt.date | None = None  # publication day
     sequel: bool = False  # a sequel cue in the headline or first paragraph
+    # Evidence for the anchor veto of each key of the names the article gives as
+    # actors (see ANCHOR_EVIDENCE): 2 for a name it writes more than once, 1 for a
+    # name it writes once, none from a headline without a body. ``None``: not told,
+    # every entity key but places and numbers may anchor (the veto as before).
+    names: Mapping[str, int] | None = None
     newest: dt.date | None = None  # latest day the lead names, if after the story's day
 
     def sequel_sign(self) -> SequelSign:
@@ -295,6 +308,10 @@ class Cluster:
     sequels: int = 0
     newest: int | None = None
     keys: set[str] = attrs.field(factory=set)
+    # The members' evidence for each key of their actor names, summed: a key with
+    # ANCHOR_EVIDENCE or more may anchor the event (Cluster.top_names); ``None`` when
+    # a member did not tell its names (then every name key may).
+    name_keys: dict[str, int] | None = attrs.field(factory=dict)
     alive: bool = True
     order: int = 0  # creation order, for deterministic ties
     version: int = 0  # bumped on every change of the sums (keys the merge gate cache)
@@ -311,11 +328,14 @@ class Cluster:
         return got
 
     def top_names(self, n: int) -> list[str]:
-        """The ``n`` most weighted name keys (no places, no numbers), cached."""
+        """The ``n`` most weighted name keys (no places, no numbers), cached: keys of
+        the members' actor names with :data:`ANCHOR_EVIDENCE` (any entity key when a
+        member did not tell its names)."""
         key = f"names{n}"
         got: list[str] | None = self._memo.get(key)
         if got is None:
-            names = [k for k in self.ent_all if k[:1] not in "@#"]
+            ev = self.name_keys
+            names = [k for k in self.ent_all if k[:1] not in "@#" and (ev is None or ev.get(k, 0) >= ANCHOR_EVIDENCE)]
             names.sort(key=lambda k: (-self.ent_all[k], k))
             got = self._memo[key] = names[:n]
         return got
@@ -348,6 +368,10 @@ class Cluster:
         _add(self.ent_all, item.entities)
         if self.ent_lang:
             _add(self.ent_lang.setdefault(item.lang, {}), item.entities)
+        if item.names is None:
+            self.name_keys = None
+        elif self.name_keys is not None:
+            _add_counts(self.name_keys, item.names)
         _add(self.term_lang.setdefault(item.lang, {}), item.terms)
         if item.dense is not None:
             self.dense = item.dense.copy() if self.dense is None else self.dense + item.dense
@@ -404,6 +428,10 @@ class Cluster:
                 _add(self.ent_lang.setdefault(lang, {}), other.ent_in(lang))
         self.n_lang.update(other.n_lang)
         _add(self.ent_all, other.ent_all)
+        if self.name_keys is None or other.name_keys is None:
+            self.name_keys = None
+        else:
+            _add_counts(self.name_keys, other.name_keys)
         for lang, vec in other.term_lang.items():
             _add(self.term_lang.setdefault(lang, {}), vec)
         if other.dense is not None:

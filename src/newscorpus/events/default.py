@@ -22,7 +22,7 @@ import attrs
 
 from ..models import Article, Event, EventDate, Timestamp
 from ..options import at_least, options_from, positive
-from .analysis import FEATURES_VERSION, Analysis, _unpack, analyse, packed_keys
+from .analysis import FEATURES_VERSION, TITLE_WEIGHT, Analysis, _title_case, _unpack, analyse, packed_keys
 from .base import EventBuilder, EventItem, OrderedItems, publication_order
 from .clustering import (
     DATE_METHOD_WEIGHT,
@@ -56,6 +56,23 @@ BUILDER_OPTIONS: dict[str, tuple[Any, Any, str, Any]] = {
     "max_participants": (int, 6, "Names listed per event.", at_least(0)),
     "state": (str | None, None, "SQLite file of earlier runs' events: new articles join them.", None),
 }
+
+
+def _name_evidence(a: Analysis, body_chars: int) -> dict[str, int]:
+    """Each actor-name key's evidence for the anchor veto (see
+    :data:`~newscorpus.events.clustering.ANCHOR_EVIDENCE`): 2 when the article weighs
+    the name more than one headline mention (it writes it more than once), else 1;
+    nothing from an article without a body: a headline alone cannot say which of its
+    names the story is about (in a title-case headline it cannot even say which words
+    are names)."""
+    out: dict[str, int] = {}
+    if body_chars <= 0 and _title_case(a.title):
+        return out
+    for name in a.names:
+        n = 2 if name.weight > TITLE_WEIGHT else 1
+        for k in name.keys:
+            out[k] = max(out.get(k, 0), n)
+    return out
 
 
 def event_id(founder: str) -> str:
@@ -593,6 +610,7 @@ class DefaultEventBuilder(EventBuilder):
             published=a.published,
             sequel=a.sequel,
             newest=a.newest,
+            names=_name_evidence(a, it.meta.length),
         )
 
     def _choose_title(

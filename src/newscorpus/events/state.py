@@ -51,6 +51,7 @@ def _cluster_data(c: Cluster) -> dict[str, Any]:
         "month_days": [[m, d, n] for (m, d), n in c.month_days.items()],
         "years": {str(y): n for y, n in c.years.items()},
         "keys": sorted(c.keys),
+        "name_keys": c.name_keys,
     }
 
 
@@ -70,6 +71,8 @@ def _cluster_from(cid: str, order: int, data: dict[str, Any]) -> Cluster:
         month_days=collections.Counter({(m, d): n for m, d, n in data["month_days"]}),
         years=collections.Counter({int(y): n for y, n in data["years"].items()}),
         keys=set(data["keys"]),
+        # A state written before the anchors' name evidence: every name key may anchor.
+        name_keys=dict(data["name_keys"]) if data.get("name_keys") is not None else None,
         order=order,
     )
 
