@@ -259,7 +259,7 @@ def _cv_accuracy(
 def _cv_logistic(rows: Sequence[Sample], folds: int, config: FeatureConfig) -> None:
     try:
         from scipy import sparse
-        from sklearn.linear_model import LogisticRegression
+        from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
     except ImportError:
         print("logistic regression: scikit-learn not installed (bench extra), skipped")
         return
