@@ -34,6 +34,7 @@ def test_a_second_process_loads_what_the_first_built(cache: Path) -> None:
     assert again is not first
     assert again.names == first.names and again.places == first.places
     assert again.raw_names == first.raw_names and again.max_words == first.max_words
+    assert again.other_names == first.other_names
     assert again.lookup("Moskau") == first.lookup("Moskau") == places.Place("Europe/Moscow", "city", "RU")
     assert again.display("Europe/Moscow") == "Moscow"
     assert _built(cache) == [path]
@@ -83,8 +84,10 @@ def _signed(state: dict[str, Any]) -> bytes:
 
 
 @pytest.mark.parametrize("state", [
-    {"places": [["RU", "country", "RU"]], "names": {"russia": "XX"}, "raw_names": {}, "max_words": 1,
-     "english": {}},  # a name pointing at no place
+    {"places": [["RU", "country", "RU"]], "names": {"russia": "XX"}, "other_names": {}, "raw_names": {},
+     "max_words": 1, "english": {}},  # a name pointing at no place
+    {"places": [["RU", "country", "RU"]], "names": {}, "other_names": {"rossiia": "XX"}, "raw_names": {},
+     "max_words": 1, "english": {}},  # another script's name pointing at no place
     {"places": [["RU", "country"]], "names": {}, "raw_names": {}, "max_words": 1, "english": {}},
     {"places": [], "names": {"a": 1}, "raw_names": {}, "max_words": 1, "english": {}},
     {"places": [], "names": {}, "raw_names": {"en": []}, "max_words": "1", "english": {}},
@@ -95,9 +98,27 @@ def test_a_cache_file_that_verifies_but_has_the_wrong_shape_is_refused(state: An
 
 
 def test_a_cache_file_whose_checksum_does_not_match_is_refused() -> None:
-    state = {"places": [["RU", "country", "RU"]], "names": {"russia": "RU"}, "raw_names": {}, "max_words": 1,
-             "english": {"RU": "Russia"}}
+    state = {"places": [["RU", "country", "RU"]], "names": {"russia": "RU"}, "other_names": {}, "raw_names": {},
+             "max_words": 1, "english": {"RU": "Russia"}}
     good = _signed(state)
     gaz = places._load(good)
     assert gaz is not None and gaz.lookup("Russia") == places.Place("RU", "country", "RU")
     assert places._load(good.replace(b'"Russia"', b'"Prussia"')) is None  # same shape, wrong digest
+
+
+def test_ordinary_latin_words_are_not_places_read_from_other_scripts_or_station_ids(cache: Path) -> None:
+    gaz = places.gazetteer()
+    # Antarctic research stations and a truncated island label ("Indian/Christmas")
+    # are not towns; in English text these are surnames and a holiday.
+    for word in ("Davis", "Palmer", "Casey", "Mawson", "Christmas"):
+        assert gaz.lookup(word) is None, word
+    # Keys that only transliterations from other scripts give ("balaw", a reading
+    # of Palau's name in another script) are never looked up for Latin text...
+    assert "balaw" in gaz.other_names and gaz.lookup("Balaw") is None
+    # ...while names in their own script, and Latin names, are still found.
+    assert gaz.lookup("Москва") == places.Place("Europe/Moscow", "city", "RU")
+    found = {w: (gaz.lookup(w).id if gaz.lookup(w) else None) for w in
+             ("Christmas Island", "Palau", "Chad", "Jakarta", "Kuala Lumpur", "Sao Paulo", "Moskau", "Åland")}
+    assert found == {"Christmas Island": "CX", "Palau": "PW", "Chad": "TD", "Jakarta": "Asia/Jakarta",
+                     "Kuala Lumpur": "Asia/Kuala_Lumpur", "Sao Paulo": "America/Sao_Paulo",
+                     "Moskau": "Europe/Moscow", "Åland": "AX"}

@@ -94,8 +94,10 @@ __all__ = [
 # and a 1,200-character lead, the next 4,000 characters adding terms and name keys only (issue 22);
 # 9: participants: an English organisation span takes the rest of its name written before it, a role
 # opening a person span is cut, works, events, geographic features and plural demonyms are no
-# participants (issue 19); only the names change, not the keys
-FEATURES_VERSION = 9
+# participants (issue 19); only the names change, not the keys; 10: places: no Antarctic station ids or
+# truncated island zone labels ("Davis", "Christmas"), and names only other scripts give are never looked
+# up for Latin text ("Alan" is not Åland's transliteration) (issue 19)
+FEATURES_VERSION = 10
 
 # What follows a dateline's place at the start of a paragraph ("JAKARTA, KOMPAS.com -").
 _DATELINE_END = re.compile(r"\s*(?:[-–—:]|,\s*[^\W\d_][\w.]*\s*[-–—:]|\(\w+\)\s*[-–—:])")

@@ -97,6 +97,20 @@ class Place:
     country: str
 
 
+#: Time-zone areas whose ids name no town an event happens in: research stations
+#: (``Antarctica/Davis``, ``Antarctica/Casey``: surnames in English text) and the
+#: ``Etc/`` offsets.
+_NOT_TOWNS = ("Etc/", "Antarctica/")
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def latin(text: str) -> bool:
+    """Whether every letter of ``text`` is in Latin script (ASCII or accented)."""
+    if text.isascii():
+        return True
+    return all(not ch.isalpha() or unicodedata.name(ch, "").startswith("LATIN") for ch in text)
+
+
 def _city_from_zone(zone: str) -> str:
     return zone.rsplit("/", 1)[-1].replace("_", " ")
 
@@ -111,6 +125,7 @@ class Gazetteer:
     def __init__(self) -> None:
         zone_country: dict[str, str] = dict(get_global("zone_territories"))
         votes: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
+        other_votes: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
         raw: dict[str, dict[str, set[str]]] = collections.defaultdict(lambda: collections.defaultdict(set))
         self.places: dict[str, Place] = {}
         for ident in locale_identifiers():
@@ -125,34 +140,39 @@ class Gazetteer:
                     continue
                 kind = "organisation" if code in _ORGANISATIONS else "country"
                 self.places.setdefault(code, Place(code, kind, code))
-                self._add(votes, raw, ident, name, code)
+                self._add(votes, other_votes, raw, ident, name, code)
             for zone, data in loc.time_zones.items():
                 city = data.get("city")
-                if city and zone in zone_country:
+                if city and zone in zone_country and not zone.startswith(_NOT_TOWNS):
                     self.places.setdefault(zone, Place(zone, "city", zone_country[zone]))
-                    self._add(votes, raw, ident, city, zone)
+                    self._add(votes, other_votes, raw, ident, city, zone)
             # Babel keeps every loaded locale for the life of the process: ~700 of
             # them held at once took the build's peak from ~130 to ~290 MB, inherited
             # by every pool worker forked after it. Each is read once here.
             for babel_cache in _BABEL_CACHES:
                 babel_cache.pop(ident, None)
         # English city names default to the zone id (CLDR only stores exceptions).
+        en_names = {fold(n) for n in Locale("en").territories.values()}
         for zone, country in zone_country.items():
-            if zone.startswith("Etc/"):
+            if zone.startswith(_NOT_TOWNS):
                 continue
             self.places.setdefault(zone, Place(zone, "city", country))
-            self._add(votes, raw, "en", _city_from_zone(zone), zone)
-        self.names: dict[str, str] = {}
-        for key, counter in votes.items():
-            ranked = sorted(
-                counter.items(), key=lambda kv: (self.places[kv[0]].kind != "country", -kv[1], kv[0])
-            )
-            self.names[key] = ranked[0][0]
+            label = _city_from_zone(zone)
+            if any(n != fold(label) and n.startswith(fold(label) + " ") for n in en_names):
+                continue  # "Indian/Christmas": a cut of "Christmas Island", not a name
+            self._add(votes, other_votes, raw, "en", label, zone)
+        self.names: dict[str, str] = self._elect(votes)
+        #: Folded names only non-Latin scripts give (``alan`` from a transliteration of
+        #: Åland): looked up for names written in those scripts, never for Latin text,
+        #: where they collide with ordinary words and given names.
+        self.other_names: dict[str, str] = {
+            k: v for k, v in self._elect(other_votes).items() if k not in self.names
+        }
         # Names as written, per language, for scripts without spaces between words.
         self.raw_names: dict[str, dict[str, str]] = {
             lang: {name: sorted(ids)[0] for name, ids in names.items()} for lang, names in raw.items()
         }
-        self.max_words = max((k.count(" ") + 1 for k in self.names), default=1)
+        self.max_words = max((k.count(" ") + 1 for k in (*self.names, *self.other_names)), default=1)
         en = Locale("en")
         self._english: dict[str, str] = {}
         for code, name in en.territories.items():
@@ -161,9 +181,19 @@ class Gazetteer:
             city = en.time_zones.get(zone, {}).get("city")
             self._english[zone] = city or _city_from_zone(zone)
 
+    def _elect(self, votes: dict[str, collections.Counter[str]]) -> dict[str, str]:
+        out = {}
+        for key, counter in votes.items():
+            ranked = sorted(
+                counter.items(), key=lambda kv: (self.places[kv[0]].kind != "country", -kv[1], kv[0])
+            )
+            out[key] = ranked[0][0]
+        return out
+
     @staticmethod
     def _add(
         votes: dict[str, collections.Counter[str]],
+        other_votes: dict[str, collections.Counter[str]],
         raw: dict[str, dict[str, set[str]]],
         lang: str,
         name: str,
@@ -173,12 +203,21 @@ class Gazetteer:
         key = fold(name)
         if len(key) < 3:
             return
-        votes[key][place] += 1
+        # Keys from other scripts, and keys a single language gives only through
+        # its accents ("Ålân", Frisian for Åland, folds to "alan"), are weak
+        # evidence for a name written in plain ASCII: kept apart (``other_names``).
+        if not latin(name):
+            other_votes[key][place] += 1
+        else:
+            votes[key][place] += 1
         raw[lang][name].add(place)
 
     def lookup(self, name: str) -> Place | None:
-        """The place ``name`` (any language, any case) names, or ``None``."""
-        ident = self.names.get(fold(name))
+        """The place ``name`` (any language, any case) names, or ``None``. A name in
+        plain ASCII is looked up only among names written in Latin script by at
+        least two languages or in plain ASCII by one (see ``_add``)."""
+        key = fold(name)
+        ident = self.names.get(key) or (None if latin(name) else self.other_names.get(key))
         return self.places[ident] if ident else None
 
     def lookup_demonym(self, word: str) -> Place | None:
@@ -244,6 +283,7 @@ def _dump(gaz: Gazetteer) -> bytes:
     state = {
         "places": [[p.id, p.kind, p.country] for p in gaz.places.values()],
         "names": gaz.names,
+        "other_names": gaz.other_names,
         "raw_names": gaz.raw_names,
         "max_words": gaz.max_words,
         "english": gaz._english,
@@ -270,15 +310,17 @@ def _load(data: bytes) -> Gazetteer | None:
         return None
     names, raw, english, max_words = state.get("names"), state.get("raw_names"), state.get("english"), \
         state.get("max_words")
-    if not (_is_str_map(names) and _is_str_map(english) and isinstance(max_words, int)
+    other = state.get("other_names")
+    if not (_is_str_map(names) and _is_str_map(other) and _is_str_map(english) and isinstance(max_words, int)
             and isinstance(raw, dict) and all(_is_str_map(v) for v in raw.values())):
         return None
     gaz = Gazetteer.__new__(Gazetteer)
     gaz.places = {p[0]: Place(p[0], p[1], p[2]) for p in places}
     known = gaz.places.keys()
-    if not (set(names.values()) <= known and all(set(v.values()) <= known for v in raw.values())):
+    if not (set(names.values()) <= known and set(other.values()) <= known
+            and all(set(v.values()) <= known for v in raw.values())):
         return None  # every lookup must land on a place
-    gaz.names, gaz.raw_names, gaz.max_words, gaz._english = names, raw, max_words, english
+    gaz.names, gaz.other_names, gaz.raw_names, gaz.max_words, gaz._english = names, other, raw, max_words, english
     return gaz
 
 
