@@ -57,6 +57,11 @@ Label provenance, per set (also in ``docs/quality.md``):
   gallery headings of Moto Malaya made O), never a rule.
 * ``written`` (en, id, ms): lines written and labelled by hand for this purpose,
   ``tests/data/cleaning/written_lines.yaml``, each article under an invented outlet.
+* Every set: label corrections of single lines whose source label is wrong (gold
+  bodies that keep a gallery lead-in, a share prompt or a contributor bio as
+  content), ``tests/data/cleaning/line_corrections.yaml``, keyed by set, article
+  id and :func:`line_key`, each with its reason; applied by :func:`load_articles`
+  to both splits alike. Only train lines were read to write it.
 
 Splits: :func:`split_of` applies ``blind_split.yaml`` by *source* (outlet,
 publisher or host), never by article. Blind articles must not be used to train a
@@ -103,6 +108,7 @@ __all__ = [
     "SETS",
     "LabelledArticle",
     "LabelledLine",
+    "corrected",
     "detokenize",
     "document_text",
     "label_indosum",
@@ -787,7 +793,39 @@ def load_articles(
         loader, _folder = SETS[name]
         for article in loader(Path(bench_dir)):
             if split is None or article.split == split:
-                yield article
+                yield corrected(article)
+
+
+@functools.cache
+def _corrections() -> dict[str, dict[str, str]]:
+    """Label corrections (``set/article id`` -> line hash -> label) of
+    ``line_corrections.yaml``; every entry is ``[label, reason]``."""
+    path = LABELS_DIR / "line_corrections.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
+    out: dict[str, dict[str, str]] = {}
+    for art, lines in (data or {}).items():
+        for key, entry in (lines or {}).items():
+            label, reason = entry
+            if label not in KNOWN or not str(reason).strip():
+                raise ValueError(f"line_corrections.yaml: {art}/{key}: need [label in C/B/P/O, reason]")
+            out.setdefault(str(art), {})[str(key)] = str(label)
+    return out
+
+
+def corrected(article: LabelledArticle) -> LabelledArticle:
+    """``article`` with the labels of ``line_corrections.yaml`` applied."""
+    fixes = _corrections().get(f"{article.set}/{article.article_id}")
+    if not fixes:
+        return article
+    lines = tuple(
+        attrs.evolve(ln, label=lab, prefix=ln.prefix if lab == "C" else "")
+        if (lab := fixes.get(line_key(ln.text))) is not None
+        else ln
+        for ln in article.lines
+    )
+    return attrs.evolve(article, lines=lines)
+
+
 
 
 def loso_sources(

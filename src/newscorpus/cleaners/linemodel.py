@@ -16,8 +16,8 @@ below name *classes* (pronouns, platforms, reporting verbs), never phrases.
 Precision comes first, in four layers:
 
 * a paragraph that reads as news prose is **guarded** and never scored: reported
-  speech, a quotation, a sentence that does not talk to the reader
-  (:func:`guarded`);
+  speech, a quotation, a sentence that does not talk to the reader, an all-caps
+  in-story subheading, the story's own short exclamation (:func:`guarded`);
 * a paragraph is scored only with a sign of boilerplate beyond its place and
   shape (reader address, a greeting or thanks, an imperative, platform, link,
   separator, trailing colon; never a dateline standing alone):
@@ -27,8 +27,8 @@ Precision comes first, in four layers:
 * the threshold, per language, was chosen on scores cross-validated by source
   so that no content line of any training source is cut by a model that never
   saw that source (``benchmarks/train_line_model.py``); a language where no
-  threshold does that (English, today) gets one above 1, and its articles are
-  not scored at all.
+  threshold does that would get one above 1, and its articles would not be
+  scored at all (English until 2026-12-06; 0.995 since).
 
 A paragraph that a rule of the packs matches is left to the rules, so every line
 the packs cut keeps its precise rule id; the model takes only what the packs do
@@ -381,6 +381,15 @@ class _Line:
 
 _scan = _Line
 
+#: Verbs of acting on a page or an app, or of reading, watching or listening on
+#: (a class): a capitalised line that opens with one is a button or a pointer
+#: ("SCROLL TO CONTINUE ...", "READ MORE ..."), not a subheading.
+_PAGE_ACTIONS = _words(
+    "click tap scroll swipe subscribe download install sign log login register share comment "
+    "read watch listen see view continue "
+    "klik tekan geser unduh instal daftar langgan kongsi bagikan muat baca simak tonton saksikan lihat dengarkan"
+)
+
 #: A dateline standing alone (``PARIS (Agency) -``): the parser's, never boilerplate.
 _DATELINE = re.compile(r"^[A-Z][A-Z .,'’-]{1,40}(?:\([^()]{1,40}\))?\s*[-–—:]$")
 #: Where a sentence inside a line ends (a question, an exclamation, a stop, a colon).
@@ -406,7 +415,9 @@ def guarded(text: str) -> bool:
     that neither talks to the reader, exclaims a greeting or thanks nor has a
     colon and has a finite verb (:data:`VERB_SENTENCE_WORDS` words) or names no
     platform or page furniture (:data:`SENTENCE_WORDS` words), or any paragraph
-    of :data:`LONG_WORDS` words or more. A line opening with a short label and a
+    of :data:`LONG_WORDS` words or more; and, whatever their words, an all-caps
+    in-story subheading (:func:`_caps_subheading`) and the story's own short
+    exclamation (:func:`_exclamation`). A line opening with a short label and a
     colon (``Read more: <headline>``, :meth:`_Line.labelled`) is a pointer,
     guarded only when long."""
     return _guarded(_scan(text))
@@ -417,6 +428,8 @@ def _guarded(line: _Line) -> bool:
         return True
     n = line.words
     if n >= LONG_WORDS:
+        return True
+    if _caps_subheading(line) or _exclamation(line):
         return True
     # A headline behind a label may hold a reporting verb or a quote; it is no
     # sentence of the story.
@@ -455,6 +468,44 @@ def _guarded(line: _Line) -> bool:
     if line.verb():
         return True
     return n >= SENTENCE_WORDS and not (line.has(_PLATFORM) or line.has(_FURNITURE))
+
+
+#: Words of the classes that make a line talk to the reader or point at the page.
+_ASIDE = _SECOND_PERSON | _FIRST_PLURAL | _VOCATIVE | _PLATFORM | _FURNITURE
+
+
+def _caps_subheading(line: _Line) -> bool:
+    """The class of **all-caps in-story subheadings** (``NEVER SAY GOODBYE``):
+    three to eight words, every letter a capital, ending in a letter or a question
+    mark, with no digit, no word of the reader-address, platform or page-furniture
+    classes, no URL, handle, hashtag, emoji, colon or separator, and not opening
+    with a verb of acting on a page (``SCROLL TO CONTINUE``). An imperative or a
+    greeting inside one is a headline's wording ("never", "goodbye"), not a call
+    to act; such a line is never cut."""
+    text = line.text.strip()
+    if not text.isupper() or not 3 <= line.words <= 8 or not (text[-1].isalpha() or text[-1] == "?"):
+        return False
+    if any(c.isdigit() for c in text) or any(c in text for c in (*_SEPARATORS, ":", "@", "#", " - ")):
+        return False
+    if _has_url(text) or _EMOJI.search(text) is not None or line.has(_ASIDE):
+        return False
+    return line.tokens[0] not in _PAGE_ACTIONS
+
+
+def _exclamation(line: _Line) -> bool:
+    """The class of **the story's own short exclamations** (``Jangan risau!``,
+    ``Yuk, segera agendakan!``): two to four words ending with ``!``, with no word
+    of the reader-address, platform or page-furniture classes, no greeting or
+    thanks, no URL, handle, hashtag or emoji, and not opening with a verb of
+    acting on a page. A call to act on the page names the page, the platform,
+    the reader or the action (``Yuk, follow kami!``, ``Subscribe now!``); an
+    exhortation that names none of them belongs to the story; it is never cut."""
+    text = line.text.strip()
+    if not text.endswith("!") or not 2 <= line.words <= 4:
+        return False
+    if line.has(_ASIDE) or line.salutes() or _has_url(text) or "@" in text or "#" in text:
+        return False
+    return _EMOJI.search(text) is None and line.tokens[0] not in _PAGE_ACTIONS
 
 
 def _evidence(line: _Line) -> bool:
