@@ -323,13 +323,15 @@ _INDOSUM_B = re.compile(
     )[\])]?\s*$""",
     re.I | re.X,
 )
+_INDOSUM_END = re.compile(r"^[(\[]\s*(?:end|habis|selesai|tamat)\s*[)\]]$", re.I)  # an end marker: O
 _INDOSUM_P = re.compile(
     r"""^(?:
         [(\[]\s*[a-z]{2,8}(?:\s*/\s*[a-z]{2,8})*\s*[)\]]                 # (ard), [tsr], (rachmi / sir)
       | \(\s*[a-z]\.?[a-z]?\d{3}/[a-z]\d{3}\s*\)                         # (T.L007/S024)
       | \(\s*[a-z]+\s*\)\s*                                              # (b)
-      | sumber(?:\s+berita)?\s*:?\s*[^.]{1,80}\.?(?:\s*tambahan\s*:\s*[^.]{1,60}\.?)?  # Sumber: X. Tambahan: Y.
-      | (?:foto|editor|reporter|penulis|pewarta|fotografer|ilustrasi)\s*:\s*.{1,80}
+      | sumber(?:\s*:|\s+berita\s*:?)\s*(?:[^.]|\.(?=\w)){1,80}\.?            # Sumber: X.com.
+        (?:\s*tambahan\s*:\s*[^.]{1,60}\.?)?                                 # Tambahan: Y.
+      | [(\[]?\s*(?:kredit|foto|editor|reporter|penulis|pewarta|fotografer|ilustrasi)\s*:\s*[^()\[\]]{1,80}[)\]]?
       | berdasarkan\s+laporan\s+\w+(?:\s+\w+){0,3}\s+dari\s+\w+
     )$""",
     re.I | re.X,
@@ -348,9 +350,9 @@ def label_indosum(line: str, index: int = 1) -> tuple[str, str | None]:
         return "C", m.group(1)
     if _INDOSUM_B.match(line):
         return "B", None
-    if _INDOSUM_P.match(line):
+    if _INDOSUM_P.match(line) and not _INDOSUM_END.match(line):
         return "P", None
-    if _INDOSUM_O.match(line):
+    if _INDOSUM_O.match(line) or _INDOSUM_END.match(line):
         return "O", None
     return "C", None
 
@@ -824,8 +826,6 @@ def corrected(article: LabelledArticle) -> LabelledArticle:
         for ln in article.lines
     )
     return attrs.evolve(article, lines=lines)
-
-
 
 
 def loso_sources(

@@ -38,7 +38,7 @@ the labels of train lines that were not content (``line_corrections.yaml``,
 applied by ``linedata``) and two guarded classes of the cleaner (all-caps
 subheadings, short exclamations naming no page, platform or reader) brought
 English to 0.995 (cross-validated: en 0.231 of the boilerplate lines, id 0.836 at
-0.905, ms 0.036 at 0.945, no content line cut).
+0.905, ms 0.036 at 0.94, no content line cut).
 
 ``OPENBLAS_NUM_THREADS=1`` is forced below: one thread, the same sums in the
 same order on every run.
