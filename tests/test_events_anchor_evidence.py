@@ -33,9 +33,7 @@ def item(iid: str, entities: dict[str, float], names: dict[str, int] | None) -> 
 def cluster_of(clusterer: OnlineClusterer, cid: str, items: list[ClusterItem]) -> Cluster:
     c = clusterer.new_cluster(cid)
     for it in items:
-        c.add(it)
-        clusterer._index(c, it.keys)
-        clusterer.assignment[it.id] = cid
+        clusterer.join(it, c)
     return c
 
 

@@ -22,9 +22,7 @@ def item(iid: str, entities: dict[str, float], terms: dict[str, float] | None = 
 def cluster_of(clusterer: OnlineClusterer, cid: str, items: list[ClusterItem]) -> Cluster:
     c = clusterer.new_cluster(cid)
     for it in items:
-        c.add(it)
-        clusterer._index(c, it.keys)
-        clusterer.assignment[it.id] = cid
+        clusterer.join(it, c)
     return c
 
 

@@ -869,11 +869,16 @@ class OnlineClusterer:
         score = best_score if best is not None else 1.0
         if best is None:
             best = self.new_cluster(self._id_of(item))
-        best.add(item)
-        self._set_span(best)
-        self._index(best, item.keys)
-        self.assignment[item.id] = best.id
+        self.join(item, best)
         return best, score
+
+    def join(self, item: ClusterItem, c: Cluster) -> None:
+        """Put ``item`` in the event ``c``: its sums, its time span, the key index
+        and the assignment (what :meth:`add` does once it has chosen ``c``)."""
+        c.add(item)
+        self._set_span(c)
+        self._index(c, item.keys)
+        self.assignment[item.id] = c.id
 
     def new_cluster(self, cid: str) -> Cluster:
         """Open an empty cluster with id ``cid``."""
