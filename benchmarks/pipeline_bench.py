@@ -267,16 +267,18 @@ def run_newscorpus(corpus: Path, out: Path, executor: str, workers: int, shards:
 
 
 def final_links(out: Path) -> Iterator[tuple[str, str | None]]:
-    """``(source id, source id of duplicate_of)`` of every article of a newscorpus run."""
+    """``(source id, source id of duplicate_of)`` of every article of a newscorpus run,
+    read from the exported ``articles.parquet`` (what a user gets; the run's ``work/``
+    folder is removed when it succeeds)."""
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(out / "articles.parquet", columns=["id", "duplicate_of", "extras"])
     ids: dict[str, str] = {}
     links: list[tuple[str, str | None]] = []
-    for path in sorted((out / "work" / "final").glob("*.jsonl")):
-        with open(path, encoding="utf-8") as fh:
-            for line in fh:
-                a = json.loads(line)
-                sid = a["extras"].get("source_id", a["id"])
-                ids[a["id"]] = sid
-                links.append((sid, a["duplicate_of"]))
+    for aid, dup, extras in zip(*(table.column(c).to_pylist() for c in ("id", "duplicate_of", "extras")), strict=True):
+        sid = json.loads(extras or "{}").get("source_id", aid)
+        ids[aid] = sid
+        links.append((sid, dup))
     for sid, dup in links:
         yield sid, ids.get(dup) if dup else None
 
