@@ -32,8 +32,8 @@ cannot be fed the new features: write the file with ``--current`` (the checkout'
 build) and say so here, as it then pins today's output and no longer proves that the
 gates change nothing. A change of what the build decides (not only of how fast) is laid
 over the old build the same way, so that the file still compares the gates alone. The
-current file: features version 10, written by 3b232df's build with the ``analysis.py``
-and ``places.py`` of version 10 and the anchors' name evidence of 9fda19c laid over it
+current file: features version 11, written by 3b232df's build with the ``analysis.py``
+and ``places.py`` of version 11 and the anchors' name evidence of 9fda19c laid over it
 (``default.py`` and ``state.py`` of that change copied, its ``clustering.py`` diff
 applied with ``git apply``); version 9 before it: the same with the ``analysis.py`` of
 41cbb9c, and before that 3b232df's build with the ``analysis.py`` of ba9d406

@@ -14,9 +14,9 @@
   against new: ``benchmarks/features_bench.py``) and wrote them again, and so did
   version 9 (issue 19: which reader spans are participants; names, and the places
   of 5 ECB+ and 9 SemEval articles, change; participant precision:
-  ``benchmarks/entities_bench.py``), and version 10 (issue 19: no Antarctic station
-  or truncated island zone labels, no other script's names for Latin text; places
-  change). To write them again after a deliberate change::
+  ``benchmarks/entities_bench.py``), versions 10 and 11 (issue 19: no Antarctic
+  station or truncated island zone labels, no other script's names and no
+  single-language accented names for plain ASCII text; places change). To write them again after a deliberate change::
 
       python tests/test_events_features_equivalence.py
 

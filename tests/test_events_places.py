@@ -34,7 +34,7 @@ def test_a_second_process_loads_what_the_first_built(cache: Path) -> None:
     assert again is not first
     assert again.names == first.names and again.places == first.places
     assert again.raw_names == first.raw_names and again.max_words == first.max_words
-    assert again.other_names == first.other_names
+    assert again.other_names == first.other_names and again.weak_names == first.weak_names
     assert again.lookup("Moskau") == first.lookup("Moskau") == places.Place("Europe/Moscow", "city", "RU")
     assert again.display("Europe/Moscow") == "Moscow"
     assert _built(cache) == [path]
@@ -84,9 +84,11 @@ def _signed(state: dict[str, Any]) -> bytes:
 
 
 @pytest.mark.parametrize("state", [
-    {"places": [["RU", "country", "RU"]], "names": {"russia": "XX"}, "other_names": {}, "raw_names": {},
+    {"places": [["RU", "country", "RU"]], "names": {"russia": "XX"}, "other_names": {}, "weak_names": {},
+     "raw_names": {},
      "max_words": 1, "english": {}},  # a name pointing at no place
-    {"places": [["RU", "country", "RU"]], "names": {}, "other_names": {"rossiia": "XX"}, "raw_names": {},
+    {"places": [["RU", "country", "RU"]], "names": {}, "other_names": {"rossiia": "XX"}, "weak_names": {},
+     "raw_names": {},
      "max_words": 1, "english": {}},  # another script's name pointing at no place
     {"places": [["RU", "country"]], "names": {}, "raw_names": {}, "max_words": 1, "english": {}},
     {"places": [], "names": {"a": 1}, "raw_names": {}, "max_words": 1, "english": {}},
@@ -98,7 +100,8 @@ def test_a_cache_file_that_verifies_but_has_the_wrong_shape_is_refused(state: An
 
 
 def test_a_cache_file_whose_checksum_does_not_match_is_refused() -> None:
-    state = {"places": [["RU", "country", "RU"]], "names": {"russia": "RU"}, "other_names": {}, "raw_names": {},
+    state = {"places": [["RU", "country", "RU"]], "names": {"russia": "RU"}, "other_names": {}, "weak_names": {},
+             "raw_names": {},
              "max_words": 1, "english": {"RU": "Russia"}}
     good = _signed(state)
     gaz = places._load(good)
@@ -115,6 +118,10 @@ def test_ordinary_latin_words_are_not_places_read_from_other_scripts_or_station_
     # Keys that only transliterations from other scripts give ("balaw", a reading
     # of Palau's name in another script) are never looked up for Latin text...
     assert "balaw" in gaz.other_names and gaz.lookup("Balaw") is None
+    # ...nor keys one Latin-script language alone gives through its accents: Frisian
+    # "Ålân" is Åland, "Alan" in English text is a given name.
+    assert gaz.lookup("Alan") is None and gaz.lookup("Ålân") == places.Place("AX", "country", "AX")
+    assert gaz.lookup_demonym("Turkish") == places.Place("TR", "country", "TR")
     # ...while names in their own script, and Latin names, are still found.
     assert gaz.lookup("Москва") == places.Place("Europe/Moscow", "city", "RU")
     found = {w: (gaz.lookup(w).id if gaz.lookup(w) else None) for w in

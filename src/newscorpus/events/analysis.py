@@ -96,8 +96,9 @@ __all__ = [
 # opening a person span is cut, works, events, geographic features and plural demonyms are no
 # participants (issue 19); only the names change, not the keys; 10: places: no Antarctic station ids or
 # truncated island zone labels ("Davis", "Christmas"), and names only other scripts give are never looked
-# up for Latin text ("Alan" is not Åland's transliteration) (issue 19)
-FEATURES_VERSION = 10
+# up for Latin text (issue 19); 11: a Latin-script name one language alone gives, only through its accents
+# (Frisian "Ålân" folds to "alan"), is not looked up for a name written in plain ASCII (issue 19)
+FEATURES_VERSION = 11
 
 # What follows a dateline's place at the start of a paragraph ("JAKARTA, KOMPAS.com -").
 _DATELINE_END = re.compile(r"\s*(?:[-–—:]|,\s*[^\W\d_][\w.]*\s*[-–—:]|\(\w+\)\s*[-–—:])")

@@ -104,7 +104,7 @@ _NOT_TOWNS = ("Etc/", "Antarctica/")
 
 
 @functools.lru_cache(maxsize=1 << 14)
-def latin(text: str) -> bool:
+def _latin(text: str) -> bool:
     """Whether every letter of ``text`` is in Latin script (ASCII or accented)."""
     if text.isascii():
         return True
@@ -126,6 +126,10 @@ class Gazetteer:
         zone_country: dict[str, str] = dict(get_global("zone_territories"))
         votes: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
         other_votes: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
+        # Per Latin-script key: the languages that give it, and whether one writes it
+        # in plain ASCII (see the weak keys below).
+        langs: dict[str, set[str]] = collections.defaultdict(set)
+        ascii_keys: set[str] = set()
         raw: dict[str, dict[str, set[str]]] = collections.defaultdict(lambda: collections.defaultdict(set))
         self.places: dict[str, Place] = {}
         for ident in locale_identifiers():
@@ -140,12 +144,12 @@ class Gazetteer:
                     continue
                 kind = "organisation" if code in _ORGANISATIONS else "country"
                 self.places.setdefault(code, Place(code, kind, code))
-                self._add(votes, other_votes, raw, ident, name, code)
+                self._add(votes, other_votes, langs, ascii_keys, raw, ident, name, code)
             for zone, data in loc.time_zones.items():
                 city = data.get("city")
                 if city and zone in zone_country and not zone.startswith(_NOT_TOWNS):
                     self.places.setdefault(zone, Place(zone, "city", zone_country[zone]))
-                    self._add(votes, other_votes, raw, ident, city, zone)
+                    self._add(votes, other_votes, langs, ascii_keys, raw, ident, city, zone)
             # Babel keeps every loaded locale for the life of the process: ~700 of
             # them held at once took the build's peak from ~130 to ~290 MB, inherited
             # by every pool worker forked after it. Each is read once here.
@@ -160,19 +164,29 @@ class Gazetteer:
             label = _city_from_zone(zone)
             if any(n != fold(label) and n.startswith(fold(label) + " ") for n in en_names):
                 continue  # "Indian/Christmas": a cut of "Christmas Island", not a name
-            self._add(votes, other_votes, raw, "en", label, zone)
+            self._add(votes, other_votes, langs, ascii_keys, raw, "en", label, zone)
+        # A key that one language alone gives, and only through its accents
+        # (``alan`` from Frisian ``Ålân`` for Åland), is as weak as another
+        # script's transliteration for a name written in plain ASCII.
+        weak = {k: votes.pop(k) for k in [k for k in votes if k not in ascii_keys and len(langs[k]) < 2]}
         self.names: dict[str, str] = self._elect(votes)
-        #: Folded names only non-Latin scripts give (``alan`` from a transliteration of
-        #: Åland): looked up for names written in those scripts, never for Latin text,
-        #: where they collide with ordinary words and given names.
+        #: Latin-script keys one language alone gives, only through accents (``alan``):
+        #: for names not written in plain ASCII, and for the stems of English-style
+        #: demonyms (``turk`` of Turkish), never for a plain ASCII name.
+        self.weak_names: dict[str, str] = self._elect(weak)
+        #: Folded names only non-Latin scripts give (``balaw``, a transliteration of
+        #: Palau's name): for names not written in plain ASCII, never for a plain
+        #: ASCII name or a demonym, where they collide with ordinary words and names.
         self.other_names: dict[str, str] = {
-            k: v for k, v in self._elect(other_votes).items() if k not in self.names
+            k: v for k, v in self._elect(other_votes).items() if k not in self.names and k not in self.weak_names
         }
         # Names as written, per language, for scripts without spaces between words.
         self.raw_names: dict[str, dict[str, str]] = {
             lang: {name: sorted(ids)[0] for name, ids in names.items()} for lang, names in raw.items()
         }
-        self.max_words = max((k.count(" ") + 1 for k in (*self.names, *self.other_names)), default=1)
+        self.max_words = max(
+            (k.count(" ") + 1 for k in (*self.names, *self.weak_names, *self.other_names)), default=1
+        )
         en = Locale("en")
         self._english: dict[str, str] = {}
         for code, name in en.territories.items():
@@ -194,6 +208,8 @@ class Gazetteer:
     def _add(
         votes: dict[str, collections.Counter[str]],
         other_votes: dict[str, collections.Counter[str]],
+        langs: dict[str, set[str]],
+        ascii_keys: set[str],
         raw: dict[str, dict[str, set[str]]],
         lang: str,
         name: str,
@@ -203,21 +219,23 @@ class Gazetteer:
         key = fold(name)
         if len(key) < 3:
             return
-        # Keys from other scripts, and keys a single language gives only through
-        # its accents ("Ålân", Frisian for Åland, folds to "alan"), are weak
-        # evidence for a name written in plain ASCII: kept apart (``other_names``).
-        if not latin(name):
-            other_votes[key][place] += 1
+        if not _latin(name):
+            other_votes[key][place] += 1  # another script's name: weak (``other_names``)
         else:
             votes[key][place] += 1
+            langs[key].add(lang)
+            if name.isascii():
+                ascii_keys.add(key)
         raw[lang][name].add(place)
 
     def lookup(self, name: str) -> Place | None:
         """The place ``name`` (any language, any case) names, or ``None``. A name in
-        plain ASCII is looked up only among names written in Latin script by at
-        least two languages or in plain ASCII by one (see ``_add``)."""
+        plain ASCII is looked up only among the Latin-script names that one language
+        writes in plain ASCII or two or more languages give (``names``)."""
         key = fold(name)
-        ident = self.names.get(key) or (None if latin(name) else self.other_names.get(key))
+        ident = self.names.get(key) or (
+            None if name.isascii() else self.weak_names.get(key) or self.other_names.get(key)
+        )
         return self.places[ident] if ident else None
 
     def lookup_demonym(self, word: str) -> Place | None:
@@ -232,7 +250,7 @@ class Gazetteer:
             if len(stem) < 3:
                 continue
             for back in backs:
-                ident = self.names.get(stem + back)
+                ident = self.names.get(stem + back) or self.weak_names.get(stem + back)
                 if ident and self.places[ident].kind == "country":
                     return self.places[ident]
         return None
@@ -284,6 +302,7 @@ def _dump(gaz: Gazetteer) -> bytes:
         "places": [[p.id, p.kind, p.country] for p in gaz.places.values()],
         "names": gaz.names,
         "other_names": gaz.other_names,
+        "weak_names": gaz.weak_names,
         "raw_names": gaz.raw_names,
         "max_words": gaz.max_words,
         "english": gaz._english,
@@ -310,17 +329,18 @@ def _load(data: bytes) -> Gazetteer | None:
         return None
     names, raw, english, max_words = state.get("names"), state.get("raw_names"), state.get("english"), \
         state.get("max_words")
-    other = state.get("other_names")
-    if not (_is_str_map(names) and _is_str_map(other) and _is_str_map(english) and isinstance(max_words, int)
+    other, weak = state.get("other_names"), state.get("weak_names")
+    if not (all(_is_str_map(m) for m in (names, other, weak, english)) and isinstance(max_words, int)
             and isinstance(raw, dict) and all(_is_str_map(v) for v in raw.values())):
         return None
     gaz = Gazetteer.__new__(Gazetteer)
     gaz.places = {p[0]: Place(p[0], p[1], p[2]) for p in places}
     known = gaz.places.keys()
-    if not (set(names.values()) <= known and set(other.values()) <= known
+    if not (set(names.values()) <= known and set(other.values()) <= known and set(weak.values()) <= known
             and all(set(v.values()) <= known for v in raw.values())):
         return None  # every lookup must land on a place
-    gaz.names, gaz.other_names, gaz.raw_names, gaz.max_words, gaz._english = names, other, raw, max_words, english
+    gaz.names, gaz.other_names, gaz.weak_names = names, other, weak
+    gaz.raw_names, gaz.max_words, gaz._english = raw, max_words, english
     return gaz
 
 
