@@ -350,9 +350,11 @@ def label_indosum(line: str, index: int = 1) -> tuple[str, str | None]:
         return "C", m.group(1)
     if _INDOSUM_B.match(line):
         return "B", None
-    if _INDOSUM_P.match(line) and not _INDOSUM_END.match(line):
+    if _INDOSUM_END.match(line):
+        return "O", None  # before P: "(end)" has the shape of a desk code
+    if _INDOSUM_P.match(line):
         return "P", None
-    if _INDOSUM_O.match(line) or _INDOSUM_END.match(line):
+    if _INDOSUM_O.match(line):
         return "O", None
     return "C", None
 

@@ -103,7 +103,6 @@ class Place:
 _NOT_TOWNS = ("Etc/", "Antarctica/")
 
 
-@functools.lru_cache(maxsize=1 << 14)
 def _latin(text: str) -> bool:
     """Whether every letter of ``text`` is in Latin script (ASCII or accented)."""
     if text.isascii():
@@ -162,7 +161,8 @@ class Gazetteer:
                 continue
             self.places.setdefault(zone, Place(zone, "city", country))
             label = _city_from_zone(zone)
-            if any(n != fold(label) and n.startswith(fold(label) + " ") for n in en_names):
+            folded = fold(label)
+            if any(n != folded and n.startswith(folded + " ") for n in en_names):
                 continue  # "Indian/Christmas": a cut of "Christmas Island", not a name
             self._add(votes, other_votes, langs, ascii_keys, raw, "en", label, zone)
         # A key that one language alone gives, and only through its accents

@@ -528,12 +528,17 @@ _AGENT_ROLES = frozenset({
 })
 
 
+def _title_head(tokens: list[str]) -> str:
+    """The head (last word) of a job title, lower case, singular: ``correspondent``
+    of ``Political Correspondents``."""
+    return tokens[-1].lower().rstrip(".").removesuffix("s")
+
+
 def _job_title(tokens: list[str]) -> bool:
     """Whether a capitalised name-list piece is a job title: its head (last word)
     is an agent noun of the role lexicon (``Political Correspondent``, ``Senior
     Editor``, ``Wartawan``), which no personal name ends with."""
-    head = tokens[-1].lower().rstrip(".").removesuffix("s")  # "Correspondents"
-    return len(tokens) <= 4 and head in _AGENT_ROLES
+    return len(tokens) <= 4 and _title_head(tokens) in _AGENT_ROLES
 
 
 def _titled_name(part: str, line: str) -> tuple[list[Credit], list[str]] | None:
@@ -823,9 +828,11 @@ def _name_outlet_credits(line: str) -> tuple[list[Credit], str | None] | None:
         return None
     for outlet, names in ((m["b"], m["a"]), (m["a"], m["b"])):
         role = "author"
-        if not agency_name(outlet) and _PHOTO_SUFFIX.search(outlet) and agency_name(_PHOTO_SUFFIX.sub("", outlet)):
-            outlet, role = _PHOTO_SUFFIX.sub("", outlet), "photographer"  # "AP Photo/Jane Doe"
-        if agency_name(outlet) or _DOMAIN_RE.match(outlet):
+        known = agency_name(outlet)
+        bare = _PHOTO_SUFFIX.sub("", outlet)
+        if known is None and bare != outlet and (known := agency_name(bare)) is not None:
+            outlet, role = bare, "photographer"  # "AP Photo/Jane Doe"
+        if known or _DOMAIN_RE.match(outlet):
             people = _name_credits(names, [role], line)
             if people is not None and not any(c.role in ("agency", "source") for c in people):
                 return [*people, _outlet_credit(outlet, line)], outlet_from_token(outlet)
@@ -891,7 +898,7 @@ def _plain_credits(body: str, line: str) -> list[Credit] | None:
         and _job_title(title_tokens)
         and all(t[:1].isupper() or t.lower() in _ROLE_MODIFIERS for t in title_tokens)
     ):
-        role = _role_words().role_of.get(title_tokens[-1].lower().rstrip(".").removesuffix("s"), "author")
+        role = _role_words().role_of.get(_title_head(title_tokens), "author")
         return [Credit(" ".join(tokens), role, line)]
     return None
 
