@@ -17,6 +17,9 @@ from newscorpus.workdir import LOCK_NAME, OutputLock
 from .conftest import TIME_LIMIT_S, assert_bounded, read_report, run_cli
 from .corpus import FAST_CONFIG, article, cli_args, write_config, write_inputs
 
+#: Bound on start-up and on a whole resumed run of this file's 3,000 documents.
+START_LIMIT_S = 3 * TIME_LIMIT_S
+
 
 def test_a_second_run_on_a_locked_output_fails_fast(tmp_path: Path) -> None:
     inputs = write_inputs(tmp_path / "in")
@@ -58,12 +61,16 @@ def test_ctrl_c_exits_130_with_a_message_and_the_run_resumes(tmp_path: Path, wor
     proc = subprocess.Popen([sys.executable, "-m", "newscorpus.cli", *args],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
     try:
-        deadline = time.monotonic() + TIME_LIMIT_S
+        # Start-up is not what is tested: a fresh clone on 2 busy cores (cold file cache,
+        # pool workers loading their models) has needed most of 10 s before a shard ended.
+        deadline = time.monotonic() + START_LIMIT_S
         while not (out / "work" / "_done" / "parse").exists() and proc.poll() is None:
             assert time.monotonic() < deadline, "the run never started its shards"
             time.sleep(0.02)
         os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C does: the whole foreground group
-        _out, err = proc.communicate(timeout=TIME_LIMIT_S)
+        signalled = time.monotonic()
+        _out, err = proc.communicate(timeout=TIME_LIMIT_S)  # the bound that is tested: exit after Ctrl-C
+        assert time.monotonic() - signalled < TIME_LIMIT_S
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
@@ -73,8 +80,10 @@ def test_ctrl_c_exits_130_with_a_message_and_the_run_resumes(tmp_path: Path, wor
     assert "Traceback" not in stderr and "interrupted" in stderr
     if workers != "1":
         return  # resuming is the same path for any number of workers; one is cheaper
-    result = run_cli(args)
-    assert_bounded(result)
+    # The resumed run parses most of 3,000 documents and runs every later stage: a whole
+    # run, bounded like start-up, not like one hostile case.
+    result = run_cli(args, timeout=START_LIMIT_S)
+    assert_bounded(result, timeout=START_LIMIT_S)
     assert result.returncode == 0, result.stderr
     assert read_report(out)["accounting"]["documents"] == 3000
     assert not [p for p in out.rglob("*") if ".tmp-" in p.name]
