@@ -10,6 +10,12 @@ and measured)::
 
     PYTHONPATH=<old checkout>/src:tests:benchmarks python -c \\
         "import test_cleaners_golden as g; g.write_golden()"
+
+Written again from the new code on 2026-12-06 for an intended change: the line
+model cuts only outside the story's prose and its thresholds carry a tail margin
+(en 0.995, id 0.989, ms 0.996); 14 of 1,108 digests changed, each an article whose
+Indonesian "read more of <outlet>" footer the model no longer cuts (checked by
+listing the removals of those articles with the old and the new code).
 """
 
 from __future__ import annotations

@@ -136,6 +136,25 @@ def test_retraining_gives_the_same_file(tmp_path: Path) -> None:
     assert out.read_bytes() == MODEL_FILE.read_bytes()
 
 
+def test_the_tail_margin_finds_the_quantile_of_an_exponential_tail() -> None:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from train_line_model import tail_threshold
+
+    # Logits -5 + Exp(1), as exact quantiles: P(logit > x) = exp(-(x + 5)), so the
+    # score cut by one in a thousand is sigmoid(ln 1000 - 5) = 0.871.
+    n = 10_000
+    logits = -5.0 - np.log(1.0 - (np.arange(n) + 0.5) / n)
+    scores = 1.0 / (1.0 + np.exp(-logits))
+    t = tail_threshold(scores)
+    assert 0.86 <= t <= 0.885
+    assert t == round(t, 3) and np.count_nonzero(scores >= t) <= 0.0011 * n
+    # A rarer loss asks for a higher threshold; too few scores say nothing (0.5).
+    assert tail_threshold(scores, rate=1e-4) > t
+    assert tail_threshold(scores[:40]) == 0.5
+    # Scores at 1.0 (a sigmoid rounds) do not break the fit; the threshold stays above 1 at most 1.01.
+    assert tail_threshold(np.concatenate([scores, np.ones(200)])) <= 1.01
+
+
 # -- features ---------------------------------------------------------------------------
 
 
@@ -205,7 +224,7 @@ def test_the_lede_is_never_cut() -> None:
 
 
 def test_new_boilerplate_is_cut_with_its_score_and_undone_exactly() -> None:
-    original = article([BOILER[0], *NEWS_ID, *BOILER[1:]], title=TITLE_ID, language="id")
+    original = article([BOILER[1], *NEWS_ID, BOILER[3]], title=TITLE_ID, language="id")
     cleaned = MODEL_ALONE.clean(original)
     cuts = [r for r in cleaned.removed if r.rule == RULE]
     assert len(cuts) >= 2, score_body(original.body, original.title, original.language)
@@ -219,6 +238,27 @@ def test_new_boilerplate_is_cut_with_its_score_and_undone_exactly() -> None:
     assert original_fields(article_from_json(article_to_json(cleaned))) == original_fields(cleaned)
     shown = render(cleaned)
     assert f"{RULE} (linemodel): line model: boilerplate score" in shown
+
+
+def test_the_model_cuts_only_outside_the_story_s_prose_by_default() -> None:
+    pitch = BOILER[1]  # scored above the Indonesian threshold wherever it stands
+    middle = article([NEWS_ID[0], NEWS_ID[1], pitch, NEWS_ID[2], NEWS_ID[3]], title=TITLE_ID, language="id")
+    assert candidates(list(middle.body)) == [2]
+    assert candidates(list(middle.body), edges=True) == []
+    # Between two paragraphs of prose it is the story's own line unless a rule knows
+    # its form: kept by default, cut when the model may cut anywhere.
+    assert MODEL_ALONE.clean(middle) == middle
+    anywhere = LineModelCleaner(defer_to_rules=False, edges_only=False).clean(middle)
+    assert [r.text for r in anywhere.removed] == [pitch]
+    # Before the first or after the last paragraph of prose, it goes.
+    for body in ([pitch, *NEWS_ID], [*NEWS_ID, pitch, BOILER[0]]):
+        art = article(body, title=TITLE_ID, language="id")
+        assert candidates(body, edges=True) == [i for i, p in enumerate(body) if p in BOILER]
+        assert pitch not in MODEL_ALONE.clean(art).body
+    # An article with no prose at all (no lede: every line under 10 words) has no
+    # edges: nothing is cut.
+    short = [b for b in BOILER if len(b.split()) < LEDE_WORDS]
+    assert candidates(short) and candidates(short, edges=True) == []
 
 
 def test_threshold_above_one_turns_the_model_off() -> None:

@@ -13,7 +13,7 @@ arrow, how title-cased it is (a linked headline), its stop-word density and its
 overlap with the article's title, plus hashed character n-grams. The word lists
 below name *classes* (pronouns, platforms, reporting verbs), never phrases.
 
-Precision comes first, in four layers:
+Precision comes first, in five layers:
 
 * a paragraph that reads as news prose is **guarded** and never scored: reported
   speech, a quotation, a sentence that does not talk to the reader, an all-caps
@@ -24,11 +24,15 @@ Precision comes first, in four layers:
   place, length and title case alone also describe a subheading;
 * the lede (the first body paragraph of :data:`LEDE_WORDS` words or more) is
   never cut, nor are the title and the subtitle (the model cuts body paragraphs);
+* only the edges: a paragraph between two paragraphs of prose (the lede or a
+  guarded paragraph) is the story's own unless a rule pack knows its form; the
+  model cuts before the first or after the last (``edges_only``);
 * the threshold, per language, was chosen on scores cross-validated by source
   so that no content line of any training source is cut by a model that never
-  saw that source (``benchmarks/train_line_model.py``); a language where no
+  saw that source, then raised to a margin fitted to the upper tail of those
+  content scores (``benchmarks/train_line_model.py``); a language where no
   threshold does that would get one above 1, and its articles would not be
-  scored at all (English until 2026-12-06; 0.995 since).
+  scored at all (English until 2026-12-06).
 
 A paragraph that a rule of the packs matches is left to the rules, so every line
 the packs cut keeps its precise rule id; the model takes only what the packs do
@@ -541,12 +545,27 @@ def _lede(lines: Sequence[_Line]) -> int:
     return next((i for i, ln in enumerate(lines) if ln.long or ln.words >= LEDE_WORDS), -1)
 
 
-def candidates(body: Sequence[str]) -> list[int]:
-    """Indices of the body paragraphs the model may cut: not blank, not the lede,
-    not guarded, and showing a sign of boilerplate (:func:`_evidence`)."""
-    lines = [_scan(p) for p in body]
+def _candidates(lines: Sequence[_Line], edges: bool) -> list[int]:
     lede = _lede(lines)
-    return [i for i, ln in enumerate(lines) if i != lede and not _guarded(ln) and ln.words and _evidence(ln)]
+    prose = [i == lede or _guarded(ln) for i, ln in enumerate(lines)]
+    rows = [i for i, ln in enumerate(lines) if not prose[i] and ln.words and _evidence(ln)]
+    if edges:
+        # Greetings, credits-like chrome, sign-offs and footers sit before the
+        # story's first paragraph of prose or after its last; a line between two
+        # paragraphs of prose is the story's own (a subheading, a short quote, a
+        # question) unless a rule pack knows its form. No prose at all: no edges.
+        first = prose.index(True) if True in prose else len(lines)
+        last = len(prose) - 1 - prose[::-1].index(True) if True in prose else -1
+        rows = [i for i in rows if i < first or i > last] if last >= 0 else []
+    return rows
+
+
+def candidates(body: Sequence[str], *, edges: bool = False) -> list[int]:
+    """Indices of the body paragraphs the model may cut: not blank, not the lede,
+    not guarded, and showing a sign of boilerplate (:func:`_evidence`); with
+    ``edges``, only those before the first or after the last paragraph of news
+    prose (the lede or a guarded paragraph), as the cleaner cuts by default."""
+    return _candidates([_scan(p) for p in body], edges)
 
 
 def _features(
@@ -631,7 +650,12 @@ def _features(
 
 
 def dense_features(
-    body: Sequence[str], title: str, language: str | None, rows: Sequence[int] | None = None
+    body: Sequence[str],
+    title: str,
+    language: str | None,
+    rows: Sequence[int] | None = None,
+    *,
+    edges: bool = False,
 ) -> tuple[list[int], npt.NDArray[np.float64]]:
     """The candidate paragraphs of ``body`` and their dense features.
 
@@ -640,14 +664,16 @@ def dense_features(
         title: The article's title.
         language: The article's language, if known.
         rows: Score these paragraphs (default: :func:`candidates`).
+        edges: With the default ``rows``, only the candidates outside the
+            article's prose (see :func:`candidates`). Training reads every
+            candidate, so the model learns from the middle of articles too.
 
     Returns:
         The paragraph indices and a ``len(indices) x len(FEATURES)`` matrix.
     """
     lines = [_scan(p) for p in body]
     if rows is None:
-        lede = _lede(lines)
-        rows = [i for i, ln in enumerate(lines) if i != lede and not _guarded(ln) and ln.words and _evidence(ln)]
+        rows = _candidates(lines, edges)
     if not rows:
         return [], np.zeros((0, len(FEATURES)))
     stop = _stopwords(language)
@@ -816,6 +842,9 @@ class LineModelCleaner(Cleaner):
         model: Path of another model file (default: the shipped one).
         defer_to_rules: Leave paragraphs that a rule of the packs matches to the
             rule cleaners (default ``True``; ``False`` measures the model alone).
+        edges_only: Cut only paragraphs before the article's first paragraph of
+            news prose or after its last (default ``True``); ``False`` lets the
+            model cut between paragraphs of prose too.
         rule_packs, registered_packs: As for the rule cleaners.
     """
 
@@ -831,6 +860,8 @@ class LineModelCleaner(Cleaner):
             None, "Cut at or above this score (default: the model's per-language threshold; above 1 cuts nothing).")
         model: str | None = option(None, "Path of another model file (default: the shipped one).")
         defer_to_rules: bool = option(True, "Leave paragraphs a rule of the packs matches to the rule cleaners.")
+        edges_only: bool = option(
+            True, "Cut only before the article's first or after its last paragraph of news prose.")
 
     def __init__(
         self,
@@ -838,6 +869,7 @@ class LineModelCleaner(Cleaner):
         threshold: float | None = None,
         model: str | None = None,
         defer_to_rules: bool = True,
+        edges_only: bool = True,
         rule_packs: Sequence[str] | None = None,
         registered_packs: Sequence[tuple[str, str]] | None = None,
         **options: Any,
@@ -848,6 +880,7 @@ class LineModelCleaner(Cleaner):
         self.model_path = model
         self._threshold = None if threshold is None else float(threshold)
         self.defer_to_rules = bool(defer_to_rules)
+        self.edges_only = bool(edges_only)
         self.packs = resolve_packs(rule_packs, registered_packs) if defer_to_rules else ()
         self._compiled: dict[str | None, CompiledRules] = {}
 
@@ -887,7 +920,7 @@ class LineModelCleaner(Cleaner):
             if not article.body or self.threshold(article.language) > 1.0:
                 continue
             title, body, kept = _original(article)
-            rows, dense = dense_features(body, title, article.language)
+            rows, dense = dense_features(body, title, article.language, edges=self.edges_only)
             pairs = []
             for r, i in enumerate(rows):
                 index = kept[i]
