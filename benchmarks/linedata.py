@@ -210,6 +210,8 @@ def split_of(set_name: str, source: str, counts: collections.Counter[str] | None
     method = spec["method"]
     if method == "all_train":
         return "train"
+    if method == "all_blind":
+        return "blind"
     if method == "hash_bucket":
         return "blind" if source_hash(set_name, source) % 100 < int(spec["percent"]) else "train"
     if method == "named":
@@ -717,12 +719,13 @@ def _malay_overrides() -> dict[str, dict[str, str]]:
 # -- lines written here ---------------------------------------------------------------------------
 
 WRITTEN = LABELS_DIR / "written_lines.yaml"
+WRITTEN2 = LABELS_DIR / "written_blind2.yaml"
 #: In ``written_lines.yaml``, a ``CB`` line is content with a boilerplate prefix
 #: glued before this separator (``Halo sobat! || JAKARTA - ...``).
 PREFIX_SEP = " || "
 
 
-def parse_written(data: Any) -> Iterator[LabelledArticle]:
+def parse_written(data: Any, set_name: str = "written") -> Iterator[LabelledArticle]:
     """Articles of a ``written_lines.yaml`` document (see the file's header)."""
     for art in data["articles"]:
         lines = []
@@ -738,19 +741,27 @@ def parse_written(data: Any) -> Iterator[LabelledArticle]:
                 lines.append(LabelledLine(" ".join(text.split()), str(label)))
         outlet = str(art["outlet"])
         yield LabelledArticle(
-            "written",
+            set_name,
             outlet,
             str(art["language"]),
             str(art["id"]),
             str(art.get("title") or ""),
             tuple(lines),
-            split_of("written", outlet),
+            split_of(set_name, outlet),
         )
 
 
 def load_written(base: Path | None = None) -> Iterator[LabelledArticle]:
     """The lines written and labelled here (``tests/data/cleaning/written_lines.yaml``)."""
     yield from parse_written(yaml.safe_load(WRITTEN.read_text(encoding="utf-8")))
+
+
+def load_written2(base: Path | None = None) -> Iterator[LabelledArticle]:
+    """The second written set (``tests/data/cleaning/written_blind2.yaml``): written on
+    2026-12-06 by a helper that never read the rules, the packs, the model or the
+    first written set, and frozen before any code ran on it. All blind."""
+    if WRITTEN2.exists():
+        yield from parse_written(yaml.safe_load(WRITTEN2.read_text(encoding="utf-8")), "written2")
 
 
 # -- the interface ----------------------------------------------------------------------------------
@@ -760,6 +771,7 @@ def load_written(base: Path | None = None) -> Iterator[LabelledArticle]:
 SETS: dict[str, tuple[Callable[[Path], Iterable[LabelledArticle]], str | None]] = {
     "seeds": (load_seeds, None),
     "written": (load_written, None),
+    "written2": (load_written2, None),
     "indosum": (load_indosum, "indosum-dev-folds"),
     "malay-news": (load_malay, "malay-news"),
     "fundus": (load_fundus, "fundus-parser-testdata"),
