@@ -78,7 +78,7 @@ __all__ = [
 
 PAGE = "docs/quality.md"
 #: Sets measured by default, in this order.
-SETS = ("seeds", "written", "written2", "indosum", "malay-news", "fundus", "aeb", "trafeval", "bbc")
+SETS = ("seeds", "written", "written2", "written3", "indosum", "malay-news", "fundus", "aeb", "trafeval", "bbc")
 #: Line fates (see :func:`outcomes`).
 KEPT, CUT, LIFTED, TITLE = "kept", "cut", "lifted", "title"
 
