@@ -565,6 +565,10 @@ def match_prefix(
         end = m.end()
         while end > 0 and text[end - 1].isspace():
             end -= 1
+        if rule.kind == "greeting":
+            if dateline == -1:
+                dateline = _dateline_inside(text, _DATELINE_REACH)
+            end = _with_addressee(text, end, dateline)
         prefix, rest = text[:end], text[end + 1 :]
         if end == 0 or end >= len(text) - 1 or text[end] != " " or not _SENTENCE_START.match(rest):
             continue
@@ -574,6 +578,48 @@ def match_prefix(
             continue
         return rule, end
     return None
+
+
+def _word_set(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+#: Words an addressee of a greeting may hold in lower case besides capitalised
+#: names (``Good morning, Southeast Texas!``, ``Assalamualaikum, sahabat Cahaya
+#: Iman.``): nouns for readers and audiences, their honorific attributes, and
+#: function words, in en/id/ms. A lower-case word outside this class (a verb:
+#: ``Good morning, President Biden told ...``) means the text goes on as a sentence.
+_ADDRESS_WORDS = _word_set(
+    """readers reader everyone everybody all friends folks fans listeners viewers subscribers
+    members followers neighbours neighbors fellow loyal valued dear and the of our my your y'all
+    pembaca sobat sahabat teman kawan warga netizen warganet pemirsa para setia budiman
+    terhormat dihormati dirahmati dikasihi dimuliakan tercinta tersayang sekalian semua semuanya
+    kita anda kalian dan di seluruh rakan rakan-rakan kawan-kawan geng gaes guys jemaah
+    muslimin muslimat kaum ibu bapak bapa ibu-ibu bapak-bapak saudara saudari"""
+)
+#: A greeting's addressee: a few words, then ``!`` or ``.`` (``,`` would be speech).
+_ADDRESSEE = re.compile(r",?[ \t]+((?:[^\s!.,;:?\"“”]+[ \t]+){0,5}[^\s!.,;:?\"“”]+)[!.]+(?= )")
+
+
+def _with_addressee(text: str, end: int, dateline: int | None) -> int:
+    """``end`` moved past the addressee of the greeting ``text[:end]`` when the
+    greeting stops before it ("Good morning," + "Southeast Texas!"): words that are
+    capitalised names or of :data:`_ADDRESS_WORDS`, closed by ``!`` or ``.``, never
+    into a dateline. Otherwise ``end`` unchanged."""
+    head = text[:end].rstrip(",")
+    if not head or head[-1] in "!.:-–—" or len(head) < end - 1:
+        return end
+    m = _ADDRESSEE.match(text, len(head))
+    if m is None:
+        return end
+    if dateline is not None and m.end() > dateline and match_dateline(text[m.end() :].lstrip()) is None:
+        return end  # the words are the dateline's ("Hai, BOYOLALI - ..."), unless one starts right after them
+    words = m.group(1).split()
+    if all(w[:1].isupper() or w.casefold() in _ADDRESS_WORDS for w in words) and any(
+        w[:1].isupper() or w.casefold() not in {"and", "the", "of", "dan", "di", "para"} for w in words
+    ):
+        return m.end()
+    return end
 
 
 _WORD_START = re.compile(r"(?<=\s)\S")

@@ -323,7 +323,8 @@ _DOMAIN_RE = re.compile(_DOMAIN + r"$", re.I)
 _LOCATED = re.compile(
     r"^(?P<name>.+?)\s+(?:in|at|from|di|dari)\s+(?P<place>[^\W\d_][\w'’.\-]*(?:\s+[^\W\d_][\w'’.\-]*){0,3})$"
 )
-_NAME_SEP = re.compile(r"\s*(?:,|/|&|\band\b|\bdan\b|\bserta\b)\s*", re.I)
+# The conjunctions in lower case or capitals: a capitalised "Dan" opens a name (Dan Brown).
+_NAME_SEP = re.compile(r"\s*(?:,|/|&|\b(?:and|dan|serta|AND|DAN|SERTA)\b)\s*")
 _MARKER = r"(?:\s*[:=]\s*|\s+[-–—]{1,2}\s+|\s*(?<=\w)[-–—]{1,2}\s+|\s+(?:by|oleh)\b\s*:?\s*)"
 _PHOTO_SUFFIX = re.compile(r"\s+(?:photos?|foto|pictures?|images?)$", re.I)
 _BULLET = re.compile(r"^[•·▪*]\s*")
@@ -521,7 +522,7 @@ def _split_name(piece: str) -> list[str] | None:
 #: ("Getty Images").
 _AGENT_ROLES = frozenset({
     "author", "contributor", "correspondent", "editor", "journalist", "photographer", "reporter", "writer",
-    "illustrator", "translator", "videographer", "subeditor", "sub-editor",
+    "illustrator", "translator", "videographer", "subeditor", "sub-editor", "photojournalist", "videojournalist",
     "jurnalis", "koresponden", "fotografer", "jurufoto", "jurukamera", "kamerawan", "kontributor", "pewarta",
     "penulis", "penyunting", "redaktur", "ilustrator", "penerjemah", "penterjemah", "wartawan", "wartawati",
     "peliput", "pemberita", "penyelaras", "penyelia",
@@ -575,6 +576,12 @@ _URL_NAME = re.compile(r"(?:https?://|www\.)\S{3,200}", re.I)
 _NOT_NAMES = _NOT_CODES | _WEEKDAYS_AND_MONTHS | {"none", "unknown", "tidak", "tiada", "belum", "anonim", "anonymous"}
 
 
+#: A name with something in brackets after it: its outlet or its own role.
+_PAREN_TAIL = re.compile(r"(?P<name>[^()]+?)\s*\((?P<inner>[^()]{2,40})\)")
+#: A station's or outlet's code in capitals (``KXRT``, ``PWS``, ``TVRI``).
+_OUTLET_CODE = re.compile(r"[A-Z][A-Z0-9]{1,7}")
+
+
 def _name_credits(text: str, roles: list[str], line: str, *, colon: bool = False) -> list[Credit] | None:
     """Credits for the NAMES part of a segment, each with every role in ``roles``.
 
@@ -593,6 +600,23 @@ def _name_credits(text: str, roles: list[str], line: str, *, colon: bool = False
     out: list[Credit] = []
     for part in parts:
         part = part.strip()
+        part_roles = roles
+        paren = _PAREN_TAIL.fullmatch(part)
+        if paren is not None:
+            # "Jessica Ramirez (KXRT)": the outlet or agency after a name; "Marcus Webb
+            # (Photojournalist)": that name's own role. Anything else in brackets: no credit.
+            inner = paren["inner"].strip()
+            role_word = inner.lower()
+            own = _role_words().role_of.get(role_word) or (
+                _role_words().role_of.get(_title_head(inner.split()), "author") if _job_title(inner.split()) else None
+            )
+            if own is not None:
+                part_roles = [own]
+            elif agency_name(inner) or _OUTLET_CODE.fullmatch(inner) or _DOMAIN_RE.match(inner):
+                out.append(_outlet_credit(inner, line))
+            else:
+                return None
+            part = paren["name"].strip()
         located = _LOCATED.match(part)
         if located and _split_name(located["place"]) is not None:
             part = located["name"]
@@ -620,7 +644,7 @@ def _name_credits(text: str, roles: list[str], line: str, *, colon: bool = False
         elif len(tokens) == 1 and _DOMAIN_RE.match(name):
             out.append(Credit(outlet_from_token(name), "source", line))
         else:
-            out += [Credit(name, role, line) for role in roles]
+            out += [Credit(name, role, line) for role in part_roles]
     return out
 
 
@@ -865,6 +889,27 @@ def _agency_credits(text: str, line: str) -> list[Credit] | None:
     return out or None
 
 
+#: What stands between a name and its job title in a credit line with no role word:
+#: ``Jane Doe, Staff Writer``, ``Anika Desai | Senior Markets Reporter``.
+_NAME_TITLE_SEP = re.compile(r"\s*[,|•·]\s*")
+#: A job title closing a credit line after a comma (``By Dan Whitcombe, Crime Reporter``):
+#: capitalised words or job modifiers before an agent noun.
+_CLOSING_TITLE = re.compile(r",\s*((?:[^\W\d_][\w&'-]*\s+){0,3}[^\W\d_][\w-]*)\s*\.?$")
+
+
+def _without_closing_title(body: str) -> str:
+    """``body`` without a job title that closes it (the last name's title, not a
+    credit): the role words inside titles (``Reporter``) would otherwise be read as
+    the start of another segment."""
+    m = _CLOSING_TITLE.search(body)
+    if m is None or m.start() == 0:
+        return body
+    tokens = m.group(1).split()
+    if _job_title(tokens) and all(t[:1].isupper() or t.lower() in _ROLE_MODIFIERS for t in tokens):
+        return body[: m.start()]
+    return body
+
+
 def _plain_credits(body: str, line: str) -> list[Credit] | None:
     """Credit lines with no role word, read by their structure alone:
 
@@ -883,9 +928,10 @@ def _plain_credits(body: str, line: str) -> list[Credit] | None:
     m = _WITH_WIRES.match(body)
     if m is not None:
         return _agency_credits(m["names"], line)
-    if body.count(",") != 1:
+    pair = _NAME_TITLE_SEP.split(body)
+    if len(pair) != 2:
         return None
-    name, title = (p.strip().rstrip(".") for p in body.split(","))
+    name, title = (p.strip().rstrip(".") for p in pair)
     tokens = _split_name(name)
     if tokens is None or len(tokens) > 4:
         return None
@@ -1008,7 +1054,7 @@ def match_byline(line: str) -> tuple[list[Credit], str | None] | None:
         if m and agency_name(m["agency"]):
             tail, body = [Credit(agency_name(m["agency"]) or "", "agency", line)], body[: m.start()]
     if _has_role(body):
-        credits = _segments_credits(body.strip().rstrip("."), line)
+        credits = _segments_credits(_without_closing_title(body.strip().rstrip(".")), line)
     elif names_role is not None:
         credits = _name_credits(body, [names_role], line)  # "Keith Bradsher contributed reporting"
     else:
@@ -1064,16 +1110,35 @@ def _date_text(p: str) -> str:
     )
 
 
+#: Parts of the day after a time (id/ms): morning, noon, afternoon, evening, night.
+_DAY_PARTS = r"pg|ptg|pagi|siang|tengah hari|sore|petang|malam"
+_AFTERNOON = frozenset({"ptg", "petang", "sore", "malam"})
+
+
+def _day_part_hour(h: int, part: str | None) -> int:
+    """``h`` on a 24-hour clock after an id/ms part of the day (``9 malam`` -> 21)."""
+    part = (part or "").lower()
+    if part in _AFTERNOON and h < 12:
+        return h + 12
+    if part in ("siang", "tengah hari") and h < 6:
+        return h + 12  # "1 siang" is 13:00, "11 siang" 11:00
+    if part in ("pg", "pagi") and h == 12:
+        return 0
+    return h
+
+
 def _time_text(p: str) -> str:
     """A clock time, groups prefixed with ``p``: ``10:12 am``, ``14.30 WIB``, ``1:23 p.m.``, ``9 pm``."""
     return (
         rf"(?:(?P<{p}hh>\d{{1,2}})[:.](?P<{p}mm>\d{{2}})(?::\d{{2}})?(?:\s*(?P<{p}ap>[ap]\.?\s?m\b\.?))?"
         rf"|(?P<{p}hh2>\d{{1,2}})\s*(?P<{p}ap2>[ap]\.?\s?m\b\.?))"
-        r"(?:\s*(?-i:(?:WIB|WITA|WIT|MYT|GMT|UTC|[A-Z]{2,4}T))(?:\s*[+-]\s*\d{1,2}(?::?\d{2})?)?)?"
+        # The part of the day Indonesian and Malay write after a time: 9:45 malam, 10:15 PG.
+        rf"(?:\s+(?P<{p}dp>{_DAY_PARTS})\b)?"
+        r"(?:\s*(?-i:(?:WIB|WITA|WIT|MYT|GMT|UTC|[A-Z]{1,4}T))(?:\s*[+-]\s*\d{1,2}(?::?\d{2})?)?)?"
     )
 
 
-_WHEN_SEP = r"(?:\s*[,|•@\-–—]\s*|\s+(?:at|pukul|pkl\.?|jam)\s+|\s+)"
+_WHEN_SEP = r"(?:\s*[,|•·@\-–—]\s*|\s+(?:at|pukul|pkl\.?|jam)\s+|\s+)"
 #: A date with an optional time after it (groups unprefixed), a time then a date
 #: (time ``t``, date ``x``), or a time alone (``z``).
 _WHEN = re.compile(
@@ -1090,13 +1155,23 @@ _UPDATE_VERBS = (
     "last updated|last modified|updated|modified|diperbarui|diperbaharui|dikemaskini|dikemas kini|kemaskini|kemas kini"
 )
 _VERB = rf"(?P<verb>{_UPDATE_VERBS}|{_PUBLISH_VERBS})"
-_SEP_CHARS = r"[|•,/\-–—]"
+_SEP_CHARS = r"[|•·,/\-–—]"
+#: "This article was published on ...", "Artikel ini disiarkan pada ...": the verb's subject.
+_STORY_SUBJECT = (
+    r"(?:(?:this|the) )?(?:article|story|post|artikel|berita|tulisan)(?: ini)?(?: (?:was|has been|telah))?\s+"
+)
 _DATED_LEFT = re.compile(
-    rf"^(?:{_VERB}(?:\s*:|\s+(?:on|at|pada|in))?\s*"
+    rf"^(?:(?:{_STORY_SUBJECT})?{_VERB}(?:\s*:|\s+(?:on|at|pada|in)(?:\s*:)?)?\s*"
     rf"|(?:(?P<verb2>{_UPDATE_VERBS}|{_PUBLISH_VERBS})\s+)?(?:by|oleh)\s*:?\s*(?P<who>.+?)"
     rf"(?:\s+(?:on|pada|at)|\s*{_SEP_CHARS})?\s*"
     rf"|(?P<names>[^\W\d_].*?)\s*(?:[|•]|\s[\-–—]{{1,2}})\s*)$",
     re.I,
+)
+#: A second stamp after the first: a separator and a publication or update verb.
+_SECOND_STAMP = re.compile(rf"^[|•·,;]?\s*(?:{_UPDATE_VERBS}|{_PUBLISH_VERBS})(?:\s*:|\s+(?:on|at|pada))?\s*", re.I)
+#: A reading time after the date ("· 5 min read", "| 3 menit baca").
+_READING_TIME = re.compile(
+    r"^(?:[|•·\-–—]\s*)?\d{1,3}\s*(?:min(?:ute)?s?|menit|minit)\.?\s+(?:read|baca|bacaan|membaca)$", re.I
 )
 _DATED_BY = re.compile(rf"^\s*{_SEP_CHARS}?\s*(?:by|oleh)\s*:?\s*(?P<who>.+)$", re.I)
 _HANDLE = re.compile(r"@?[A-Za-z0-9][\w.\-]{1,29}")
@@ -1147,7 +1222,7 @@ def _timestamp(m: re.Match[str], prefix: str) -> Timestamp | None:
     hour = g.get("hh") or g.get("hh2")
     if hour is None:
         return Timestamp(date, "day", "byline")
-    h, minute = int(hour), int(g.get("mm") or 0)
+    h, minute = _day_part_hour(int(hour), g.get("dp")), int(g.get("mm") or 0)
     ap = (g.get("ap") or g.get("ap2") or "").lower()
     if ap.startswith("p") and h < 12:
         h += 12
@@ -1202,6 +1277,13 @@ def match_dated_line(line: str) -> DatedLine | None:
         # Blog themes print the published and the updated date side by side
         # ("Posted on June 3, 2021June 4, 2021 by admin"): the first is the story's.
         right = right[again.end():].strip()
+    stamp = _SECOND_STAMP.match(right)
+    if stamp is not None and (second := _WHEN.match(right, stamp.end())) is not None:
+        # "Published: 07:12, 2 December 2026 | Updated: 09:48, 2 December 2026": a second
+        # stamp after a separator, the update's; the first is the story's date.
+        right = right[second.end():].strip()
+    unread = _READING_TIME.sub("", right).strip()
+    read_time, right = unread != right, unread
     credits: list[Credit] = []
     verb: str | None = None
     if left:
@@ -1237,19 +1319,21 @@ def match_dated_line(line: str) -> DatedLine | None:
         when = _timestamp(m, "x")
         if when is not None and (m["thh"] or m["thh2"]):
             # "17:41 JST, October 13, 2024": the time is before the date.
-            when = _timestamp_at(when, m["thh"] or m["thh2"], m["tmm"], m["tap"] or m["tap2"])
+            when = _timestamp_at(when, m["thh"] or m["thh2"], m["tmm"], m["tap"] or m["tap2"], m["tdp"])
     else:
         when = None
     full = when is not None or bool(timed)
-    if not (verb or (dated and timed) or (credits and full)):
-        return None  # a date alone, or a name beside a date with no year
+    if not (verb or (dated and timed) or (credits and full) or (read_time and when is not None)):
+        return None  # a date alone, or a name beside a date with no year (a reading time is chrome)
     field = "modified" if verb and re.fullmatch(_UPDATE_VERBS, verb, re.I) else "published"
     return DatedLine(when, field, m.group(0), tuple(credits))
 
 
-def _timestamp_at(day: Timestamp, hour: str, minute: str | None, ap: str | None) -> Timestamp:
+def _timestamp_at(
+    day: Timestamp, hour: str, minute: str | None, ap: str | None, part: str | None = None
+) -> Timestamp:
     """``day`` at the time written before it (``17:41 JST, October 13, 2024``)."""
-    h, mins = int(hour), int(minute or 0)
+    h, mins = _day_part_hour(int(hour), part), int(minute or 0)
     ap = (ap or "").lower()
     if ap.startswith("p") and h < 12:
         h += 12
