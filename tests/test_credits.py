@@ -176,6 +176,14 @@ LIFTED: list[tuple[str, list[tuple[str, str]]]] = [
     ("Ikram Halim, Wartawan", [("Ikram Halim", "reporter")]),
     ("Dana Whitfield, Reuters", [("Dana Whitfield", "author"), ("Reuters", "agency")]),
     ("AP Photo/Rui Soto", [("Rui Soto", "photographer"), ("AP", "agency")]),
+    # a job title closing the line or after a pipe; a capitalised "Dan" is a name
+    ("By Dan Okafor, Courts Reporter", [("Dan Okafor", "author")]),
+    ("Ines Varga | Senior Energy Correspondent", [("Ines Varga", "reporter")]),
+    ("Penulis: Dan Prasetyo", [("Dan Prasetyo", "author")]),
+    # a name's bracketed outlet code or own role
+    ("Writer: Ola Berg (WTVN), Photographer: Sam Reyes", [("WTVN", "source"), ("Ola Berg", "author"),
+                                                         ("Sam Reyes", "photographer")]),
+    ("By Lucy Tran, Omar Haddad (Photojournalist)", [("Lucy Tran", "author"), ("Omar Haddad", "photographer")]),
 ]
 
 
@@ -477,6 +485,32 @@ def test_a_greeting_pattern_stops_at_the_dateline(opening: str, greeting: str, p
 
 
 @pytest.mark.parametrize(
+    ("opening", "greeting", "lang"),
+    [
+        # A greeting takes its addressee (names and address words up to ! or .) ...
+        ("Good evening, North Valley! DENVER - Snow closed two highways on Friday.", "Good evening, North Valley!",
+         "en"),
+        ("Selamat pagi, warga Kota Hujan. BOGOR - Banjir merendam dua kelurahan.", "Selamat pagi, warga Kota Hujan.",
+         "id"),
+        ("Assalamualaikum, sahabat Ummah. Masjid negeri membuka kelas baharu minggu ini.",
+         "Assalamualaikum, sahabat Ummah.", "ms"),
+        ("Hai, Sobat WSX. MEDAN - Harga cabai turun di pasar induk.", "Hai, Sobat WSX.", "id"),
+        ("Wilujeng enjing, warga Bandung! Pemkot membuka taman baru di Cibeunying.", "Wilujeng enjing, warga Bandung!",
+         "id"),
+        # ... but not words that go on as a sentence: then only the greeting goes, or nothing.
+        ("Good morning, Mayor Rivera told the council before the vote on Monday.", None, "en"),
+    ],
+)
+def test_a_greeting_takes_its_addressee_but_not_the_dateline(opening: str, greeting: str | None, lang: str) -> None:
+    a = attrs.evolve(parse("\n".join(["Judul", opening, *STORY[2:]])), language=lang)
+    cleaned = CHAIN.clean(a)
+    partial = [r.text for r in cleaned.removed if r.partial]
+    assert partial == ([greeting] if greeting else [])
+    kept = cleaned.subtitle or cleaned.body[0]
+    assert kept == (opening[len(greeting) + 1 :] if greeting else opening)
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "The NATO - Russia council met on Monday in Brussels.",
@@ -510,6 +544,13 @@ DATED: list[tuple[str, list[tuple[str, str]], str | None, str]] = [
     ("November 20, 2023 - 11:28 AMT", [], "2023-11-20T11:28:00", "published"),
     ("17:41 JST, October 13, 2024", [], "2024-10-13T17:41:00", "published"),
     ("Updated at 1:23 p.m.", [], None, "modified"),
+    # a second stamp after the first (the update's), a reading time, id/ms parts of the day
+    ("Published: 08:40, 3 June 2025 | Updated: 10:02, 3 June 2025", [], "2025-06-03T08:40:00", "published"),
+    ("Posted 7:05 PM ET March 2, 2025 | Updated 8:15 PM ET March 2, 2025", [], "2025-03-02T19:05:00", "published"),
+    ("June 9, 2025 · 6 min read", [], "2025-06-09", "published"),
+    ("Artikel ini diterbitkan pada : Isnin, 9 Jun 2025 @ 4:20 PTG", [], "2025-06-09T16:20:00", "published"),
+    ("Siti Aminah | 9 Jun 2025 | 8:30 malam", [("Siti Aminah", "author")], "2025-06-09T20:30:00", "published"),
+    ("Diterbitkan 9 Juni 2025, 7:15 pagi | Diperbarui 9:00 pagi", [], "2025-06-09T07:15:00", "published"),
 ]
 
 
@@ -524,6 +565,8 @@ def test_dated_lines_are_read(line: str, credits: list[tuple[str, str]], when: s
 
 
 DATED_KEPT = [
+    "The vote ran late, until 9:45 malam on 9 June 2025, officials said.",
+    "June 9, 2025 · what we know",
     "12 March 2024",  # a timeline's subheading
     "12 March 2024 13 March 2024",  # two dates and nothing else
     "Selasa, 12 Maret 2024",
