@@ -18,7 +18,9 @@ Indonesian "read more of <outlet>" footer the model no longer cuts (checked by
 listing the removals of those articles with the old and the new code). Written
 again the same day for the rule packs' new rules (written2's classes): only the
 articles made of pack examples and counterexamples changed or were added; the 240
-synthetic articles and their language-less copies kept their digests.
+synthetic articles and their language-less copies kept their digests; so also
+for the classes read from written3 (platform calls, comment prompts, support
+appeals, whole-line greetings with an addressee).
 """
 
 from __future__ import annotations

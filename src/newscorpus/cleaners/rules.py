@@ -470,6 +470,8 @@ class RuleCleaner(Cleaner):
             if (field, i) in cuts:
                 continue
             rule = self._own(text, zone, rules, every)
+            if rule is None and zone == "head" and rules.prefixes:
+                rule = match_greeting_line(text, rules)
             if rule is not None:
                 cuts[(field, i)] = _cut(field, i, rule)
                 continue
@@ -560,15 +562,22 @@ def match_prefix(
                 dateline = _dateline_inside(text, _DATELINE_REACH)
             if dateline is not None and (m is None or m.end() > dateline):
                 m = regex.match(text, 0, dateline)
-        if m is None:
+        bare = m is None  # greeting words with an addressee after them and no comma between
+        if m is not None:
+            end = m.end()
+        elif rule.kind == "greeting" and (head := _greeting_end(regex, text)) is not None:
+            end = head
+        else:
             continue
-        end = m.end()
         while end > 0 and text[end - 1].isspace():
             end -= 1
         if rule.kind == "greeting":
             if dateline == -1:
                 dateline = _dateline_inside(text, _DATELINE_REACH)
+            words_end = end
             end = _with_addressee(text, end, dateline)
+            if bare and end == words_end:
+                continue  # "Hello Kitty maker ...": no addressee closes the greeting words
         prefix, rest = text[:end], text[end + 1 :]
         if end == 0 or end >= len(text) - 1 or text[end] != " " or not _SENTENCE_START.match(rest):
             continue
@@ -598,7 +607,46 @@ _ADDRESS_WORDS = _word_set(
     muslimin muslimat kaum ibu bapak bapa ibu-ibu bapak-bapak saudara saudari"""
 )
 #: A greeting's addressee: a few words, then ``!`` or ``.`` (``,`` would be speech).
-_ADDRESSEE = re.compile(r",?[ \t]+((?:[^\s!.,;:?\"“”]+[ \t]+){0,5}[^\s!.,;:?\"“”]+)[!.]+(?= )")
+_ADDRESSEE = re.compile(r",?[ \t]+((?:[^\s!.,;:?\"“”]+[ \t]+){0,5}[^\s!.,;:?\"“”]+)[!.]+(?= |$)")
+#: Where a greeting's words may end before an addressee that follows with no comma
+#: ("Assalamualaikum dan salam sejahtera geng PacuRoda!"): word ends in its first words.
+_HEAD_ENDS = re.compile(r"(?<=\S)(?= )")
+
+
+def _greeting_end(regex: re.Pattern[str], text: str) -> int | None:
+    """Where the greeting ``regex`` ends at the start of ``text``: its match, or, when
+    an addressee follows the greeting words with no punctuation between, the end of
+    the longest run of first words that the pattern reads as a whole greeting."""
+    m = regex.match(text)
+    if m is not None:
+        return m.end()
+    for b in sorted((h.start() for h in _HEAD_ENDS.finditer(text, 0, 60)), reverse=True):
+        m = regex.match(text[:b] + ",")
+        if m is not None and m.end() == b + 1:
+            return b
+    return None
+
+
+def match_greeting_line(text: str, rules: CompiledRules) -> Rule | None:
+    """A paragraph that is only a greeting and its addressee (``Assalamualaikum,
+    sahabat Kanal Warga.``), which the greeting patterns alone do not cover."""
+    if len(text) > 120 or text[-1:] not in "!." or _QUOTES.search(text):
+        return None
+    folded = fold(text)
+    for rule, regex in rules.prefixes:
+        if rule.kind != "greeting" or len(text.split()) > rule.max_words:
+            continue
+        lits = _literals(rule)
+        if lits is not None and not any(lit in folded for lit in lits):
+            continue
+        end = _greeting_end(regex, text)
+        if end is None:
+            continue
+        while end > 0 and text[end - 1].isspace():
+            end -= 1
+        if _with_addressee(text, end, None) == len(text):
+            return rule
+    return None
 
 
 def _with_addressee(text: str, end: int, dateline: int | None) -> int:
