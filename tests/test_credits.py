@@ -184,6 +184,7 @@ LIFTED: list[tuple[str, list[tuple[str, str]]]] = [
     ("Writer: Ola Berg (WTVN), Photographer: Sam Reyes", [("WTVN", "source"), ("Ola Berg", "author"),
                                                          ("Sam Reyes", "photographer")]),
     ("By Lucy Tran, Omar Haddad (Photojournalist)", [("Lucy Tran", "author"), ("Omar Haddad", "photographer")]),
+    ("Reporter: Wulan Sari, Kamerawan: Dedi Kurnia", [("Wulan Sari", "reporter"), ("Dedi Kurnia", "videographer")]),
 ]
 
 
@@ -551,6 +552,11 @@ DATED: list[tuple[str, list[tuple[str, str]], str | None, str]] = [
     ("Artikel ini diterbitkan pada : Isnin, 9 Jun 2025 @ 4:20 PTG", [], "2025-06-09T16:20:00", "published"),
     ("Siti Aminah | 9 Jun 2025 | 8:30 malam", [("Siti Aminah", "author")], "2025-06-09T20:30:00", "published"),
     ("Diterbitkan 9 Juni 2025, 7:15 pagi | Diperbarui 9:00 pagi", [], "2025-06-09T07:15:00", "published"),
+    # a credit line whose last segment is the date; Malay date labels and a last update by someone
+    ("Pewarta: Yosef Kelen — Redaktur: Maria Ulu — Senin, 08 Jun 2025 09:12 WIT",
+     [("Yosef Kelen", "reporter"), ("Maria Ulu", "editor")], "2025-06-08T09:12:00", "published"),
+    ("Tarikh terbit: 8 Jun 2025 | Kali terakhir dikemas kini: 9 Jun 2025 oleh Unit Media",
+     [("Unit Media", "author")], "2025-06-08", "published"),
 ]
 
 
@@ -565,6 +571,7 @@ def test_dated_lines_are_read(line: str, credits: list[tuple[str, str]], when: s
 
 
 DATED_KEPT = [
+    "Harga cabai naik lagi — Senin, 08 Jun 2025 09:12 WIT",  # a headline and a date, no credit
     "The vote ran late, until 9:45 malam on 9 June 2025, officials said.",
     "June 9, 2025 · what we know",
     "12 March 2024",  # a timeline's subheading

@@ -1148,10 +1148,12 @@ _WHEN = re.compile(
     re.I,
 )
 _PUBLISH_VERBS = (
+    "tarikh terbit|tarikh diterbitkan|tanggal terbit|tanggal tayang|"
     "first published|published|posted|created|diterbitkan|dipublikasikan|dipublikasi|diterbit|terbit|"
     "ditayangkan|tayang|dimuat naik|dimuat|disiarkan|dikirim|ditulis|written"
 )
 _UPDATE_VERBS = (
+    "kali terakhir dikemas ?kini|terakhir dikemas ?kini|terakhir diperbarui|terakhir diperbaharui|"
     "last updated|last modified|updated|modified|diperbarui|diperbaharui|dikemaskini|dikemas kini|kemaskini|kemas kini"
 )
 _VERB = rf"(?P<verb>{_UPDATE_VERBS}|{_PUBLISH_VERBS})"
@@ -1167,6 +1169,8 @@ _DATED_LEFT = re.compile(
     rf"|(?P<names>[^\W\d_].*?)\s*(?:[|•]|\s[\-–—]{{1,2}})\s*)$",
     re.I,
 )
+#: A separator closing the credits before a dated line's date.
+_TRAILING_SEP = re.compile(r"\s*(?:[|•·]|\s[\-–—]{1,2})\s*$")
 #: A second stamp after the first: a separator and a publication or update verb.
 _SECOND_STAMP = re.compile(rf"^[|•·,;]?\s*(?:{_UPDATE_VERBS}|{_PUBLISH_VERBS})(?:\s*:|\s+(?:on|at|pada))?\s*", re.I)
 #: A reading time after the date ("· 5 min read", "| 3 menit baca").
@@ -1288,19 +1292,21 @@ def match_dated_line(line: str) -> DatedLine | None:
     verb: str | None = None
     if left:
         lm = _DATED_LEFT.match(left)
-        if lm is None:
+        read: list[Credit] | None = [] if lm is not None else None
+        if lm is not None:
+            verb = lm["verb"] or lm["verb2"]
+            if lm["who"] is not None:
+                read = _who(lm["who"], line, handle=True)
+            elif lm["names"] is not None:
+                read = _who(lm["names"], line, handle=False)
+        if read is None and _TRAILING_SEP.search(left):
+            # "Penulis: X — Editor: Y — Kamis, 03 Des 2026 16:21 WIB": a credit line
+            # with the date as its last segment.
+            found = match_byline(_TRAILING_SEP.sub("", left))
+            read = found[0] if found is not None else None
+        if read is None:
             return None
-        verb = lm["verb"] or lm["verb2"]
-        if lm["who"] is not None:
-            who = _who(lm["who"], line, handle=True)
-            if who is None:
-                return None
-            credits += who
-        elif lm["names"] is not None:
-            names = _who(lm["names"], line, handle=False)
-            if names is None:
-                return None
-            credits += names
+        credits += read
     if right:
         rm = _DATED_BY.match(right)
         if rm is not None:
