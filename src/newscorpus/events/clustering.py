@@ -318,7 +318,7 @@ class Cluster:
     _norms: dict[str, float] | None = attrs.field(default=None, repr=False)
     # Values derived from the sums for the merge passes (day ordinals, anchors),
     # which compare each event with dozens of others: computed once per change.
-    _memo: dict[str, Any] = attrs.field(factory=dict, repr=False)
+    _memo: dict[Any, Any] = attrs.field(factory=dict, repr=False)
 
     def day_ordinals(self) -> tuple[int, ...]:
         """Resolved story days as sorted ordinals, cached."""
@@ -355,6 +355,13 @@ class Cluster:
                 out[TERM_PREFIX + lang] = math.sqrt(sum(w * w for w in vec.values()))
             self._norms = out
         return self._norms
+
+    def term_norm(self) -> float:
+        """Norm of the term sums of all languages together (the centroid pass's), cached."""
+        got: float | None = self._memo.get("term_norm")
+        if got is None:
+            got = self._memo["term_norm"] = math.sqrt(sum(v * v for k, v in self.norms().items() if k))
+        return got
 
     def add(self, item: ClusterItem) -> None:
         """Add ``item``'s vectors and date to the sums."""
@@ -484,6 +491,14 @@ class OnlineClusterer:
         self._first_dated = 0  # see closable()
         # (order, order, anchors) -> (version, version, gate); see _gate().
         self._gates: dict[tuple[int, int, bool], tuple[int, int, float]] = {}
+        # (order, order) -> (version, version, entity dot, term dot per shared
+        # language) of the last average linkage of that ordered pair; see _dots_of().
+        self._dots: dict[tuple[int, int], tuple[int, int, float, dict[str, float]]] = {}
+        # Bumped whenever what candidates() reads changes (postings, spans, alive
+        # clusters): a merge pass's candidates are reused while it stands still.
+        self._generation = 0
+        # order -> (generation, version, key count, candidates past the date gate).
+        self._pass_candidates: dict[int, tuple[int, int, int, list[Cluster]]] = {}
 
     def register(self, c: Cluster) -> None:
         """Take in ``c`` (new, or loaded from a state) under its id and order."""
@@ -496,9 +511,11 @@ class OnlineClusterer:
             self._lo = np.concatenate([self._lo, np.full(size - len(self._lo), _NO_LO, dtype=np.int32)])
             self._hi = np.concatenate([self._hi, np.full(size - len(self._hi), _NO_HI, dtype=np.int32)])
         self._alive[c.order] = c.alive
+        self._generation += 1
         self._set_span(c)
 
     def _set_span(self, c: Cluster) -> None:
+        self._generation += 1
         days = c.day_ordinals() + c.published_ordinals()
         if days:
             self._lo[c.order], self._hi[c.order] = min(days), max(days)
@@ -540,16 +557,20 @@ class OnlineClusterer:
                 self.assignment.pop(mid, None)
             self._drop(c)
         self._gates.clear()  # the passes that shared it are over
+        self._dots.clear()
+        self._pass_candidates.clear()
         if self._forgotten > max(10_000, 2 * len(self.clusters)):
             self._prune_index()
 
     def _drop(self, c: Cluster) -> None:
+        self._generation += 1
         self.clusters.pop(c.id, None)
         self._by_order.pop(c.order, None)
         self._alive[c.order] = False
         self._forgotten += 1
 
     def _prune_index(self) -> None:
+        self._generation += 1
         alive = self._alive
         for key in list(self.index):
             posting = np.frombuffer(self.index[key], dtype=np.int64)
@@ -562,6 +583,7 @@ class OnlineClusterer:
 
     def index_key(self, key: str, c: Cluster) -> None:
         """Let ``key`` find ``c`` (appended: postings are kept oldest first)."""
+        self._generation += 1
         posting = self.index.get(key)
         if posting is None:
             posting = self.index[key] = array.array("q")
@@ -622,6 +644,12 @@ class OnlineClusterer:
     def _pair_sequel(self, a: Cluster, b: Cluster) -> float:
         if a.pub_lo is None or b.pub_lo is None or self.p.sequel_factor == 1.0:
             return 1.0
+        if a.pub_hi is not None and b.pub_hi is not None:
+            # No publication gap, no sequel (sequel_factor's first test, before
+            # building the two signs: most pairs a merge pass scores).
+            days = self.p.sequel_days
+            if a.pub_lo - b.pub_hi <= days and b.pub_lo - a.pub_hi <= days:
+                return 1.0
         return self.sequel_factor(a.sequel_sign(), b.sequel_sign())
 
     def pair_date_factor(self, a: Cluster, b: Cluster) -> float:
@@ -652,7 +680,10 @@ class OnlineClusterer:
         e_all = dot(item.entities, c.ent_all)
         same = c.n_lang.get(item.lang, 0)
         if same:
-            e_same = dot(item.entities, c.ent_in(item.lang))
+            ent_in = c.ent_in(item.lang)
+            # A one-language event's sum in its language is its ent_all: the same
+            # dot product, not computed twice.
+            e_same = e_all if ent_in is c.ent_all else dot(item.entities, ent_in)
             t_same = dot(item.terms, c.term_lang[item.lang])
             total = e_all - a * e_same + a * t_same
         else:
@@ -709,10 +740,19 @@ class OnlineClusterer:
 
     def _link_lexical(self, a: Cluster, b: Cluster) -> float:
         al = self.p.alpha
-        total = dot(a.ent_all, b.ent_all)
+        e_all = dot(a.ent_all, b.ent_all)
+        total = e_all
+        terms: dict[str, float] = {}
         for lang in a.n_lang.keys() & b.n_lang.keys():
-            total -= al * dot(a.ent_in(lang), b.ent_in(lang))
-            total += al * dot(a.term_lang[lang], b.term_lang[lang])
+            ea, eb = a.ent_in(lang), b.ent_in(lang)
+            # One-language events (most): the sums in the language are the ent_all
+            # just multiplied, the same dot product.
+            total -= al * (e_all if ea is a.ent_all and eb is b.ent_all else dot(ea, eb))
+            t = terms[lang] = dot(a.term_lang[lang], b.term_lang[lang])
+            total += al * t
+        if len(self._dots) >= _GATE_CACHE:
+            self._dots.clear()
+        self._dots[(a.order, b.order)] = (a.version, b.version, e_all, terms)
         score = total / (a.n * b.n)
         if a.dense is not None and b.dense is not None:
             w = self.p.dense_weight
@@ -730,13 +770,22 @@ class OnlineClusterer:
         na, nb = a.norms()[""], b.norms()[""]
         if not na or not nb:
             return False
+        return self._weak_in(a, na, b, nb) and self._weak_in(b, nb, a, na)
+
+    def _weak_in(self, x: Cluster, nx: float, y: Cluster, ny: float) -> bool:
+        """Whether every anchor of ``x`` weighs less in ``y`` than ``anchor_ratio``
+        of its weight in ``x`` (shares of each event's entity norm)."""
         r = self.p.anchor_ratio
-
-        def weak(x: Cluster, nx: float, y: Cluster, ny: float) -> bool:
-            keys = self._anchors(x)
-            return bool(keys) and all(y.ent_all.get(k, 0.0) / ny < r * x.ent_all[k] / nx for k in keys)
-
-        return weak(a, na, b, nb) and weak(b, nb, a, na)
+        memo = ("anchors", self.p.anchor_names, r)
+        cuts: list[tuple[str, float]] | None = x._memo.get(memo)
+        if cuts is None:
+            # Each anchor's side of the comparison, as the expression computed it
+            # for every pair: one event meets dozens in a merge pass.
+            cuts = x._memo[memo] = [(k, r * x.ent_all[k] / nx) for k in self._anchors(x)]
+        if not cuts:
+            return False
+        get = y.ent_all.get
+        return all(get(k, 0.0) / ny < cut for k, cut in cuts)
 
     def centroid_link(self, a: Cluster, b: Cluster) -> float:
         """Cosine of the two events' centroids (dates and the anchor veto included):
@@ -745,17 +794,32 @@ class OnlineClusterer:
         gate = self._gate(a, b, True)
         return 0.0 if gate == 0.0 else gate * self._centroid_lexical(a, b)
 
+    def _dots_of(self, a: Cluster, b: Cluster) -> tuple[float, dict[str, float]] | None:
+        """The entity and term dot products the average linkage of ``(a, b)`` (this
+        order) computed, if neither changed since: the centroid pass asks for the
+        same products of the same pairs (the very same computations, so the same
+        numbers to the last bit)."""
+        hit = self._dots.get((a.order, b.order))
+        if hit is not None and hit[0] == a.version and hit[1] == b.version:
+            return hit[2], hit[3]
+        return None
+
     def _centroid_lexical(self, a: Cluster, b: Cluster) -> float:
         na, nb = a.norms(), b.norms()
-        ent = dot(a.ent_all, b.ent_all) / (na[""] * nb[""]) if na[""] and nb[""] else 0.0
+        dots = self._dots_of(a, b)
+        if na[""] and nb[""]:
+            ent = (dots[0] if dots is not None else dot(a.ent_all, b.ent_all)) / (na[""] * nb[""])
+        else:
+            ent = 0.0
         # Terms weigh in the share of member pairs that share a language.
-        share = sum(a.n_lang[lang] * b.n_lang[lang] for lang in a.n_lang.keys() & b.n_lang.keys()) / (a.n * b.n)
+        shared = a.n_lang.keys() & b.n_lang.keys()
+        share = sum(a.n_lang[lang] * b.n_lang[lang] for lang in shared) / (a.n * b.n)
         term = 0.0
         if share:
             num = 0.0
-            for lang in a.n_lang.keys() & b.n_lang.keys():
-                num += dot(a.term_lang[lang], b.term_lang[lang])
-            den = math.sqrt(sum(v * v for k, v in na.items() if k)) * math.sqrt(sum(v * v for k, v in nb.items() if k))
+            for lang in shared:
+                num += dots[1][lang] if dots is not None else dot(a.term_lang[lang], b.term_lang[lang])
+            den = a.term_norm() * b.term_norm()
             term = num / den if den else 0.0
         al = self.p.alpha * share
         score = (1 - al) * ent + al * term
@@ -894,7 +958,13 @@ class OnlineClusterer:
 
     @staticmethod
     def top_keys(c: Cluster, n: int) -> list[str]:
-        """The ``n`` index keys that weigh most in ``c``."""
+        """The ``n`` index keys that weigh most in ``c`` (cached until its sums or
+        its keys change: both merge passes ask)."""
+        memo = f"top{n}"
+        hit = c._memo.get(memo)
+        if hit is not None and hit[0] == len(c.keys):  # keys are only ever added
+            top: list[str] = hit[1]
+            return top
 
         def weight(key: str) -> float:
             if key.startswith(TERM_PREFIX):
@@ -902,7 +972,9 @@ class OnlineClusterer:
                 return c.term_lang.get(lang, {}).get(term, 0.0)
             return c.ent_all.get(key, 0.0)
 
-        return sorted(c.keys, key=lambda k: (-weight(k), k))[:n]
+        top = sorted(c.keys, key=lambda k: (-weight(k), k))[:n]
+        c._memo[memo] = (len(c.keys), top)
+        return top
 
     def merge_pass(
         self,
@@ -930,12 +1002,7 @@ class OnlineClusterer:
                 continue
             best: Cluster | None = None
             best_score = cut
-            keys = self.top_keys(c, 3 * self.p.candidate_keys)
-            for other in self.candidates(keys, exclude=c.id, window=self.window(c)):
-                # Both built-in linkages are 0 where the dates gate a pair out
-                # (most pairs a closing event meets in a dense corpus).
-                if gated and self._pair_date_zero(c, other):
-                    continue
+            for other in self._merge_candidates(c, gated):
                 s = link(c, other)
                 if s >= best_score and (best is None or s > best_score):
                     best, best_score = other, s
@@ -957,6 +1024,24 @@ class OnlineClusterer:
                 scope.add(keep.id)
             queue.append(keep)
         return merges
+
+    def _merge_candidates(self, c: Cluster, gated: bool) -> list[Cluster]:
+        """The events ``c`` may merge with, in :meth:`candidates` order; with
+        ``gated``, without those the dates surely gate out (both built-in linkages
+        are 0 there: most pairs a closing event meets in a dense corpus). Kept while
+        nothing candidates() reads changes: the centroid pass after an average-linkage
+        pass that merged nothing asks the same of every event."""
+        hit = self._pass_candidates.get(c.order)
+        if gated and hit is not None and hit[0] == self._generation and hit[1] == c.version and hit[2] == len(c.keys):
+            return hit[3]
+        keys = self.top_keys(c, 3 * self.p.candidate_keys)
+        found = self.candidates(keys, exclude=c.id, window=self.window(c))
+        if gated:
+            found = [other for other in found if not self._pair_date_zero(c, other)]
+            if len(self._pass_candidates) >= _GATE_CACHE:
+                self._pass_candidates.clear()
+            self._pass_candidates[c.order] = (self._generation, c.version, len(c.keys), found)
+        return found
 
     def live(self) -> Iterator[Cluster]:
         """Live clusters in creation order."""
