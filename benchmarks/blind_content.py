@@ -23,7 +23,7 @@ import hashlib
 import json
 import re
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import attrs
@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _report import DEFAULT_BENCHMARKS, machine_line, table, write_section
 from cleaning_quality import KEPT, Layer, layers, outcomes, parse
 from linedata import LabelledArticle, LabelledLine, line_key, load_articles
-from train_language import detokenise, dslcc
+from train_language import dslcc, ner_sentences
 
 from newscorpus.cleaners.chain import CleanerChain
 from newscorpus.cleaners.linemodel import candidates
@@ -47,28 +47,19 @@ def _is_sentence(text: str) -> bool:
     return len(text.split()) >= 4 and _ENDS.search(text) is not None
 
 
-def _conll(path: Path, sep: str | None) -> Iterator[str]:
-    tokens: list[str] = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        token = line.split(sep)[0].strip() if line.strip() else ""
-        if token:
-            tokens.append(token)
-        elif tokens:
-            yield detokenise(tokens)
-            tokens = []
-    if tokens:
-        yield detokenise(tokens)
-
-
 def read_set(bench: Path, name: str) -> list[str]:
     """The sentences of one protocol set, in its reading order (before the sentence filter)."""
     if name in ("dslcc-id", "dslcc-ms"):
         return [text for label, text in dslcc(bench, "dev") if label == name[-2:]]
     if name == "idner-news":
         folder = bench / "ner" / "idner-news-2k"
-        return [s for split in ("train", "dev", "test") for s in _conll(folder / f"{split}.txt", " ")]
+        return [s for split in ("train", "dev", "test") for s in ner_sentences(folder / f"{split}.txt", " ")]
     if name == "gum-news":
-        return [s for p in sorted((bench / "ner" / "gum-wikinews-en" / "news").glob("*.tsv")) for s in _conll(p, "\t")]
+        return [
+            s
+            for p in sorted((bench / "ner" / "gum-wikinews-en" / "news").glob("*.tsv"))
+            for s in ner_sentences(p, "\t")
+        ]
     if name == "men":
         folder = bench / "ner" / "men-malaysian-english-news" / "article_text"
         return [
