@@ -550,8 +550,7 @@ def match_prefix(
     dateline: int | None = -1  # where a dateline starts inside the text; -1: not looked yet
     folded = fold(text)
     for rule, regex in rules.prefixes if starts is None else starts:
-        lits = _literals(rule)
-        if lits is not None and not any(lit in folded for lit in lits):
+        if not _may_match(rule, folded):
             continue  # no part of the text can match: no regex, and no dateline search
         m = regex.match(text)
         if m is None or m.end() > 1:
@@ -565,7 +564,7 @@ def match_prefix(
         bare = m is None  # greeting words with an addressee after them and no comma between
         if m is not None:
             end = m.end()
-        elif rule.kind == "greeting" and (head := _greeting_end(regex, text)) is not None:
+        elif rule.kind == "greeting" and (head := _bare_greeting_end(regex, text)) is not None:
             end = head
         else:
             continue
@@ -613,13 +612,17 @@ _ADDRESSEE = re.compile(r",?[ \t]+((?:[^\s!.,;:?\"“”]+[ \t]+){0,5}[^\s!.,;:?
 _HEAD_ENDS = re.compile(r"(?<=\S)(?= )")
 
 
-def _greeting_end(regex: re.Pattern[str], text: str) -> int | None:
-    """Where the greeting ``regex`` ends at the start of ``text``: its match, or, when
-    an addressee follows the greeting words with no punctuation between, the end of
-    the longest run of first words that the pattern reads as a whole greeting."""
-    m = regex.match(text)
-    if m is not None:
-        return m.end()
+def _may_match(rule: Rule, folded: str) -> bool:
+    """Whether ``rule`` can match the text folded to ``folded``: it needs no literal,
+    or one of its literals is there (a substring test instead of the regex)."""
+    lits = _literals(rule)
+    return lits is None or any(lit in folded for lit in lits)
+
+
+def _bare_greeting_end(regex: re.Pattern[str], text: str) -> int | None:
+    """When the greeting ``regex`` does not match the start of ``text`` because an
+    addressee follows the greeting words with no punctuation between, the end of the
+    longest run of first words that the pattern reads as a whole greeting."""
     for b in sorted((h.start() for h in _HEAD_ENDS.finditer(text, 0, 60)), reverse=True):
         m = regex.match(text[:b] + ",")
         if m is not None and m.end() == b + 1:
@@ -634,12 +637,10 @@ def match_greeting_line(text: str, rules: CompiledRules) -> Rule | None:
         return None
     folded = fold(text)
     for rule, regex in rules.prefixes:
-        if rule.kind != "greeting" or len(text.split()) > rule.max_words:
+        if rule.kind != "greeting" or len(text.split()) > rule.max_words or not _may_match(rule, folded):
             continue
-        lits = _literals(rule)
-        if lits is not None and not any(lit in folded for lit in lits):
-            continue
-        end = _greeting_end(regex, text)
+        m = regex.match(text)
+        end = m.end() if m is not None else _bare_greeting_end(regex, text)
         if end is None:
             continue
         while end > 0 and text[end - 1].isspace():

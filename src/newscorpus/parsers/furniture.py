@@ -606,9 +606,9 @@ def _name_credits(text: str, roles: list[str], line: str, *, colon: bool = False
             # "Jessica Ramirez (KXRT)": the outlet or agency after a name; "Marcus Webb
             # (Photojournalist)": that name's own role. Anything else in brackets: no credit.
             inner = paren["inner"].strip()
-            role_word = inner.lower()
-            own = _role_words().role_of.get(role_word) or (
-                _role_words().role_of.get(_title_head(inner.split()), "author") if _job_title(inner.split()) else None
+            role_of, inner_tokens = _role_words().role_of, inner.split()
+            own = role_of.get(inner.lower()) or (
+                role_of.get(_title_head(inner_tokens), "author") if _job_title(inner_tokens) else None
             )
             if own is not None:
                 part_roles = [own]
@@ -897,6 +897,13 @@ _NAME_TITLE_SEP = re.compile(r"\s*[,|•·]\s*")
 _CLOSING_TITLE = re.compile(r",\s*((?:[^\W\d_][\w&'-]*\s+){0,3}[^\W\d_][\w-]*)\s*\.?$")
 
 
+def _written_title(tokens: list[str]) -> bool:
+    """A job title written as one (``Senior Markets Reporter``, ``wartawan senior``):
+    an agent noun of the role lexicon as its head, capitalised words or job
+    modifiers before it."""
+    return _job_title(tokens) and all(t[:1].isupper() or t.lower() in _ROLE_MODIFIERS for t in tokens)
+
+
 def _without_closing_title(body: str) -> str:
     """``body`` without a job title that closes it (the last name's title, not a
     credit): the role words inside titles (``Reporter``) would otherwise be read as
@@ -904,10 +911,7 @@ def _without_closing_title(body: str) -> str:
     m = _CLOSING_TITLE.search(body)
     if m is None or m.start() == 0:
         return body
-    tokens = m.group(1).split()
-    if _job_title(tokens) and all(t[:1].isupper() or t.lower() in _ROLE_MODIFIERS for t in tokens):
-        return body[: m.start()]
-    return body
+    return body[: m.start()] if _written_title(m.group(1).split()) else body
 
 
 def _plain_credits(body: str, line: str) -> list[Credit] | None:
@@ -939,11 +943,7 @@ def _plain_credits(body: str, line: str) -> list[Credit] | None:
     if agency is not None:
         return [Credit(" ".join(tokens), "author", line), Credit(agency, "agency", line)]
     title_tokens = title.split()
-    if (
-        title_tokens
-        and _job_title(title_tokens)
-        and all(t[:1].isupper() or t.lower() in _ROLE_MODIFIERS for t in title_tokens)
-    ):
+    if title_tokens and _written_title(title_tokens):
         role = _role_words().role_of.get(_title_head(title_tokens), "author")
         return [Credit(" ".join(tokens), role, line)]
     return None
@@ -1115,15 +1115,20 @@ _DAY_PARTS = r"pg|ptg|pagi|siang|tengah hari|sore|petang|malam"
 _AFTERNOON = frozenset({"ptg", "petang", "sore", "malam"})
 
 
-def _day_part_hour(h: int, part: str | None) -> int:
-    """``h`` on a 24-hour clock after an id/ms part of the day (``9 malam`` -> 21)."""
+def _clock_hour(hour: str, ap: str | None, part: str | None) -> int:
+    """The hour on a 24-hour clock of a written time: its ``am``/``pm`` (``ap``) or
+    its id/ms part of the day (``9 malam`` -> 21, ``1 siang`` -> 13, ``11 siang`` -> 11)."""
+    h = int(hour)
     part = (part or "").lower()
-    if part in _AFTERNOON and h < 12:
-        return h + 12
-    if part in ("siang", "tengah hari") and h < 6:
-        return h + 12  # "1 siang" is 13:00, "11 siang" 11:00
-    if part in ("pg", "pagi") and h == 12:
-        return 0
+    if (part in _AFTERNOON and h < 12) or (part in ("siang", "tengah hari") and h < 6):
+        h += 12
+    elif part in ("pg", "pagi") and h == 12:
+        h = 0
+    ap = (ap or "").lower()
+    if ap.startswith("p") and h < 12:
+        h += 12
+    elif ap.startswith("a") and h == 12:
+        h = 0
     return h
 
 
@@ -1226,12 +1231,7 @@ def _timestamp(m: re.Match[str], prefix: str) -> Timestamp | None:
     hour = g.get("hh") or g.get("hh2")
     if hour is None:
         return Timestamp(date, "day", "byline")
-    h, minute = _day_part_hour(int(hour), g.get("dp")), int(g.get("mm") or 0)
-    ap = (g.get("ap") or g.get("ap2") or "").lower()
-    if ap.startswith("p") and h < 12:
-        h += 12
-    elif ap.startswith("a") and h == 12:
-        h = 0
+    h, minute = _clock_hour(hour, g.get("ap") or g.get("ap2"), g.get("dp")), int(g.get("mm") or 0)
     try:
         return Timestamp(dt.datetime(year, month, day, h, minute), "minute", "byline")
     except ValueError:
@@ -1292,13 +1292,15 @@ def match_dated_line(line: str) -> DatedLine | None:
     verb: str | None = None
     if left:
         lm = _DATED_LEFT.match(left)
-        read: list[Credit] | None = [] if lm is not None else None
+        read: list[Credit] | None = None
         if lm is not None:
             verb = lm["verb"] or lm["verb2"]
             if lm["who"] is not None:
                 read = _who(lm["who"], line, handle=True)
             elif lm["names"] is not None:
                 read = _who(lm["names"], line, handle=False)
+            else:
+                read = []
         if read is None and _TRAILING_SEP.search(left):
             # "Penulis: X — Editor: Y — Kamis, 03 Des 2026 16:21 WIB": a credit line
             # with the date as its last segment.
@@ -1339,12 +1341,7 @@ def _timestamp_at(
     day: Timestamp, hour: str, minute: str | None, ap: str | None, part: str | None = None
 ) -> Timestamp:
     """``day`` at the time written before it (``17:41 JST, October 13, 2024``)."""
-    h, mins = _day_part_hour(int(hour), part), int(minute or 0)
-    ap = (ap or "").lower()
-    if ap.startswith("p") and h < 12:
-        h += 12
-    elif ap.startswith("a") and h == 12:
-        h = 0
+    h, mins = _clock_hour(hour, ap, part), int(minute or 0)
     value = day.value
     try:
         return Timestamp(dt.datetime(value.year, value.month, value.day, h, mins), "minute", "byline")
