@@ -723,6 +723,7 @@ WRITTEN2 = LABELS_DIR / "written_blind2.yaml"
 WRITTEN3 = LABELS_DIR / "written_blind3.yaml"
 WRITTEN4 = LABELS_DIR / "written_blind4.yaml"
 WRITTEN5 = LABELS_DIR / "written_blind5.yaml"
+WRITTEN6 = LABELS_DIR / "written_blind6.yaml"
 #: In ``written_lines.yaml``, a ``CB`` line is content with a boilerplate prefix
 #: glued before this separator (``Halo sobat! || JAKARTA - ...``).
 PREFIX_SEP = " || "
@@ -793,6 +794,14 @@ def load_written5(base: Path | None = None) -> Iterator[LabelledArticle]:
         yield from parse_written(yaml.safe_load(WRITTEN5.read_text(encoding="utf-8")), "written5")
 
 
+def load_written6(base: Path | None = None) -> Iterator[LabelledArticle]:
+    """The sixth written set (``tests/data/cleaning/written_blind6.yaml``), written and
+    frozen as the others were (commit ``b6e385c``, before any code ran on it); the
+    blind check of the line model's outlet and host-dateline classes. All blind."""
+    if WRITTEN6.exists():
+        yield from parse_written(yaml.safe_load(WRITTEN6.read_text(encoding="utf-8")), "written6")
+
+
 # -- the interface ----------------------------------------------------------------------------------
 
 #: Loaders by set name. Sets needing ``../shared/benchmarks`` are skipped by
@@ -804,6 +813,7 @@ SETS: dict[str, tuple[Callable[[Path], Iterable[LabelledArticle]], str | None]] 
     "written3": (load_written3, None),
     "written4": (load_written4, None),
     "written5": (load_written5, None),
+    "written6": (load_written6, None),
     "indosum": (load_indosum, "indosum-dev-folds"),
     "malay-news": (load_malay, "malay-news"),
     "fundus": (load_fundus, "fundus-parser-testdata"),

@@ -89,6 +89,7 @@ from newscorpus.cleaners.linemodel import (
     LineModel,
     dense_features,
     ngram_rows,
+    outlet_pattern,
 )
 
 OUT = ROOT / "src" / "newscorpus" / "data" / "line_model.json"
@@ -146,7 +147,7 @@ def collect(articles: Sequence[Any]) -> Lines:
             out.boiler[lang] += ln.label == "B"
             if ln.label == "B":
                 out.wordings.setdefault(lang, set()).add((f"{art.set}/{art.source}", _norm(ln.text)))
-        rows, dense = dense_features(texts, art.title, art.language)
+        rows, dense = dense_features(texts, art.title, art.language, outlet=outlet_pattern(art.source))
         for r, i in enumerate(rows):
             label = body[i].label
             if label not in ("B", "C"):

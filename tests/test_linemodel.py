@@ -33,6 +33,7 @@ from newscorpus.cleaners.linemodel import (
     guarded,
     load_model,
     ngram_rows,
+    outlet_pattern,
     score_body,
 )
 from newscorpus.models import Article, Provenance
@@ -259,6 +260,45 @@ def test_the_model_cuts_only_outside_the_story_s_prose_by_default() -> None:
     # edges: nothing is cut.
     short = [b for b in BOILER if len(b.split()) < LEDE_WORDS]
     assert candidates(short) and candidates(short, edges=True) == []
+
+
+@pytest.mark.parametrize(
+    ("source", "url", "line", "named"),
+    [
+        ("The Harbourside Courier", None, "Sign up to the Harbourside Courier newsletter today.", True),
+        ("Suara Kenyalang", None, "Untuk berita lanjut, layari suarakenyalang.com.my sekarang.", True),
+        ("Straits Pulse", None, "Get the latest on our Telegram channel: t.me/straitspulse", True),
+        ("PuanKita", None, "Follow Instagram @puankita.id biar nggak ketinggalan!", True),
+        (None, "https://news.example-daily.co.uk/a/1", "Read more at exampledaily.co.uk", True),
+        ("kompas.com", None, "Baca selengkapnya di Kompas.com hari ini.", True),
+        # A name is matched as written, whole words; a domain label never as a bare
+        # word (outlets named with ordinary words: Tempo, Majoriti).
+        ("Tempo", None, "Pemain itu mengatur tempo permainan dengan baik.", False),
+        ("Majoriti", None, "Kerajaan mendapat sokongan majoriti penduduk.", False),
+        ("The Harbourside Courier", None, "The Harbourside council met on Monday.", False),
+        ("kompas.com", None, "Kompas tua itu ditemukan di kapal.", False),
+        (None, None, "Follow us on X for more.", False),
+        ("AB", None, "AB said the plan would work.", False),  # too short to tell
+    ],
+)
+def test_a_line_naming_the_article_s_own_outlet(source: str | None, url: str | None, line: str, named: bool) -> None:
+    pattern = outlet_pattern(source, url)
+    assert (pattern is not None and pattern.search(line) is not None) is named
+
+
+def test_the_outlet_is_evidence_and_a_feature_and_its_host_dateline_is_not() -> None:
+    pitch = "The Harbourside Courier, independent since 1884"
+    body = [*NEWS, pitch]
+    index = FEATURES.index("names_outlet")
+    # Without the outlet, the line shows no sign of boilerplate; with it, it is scored.
+    assert candidates(body) == []
+    assert candidates(body, outlet=outlet_pattern("The Harbourside Courier")) == [len(NEWS)]
+    rows, dense = dense_features(body, "Floods", "en", outlet=outlet_pattern("The Harbourside Courier"))
+    assert rows == [len(NEWS)] and dense[0, index] == 1.0
+    # An outlet's host standing as a dateline (``Suara.com -``) is the parser's
+    # dateline, never a candidate, whatever outlet the article is from.
+    for dateline in ("Suara.com -", "JAKARTA, KOMPAS.com -", "TRIBUNNEWS.COM -", "PARIS (AFP) -"):
+        assert candidates([dateline, *NEWS_ID], outlet=outlet_pattern("suara.com")) == []
 
 
 def test_threshold_above_one_turns_the_model_off() -> None:

@@ -79,6 +79,7 @@ __all__ = [
     "guarded",
     "load_model",
     "ngram_rows",
+    "outlet_pattern",
 ]
 
 #: Rule id of every cut the model makes (``Removal.rule``).
@@ -286,6 +287,7 @@ FEATURES: Final[tuple[str, ...]] = (
     "lang_en",
     "lang_id",
     "lang_ms",
+    "names_outlet",
 )
 
 
@@ -394,8 +396,12 @@ _PAGE_ACTIONS = _words(
     "klik tekan geser unduh instal daftar langgan kongsi bagikan muat baca simak tonton saksikan lihat dengarkan"
 )
 
-#: A dateline standing alone (``PARIS (Agency) -``): the parser's, never boilerplate.
-_DATELINE = re.compile(r"^[A-Z][A-Z .,'’-]{1,40}(?:\([^()]{1,40}\))?\s*[-–—:]$")
+#: A dateline standing alone (``PARIS (Agency) -``), or an outlet's host standing as
+#: one (``Suara.com -``, ``JAKARTA, KOMPAS.com -``): the parser's, never boilerplate.
+_DATELINE = re.compile(
+    r"^(?:[A-Z][A-Z .,'’-]{1,40}(?:\([^()]{1,40}\))?"
+    r"|(?:[A-Z][A-Za-z .'’-]{1,40},\s*)?[A-Za-z][\w-]*(?:\.[A-Za-z]{2,}){1,2})\s*[-–—:]$"
+)
 #: Where a sentence inside a line ends (a question, an exclamation, a stop, a colon).
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?:])\s+")
 #: One to three words (no digits) and a colon opening a line, something after it.
@@ -512,12 +518,13 @@ def _exclamation(line: _Line) -> bool:
     return _EMOJI.search(text) is None and line.tokens[0] not in _PAGE_ACTIONS
 
 
-def _evidence(line: _Line) -> bool:
+def _evidence(line: _Line, outlet: re.Pattern[str] | None = None) -> bool:
     """Whether the paragraph shows a sign of boilerplate beyond its place and
     shape: it talks to the reader (second person, a vocative), greets or thanks
     at its edge, opens a sentence with an imperative (not a short line ending as
     a statement), names a platform or page furniture, holds a URL,
-    handle, hashtag, emoji or separator, or ends with a colon or an arrow. A short line
+    handle, hashtag, emoji or separator, ends with a colon or an arrow, or names the
+    article's own outlet (:func:`outlet_pattern`). A short line
     without one (a subheading, a quoted headline, "What we know so far") is never
     cut: place, length and title case alone are also what a subheading looks
     like."""
@@ -526,7 +533,7 @@ def _evidence(line: _Line) -> bool:
         return False
     if line.has(_SECOND_PERSON) or line.has(_VOCATIVE) or line.has(_PLATFORM) or line.has(_FURNITURE):
         return True
-    if line.salutes():
+    if line.salutes() or (outlet is not None and outlet.search(text) is not None):
         return True
     tokens = line.tokens
     # An imperative alone, in a short line that ends as a statement does
@@ -545,10 +552,10 @@ def _lede(lines: Sequence[_Line]) -> int:
     return next((i for i, ln in enumerate(lines) if ln.long or ln.words >= LEDE_WORDS), -1)
 
 
-def _candidates(lines: Sequence[_Line], edges: bool) -> list[int]:
+def _candidates(lines: Sequence[_Line], edges: bool, outlet: re.Pattern[str] | None = None) -> list[int]:
     lede = _lede(lines)
     prose = [i == lede or _guarded(ln) for i, ln in enumerate(lines)]
-    rows = [i for i, ln in enumerate(lines) if not prose[i] and ln.words and _evidence(ln)]
+    rows = [i for i, ln in enumerate(lines) if not prose[i] and ln.words and _evidence(ln, outlet)]
     if edges:
         # Greetings, credits-like chrome, sign-offs and footers sit before the
         # story's first paragraph of prose or after its last; a line between two
@@ -560,16 +567,64 @@ def _candidates(lines: Sequence[_Line], edges: bool) -> list[int]:
     return rows
 
 
-def candidates(body: Sequence[str], *, edges: bool = False) -> list[int]:
+def candidates(body: Sequence[str], *, edges: bool = False, outlet: re.Pattern[str] | None = None) -> list[int]:
     """Indices of the body paragraphs the model may cut: not blank, not the lede,
-    not guarded, and showing a sign of boilerplate (:func:`_evidence`); with
-    ``edges``, only those before the first or after the last paragraph of news
-    prose (the lede or a guarded paragraph), as the cleaner cuts by default."""
-    return _candidates([_scan(p) for p in body], edges)
+    not guarded, and showing a sign of boilerplate (:func:`_evidence`; ``outlet``:
+    :func:`outlet_pattern` of the article); with ``edges``, only those before the
+    first or after the last paragraph of news prose (the lede or a guarded
+    paragraph), as the cleaner cuts by default."""
+    return _candidates([_scan(p) for p in body], edges, outlet)
+
+
+#: A name this short, or a domain label this short, is too often an ordinary word.
+_OUTLET_MIN = 4
+_HOSTLIKE = re.compile(r"^(?:www\.)?([a-z0-9][a-z0-9-]*)(?:\.[a-z]{2,})+$")
+
+
+@functools.lru_cache(maxsize=4096)  # one per outlet of the run
+def outlet_pattern(source: str | None, url: str | None = None) -> re.Pattern[str] | None:
+    """How a line names the article's own outlet: its name as written (``The
+    Harbourside Courier`` -> ``Harbourside Courier``, case-sensitive, whole words),
+    or its domain label inside an address, handle or path (``@puankita``,
+    ``suarakenyalang.com.my``, ``t.me/straitspulse``), the label taken from the
+    URL's registered domain, a host-like source, or the name's letters run
+    together. Page furniture names the outlet that prints it (follow, support,
+    download, copyright, "this article first appeared in"); a story names its own
+    outlet mostly as a source of reported speech, which the guard keeps. A label is
+    never matched as a bare word: ``tempo`` or ``majoriti`` are also words."""
+    from ..outlets import domain_of
+
+    names: set[str] = set()
+    labels: set[str] = set()
+    src = (source or "").strip()
+    host = _HOSTLIKE.match(src.casefold())
+    if host:
+        labels.add(host.group(1).replace("-", ""))
+    elif src:
+        name = re.sub(r"^the\s+", "", src, flags=re.IGNORECASE)
+        if sum(c.isalpha() for c in name) >= _OUTLET_MIN:
+            names.add(name)
+        labels.add(re.sub(r"[^a-z0-9]", "", name.casefold()))
+    domain = domain_of(url) if url else None
+    if domain:
+        labels.add(domain.split(".", 1)[0].replace("-", ""))
+    labels = {lb for lb in labels if len(lb) > _OUTLET_MIN}
+    parts = [r"(?<!\w)" + re.escape(n) + r"(?!\w)" for n in sorted(names)]
+    parts += [
+        r"(?i:(?<![\w-])" + re.escape(lb) + r"(?=\.[a-z]{2,})|(?<=[@/])" + re.escape(lb) + r"(?!\w))"
+        for lb in sorted(labels)
+    ]
+    return re.compile("|".join(parts)) if parts else None
 
 
 def _features(
-    lines: Sequence[_Line], i: int, title: frozenset[str], stop: frozenset[str], lang: str | None, median_chars: float
+    lines: Sequence[_Line],
+    i: int,
+    title: frozenset[str],
+    stop: frozenset[str],
+    lang: str | None,
+    median_chars: float,
+    outlet: re.Pattern[str] | None = None,
 ) -> list[float]:
     ln = lines[i]
     n = len(lines)
@@ -588,6 +643,7 @@ def _features(
     prev = lines[i - 1] if i > 0 else None
     nxt = lines[i + 1] if i + 1 < n else None
     nonword = len(_NONWORD.findall(text)) / max(1, len(text))
+    named = float(outlet is not None and outlet.search(text) is not None)
     return [
         min(i, 8) / 8,
         min(from_tail, 8) / 8,
@@ -646,6 +702,7 @@ def _features(
         float(lang == "en"),
         float(lang == "id"),
         float(lang == "ms"),
+        named,
     ]
 
 
@@ -656,6 +713,7 @@ def dense_features(
     rows: Sequence[int] | None = None,
     *,
     edges: bool = False,
+    outlet: re.Pattern[str] | None = None,
 ) -> tuple[list[int], npt.NDArray[np.float64]]:
     """The candidate paragraphs of ``body`` and their dense features.
 
@@ -667,20 +725,21 @@ def dense_features(
         edges: With the default ``rows``, only the candidates outside the
             article's prose (see :func:`candidates`). Training reads every
             candidate, so the model learns from the middle of articles too.
+        outlet: How a line names the article's own outlet (:func:`outlet_pattern`).
 
     Returns:
         The paragraph indices and a ``len(indices) x len(FEATURES)`` matrix.
     """
     lines = [_scan(p) for p in body]
     if rows is None:
-        rows = _candidates(lines, edges)
+        rows = _candidates(lines, edges, outlet)
     if not rows:
         return [], np.zeros((0, len(FEATURES)))
     stop = _stopwords(language)
     title_words = frozenset(title.casefold().translate(_SPACES).split()) - stop
     lengths = sorted(len(p) for p in body)
     median = float(lengths[len(lengths) // 2])
-    out = np.array([_features(lines, i, title_words, stop, language, median) for i in rows], dtype=np.float64)
+    out = np.array([_features(lines, i, title_words, stop, language, median, outlet) for i in rows], dtype=np.float64)
     return list(rows), out
 
 
@@ -920,7 +979,8 @@ class LineModelCleaner(Cleaner):
             if not article.body or self.threshold(article.language) > 1.0:
                 continue
             title, body, kept = _original(article)
-            rows, dense = dense_features(body, title, article.language, edges=self.edges_only)
+            outlet = outlet_pattern(article.source, article.url)
+            rows, dense = dense_features(body, title, article.language, edges=self.edges_only, outlet=outlet)
             pairs = []
             for r, i in enumerate(rows):
                 index = kept[i]
@@ -963,11 +1023,13 @@ def _original(article: Article) -> tuple[str, list[str], list[int | None]]:
     return title, [line.text for line in lines], [line.kept_index for line in lines]
 
 
-def score_body(body: Iterable[str], title: str = "", language: str | None = None) -> list[float]:
-    """Scores of every paragraph of ``body`` (0 for guarded paragraphs and the lede);
-    for inspection and tests."""
+def score_body(
+    body: Iterable[str], title: str = "", language: str | None = None, source: str | None = None
+) -> list[float]:
+    """Scores of every paragraph of ``body`` (0 for guarded paragraphs and the lede)
+    of an article of outlet ``source``; for inspection and tests."""
     paras = list(body)
-    rows, dense = dense_features(paras, title, language)
+    rows, dense = dense_features(paras, title, language, outlet=outlet_pattern(source))
     out = [0.0] * len(paras)
     if rows:
         for i, s in zip(rows, load_model().score([paras[i] for i in rows], dense), strict=True):
