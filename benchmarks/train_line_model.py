@@ -87,6 +87,7 @@ from _report import DEFAULT_BENCHMARKS, ROOT
 from newscorpus.cleaners.linemodel import (
     FEATURES,
     LineModel,
+    candidates,
     dense_features,
     ngram_rows,
     outlet_pattern,
@@ -120,6 +121,9 @@ class Lines:
     languages: list[str] = attrs.field(factory=list)
     # False for a repeat of a line already seen in the same source (trained once).
     first: list[bool] = attrs.field(factory=list)
+    # Whether the cleaner, cutting only outside the story's prose (``edges_only``,
+    # its default), may cut the line at all: the figures count only those cuts.
+    edge: list[bool] = attrs.field(factory=list)
     # Every C and B line (trainable or not), for the figures: language -> counts.
     content: collections.Counter[str] = attrs.field(factory=collections.Counter)
     boiler: collections.Counter[str] = attrs.field(factory=collections.Counter)
@@ -148,6 +152,7 @@ def collect(articles: Sequence[Any]) -> Lines:
             if ln.label == "B":
                 out.wordings.setdefault(lang, set()).add((f"{art.set}/{art.source}", _norm(ln.text)))
         rows, dense = dense_features(texts, art.title, art.language, outlet=outlet_pattern(art.source))
+        edges = set(candidates(texts, edges=True, outlet=outlet_pattern(art.source)))
         for r, i in enumerate(rows):
             label = body[i].label
             if label not in ("B", "C"):
@@ -159,6 +164,7 @@ def collect(articles: Sequence[Any]) -> Lines:
             out.languages.append(lang)
             key = (out.groups[-1], _norm(texts[i]), label)
             out.first.append(key not in seen)
+            out.edge.append(i in edges)
             seen.add(key)
     return out
 
@@ -268,12 +274,20 @@ def figures(
     lines: Lines, scores: npt.NDArray[np.float64], thresholds: dict[str, float]
 ) -> dict[str, dict[str, float | int]]:
     """Per language: content kept and boilerplate removed over *all* C and B lines
-    (guarded ones count as kept), removal precision, at the language's threshold."""
+    (guarded ones count as kept), removal precision, at the language's threshold,
+    counting only the cuts the cleaner makes (outside the story's prose); content
+    cut and boilerplate removed *anywhere* (``edges_only: false``) beside them."""
     cut_c: collections.Counter[str] = collections.Counter()
     cut_b: collections.Counter[str] = collections.Counter()
+    any_c: collections.Counter[str] = collections.Counter()
+    any_b: collections.Counter[str] = collections.Counter()
     cut_w: dict[str, set[tuple[str, str]]] = collections.defaultdict(set)
-    for s, y, lang, group, text in zip(scores, lines.labels, lines.languages, lines.groups, lines.texts, strict=True):
+    rows = zip(scores, lines.labels, lines.languages, lines.groups, lines.texts, lines.edge, strict=True)
+    for s, y, lang, group, text, edge in rows:
         if s >= _at(thresholds, lang):
+            (any_b if y else any_c)[lang] += 1
+            if not edge:
+                continue
             (cut_b if y else cut_c)[lang] += 1
             if y:
                 cut_w[lang].add((group, _norm(text)))
@@ -292,6 +306,8 @@ def figures(
             "wordings": len(lines.wordings.get(lang, ())),
             "wordings_removed": round(len(cut_w[lang]) / w, 4) if (w := len(lines.wordings.get(lang, ()))) else 0.0,
             "removal_precision": round(cut_b[lang] / removed, 4) if removed else 1.0,
+            "content_cut_anywhere": any_c[lang],
+            "boilerplate_removed_anywhere": round(any_b[lang] / b, 4) if b else 0.0,
         }
     return out
 
