@@ -25,7 +25,11 @@ session) for the line model's outlet feature and host datelines (id threshold 0.
 0.959): 21 digests changed. Listed with the old and the new code, the chain's only new
 removals are 9 model cuts of "read more of <outlet>" (id) and "sign up for the <outlet>
 briefing" (en) footers; the other articles' copies of those footers, cut before by
-corpus repetition, are now cut by the model first. No content line changed.
+corpus repetition, are now cut by the model first. No content line changed. Written
+again the same session for the parser reading a dateline that stands in a paragraph of
+its own (``NEW YORK (Capital Gazette) -``, as the synthetic articles print it): 476
+digests changed, every one only by its ``dateline`` field, now filled (every article's
+removals and text identical, listed with the code before and after).
 """
 
 from __future__ import annotations

@@ -20,7 +20,13 @@ from hypothesis import strategies as st
 from newscorpus.cleaners.chain import CleanerChain
 from newscorpus.cleaners.explain import original_fields
 from newscorpus.models import Article
-from newscorpus.parsers.furniture import credit_roles, find_dateline, match_byline, match_dated_line
+from newscorpus.parsers.furniture import (
+    credit_roles,
+    find_dateline,
+    match_byline,
+    match_dated_line,
+    match_standalone_dateline,
+)
 from newscorpus.parsers.plaintext import PlainTextParser
 from newscorpus.readers.base import RawDocument
 from newscorpus.serialize import article_from_json, article_to_json
@@ -185,6 +191,11 @@ LIFTED: list[tuple[str, list[tuple[str, str]]]] = [
                                                          ("Sam Reyes", "photographer")]),
     ("By Lucy Tran, Omar Haddad (Photojournalist)", [("Lucy Tran", "author"), ("Omar Haddad", "photographer")]),
     ("Reporter: Wulan Sari, Kamerawan: Dedi Kurnia", [("Wulan Sari", "reporter"), ("Dedi Kurnia", "videographer")]),
+    # the correspondent's byline: "From <Name>, <Place>" / "From <Name> in <Place>"
+    ("From Tunde Bakare-Oyelaran, Abuja", [("Tunde Bakare-Oyelaran", "author")]),
+    ("From Ali Hassan in KANO", [("Ali Hassan", "author")]),
+    ("From Siti Nurhaliza binti Tarudin, Kuala Lumpur", [("Siti Nurhaliza binti Tarudin", "author")]),
+    ("From Our Correspondent, Lagos", [("Our Correspondent", "author")]),
 ]
 
 
@@ -268,6 +279,13 @@ KEPT = [
     "With Friends, Like These",
     "With Reuters reporting that talks had stalled, markets fell.",
     "Credit Suisse shares fell 5% on Monday.",
+    # "From" opening a sentence, a place, a date or a role: no correspondent named
+    "From Monday, buses will run every ten minutes.",
+    "From Abuja, Nigeria",
+    "From January, Lagos",
+    "From The Editor, Abuja",
+    "From Jakarta to Bandung, the road was closed.",
+    "From Mr Speaker, London",
 ]
 
 
@@ -522,6 +540,34 @@ def test_a_greeting_takes_its_addressee_but_not_the_dateline(opening: str, greet
 )
 def test_no_dateline_is_found_inside_a_sentence(text: str) -> None:
     assert find_dateline(text) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "place", "source"),
+    [
+        ("MANILA, Dec 4 (PWS) -", "MANILA", "PWS"),
+        ("MOSCOW (Reuters) -", "MOSCOW", "Reuters"),
+        ("JAKARTA, KOMPAS.com -", "JAKARTA", "Kompas"),
+        ("TRIBUNNEWS.COM -", None, "Tribunnews"),
+        ("(AFP) -", None, "AFP"),
+    ],
+)
+def test_a_dateline_in_a_paragraph_of_its_own_is_read_and_stays(line: str, place: str | None, source: str) -> None:
+    story = "The central bank held its policy rate on Thursday, as analysts had expected."
+    art = parse("\n\n".join(["A title", line, story, STORY[2]]))
+    assert art.dateline is not None and (art.dateline.place, art.dateline.source) == (place, source)
+    assert art.dateline.text == line
+    # As a glued dateline does, it stays in the text (its words open the story):
+    # nothing is lifted, the story's paragraphs follow it in order.
+    assert not art.removed
+    assert [p for p in (art.subtitle, *art.body) if p] == [line, story, STORY[2]]
+
+
+@pytest.mark.parametrize(
+    "line", ["KUALA LUMPUR:", "BREAKING NEWS:", "WATCH:", "JAKARTA -", "Halo, Sobat -", "London, Thursday -"]
+)
+def test_a_label_or_a_greeting_alone_is_not_a_standalone_dateline(line: str) -> None:
+    assert match_standalone_dateline(line) is None
 
 
 # -- dated bylines and update lines ------------------------------------------------------------

@@ -32,6 +32,7 @@ __all__ = [
     "match_dateline",
     "match_header",
     "match_picture_credit",
+    "match_standalone_dateline",
     "match_url_line",
     "parse_timestamp",
 ]
@@ -233,6 +234,23 @@ def match_dateline(paragraph: str) -> Dateline | None:
             date=groups.get("date"),
         )
     return None
+
+
+def match_standalone_dateline(paragraph: str) -> Dateline | None:
+    """A paragraph that is a dateline and nothing else (``MANILA, Dec 4 (PWS) -``,
+    ``JAKARTA, KOMPAS.com -``), as extraction leaves a dateline printed in an element
+    of its own. Only the forms that name an agency or an outlet count: a place in
+    capitals alone before a colon (``BREAKING NEWS:``, ``WATCH:``) is a label as often
+    as a dateline, and a place and a word before a dash (``Halo, Sobat -``) is a
+    greeting unless the place is in capitals or the word a known agency or domain."""
+    text = " ".join(paragraph.split())
+    if not text or len(text) > 80 or text[-1] not in "-–—:":
+        return None
+    found = match_dateline(text + " X")  # the forms need the story's first letter after the dash
+    if found is None or found.source is None or found.text != text:
+        return None
+    known = agency_name(found.source) is not None or re.search(_DOMAIN, text, re.I) is not None
+    return found if known or (found.place is not None and found.place.isupper()) else None
 
 
 #: A greeting or other short lead-in glued before a dateline ("Assalamu alaykum -
@@ -982,6 +1000,36 @@ def match_picture_credit(line: str) -> tuple[list[Credit], str | None] | None:
     return found
 
 
+#: The correspondent's byline of much Commonwealth press: ``From <Name>, <Place>`` or
+#: ``From <Name> in <Place>`` (``From Tunde Bakare, Abuja``), a line of its own. The
+#: place is written in title case or capitals, one to three words, and nothing follows.
+_FROM_BYLINE = re.compile(
+    rf"^From\s+(?P<name>[A-Z][^,]{{2,60}}?)(?:,\s*|\s+in\s+)(?P<place>{_UPPER_PLACE}|{_TITLE_PLACE})\.?$"
+)
+
+
+def _from_byline(line: str) -> list[Credit] | None:
+    """``From <Name>, <Place>``: the name (two to five name words, not a weekday, a
+    month or a role) as the author; the place is the correspondent's base, not a
+    name. ``From Monday, buses ...`` is a sentence (lower-case words), not this."""
+    m = _FROM_BYLINE.match(line)
+    if m is None:
+        return None
+    tokens = _split_name(m["name"])
+    if tokens is None or not 2 <= len(tokens) <= 5:
+        return None
+    roles = _role_words().values
+    if tokens[0] == "Our" and len(tokens) <= 3:
+        return [Credit(" ".join(tokens), "author", line)]  # as "By Our Correspondent" reads
+    if any((w := t.lower().strip(".,")) in _WEEKDAYS_AND_MONTHS or w in roles or w in _FROM_NOT_NAMES for t in tokens):
+        return None  # "From The Editor, Abuja", "From Our Correspondent, Lagos": no one named
+    return [Credit(" ".join(tokens), "author", line)]
+
+
+#: Words that open a phrase, not a name, after "From".
+_FROM_NOT_NAMES = frozenset({"the", "our", "a", "an", "your", "my", "mr", "mrs", "ms", "dr"})
+
+
 def match_byline(line: str) -> tuple[list[Credit], str | None] | None:
     """Recognise a byline or credit line, by the credit grammar above.
 
@@ -1029,6 +1077,10 @@ def match_byline(line: str) -> tuple[list[Credit], str | None] | None:
             if coded is not None:
                 return coded, None
             body = inner
+    if body[:5] == "From ":
+        correspondent = _from_byline(body)
+        if correspondent is not None:
+            return correspondent, None
     framed: list[Credit] = []
     names_role: str | None = None
     if not _has_role(body):
