@@ -27,12 +27,14 @@ Everything here is per article, so it runs in the parse tasks:
   "Davis" the minister is no place. A ``LOC`` span the gazetteer does not know
   still adds its words as keys, not as a participant. **Towns** (GeoNames cities of
   15,000 people or more, :mod:`newscorpus.events.places`) are looked up on those
-  ``LOC`` spans and on the dateline only, never on other capitalised words; a
-  one-word town that is also an ordinary word of the language (``Reading``, ``Batu``:
-  ``places.town_words``, or a word the article writes in lower case) or a word of a
-  person span ("Davis") counts only at the dateline or when the article names its
-  country. A name several towns share goes to the dateline's country, then a
-  country the article names, then the most populous (:meth:`_Reader.resolve_towns`).
+  ``LOC`` spans and on the dateline only, never on other capitalised words, and
+  (but at the dateline) never on the cut of a longer name ("New | York"), a span
+  naming a venue or feature ("Lansdowne Road"), a word the article writes in lower
+  case or in a person's name ("Davis"); a one-word town that is an ordinary word of
+  the language (``Reading``, ``Batu``: ``places.town_words``) counts only where the
+  article names its country. A name several towns share goes to the dateline's
+  country, then a country the article names (or its language's home country), then
+  the most populous if it has :data:`LARGE_TOWN` people (:meth:`_Reader.resolve_towns`).
 * **Numbers** of two or more digits (casualties, amounts, scores), years left out.
 * **Terms**: the content words of the article's own language (stop words out,
   truncated to a fixed prefix as a cheap language-independent stemmer), compared
@@ -156,6 +158,8 @@ _HOME_COUNTRIES: dict[str, frozenset[str]] = {"id": frozenset({"ID"}), "ms": fro
 _TOWN_OPENERS = frozenset({
     "kota", "kabupaten", "kab", "kecamatan", "kelurahan", "desa", "provinsi", "bandar", "daerah", "negeri",
     "pulau", "city", "town", "greater", "downtown", "central", "northern", "southern", "eastern", "western",
+    # and directions, which also follow one ("Bekasi Timur", "Bandung Barat")
+    "north", "south", "east", "west", "utara", "selatan", "timur", "barat", "tengah", "raya",
 })
 # Heads of a venue or a building: a place span with one ("Causeway Stadium", "Stadion
 # Bukit Jalil") names no town, whatever town its words name (with _PLACE_LAST, _PLACE_FIRST).
@@ -885,8 +889,9 @@ class _Reader:
                 before = para[: run[i].start].rstrip().rsplit(None, 1)
                 locative = bool(before) and before[-1].casefold() in self.locatives
                 if town is not None:
-                    if not dateline and self._fragment(para, run, i, width):
-                        segment.extend(range(i, i + width))  # part of a longer name ("New York", "Wang Liping")
+                    if not dateline and (self._fragment(para, run, i, width) or self._not_town(town, run[i], width)):
+                        # part of a longer name ("New York", "Wang Liping"), a person's name or a word
+                        segment.extend(range(i, i + width))
                         i += width
                         continue
                     needs_country = not dateline and self._common_town(town, run[i], width)
@@ -931,9 +936,13 @@ class _Reader:
     def _fragment(self, para: str, run: list[_Token], i: int, width: int) -> bool:
         """Whether a town's words are the cut of a longer name: right after or right
         before a capitalised word outside the span ("New | York", "Wang | Liping",
-        "Leicester | City"), unless that word is a title, a weekday or month, an
-        administrative word (:data:`_TOWN_OPENERS`: "Kota Bekasi") or a stop word
-        capitalised because it opens the sentence ("Di Bekasi")."""
+        "Leicester | City", "St | Mary's", "Gubernur | Bengkulu"), unless that word is a
+        weekday or month, an administrative word (:data:`_TOWN_OPENERS`: "Kota Bekasi")
+        or a stop word capitalised because it opens the sentence ("Di Bekasi")."""
+        if i > 0 and self._joined(run[i - 1].word, False):
+            return True  # inside the span: "Metro | Bekasi" (but "Kota Bekasi")
+        if i + width < len(run) and self._joined(run[i + width].word, False):
+            return True  # "Virginia | Madsen" read as one place span (but "Bekasi Timur")
         if i == 0:
             start = run[0].start
             m = _WORD_BEFORE.search(para[max(0, start - 40) : start])
@@ -956,18 +965,21 @@ class _Reader:
         key = fold(word)
         return not (
             key in _TOWN_OPENERS
-            or key in self.titles
             or key in self.date_names
             or (opens and word.casefold() in self.stop)
         )
 
+    def _not_town(self, key: str, tok: _Token, width: int) -> bool:
+        """Whether one word on a place span is, by the article's own evidence, no town:
+        it writes the word in lower case ("sakura") or in a person's name ("Gordon
+        Hayward", "Virginia Madsen", "Alicia Markova")."""
+        return width == 1 and (tok.low in self.lower_seen or key in self.person_words)
+
     def _common_town(self, key: str, tok: _Token, width: int) -> bool:
         """Whether a town name needs more evidence than a place span: one word that is
-        an ordinary word of the language (``places.town_words``, a stop word, a word
-        the article writes in lower case) or a word of a person span ("Davis")."""
-        if width > 1:
-            return False
-        return key in town_words() or tok.low in self.stop or tok.low in self.lower_seen or key in self.person_words
+        an ordinary word of the language (``places.town_words``: ``Reading``, ``Batu``;
+        a stop word)."""
+        return width == 1 and (key in town_words() or tok.low in self.stop)
 
     def resolve_towns(self, dateline: Place | None) -> None:
         """Places the towns found (:meth:`_run`): a name several towns share goes to
