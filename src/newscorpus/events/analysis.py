@@ -497,7 +497,8 @@ class _Reader:
         # Towns found on place spans, placed once the article's countries are known
         # (resolve_towns): (folded name, weight, locative, at the dateline, needs its country).
         self.towns: list[tuple[str, float, bool, bool, bool]] = []
-        self.person_words: set[str] = set()  # the words of the reader's person spans
+        self._found: Sequence[tuple[Any, tuple[Entity, ...]]] = ()  # the reader's spans per paragraph (set by read)
+        self._person_words: set[str] | None = None  # their person spans' words, built when first asked for
         self.lower_seen: set[str] = set()  # words the lead writes in lower case (set by read)
         self.unspaced = False  # the text is written without spaces (set by read)
         # The reader's spans of the paragraph read and its word starts; the words of
@@ -559,7 +560,7 @@ class _Reader:
             p, ents = found[0]
             found[0] = (p, tuple(e for e in ents if set(fold(e.text).split()) & body_words))
         placed: dict[int, set[int]] = {}
-        self.person_words = {w for _p, ents in found for e in ents if e.kind == "PER" for w in fold(e.text).split()}
+        self._found, self._person_words = found, None
         for n, (p, ents) in enumerate(found):
             para, weight, starts = p.text, p.weight, p.starts
             inside: set[int] = set()
@@ -973,7 +974,13 @@ class _Reader:
         """Whether one word on a place span is, by the article's own evidence, no town:
         it writes the word in lower case ("sakura") or in a person's name ("Gordon
         Hayward", "Virginia Madsen", "Alicia Markova")."""
-        return width == 1 and (tok.low in self.lower_seen or key in self.person_words)
+        if width > 1:
+            return False
+        if self._person_words is None:
+            self._person_words = {
+                w for _p, ents in self._found for e in ents if e.kind == "PER" for w in fold(e.text).split()
+            }
+        return tok.low in self.lower_seen or key in self._person_words
 
     def _common_town(self, key: str, tok: _Token, width: int) -> bool:
         """Whether a town name needs more evidence than a place span: one word that is

