@@ -224,13 +224,16 @@ def speed(bench: Path, base_src: Path, n: int) -> str:
 MISREAD = frozenset({"TD", "Antarctica/Davis", "Asia/Tomsk", "CX", "Indian/Christmas", "AX", "PW"})
 
 
-def misread_places(articles: list[tuple[str, str, list[str]]], chars: int | None) -> int:
-    """How many (article, place) pairs of :data:`MISREAD` the features give."""
-    n = 0
+def misread_places(articles: list[tuple[str, str, list[str]]], chars: int | None) -> tuple[int, int, int]:
+    """How many (article, place) pairs of :data:`MISREAD` the features give, how many
+    (article, place) pairs in all, and how many of those are GeoNames towns."""
+    n = total = towns = 0
     for _id, title, paras in articles:
         a = analyse_text(title, paras, language="en", published=None, entity_chars=chars)
         n += sum(p in MISREAD for p, _w in a.places)
-    return n
+        total += len(a.places)
+        towns += sum(p.startswith("geonames:") for p, _w in a.places)
+    return n, total, towns
 
 
 def participants(articles: list[tuple[str, str, list[str]]], chars: int | None) -> list[tuple[str, str]]:
@@ -377,8 +380,9 @@ def main(argv: list[str] | None = None) -> None:
         precision = sum(judged) / len(judged) if judged else float("nan")
         print(f"participants {name}: {len(pairs)} names, {len(judged)} judged, precision {precision:.3f}")
     for name, chars in (("reader", ENTITY_CHARS), ("rules", None)):
-        print(f"misread places {name}: {misread_places(articles, chars)} (article, place) pairs "
-              f"of {sorted(MISREAD)} over {len(articles)} BBC articles")
+        misread, total, towns = misread_places(articles, chars)
+        print(f"misread places {name}: {misread} (article, place) pairs of {sorted(MISREAD)} over "
+              f"{len(articles)} BBC articles; (article, place) pairs in all {total}, GeoNames towns {towns}")
     for key, value in cost(articles).items():
         print(f"{key}: {value:,.0f} µs/article (CPU, {len(articles)} BBC articles)")
 

@@ -32,10 +32,13 @@ cannot be fed the new features: write the file with ``--current`` (the checkout'
 build) and say so here, as it then pins today's output and no longer proves that the
 gates change nothing. A change of what the build decides (not only of how fast) is laid
 over the old build the same way, so that the file still compares the gates alone. The
-current file: features version 11, written by 3b232df's build with the ``analysis.py``
-and ``places.py`` of version 11 and the anchors' name evidence of 9fda19c laid over it
-(``default.py`` and ``state.py`` of that change copied, its ``clustering.py`` diff
-applied with ``git apply``); version 9 before it: the same with the ``analysis.py`` of
+current file: features version 12 (GeoNames towns, issue 19), written by 3b232df's build
+(``git archive 3b232df src``) with the ``analysis.py``, ``places.py`` and
+``data/town_words.txt`` of version 12 and the anchors' name evidence of 9fda19c laid over
+it (``default.py`` and ``state.py`` of that change copied, its ``clustering.py`` diff
+applied with ``git apply``), 9fda19c's ``default.py`` with version 12's one-line change
+(``location()`` asks ``Gazetteer.place``, which knows the towns); version 11 before it
+the same with version 11's ``analysis.py`` and ``places.py``; version 9 before it: the same with the ``analysis.py`` of
 41cbb9c, and before that 3b232df's build with the ``analysis.py`` of ba9d406
 (version 8: 4b4a9d8's).
 

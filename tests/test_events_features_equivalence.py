@@ -16,7 +16,9 @@
   of 5 ECB+ and 9 SemEval articles, change; participant precision:
   ``benchmarks/entities_bench.py``), versions 10 and 11 (issue 19: no Antarctic
   station or truncated island zone labels, no other script's names and no
-  single-language accented names for plain ASCII text; places change). To write them again after a deliberate change::
+  single-language accented names for plain ASCII text; places change) and 12 (issue
+  19: GeoNames towns on the reader's place spans and the dateline; places change,
+  precision in ``benchmarks/places_sample.py``). To write them again after a deliberate change::
 
       python tests/test_events_features_equivalence.py
 

@@ -93,6 +93,10 @@ def _signed(state: dict[str, Any]) -> bytes:
     {"places": [["RU", "country"]], "names": {}, "raw_names": {}, "max_words": 1, "english": {}},
     {"places": [], "names": {"a": 1}, "raw_names": {}, "max_words": 1, "english": {}},
     {"places": [], "names": {}, "raw_names": {"en": []}, "max_words": "1", "english": {}},
+    {"places": [["RU", "country", "RU"]], "names": {}, "other_names": {}, "weak_names": {}, "raw_names": {},
+     "max_words": 1, "english": {}},  # a file of the format before the towns (issue 19)
+    {"places": [["RU", "country", "RU"]], "names": {}, "other_names": {}, "weak_names": {}, "raw_names": {},
+     "max_words": 1, "english": {}, "town_names": {"bekasi": ["geonames:1"]}, "towns": {}},  # not a str map
     [],
 ])
 def test_a_cache_file_that_verifies_but_has_the_wrong_shape_is_refused(state: Any) -> None:
@@ -102,7 +106,7 @@ def test_a_cache_file_that_verifies_but_has_the_wrong_shape_is_refused(state: An
 def test_a_cache_file_whose_checksum_does_not_match_is_refused() -> None:
     state = {"places": [["RU", "country", "RU"]], "names": {"russia": "RU"}, "other_names": {}, "weak_names": {},
              "raw_names": {},
-             "max_words": 1, "english": {"RU": "Russia"}}
+             "max_words": 1, "english": {"RU": "Russia"}, "town_names": {}, "towns": {}}
     good = _signed(state)
     gaz = places._load(good)
     assert gaz is not None and gaz.lookup("Russia") == places.Place("RU", "country", "RU")

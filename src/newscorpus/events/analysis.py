@@ -25,7 +25,16 @@ Everything here is per article, so it runs in the parse tasks:
   only its ``LOC`` spans (and the dateline) are looked up, plus English demonyms
   outside person and organisation spans ("Russian troops"): "Chad" the person or
   "Davis" the minister is no place. A ``LOC`` span the gazetteer does not know
-  still adds its words as keys, not as a participant.
+  still adds its words as keys, not as a participant. **Towns** (GeoNames cities of
+  15,000 people or more, :mod:`newscorpus.events.places`) are looked up on those
+  ``LOC`` spans and on the dateline only, never on other capitalised words, and
+  (but at the dateline) never on the cut of a longer name ("New | York"), a span
+  naming a venue or feature ("Lansdowne Road"), a word the article writes in lower
+  case or in a person's name ("Davis"); a one-word town that is an ordinary word of
+  the language (``Reading``, ``Batu``: ``places.town_words``) counts only where the
+  article names its country. A name several towns share goes to the dateline's
+  country, then a country the article names (or its language's home country), then
+  the most populous if it has :data:`LARGE_TOWN` people (:meth:`_Reader.resolve_towns`).
 * **Numbers** of two or more digits (casualties, amounts, scores), years left out.
 * **Terms**: the content words of the article's own language (stop words out,
   truncated to a fixed prefix as a cheap language-independent stemmer), compared
@@ -73,7 +82,7 @@ from ..entities import Entity, read_entities
 from ..models import Article
 from ..outlets import agency_name
 from .dates import EXPLICIT_WINDOW, ArticleDate, _resolve_weekday, article_date, find_mentions, vocabulary
-from .places import Place, fold, gazetteer
+from .places import Place, fold, gazetteer, town_words
 
 __all__ = [
     "FEATURES_VERSION",
@@ -97,11 +106,21 @@ __all__ = [
 # participants (issue 19); only the names change, not the keys; 10: places: no Antarctic station ids or
 # truncated island zone labels ("Davis", "Christmas"), and names only other scripts give are never looked
 # up for Latin text (issue 19); 11: a Latin-script name one language alone gives, only through its accents
-# (Frisian "Ålân" folds to "alan"), is not looked up for a name written in plain ASCII (issue 19)
-FEATURES_VERSION = 11
+# (Frisian "Ålân" folds to "alan"), is not looked up for a name written in plain ASCII (issue 19);
+# 12: GeoNames towns on the reader's place spans and the dateline (issue 19)
+FEATURES_VERSION = 12
 
 # What follows a dateline's place at the start of a paragraph ("JAKARTA, KOMPAS.com -").
 _DATELINE_END = re.compile(r"\s*(?:[-–—:]|,\s*[^\W\d_][\w.]*\s*[-–—:]|\(\w+\)\s*[-–—:])")
+# The word right before an offset (only a space between) and right after one.
+_WORD_BEFORE = re.compile(r"([^\W\d_][\w'’.-]*) $")
+_WORD_AFTER = re.compile(r" ([^\W\d_][\w'’-]*)")
+_GAP_END = re.compile(r"[\W\d_]*$")
+# A dateline the reader did not tag: up to four capitalised words opening a body
+# paragraph, then either written in capitals ("BEKASI -") or followed by an outlet or
+# an agency ("Bekasi, Kompas.com -", "Reading (Reuters) -"); a bare "Update:" is none.
+_DATELINE_HEAD = re.compile(r"[^\W\d_][\w'’.-]*(?: [^\W\d_][\w'’.-]*){0,3}")
+_DATELINE_SOURCE = re.compile(r"\s*(?:,\s*[^\W\d_][\w.]*\s*[-–—:]|\(\w+\)\s*[-–—:])")
 
 #: Languages whose names and places come from the entity reader ("" = unknown).
 ENTITY_LANGUAGES = frozenset({"en", "id", "ms", ""})
@@ -129,6 +148,30 @@ _DIGIT = re.compile(r"\d")
 _SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*\s+|[:;]\s+[\"“‘]|\s[-–—]\s")
 _OPENERS = "\"“‘«„(['"
 _OPENER = re.compile("[" + re.escape(_OPENERS) + "]")
+#: A town of fewer people than this counts only with evidence of its country (issue 19):
+#: the dateline, a country the article names or its language's home country
+#: (:data:`_HOME_COUNTRIES`); "Bali" in Indonesian text is the island, not a town in India.
+LARGE_TOWN = 100_000
+_HOME_COUNTRIES: dict[str, frozenset[str]] = {"id": frozenset({"ID"}), "ms": frozenset({"MY", "BN", "SG"})}
+# A word that may stand right before a town's name without making it part of a longer
+# name ("Kota Bekasi", "Kabupaten Bogor", "Greater Manchester"); see _Reader._fragment.
+_TOWN_OPENERS = frozenset({
+    "kota", "kabupaten", "kab", "kecamatan", "kelurahan", "desa", "provinsi", "bandar", "daerah", "negeri",
+    "pulau", "city", "town", "greater", "downtown", "central", "northern", "southern", "eastern", "western",
+    # and directions, which also follow one ("Bekasi Timur", "Bandung Barat")
+    "north", "south", "east", "west", "utara", "selatan", "timur", "barat", "tengah", "raya",
+})
+# Heads of a venue or a building: a place span with one ("Causeway Stadium", "Stadion
+# Bukit Jalil") names no town, whatever town its words name (with _PLACE_LAST, _PLACE_FIRST).
+_VENUE_LAST = frozenset({
+    "stadium", "park", "arena", "hall", "centre", "center", "college", "university", "school", "hospital",
+    "station", "prison", "court", "hotel", "cathedral", "church", "mosque", "palace", "club", "ground",
+})
+_VENUE_FIRST = frozenset({
+    "stadion", "gelora", "bandara", "pelabuhan", "stasiun", "terminal", "masjid", "gereja", "hotel", "universitas",
+    "kampus", "rumah", "rs", "rsud", "gedung", "istana", "lapas", "tol", "kantor", "pasar", "kompleks",
+    "perumahan", "apartemen", "taman", "lapangan", "university", "lake", "mount",
+})
 # Prepositions that put what follows on the map ("in Moscow", "di Moskow"): a place
 # after one is where things happen, not only what they are about.
 _LOCATIVES: dict[str, frozenset[str]] = {
@@ -451,6 +494,11 @@ class _Reader:
         self.terms: dict[str, float] = collections.defaultdict(float)
         self.places: dict[str, float] = collections.defaultdict(float)
         self.mentions: list[tuple[str, tuple[str, ...], float]] = []
+        # Towns found on place spans, placed once the article's countries are known
+        # (resolve_towns): (folded name, weight, locative, at the dateline, needs its country).
+        self.towns: list[tuple[str, float, bool, bool, bool]] = []
+        self._found: Sequence[tuple[Any, tuple[Entity, ...]]] = ()  # the reader's spans per paragraph (set by read)
+        self._person_words: set[str] | None = None  # their person spans' words, built when first asked for
         self.lower_seen: set[str] = set()  # words the lead writes in lower case (set by read)
         self.unspaced = False  # the text is written without spaces (set by read)
         # The reader's spans of the paragraph read and its word starts; the words of
@@ -512,16 +560,20 @@ class _Reader:
             p, ents = found[0]
             found[0] = (p, tuple(e for e in ents if set(fold(e.text).split()) & body_words))
         placed: dict[int, set[int]] = {}
+        self._found, self._person_words = found, None
         for n, (p, ents) in enumerate(found):
             para, weight, starts = p.text, p.weight, p.starts
             inside: set[int] = set()
             placed[n] = set()
             self._here = (ents, starts)
             self._span_words = None
+            if n > 0 and para[:1].isupper() and not (ents and ents[0].start == 0):
+                self._untagged_dateline(p, placed[n], inside)
             k = 0
             for e in ents:
                 kind = e.kind
-                if n > 0 and e.start == 0 and _DATELINE_END.match(para, e.end):
+                at_dateline = n > 0 and e.start == 0 and _DATELINE_END.match(para, e.end) is not None
+                if at_dateline:
                     kind = "LOC"  # "MOSCOW -", "KUALA LUMPUR:": a dateline names a place
                 # The span's tokens: from the first starting at or after its start to
                 # the last starting before its end ("Qatar's": the span ends before "'s").
@@ -566,7 +618,8 @@ class _Reader:
                     kind = "LOC"  # "Britain", "Czechs", "the UK" read as actors: countries are places
                 if kind == "LOC":
                     placed[n].update(range(k, j))
-                    self._run(para, run, weight, mention=False)  # a place span: no demonym rule
+                    # a place span: no demonym rule; towns looked up unless it names a feature or venue
+                    self._run(para, run, weight, mention=False, towns=not self._venue(run), dateline=at_dateline)
                     continue
                 if self._not_actor(p, run, first):
                     continue  # a work, an event or a place read as a person or organisation
@@ -584,6 +637,21 @@ class _Reader:
                             self._place(demonym, weight)
                             placed[n].add(idx)
         return placed
+
+    def _untagged_dateline(self, p: _Para, placed: set[int], inside: set[int]) -> None:
+        """A dateline the reader did not tag ("BEKASI, KOMPAS.com -"): its words are
+        looked up as a place span's are, as the dateline (see :data:`_DATELINE_HEAD`)."""
+        m = _DATELINE_HEAD.match(p.text)
+        if m is None or not (
+            _DATELINE_SOURCE.match(p.text, m.end()) or (m.group().isupper() and _DATELINE_END.match(p.text, m.end()))
+        ):
+            return
+        j = bisect.bisect_left(p.starts, m.end())
+        if not j:
+            return
+        placed.update(range(j))
+        inside.update(range(j))
+        self._run(p.text, [p.tok(x) for x in range(j)], p.weight, mention=False, towns=True, dateline=True)
 
     def _own_name(self, name: str) -> Place | None:
         # A place as the article's language or English writes it: the folded
@@ -795,9 +863,17 @@ class _Reader:
             self._run(para, run, weight, not keys_only, keys_only)
 
     def _run(
-        self, para: str, run: list[_Token], weight: float, mention: bool = True, keys_only: bool = False
+        self,
+        para: str,
+        run: list[_Token],
+        weight: float,
+        mention: bool = True,
+        keys_only: bool = False,
+        towns: bool = False,
+        dateline: bool = False,
     ) -> None:
-        """A run of name words: places looked up (unless ``keys_only``), the rest names."""
+        """A run of name words: places looked up (unless ``keys_only``), the rest names.
+        ``towns``: the run is a place span (or the dateline), where towns are looked up too."""
         if keys_only:
             self._segment(para, run, list(range(len(run))), weight, mention=False)
             return
@@ -806,18 +882,144 @@ class _Reader:
         i = 0
         segment: list[int] = []
         while i < len(run):
-            place, width = self._place_at(run, words, i, demonyms=mention)
-            if place is not None:
-                self._segment(para, run, segment, weight, mention)
-                segment = []
+            if towns:
+                place, width, town = self._span_place_at(words, i)
+            else:
+                (place, width), town = self._place_at(run, words, i, demonyms=mention), None
+            if place is not None or town is not None:
                 before = para[: run[i].start].rstrip().rsplit(None, 1)
                 locative = bool(before) and before[-1].casefold() in self.locatives
-                self._place(place, weight, locative)
+                if town is not None:
+                    if not dateline and (self._fragment(para, run, i, width) or self._not_town(town, run[i], width)):
+                        # part of a longer name ("New York", "Wang Liping"), a person's name or a word
+                        segment.extend(range(i, i + width))
+                        i += width
+                        continue
+                    needs_country = not dateline and self._common_town(town, run[i], width)
+                    self.towns.append((town, weight, locative, dateline, needs_country))
+                    if needs_country:  # a word unless the article names the town's country: its keys stay
+                        segment.extend(range(i, i + width))
+                        i += width
+                        continue
+                self._segment(para, run, segment, weight, mention)
+                segment = []
+                if place is not None:
+                    self._place(place, weight, locative)
                 i += width
             else:
                 segment.append(i)
                 i += 1
         self._segment(para, run, segment, weight, mention)
+
+    def _span_place_at(self, words: list[str], i: int) -> tuple[Place | None, int, str | None]:
+        """On a place span: the longest name from word ``i`` that CLDR or, failing it,
+        the towns know, as (CLDR place, width, town key)."""
+        gaz = self.gaz
+        for width in range(min(max(gaz.max_words, gaz.town_max_words), len(words) - i), 0, -1):
+            name = " ".join(words[i : i + width])
+            if not name:
+                continue
+            place = gaz.lookup(name) if width <= gaz.max_words else None
+            if place is not None:
+                return place, width, None
+            if name in gaz.town_names:
+                return None, width, name
+        return None, 1, None
+
+    def _venue(self, run: list[_Token]) -> bool:
+        """Whether a place span names a geographic feature, a street or a venue
+        ("Lansdowne Road", "Causeway Stadium", "Stadion Bukit Jalil"), not a town."""
+        if len(run) < 2:
+            return False
+        first, last = fold(run[0].word), fold(run[-1].word)
+        return last in _PLACE_LAST or last in _VENUE_LAST or first in _PLACE_FIRST or first in _VENUE_FIRST
+
+    def _fragment(self, para: str, run: list[_Token], i: int, width: int) -> bool:
+        """Whether a town's words are the cut of a longer name: right after or right
+        before a capitalised word outside the span ("New | York", "Wang | Liping",
+        "Leicester | City", "St | Mary's", "Gubernur | Bengkulu"), unless that word is a
+        weekday or month, an administrative word (:data:`_TOWN_OPENERS`: "Kota Bekasi")
+        or a stop word capitalised because it opens the sentence ("Di Bekasi")."""
+        if i > 0 and self._joined(run[i - 1].word, False):
+            return True  # inside the span: "Metro | Bekasi" (but "Kota Bekasi")
+        if i + width < len(run) and self._joined(run[i + width].word, False):
+            return True  # "Virginia | Madsen" read as one place span (but "Bekasi Timur")
+        if i == 0:
+            start = run[0].start
+            m = _WORD_BEFORE.search(para[max(0, start - 40) : start])
+            if m is not None:
+                before = para[: start - len(m.group())]
+                gap = _GAP_END.search(before[-12:])
+                opens = not before.strip() or (gap is not None and _opens(gap.group()))
+                if self._joined(m.group(1), opens):
+                    return True
+        if i + width == len(run):
+            m = _WORD_AFTER.match(para, run[-1].end)
+            if m is not None and self._joined(m.group(1), False):
+                return True
+        return False
+
+    def _joined(self, word: str, opens: bool) -> bool:
+        # A capitalised neighbour that makes a town's name part of a longer name.
+        if not word[:1].isupper():
+            return False
+        key = fold(word)
+        return not (
+            key in _TOWN_OPENERS
+            or key in self.date_names
+            or (opens and word.casefold() in self.stop)
+        )
+
+    def _not_town(self, key: str, tok: _Token, width: int) -> bool:
+        """Whether one word on a place span is, by the article's own evidence, no town:
+        it writes the word in lower case ("sakura") or in a person's name ("Gordon
+        Hayward", "Virginia Madsen", "Alicia Markova")."""
+        if width > 1:
+            return False
+        if self._person_words is None:
+            self._person_words = {
+                w for _p, ents in self._found for e in ents if e.kind == "PER" for w in fold(e.text).split()
+            }
+        return tok.low in self.lower_seen or key in self._person_words
+
+    def _common_town(self, key: str, tok: _Token, width: int) -> bool:
+        """Whether a town name needs more evidence than a place span: one word that is
+        an ordinary word of the language (``places.town_words``: ``Reading``, ``Batu``;
+        a stop word)."""
+        return width == 1 and (key in town_words() or tok.low in self.stop)
+
+    def resolve_towns(self, dateline: Place | None) -> None:
+        """Places the towns found (:meth:`_run`): a name several towns share goes to
+        the dateline's country, then to a country the article names (a CLDR place it
+        names, or a town placed before it), then to the most populous; a town that needs
+        its country (:meth:`_common_town`) counts only when one of those is its country."""
+        if not self.towns:
+            return
+        gaz = self.gaz
+        named = {known.country for pid in self.places if (known := gaz.place(pid)) is not None}
+        home = _HOME_COUNTRIES.get(self.lang, frozenset())
+        named |= home
+        first: list[str] = [dateline.country] if dateline is not None else []
+        # Datelines first (they set the country), then the towns that need no country
+        # (each adds its own), then those that do.
+        mentions = sorted(self.towns, key=lambda t: (not t[3], t[4]))
+        for key, weight, locative, at_dateline, needs_country in mentions:
+            cands = [c for i in gaz.town_candidates(key) if (c := gaz.place(i)) is not None]
+            pick = next((c for c in cands if c.country in first), None) or next(
+                (c for c in cands if c.country in named), None
+            )
+            people = gaz.population(cands[0].id) if cands else 0
+            # No evidence: the most populous, if it is a large town (or CLDR's city), and
+            # never abroad in a language with home countries (Indonesian "Bali").
+            if pick is None and not needs_country and not home and (people is None or people >= LARGE_TOWN):
+                pick = cands[0]
+            if pick is None:
+                continue
+            if at_dateline and pick.country not in first:
+                first.append(pick.country)
+            named.add(pick.country)
+            self._place(pick, weight, locative)
+        self.towns = []
 
     def _lone_word(self, tok: _Token) -> bool:
         # One capitalised word opening a sentence or in a title-case line, seen once
@@ -1204,12 +1406,18 @@ def analyse_text(
     dateline = None
     if dateline_place:
         place = reader.gaz.lookup(dateline_place)
+        if place is None:  # a town (no span needed): of a country the text names, else the most populous
+            named = {k.country for pid in reader.places if (k := reader.gaz.place(pid)) is not None}
+            named |= _HOME_COUNTRIES.get(lang, frozenset())
+            towns = [t for i in reader.gaz.town_candidates(dateline_place) if (t := reader.gaz.place(i))]
+            place = next((t for t in towns if t.country in named), towns[0] if towns else None)
         if place is not None and place.kind != "organisation":
             dateline = place.id
             # The dateline says where the story is told from: with the entity reader
             # (which reads only the lead's places) it weighs as a headline "in X".
             factor = LOCATIVE_WEIGHT if entity_chars is not None and lang in ENTITY_LANGUAGES else 1.0
             reader.places[place.id] += TITLE_WEIGHT * factor
+    reader.resolve_towns(reader.gaz.place(dateline) if dateline else None)
     lead = "\n".join([title, *paragraphs[:DATE_PARAGRAPHS]])
     date = article_date(lead, language, published)
 

@@ -159,7 +159,7 @@ class EventSummary:
 
         def score(item: tuple[str, float]) -> tuple[float, str]:
             place, weight = item
-            known = gaz.places.get(place)
+            known = gaz.place(place)
             return (weight * (2.0 if known is not None and known.kind == "city" else 1.0), place)
 
         best = max(self.places.items(), key=score)[0]

