@@ -32,7 +32,11 @@ cannot be fed the new features: write the file with ``--current`` (the checkout'
 build) and say so here, as it then pins today's output and no longer proves that the
 gates change nothing. A change of what the build decides (not only of how fast) is laid
 over the old build the same way, so that the file still compares the gates alone. The
-current file: features version 12 (GeoNames towns, issue 19), written by 3b232df's build
+current file: features version 13 (version 12 with the tenfold rule for a town named
+without evidence of its country and the Malaysian/Indonesian titles of ``names.yaml``),
+written as version 12's was, with version 13's ``analysis.py``, ``places.py`` and
+``names.yaml`` laid over the same tree. Version 12: features version 12 (GeoNames towns,
+issue 19), written by 3b232df's build
 (``git archive 3b232df src``) with the ``analysis.py``, ``places.py`` and
 ``data/town_words.txt`` of version 12 and the anchors' name evidence of 9fda19c laid over
 it (``default.py`` and ``state.py`` of that change copied, its ``clustering.py`` diff

@@ -18,7 +18,9 @@
   station or truncated island zone labels, no other script's names and no
   single-language accented names for plain ASCII text; places change) and 12 (issue
   19: GeoNames towns on the reader's place spans and the dateline; places change,
-  precision in ``benchmarks/places_sample.py``). To write them again after a deliberate change::
+  precision in ``benchmarks/places_sample.py``) and 13 (no town guessed among many of one
+  name; Malaysian and Indonesian titles; places and names change). To write them again after a
+  deliberate change::
 
       python tests/test_events_features_equivalence.py
 

@@ -132,7 +132,7 @@ def test_analysis_round_trip_keeps_the_sequel_signs() -> None:
     data = a.to_data()
     back = Analysis.from_data(data)
     assert (back.sequel, back.newest) == (a.sequel, a.newest)
-    assert back.to_data() == data and data["v"] == FEATURES_VERSION == 12
+    assert back.to_data() == data and data["v"] == FEATURES_VERSION == 13
 
 
 # -- the clusterer's sequel factor ------------------------------------------------------------

@@ -82,7 +82,7 @@ from ..entities import Entity, read_entities
 from ..models import Article
 from ..outlets import agency_name
 from .dates import EXPLICIT_WINDOW, ArticleDate, _resolve_weekday, article_date, find_mentions, vocabulary
-from .places import Place, fold, gazetteer, town_words
+from .places import Gazetteer, Place, fold, gazetteer, town_words
 
 __all__ = [
     "FEATURES_VERSION",
@@ -107,8 +107,10 @@ __all__ = [
 # truncated island zone labels ("Davis", "Christmas"), and names only other scripts give are never looked
 # up for Latin text (issue 19); 11: a Latin-script name one language alone gives, only through its accents
 # (Frisian "Ålân" folds to "alan"), is not looked up for a name written in plain ASCII (issue 19);
-# 12: GeoNames towns on the reader's place spans and the dateline (issue 19)
-FEATURES_VERSION = 12
+# 12: GeoNames towns on the reader's place spans and the dateline (issue 19); 13: with no evidence of
+# its country, a town name many towns share is no place unless the largest outnumbers the others
+# tenfold; Malaysian and Indonesian honorifics, ranks and offices are titles (events/names.yaml)
+FEATURES_VERSION = 13
 
 # What follows a dateline's place at the start of a paragraph ("JAKARTA, KOMPAS.com -").
 _DATELINE_END = re.compile(r"\s*(?:[-–—:]|,\s*[^\W\d_][\w.]*\s*[-–—:]|\(\w+\)\s*[-–—:])")
@@ -153,6 +155,29 @@ _OPENER = re.compile("[" + re.escape(_OPENERS) + "]")
 #: (:data:`_HOME_COUNTRIES`); "Bali" in Indonesian text is the island, not a town in India.
 LARGE_TOWN = 100_000
 _HOME_COUNTRIES: dict[str, frozenset[str]] = {"id": frozenset({"ID"}), "ms": frozenset({"MY", "BN", "SG"})}
+#: Without evidence of its country, a town's name is read as the most populous town of
+#: that name only when that town has this many times the people of any other
+#: (fixed a priori: an order of magnitude).
+DOMINANCE = 10
+
+
+def _dominant(gaz: Gazetteer, cands: list[Place]) -> Place | None:
+    """The town a name means with no evidence of its country (see :data:`DOMINANCE`):
+    the most populous of ``cands``, if it is a large town (or CLDR's city) and no other
+    town of that name comes within a tenth of it; else ``None``."""
+    if not cands:
+        return None
+    top = gaz.population(cands[0].id)  # None: CLDR's city, a large one
+    if top is not None and top < LARGE_TOWN:
+        return None
+    others = [gaz.population(c.id) for c in cands[1:] if c.id != cands[0].id]
+    if not others:
+        return cands[0]
+    if top is None:
+        # CLDR's city against GeoNames towns of the same name (CLDR names the world's
+        # large cities): it wins unless another CLDR city shares the name.
+        return cands[0] if all(p is not None for p in others) else None
+    return cands[0] if all(p is not None and top >= DOMINANCE * p for p in others) else None
 # A word that may stand right before a town's name without making it part of a longer
 # name ("Kota Bekasi", "Kabupaten Bogor", "Greater Manchester"); see _Reader._fragment.
 _TOWN_OPENERS = frozenset({
@@ -1008,11 +1033,12 @@ class _Reader:
             pick = next((c for c in cands if c.country in first), None) or next(
                 (c for c in cands if c.country in named), None
             )
-            people = gaz.population(cands[0].id) if cands else 0
-            # No evidence: the most populous, if it is a large town (or CLDR's city), and
-            # never abroad in a language with home countries (Indonesian "Bali").
-            if pick is None and not needs_country and not home and (people is None or people >= LARGE_TOWN):
-                pick = cands[0]
+            # No evidence: the most populous, if it is a large town (or CLDR's city) that
+            # outnumbers every other town of that name tenfold (a name many places share
+            # is not guessed: "Valencia" without Spain or Venezuela named is no place),
+            # and never abroad in a language with home countries (Indonesian "Bali").
+            if pick is None and not needs_country and not home:
+                pick = _dominant(gaz, cands)
             if pick is None:
                 continue
             if at_dateline and pick.country not in first:
