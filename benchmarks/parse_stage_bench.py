@@ -30,6 +30,7 @@ import filecmp
 import json
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -76,6 +77,7 @@ def _measure(corpus: str, out: str, workers: int) -> dict[str, Any]:
 
 
 def _run(src: str, corpus: str, out: Path, workers: int) -> dict[str, Any]:
+    shutil.rmtree(out, ignore_errors=True)  # a kept work directory would resume: nothing left to run
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(Path(src).resolve()), os.environ.get("PYTHONPATH", "")]))
     cmd = [sys.executable, __file__, "--measure", corpus, str(out), "--workers", str(workers)]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)

@@ -215,6 +215,11 @@ class CompiledRules:
         """:func:`match_paragraph` in ``zone`` (``head``, ``tail``, ``anywhere`` or
         ``between``, the neighbours aside),
         remembered: the cleaners of a batch ask about the same paragraphs."""
+        if len(text) > getattr(self, zone).max_chars:
+            # match_paragraph's own first test, made before the union's: a paragraph
+            # longer than every line rule of the zone allows (the between zone's
+            # widget messages are short) needs no pass over the union's rules.
+            return None
         # Most paragraphs match no rule of any zone: one pass over the union of
         # the rules settles all three zones for them.
         possible = self._possible.get(text)
