@@ -1,10 +1,12 @@
 """CPU of the parse stage per article, old code against new, and whether their outputs are the same bytes.
 
     python benchmarks/parse_stage_bench.py CORPUS [CORPUS ...] --src OLD/src --src src [--passes 3]
-        [--workdir DIR] [--workers 1]
+        [--workdir DIR] [--workers 1] [--together]
 
-Each pass runs ``newscorpus run CORPUS`` once per ``--src`` (alternating, each in a
-fresh process with that ``src`` first on ``PYTHONPATH``), with the pipeline
+Each pass runs ``newscorpus run CORPUS`` once per ``--src`` (one after another, the
+first alternating between passes, or with ``--together`` all at once so that each
+sees the same load of a shared machine; each in a fresh process with that ``src``
+first on ``PYTHONPATH``), with the pipeline
 benchmark's config (dedup ``exact`` + ``near``, the ``parquet`` exporter, 16 shards)
 and ``--keep-work``. With ``--workers 1`` (the default) every stage runs in that one
 process, so the CPU time (``time.process_time``) spent inside the parse stage's task
@@ -29,7 +31,6 @@ import argparse
 import filecmp
 import json
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -38,7 +39,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-CONFIG = {
+CONFIG: dict[str, Any] = {
     "execution": {"executor": "local", "workers": 1, "shards": 16},
     "dedup": {"methods": ["exact", "near"]},
     "export": {"exporters": ["parquet"]},
@@ -76,17 +77,38 @@ def _measure(corpus: str, out: str, workers: int) -> dict[str, Any]:
             "documents": report["accounting"]["documents"], "timings": report.get("timings_seconds", {})}
 
 
-def _run(src: str, corpus: str, out: Path, workers: int) -> dict[str, Any]:
+def _start(src: str, corpus: str, out: Path, workers: int) -> tuple[subprocess.Popen[str], Path]:
     shutil.rmtree(out, ignore_errors=True)  # a kept work directory would resume: nothing left to run
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(Path(src).resolve()), os.environ.get("PYTHONPATH", "")]))
     cmd = [sys.executable, __file__, "--measure", corpus, str(out), "--workers", str(workers)]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    # The whole process tree's CPU (pool workers included when --workers > 1).
-    result["tree_cpu"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    # Output to files, not pipes: the process is waited for before anything is read.
+    with open(f"{out}.stdout", "w") as so, open(f"{out}.stderr", "w") as se:
+        proc = subprocess.Popen(cmd, env=env, stdout=so, stderr=se, text=True)
+    return proc, out
+
+
+def _finish(started: tuple[subprocess.Popen[str], Path]) -> dict[str, Any]:
+    """The measured run's figures; ``tree_cpu``: its process tree's CPU (pool workers
+    included when ``--workers`` > 1), from the rusage of the waited-for process."""
+    proc, path = started
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    out = Path(f"{path}.stdout").read_text()
+    if proc.returncode:
+        err = Path(f"{path}.stderr").read_text()
+        raise RuntimeError(f"measured run failed ({proc.returncode}): {err[-2000:]}")
+    result: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
+    result["tree_cpu"] = usage.ru_utime + usage.ru_stime
     return result
+
+
+def _runs(srcs: list[str], outs: list[Path], corpus: str, workers: int, together: bool) -> list[dict[str, Any]]:
+    """One run per checkout: one after another, or all at once (``together``: each
+    sees the same load from other jobs on a shared machine)."""
+    if together:
+        procs = [_start(src, corpus, out, workers) for src, out in zip(srcs, outs, strict=True)]
+        return [_finish(p) for p in procs]
+    return [_finish(_start(src, corpus, out, workers)) for src, out in zip(srcs, outs, strict=True)]
 
 
 def _files(out: Path) -> list[Path]:
@@ -114,6 +136,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--passes", type=int, default=3)
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--workdir", default="/tmp/parse-stage-bench")
+    ap.add_argument("--together", action="store_true",
+                    help="run the checkouts of a pass at the same time (each sees the same load)")
     ap.add_argument("--measure", nargs=2, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.measure:
@@ -125,8 +149,14 @@ def main(argv: list[str] | None = None) -> int:
     for corpus in args.corpora:
         runs: dict[int, list[dict[str, Any]]] = {i: [] for i in range(len(args.src))}
         for p in range(args.passes):
-            for i, src in enumerate(args.src):
-                res = _run(src, corpus, work / f"{Path(corpus).name}-v{i}", args.workers)
+            order = list(range(len(args.src)))
+            if p % 2:  # alternate which checkout starts first
+                order.reverse()
+            results = _runs([args.src[i] for i in order], [work / f"{Path(corpus).name}-v{i}" for i in order],
+                            corpus, args.workers, args.together)
+            for pos, i in enumerate(order):
+                res = results[pos]
+                src = args.src[i]
                 runs[i].append(res)
                 n = res["documents"]
                 print(f"{Path(corpus).name} pass {p} v{i} ({src}): parse {res['parse_cpu'] / n * 1e3:.3f} ms/article "
