@@ -97,3 +97,67 @@ def test_most_pack_rules_are_gated() -> None:
     rules = [r for p in resolve_packs() for r in p.rules]
     gated = [r for r in rules if rules_mod._literals(r) is not None]
     assert len(gated) >= 0.9 * len(rules)
+
+
+# -- the prefix rules' gate (match_prefix): one Aho-Corasick pass, never a skipped rule ----------
+_ALL_RULES = [r for p in resolve_packs() for r in p.rules]
+_PREFIX_RULES = [r for r in _ALL_RULES if r.match == "prefix"]
+_LITERALS = sorted({lit for r in _ALL_RULES for lit in (rules_mod._literals(r) or ())})
+
+
+def _ungated(rules: list[Rule], text: str) -> set[int]:
+    """The rules :func:`match_prefix` tried before the gate: a substring test per literal."""
+    folded = fold(text)
+    return {i for i, r in enumerate(rules) if rules_mod._may_match(r, folded)}
+
+
+def _pairs(rules: list[Rule]) -> tuple[tuple[Rule, re.Pattern[str]], ...]:
+    return tuple((r, rules_mod._single(r)) for r in rules)
+
+
+def test_prefix_gate_agrees_on_every_pack_line() -> None:
+    assert _PREFIX_RULES, "the packs hold prefix rules"
+    for rules in (_PREFIX_RULES, _ALL_RULES):
+        gate = rules_mod._prefix_gate(_pairs(rules))
+        lines = {x for r in _ALL_RULES for x in (*r.examples, *r.counterexamples)}
+        lines |= {x.upper() for x in lines} | {x.swapcase() for x in lines} | {"", " "}
+        hits = 0
+        for line in sorted(lines):
+            want = _ungated(rules, line)
+            assert set(gate.possible(line)) == want, line
+            hits += bool(want)
+        assert hits > 0
+
+
+_GATE_PIECES = [*_LITERALS[::7], " ", "  ", ",", "!", "\n", "İ", "ſ", "K", "é", "Assalamualaikum", "Halo", "x"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_GATE_PIECES), max_size=12), st.sampled_from(["plain", "upper", "swap"]),
+       st.integers(min_value=0, max_value=len(_ALL_RULES)))
+def test_prefix_gate_never_skips_a_rule_that_may_match(pieces: list[str], case: str, cut: int) -> None:
+    text = "".join(pieces)
+    text = text.upper() if case == "upper" else text.swapcase() if case == "swap" else text
+    for rules in (_PREFIX_RULES, _ALL_RULES[:cut] or _PREFIX_RULES):
+        gate = rules_mod._PrefixGate(rules)
+        assert set(gate.possible(text)) == _ungated(rules, text)
+
+
+def test_match_prefix_gated_equals_ungated(monkeypatch: pytest.MonkeyPatch) -> None:
+    # match_prefix with the gate and with the old per-rule substring tests (a gate that
+    # lets every rule through to _may_match) cut the same prefixes on the packs' lines.
+    compiled = rules_mod.compile_rules(_PREFIX_RULES, ())
+    lines = [x for r in _ALL_RULES for x in (*r.examples, *r.counterexamples)]
+    lines += [f"{x} Presiden Joko Widodo tiba di Surabaya pada Senin pagi." for x in lines]
+    gated = [rules_mod.match_prefix(x, compiled) for x in lines]
+    assert any(g is not None for g in gated)
+
+    class _Open:
+        def __init__(self, rules: list[Rule]) -> None:
+            self.rules = rules
+
+        def possible(self, text: str) -> set[int]:
+            return _ungated(self.rules, text)
+
+    monkeypatch.setattr(rules_mod, "_prefix_gate", lambda starts: _Open([r for r, _x in starts]))
+    assert [rules_mod.match_prefix(x, compiled) for x in lines] == gated

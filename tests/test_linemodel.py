@@ -431,3 +431,28 @@ def test_cleaning_twice_is_cleaning_once(article_: Article) -> None:
 def test_an_article_of_real_sentences_loses_nothing(body: list[str]) -> None:
     art = article(body, title=body[0])
     assert MODEL_ALONE.clean(art) == art
+
+
+def _edges_by_full_scan(body: list[str]) -> list[int]:
+    """The edge candidates as the prose test over every line gives them (the
+    scan the edge path stops early)."""
+    from newscorpus.cleaners import linemodel as lm
+
+    lines = [lm._scan(p) for p in body]
+    rows = lm._candidates(lines, False)
+    lede = lm._lede(lines)
+    prose = [i == lede or lm._guarded(ln) for i, ln in enumerate(lines)]
+    if True not in prose:
+        return []
+    first, last = prose.index(True), len(prose) - 1 - prose[::-1].index(True)
+    return [i for i in rows if i < first or i > last]
+
+
+_EDGE_PIECES = [*SENTENCES[:40], *BOILER, LEDE, "", " ", "Read more:", "Follow us on Twitter", "Baca juga: Banjir",
+                "WATCH", "Thanks for reading!", "Hai sobat!", "—", "Foto: Antara"]
+
+
+@FAST
+@given(st.lists(st.sampled_from(_EDGE_PIECES), max_size=14))
+def test_edge_candidates_are_those_of_the_full_prose_scan(body: list[str]) -> None:
+    assert candidates(body, edges=True) == _edges_by_full_scan(body)

@@ -272,30 +272,59 @@ class _Vocabulary:
 
     def add(self, word: str) -> int:
         """The row of ``word``, filled if new."""
+        self.add_many([word])
+        return self.ids[word]
+
+    def add_many(self, words: Sequence[str]) -> None:
+        """Fill the rows of the words of ``words`` not met before, in the order they come.
+
+        A word type's own weights are summed as crfsuite sums them: from 0.0, one
+        attribute after another in its order, one IEEE addition per label. Here the
+        new words are summed together, one NumPy addition per attribute position, an
+        attribute the model does not know adding the all-zero row (``x + 0.0`` is
+        ``x``: a sum started at +0.0 is never -0.0), so the sums are the same bits.
+        """
         with self.lock:
-            ident = self.ids.get(word)
-            if ident is not None:
-                return ident
-            ident = len(self.ids)
-            if ident == len(self.own):  # new arrays, so a kernel running on the old ones is unaffected
-                self.own = np.concatenate([self.own, np.zeros_like(self.own)])
-                self.rows = np.concatenate([self.rows, np.zeros_like(self.rows)])
-            model, weights = self.model, self.model.weights
-            cased_mark = not word.islower() and word.upper() != word.lower()
-            for variant in (0, 1):
-                own, minus, plus, minus2, plus2 = _word(word, bool(variant))
-                total = [0.0] * len(model.labels)
-                for attribute in own:  # crfsuite's order of addition, from 0.0
-                    r = model.attributes.get(attribute)
-                    if r is not None:
-                        total = [a + b for a, b in zip(total, weights[r].tolist(), strict=True)]
-                self.own[ident, variant] = total
-                self.rows[ident, variant] = (
-                    model.row("I" + own[1]), model.row(minus[0]), model.row(minus[1]), model.row(plus[0]),
-                    model.row(plus[1]), model.row(minus2[0]), model.row(plus2[0]), cased_mark, word in _OPENERS,
-                )  # fmt: skip
-            self.ids[word] = ident
-            return ident
+            new = [w for w in dict.fromkeys(words) if w not in self.ids]
+            if not new:
+                return
+            first = len(self.ids)
+            end = first + len(new)
+            if end > len(self.own):  # new arrays, so a kernel running on the old ones is unaffected
+                size = max(1, len(self.own))
+                while size < end:
+                    size *= 2
+                grown = np.zeros((size, *self.own.shape[1:]))
+                grown[:first] = self.own[:first]
+                grown_rows = np.zeros((size, *self.rows.shape[1:]), np.int32)
+                grown_rows[:first] = self.rows[:first]
+                self.own, self.rows = grown, grown_rows
+            model = self.model
+            get, zero = model.attributes.get, model.zero
+            attributes: list[list[int]] = []  # per word and variant: rows of its own attributes
+            table: list[tuple[int, ...]] = []
+            for word in new:
+                cased_mark = not word.islower() and word.upper() != word.lower()
+                opener = word in _OPENERS
+                for variant in (False, True):
+                    own, minus, plus, minus2, plus2 = _word(word, variant)
+                    attributes.append([get(a, zero) for a in own])
+                    table.append((
+                        get("I" + own[1], zero), get(minus[0], zero), get(minus[1], zero), get(plus[0], zero),
+                        get(plus[1], zero), get(minus2[0], zero), get(plus2[0], zero), cased_mark, opener,
+                    ))  # fmt: skip
+            width = max(map(len, attributes))
+            index = np.full((len(attributes), width), zero, np.int64)
+            for i, rs in enumerate(attributes):
+                index[i, : len(rs)] = rs
+            weights = model.weights
+            total = np.zeros((len(attributes), weights.shape[1]))
+            for j in range(width):  # crfsuite's order of addition, from 0.0
+                total += weights[index[:, j]]
+            self.own[first:end] = total.reshape(len(new), 2, -1)
+            self.rows[first:end] = np.array(table, np.int32).reshape(len(new), 2, -1)
+            for i, word in enumerate(new, first):
+                self.ids[word] = i
 
 
 _MAX_TYPES = 1 << 17
@@ -440,10 +469,15 @@ def decode(labels: Sequence[str]) -> list[tuple[int, int, str]]:
     return spans
 
 
-def _stopwords(language: str | None) -> frozenset[str]:
-    from .events.analysis import stopwords  # lazy: events imports this module
+_STOPWORDS: list[Callable[[str | None], frozenset[str]]] = []  # events.analysis.stopwords, once imported
 
-    return stopwords(language)
+
+def _stopwords(language: str | None) -> frozenset[str]:
+    if not _STOPWORDS:  # imported on first use (events imports this module), not on every call
+        from .events.analysis import stopwords
+
+        _STOPWORDS.append(stopwords)
+    return _STOPWORDS[0](language)
 
 
 def _plain(word: str) -> bool:
@@ -547,22 +581,22 @@ def read_entities(text: str, language: str | None = None) -> tuple[Entity, ...]:
     vocab = _vocabulary()
     get = vocab.ids.get
     lines: list[tuple[int, str, list[str]]] = []
-    types: list[int] = []
     bounds = [0]
     base = 0
+    tokens: list[str] = []
     for line_text in text.split("\n"):  # the lines _LINE finds, with their offsets
         words = _TOKEN.findall(line_text) if line_text else None
         if words:
-            ids = list(map(get, words))
-            if None in ids:
-                types += [vocab.add(w) if i is None else i for w, i in zip(words, ids, strict=True)]
-            else:
-                types += ids  # type: ignore[arg-type]  # no None: checked above
-            bounds.append(len(types))
+            tokens += words
+            bounds.append(len(tokens))
             lines.append((base, line_text, words))
         base += len(line_text) + 1
     if not lines:
         return ()
+    types: list[int | None] = list(map(get, tokens))
+    if None in types:  # new word types: their rows filled together
+        vocab.add_many([w for w, i in zip(tokens, types, strict=True) if i is None])
+        types = list(map(vocab.ids.get, tokens))
     model = vocab.model
     found, cased = _kernel()(
         np.array(types, np.int32), np.array(bounds, np.int64), vocab.own, vocab.rows, model.weights,

@@ -554,17 +554,21 @@ def _lede(lines: Sequence[_Line]) -> int:
 
 def _candidates(lines: Sequence[_Line], edges: bool, outlet: re.Pattern[str] | None = None) -> list[int]:
     lede = _lede(lines)
-    prose = [i == lede or _guarded(ln) for i, ln in enumerate(lines)]
-    rows = [i for i, ln in enumerate(lines) if not prose[i] and ln.words and _evidence(ln, outlet)]
     if edges:
         # Greetings, credits-like chrome, sign-offs and footers sit before the
         # story's first paragraph of prose or after its last; a line between two
         # paragraphs of prose is the story's own (a subheading, a short quote, a
         # question) unless a rule pack knows its form. No prose at all: no edges.
-        first = prose.index(True) if True in prose else len(lines)
-        last = len(prose) - 1 - prose[::-1].index(True) if True in prose else -1
-        rows = [i for i in rows if i < first or i > last] if last >= 0 else []
-    return rows
+        # The prose test runs from each end until it finds prose, not over the
+        # middle of the article: no line there can be a candidate.
+        n = len(lines)
+        first = next((i for i in range(n) if i == lede or _guarded(lines[i])), n)
+        if first == n:
+            return []  # no prose at all: no edges
+        last = next(i for i in range(n - 1, first - 1, -1) if i == lede or _guarded(lines[i]))
+        return [i for i in (*range(first), *range(last + 1, n)) if lines[i].words and _evidence(lines[i], outlet)]
+    prose = [i == lede or _guarded(ln) for i, ln in enumerate(lines)]
+    return [i for i, ln in enumerate(lines) if not prose[i] and ln.words and _evidence(ln, outlet)]
 
 
 def candidates(body: Sequence[str], *, edges: bool = False, outlet: re.Pattern[str] | None = None) -> list[int]:

@@ -215,6 +215,11 @@ class CompiledRules:
         """:func:`match_paragraph` in ``zone`` (``head``, ``tail``, ``anywhere`` or
         ``between``, the neighbours aside),
         remembered: the cleaners of a batch ask about the same paragraphs."""
+        if len(text) > getattr(self, zone).max_chars:
+            # match_paragraph's own first test, made before the union's: a paragraph
+            # longer than every line rule of the zone allows (the between zone's
+            # widget messages are short) needs no pass over the union's rules.
+            return None
         # Most paragraphs match no rule of any zone: one pass over the union of
         # the rules settles all three zones for them.
         possible = self._possible.get(text)
@@ -263,6 +268,8 @@ def clear_memos() -> None:
     for compiled in _COMPILED:
         compiled._memo.clear()
         compiled._possible.clear()
+    for _starts, gate in _GATES.values():
+        gate.memo.clear()
 
 
 _COMPILED: list[CompiledRules] = []
@@ -548,9 +555,12 @@ def match_prefix(
     the crowd``), is speech and stays.
     """
     dateline: int | None = -1  # where a dateline starts inside the text; -1: not looked yet
-    folded = fold(text)
-    for rule, regex in rules.prefixes if starts is None else starts:
-        if not _may_match(rule, folded):
+    seq = rules.prefixes if starts is None else starts
+    if not seq:
+        return None
+    possible = _prefix_gate(seq).possible(text)
+    for n, (rule, regex) in enumerate(seq):
+        if n not in possible:
             continue  # no part of the text can match: no regex, and no dateline search
         m = regex.match(text)
         if m is None or m.end() > 1:
@@ -617,6 +627,67 @@ def _may_match(rule: Rule, folded: str) -> bool:
     or one of its literals is there (a substring test instead of the regex)."""
     lits = _literals(rule)
     return lits is None or any(lit in folded for lit in lits)
+
+
+class _PrefixGate:
+    """The literal gate of a sequence of prefix rules: which of them :func:`_may_match`
+    a folded text, found in one Aho-Corasick pass over it instead of one substring
+    test per literal per rule (a pack's greeting rules hold over a hundred literals,
+    and a lede paragraph holds none of them)."""
+
+    __slots__ = ("always", "automaton", "memo")
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        by_literal: dict[str, list[int]] = {}
+        always: list[int] = []
+        for i, rule in enumerate(rules):
+            lits = _literals(rule)
+            if lits is None or "" in lits:  # no literal needed, or one every text holds
+                always.append(i)
+                continue
+            for lit in lits:
+                by_literal.setdefault(lit, []).append(i)
+        self.always = frozenset(always)
+        self.automaton: Any = None
+        # Answers by text: the cleaners of a batch ask about the same ledes.
+        self.memo: dict[str, frozenset[int]] = {}
+        if by_literal:
+            self.automaton = ahocorasick.Automaton()
+            for lit, idx in by_literal.items():
+                self.automaton.add_word(lit, tuple(idx))
+            self.automaton.make_automaton()
+
+    def possible(self, text: str) -> frozenset[int]:
+        """Indices of the rules that :func:`_may_match` ``text`` folded."""
+        if self.automaton is None:
+            return self.always
+        got = self.memo.get(text)
+        if got is None:
+            if len(self.memo) >= _GATE_MEMO_SIZE:
+                self.memo.clear()
+            found = frozenset(i for _end, idx in self.automaton.iter(fold(text)) for i in idx)
+            got = self.memo[text] = found | self.always
+        return got
+
+
+#: Texts whose gate answer is remembered per gate (a few batches of ledes).
+_GATE_MEMO_SIZE = 4096
+
+# Gates by the identity of their rule sequence (a compiled rule set's ``prefixes``
+# and ``any_prefixes`` live as long as it does); the sequence is kept with its gate,
+# so an id is never reused while its entry stands.
+_GATES: dict[int, tuple[Sequence[tuple[Rule, re.Pattern[str]]], _PrefixGate]] = {}
+
+
+def _prefix_gate(starts: Sequence[tuple[Rule, re.Pattern[str]]]) -> _PrefixGate:
+    hit = _GATES.get(id(starts))
+    if hit is not None and hit[0] is starts:
+        return hit[1]
+    if len(_GATES) >= 1024:
+        _GATES.clear()
+    gate = _PrefixGate([rule for rule, _regex in starts])
+    _GATES[id(starts)] = (starts, gate)
+    return gate
 
 
 def _bare_greeting_end(regex: re.Pattern[str], text: str) -> int | None:
