@@ -274,15 +274,9 @@ def blind_sample(bench: Path) -> list[tuple[str, str, str, str, list[str]]]:
     for arts in by_category.values():
         for aid, title, paras in sorted(arts, key=lambda a: _blind_hash("bbc", a[0]))[:BLIND_PER_CATEGORY]:
             out.append(("bbc", aid, "en", title, paras))
-    from linedata import detokenize  # the quality benchmark's own detokeniser
+    from linedata import indosum_paragraphs  # the quality benchmark's own detokeniser
 
-    seen: dict[str, list[str]] = {}
-    for path in sorted((bench / "indosum-dev-folds").glob("dev.*.jsonl.gz")):
-        with gzip.open(path, "rt", encoding="utf-8") as fh:
-            for line in fh:
-                rec = json.loads(line)
-                if rec["id"] not in seen:
-                    seen[rec["id"]] = [" ".join(detokenize(s) for s in para) for para in rec["paragraphs"]]
+    seen = indosum_paragraphs(bench)
     for aid in sorted(seen, key=lambda a: _blind_hash("indosum", a))[:BLIND_OTHER]:
         out.append(("indosum", aid, "id", "", seen[aid]))
     malay = []

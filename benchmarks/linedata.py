@@ -291,6 +291,20 @@ def detokenize(tokens: Sequence[str]) -> str:
     return out
 
 
+
+def indosum_paragraphs(bench: Path) -> dict[str, list[str]]:
+    """Every IndoSum article of the dev folds once (the first fold that holds it), as
+    detokenised paragraphs, by article id: the entity and places benchmarks' reading."""
+    seen: dict[str, list[str]] = {}
+    for path in sorted((bench / "indosum-dev-folds").glob("dev.*.jsonl.gz")):
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            for line in fh:
+                rec = json.loads(line)
+                if rec["id"] not in seen:
+                    seen[rec["id"]] = [" ".join(detokenize(s) for s in para) for para in rec["paragraphs"]]
+    return seen
+
+
 def indosum_lines(paragraphs: Sequence[Sequence[Sequence[str]]], *, tokenized: bool = False) -> list[str]:
     """An IndoSum article as text lines (a paragraph per line; tokens that hold a
     paragraph break start a new line)."""

@@ -60,20 +60,14 @@ SETS = ("bbc", "indosum")
 
 def load(bench: Path) -> dict[str, list[tuple[str, str, str, list[str]]]]:
     """Per set: (article id, language, title, paragraphs)."""
-    from linedata import detokenize
+    from linedata import indosum_paragraphs
 
     bbc = []
     with gzip.open(bench / "bbc-news-fulltext" / "bbc_fulltext.jsonl.gz", "rt", encoding="utf-8") as fh:
         for line in fh:
             d = json.loads(line)
             bbc.append((d["id"], "en", d["title"], [p.strip() for p in d["text"].split("\n\n") if p.strip()]))
-    seen: dict[str, list[str]] = {}
-    for path in sorted((bench / "indosum-dev-folds").glob("dev.*.jsonl.gz")):
-        with gzip.open(path, "rt", encoding="utf-8") as fh:
-            for line in fh:
-                rec = json.loads(line)
-                if rec["id"] not in seen:
-                    seen[rec["id"]] = [" ".join(detokenize(s) for s in para) for para in rec["paragraphs"]]
+    seen = indosum_paragraphs(bench)
     indosum = [(aid, "id", paras[0], paras[1:]) for aid, paras in sorted(seen.items()) if paras]
     return {"bbc": sorted(bbc), "indosum": indosum}
 
