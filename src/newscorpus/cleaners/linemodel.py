@@ -64,6 +64,7 @@ import numpy.typing as npt
 
 from ..models import Article
 from ..options import option
+from ..outlets import domain_of
 from .base import Cleaner, Cut, apply_cuts
 from .explain import is_parser_removal, reconstruct
 from .rules import CompiledRules, compile_rules, match_prefix, resolve_packs
@@ -585,7 +586,6 @@ _OUTLET_MIN = 4
 _HOSTLIKE = re.compile(r"^(?:www\.)?([a-z0-9][a-z0-9-]*)(?:\.[a-z]{2,})+$")
 
 
-@functools.lru_cache(maxsize=4096)  # one per outlet of the run
 def outlet_pattern(source: str | None, url: str | None = None) -> re.Pattern[str] | None:
     """How a line names the article's own outlet: its name as written (``The
     Harbourside Courier`` -> ``Harbourside Courier``, case-sensitive, whole words),
@@ -596,8 +596,11 @@ def outlet_pattern(source: str | None, url: str | None = None) -> re.Pattern[str
     download, copyright, "this article first appeared in"); a story names its own
     outlet mostly as a source of reported speech, which the guard keeps. A label is
     never matched as a bare word: ``tempo`` or ``majoriti`` are also words."""
-    from ..outlets import domain_of
+    return _outlet_pattern(source, domain_of(url) if url else None)
 
+
+@functools.lru_cache(maxsize=4096)  # one per outlet of the run (by domain: every article has its own URL)
+def _outlet_pattern(source: str | None, domain: str | None) -> re.Pattern[str] | None:
     names: set[str] = set()
     labels: set[str] = set()
     src = (source or "").strip()
@@ -609,7 +612,6 @@ def outlet_pattern(source: str | None, url: str | None = None) -> re.Pattern[str
         if sum(c.isalpha() for c in name) >= _OUTLET_MIN:
             names.add(name)
         labels.add(re.sub(r"[^a-z0-9]", "", name.casefold()))
-    domain = domain_of(url) if url else None
     if domain:
         labels.add(domain.split(".", 1)[0].replace("-", ""))
     labels = {lb for lb in labels if len(lb) > _OUTLET_MIN}

@@ -34,7 +34,8 @@ Everything here is per article, so it runs in the parse tasks:
   the language (``Reading``, ``Batu``: ``places.town_words``) counts only where the
   article names its country. A name several towns share goes to the dateline's
   country, then a country the article names (or its language's home country), then
-  the most populous if it has :data:`LARGE_TOWN` people (:meth:`_Reader.resolve_towns`).
+  the most populous if it has :data:`LARGE_TOWN` people and outnumbers every other
+  town of the name :data:`DOMINANCE`-fold (:meth:`_Reader.resolve_towns`).
 * **Numbers** of two or more digits (casualties, amounts, scores), years left out.
 * **Terms**: the content words of the article's own language (stop words out,
   truncated to a fixed prefix as a cheap language-independent stemmer), compared
@@ -178,6 +179,8 @@ def _dominant(gaz: Gazetteer, cands: list[Place]) -> Place | None:
         # large cities): it wins unless another CLDR city shares the name.
         return cands[0] if all(p is not None for p in others) else None
     return cands[0] if all(p is not None and top >= DOMINANCE * p for p in others) else None
+
+
 # A word that may stand right before a town's name without making it part of a longer
 # name ("Kota Bekasi", "Kabupaten Bogor", "Greater Manchester"); see _Reader._fragment.
 _TOWN_OPENERS = frozenset({
@@ -1016,14 +1019,14 @@ class _Reader:
     def resolve_towns(self, dateline: Place | None) -> None:
         """Places the towns found (:meth:`_run`): a name several towns share goes to
         the dateline's country, then to a country the article names (a CLDR place it
-        names, or a town placed before it), then to the most populous; a town that needs
-        its country (:meth:`_common_town`) counts only when one of those is its country."""
+        names, or a town placed before it), then to the most populous if it dominates
+        (:func:`_dominant`); a town that needs its country (:meth:`_common_town`)
+        counts only when one of those is its country."""
         if not self.towns:
             return
         gaz = self.gaz
-        named = {known.country for pid in self.places if (known := gaz.place(pid)) is not None}
         home = _HOME_COUNTRIES.get(self.lang, frozenset())
-        named |= home
+        named = self.named_countries()
         first: list[str] = [dateline.country] if dateline is not None else []
         # Datelines first (they set the country), then the towns that need no country
         # (each adds its own), then those that do.
@@ -1046,6 +1049,11 @@ class _Reader:
             named.add(pick.country)
             self._place(pick, weight, locative)
         self.towns = []
+
+    def named_countries(self) -> set[str]:
+        """The countries of the places read so far, and the language's home countries."""
+        named = {known.country for pid in self.places if (known := self.gaz.place(pid)) is not None}
+        return named | _HOME_COUNTRIES.get(self.lang, frozenset())
 
     def _lone_word(self, tok: _Token) -> bool:
         # One capitalised word opening a sentence or in a title-case line, seen once
@@ -1433,8 +1441,7 @@ def analyse_text(
     if dateline_place:
         place = reader.gaz.lookup(dateline_place)
         if place is None:  # a town (no span needed): of a country the text names, else the most populous
-            named = {k.country for pid in reader.places if (k := reader.gaz.place(pid)) is not None}
-            named |= _HOME_COUNTRIES.get(lang, frozenset())
+            named = reader.named_countries()
             towns = [t for i in reader.gaz.town_candidates(dateline_place) if (t := reader.gaz.place(i))]
             place = next((t for t in towns if t.country in named), towns[0] if towns else None)
         if place is not None and place.kind != "organisation":

@@ -36,6 +36,7 @@ import logging
 import os
 import re
 import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -139,6 +140,11 @@ def town_words() -> frozenset[str]:
     return frozenset(w for w in text.split() if w)
 
 
+def _most_words(keys: Iterable[str]) -> int:
+    """Words in the longest of the folded names ``keys`` (1 with none): how far a lookup reaches."""
+    return max((k.count(" ") + 1 for k in keys), default=1)
+
+
 def _latin(text: str) -> bool:
     """Whether every letter of ``text`` is in Latin script (ASCII or accented)."""
     if text.isascii():
@@ -223,9 +229,7 @@ class Gazetteer:
         self.raw_names: dict[str, dict[str, str]] = {
             lang: {name: sorted(ids)[0] for name, ids in names.items()} for lang, names in raw.items()
         }
-        self.max_words = max(
-            (k.count(" ") + 1 for k in (*self.names, *self.weak_names, *self.other_names)), default=1
-        )
+        self.max_words = _most_words((*self.names, *self.weak_names, *self.other_names))
         en = Locale("en")
         self._english: dict[str, str] = {}
         for code, name in en.territories.items():
@@ -274,7 +278,7 @@ class Gazetteer:
         #: Folded town name -> the ids of the towns of that name, space-separated, in
         #: the order of :meth:`town_candidates`.
         self.town_names: dict[str, str] = {k: " ".join(e[2] for e in sorted(v)) for k, v in ranked.items()}
-        self.town_max_words = max((k.count(" ") + 1 for k in self.town_names), default=1)
+        self.town_max_words = _most_words(self.town_names)
         self._town_places: dict[str, Place] = {}
 
     def _elect(self, votes: dict[str, collections.Counter[str]]) -> dict[str, str]:
@@ -469,7 +473,7 @@ def _load(data: bytes) -> Gazetteer | None:
     gaz.names, gaz.other_names, gaz.weak_names = names, other, weak
     gaz.raw_names, gaz.max_words, gaz._english = raw, max_words, english
     gaz.town_names, gaz.towns, gaz._town_places = town_names, towns, {}
-    gaz.town_max_words = max((k.count(" ") + 1 for k in town_names), default=1)
+    gaz.town_max_words = _most_words(town_names)
     return gaz
 
 

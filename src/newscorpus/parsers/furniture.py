@@ -243,14 +243,23 @@ def match_standalone_dateline(paragraph: str) -> Dateline | None:
     capitals alone before a colon (``BREAKING NEWS:``, ``WATCH:``) is a label as often
     as a dateline, and a place and a word before a dash (``Halo, Sobat -``) is a
     greeting unless the place is in capitals or the word a known agency or domain."""
+    if paragraph.rstrip()[-1:] not in ("-", "–", "—", ":"):
+        return None  # the usual paragraph: tested before any copy of it is made
     text = " ".join(paragraph.split())
-    if not text or len(text) > 80 or text[-1] not in "-–—:":
+    if len(text) > 80:
         return None
     found = match_dateline(text + " X")  # the forms need the story's first letter after the dash
     if found is None or found.source is None or found.text != text:
         return None
-    known = agency_name(found.source) is not None or re.search(_DOMAIN, text, re.I) is not None
-    return found if known or (found.place is not None and found.place.isupper()) else None
+    return found if _known_source(found) or (found.place is not None and found.place.isupper()) else None
+
+
+def _known_source(found: Dateline) -> bool:
+    """Whether a dateline names a known agency or an outlet's domain (``MOSCOW (Reuters)
+    -``, ``JAKARTA, KOMPAS.com -``): the forms that are a dateline wherever they stand."""
+    return found.source is not None and (
+        agency_name(found.source) is not None or re.search(_DOMAIN, found.text, re.I) is not None
+    )
 
 
 #: A greeting or other short lead-in glued before a dateline ("Assalamu alaykum -
@@ -269,9 +278,10 @@ def find_dateline(paragraph: str) -> tuple[int, Dateline] | None:
     After a lead-in, only the unambiguous forms count: an agency or an outlet's
     domain (``MOSCOW (Reuters) -``, ``JAKARTA, KOMPAS.com -``) after any word, or
     a place in capitals alone (``KUALA LUMPUR:``) after punctuation that ends the
-    lead-in. ``The NATO - Russia council`` is not a dateline after ``The``.
+    lead-in. ``The NATO - Russia council`` is not a dateline after ``The``. A paragraph
+    that is a dateline and nothing else counts too (:func:`match_standalone_dateline`).
     """
-    found = match_dateline(paragraph)
+    found = match_standalone_dateline(paragraph) or match_dateline(paragraph)
     if found is not None:
         return 0, found
     if _DATELINE_END.search(paragraph, 0, _LEAD_IN_REACH) is None:
@@ -294,10 +304,8 @@ def find_dateline(paragraph: str) -> tuple[int, Dateline] | None:
         if not story[:1].isupper() and not story[:1].isdigit() and story[:1] not in "\"“‘'":
             continue  # "semua pihak, KPK - dan juga polisi": a dash inside a sentence
         after_punctuation = paragraph[m.start() - 1] in "-–—:,.!|"
-        known = found.source is not None and (
-            agency_name(found.source) is not None or re.search(_DOMAIN, found.text, re.I) is not None
-        )
-        if known or (after_punctuation and found.place is not None and found.place.isupper() and found.source is None):
+        capital_place = found.place is not None and found.place.isupper() and found.source is None
+        if _known_source(found) or (after_punctuation and capital_place):
             return m.end(), found
     return None
 
@@ -1018,11 +1026,11 @@ def _from_byline(line: str) -> list[Credit] | None:
     tokens = _split_name(m["name"])
     if tokens is None or not 2 <= len(tokens) <= 5:
         return None
-    roles = _role_words().values
     if tokens[0] == "Our" and len(tokens) <= 3:
         return [Credit(" ".join(tokens), "author", line)]  # as "By Our Correspondent" reads
+    roles = _role_words().values
     if any((w := t.lower().strip(".,")) in _WEEKDAYS_AND_MONTHS or w in roles or w in _FROM_NOT_NAMES for t in tokens):
-        return None  # "From The Editor, Abuja", "From Our Correspondent, Lagos": no one named
+        return None  # "From The Editor, Abuja", "From Monday, Lagos": no one named
     return [Credit(" ".join(tokens), "author", line)]
 
 

@@ -41,7 +41,6 @@ from .furniture import (
     match_dated_line,
     match_header,
     match_picture_credit,
-    match_standalone_dateline,
     match_url_line,
     parse_timestamp,
 )
@@ -217,11 +216,8 @@ def analyse_paragraphs(
                 _apply_dated(parsed, dated, line, i)
                 continue
             if dateline_at is None and len(rest) < 3:
-                # A dateline in a paragraph of its own (extraction put it in an
-                # element of its own) is read as a glued one is, and stays, as a
-                # glued one does: its words are the story's opening.
-                alone = match_standalone_dateline(line)
-                found = (0, alone) if alone is not None else find_dateline(line)
+                # A dateline in a paragraph of its own stays, as a glued one does.
+                found = find_dateline(line)
                 if found is not None:
                     parsed.dateline = found[1]
                     dateline_at = len(rest)
