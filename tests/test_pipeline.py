@@ -190,7 +190,9 @@ def _corpus(path: Path, n: int) -> None:
             body = "\n".join(
                 " ".join(words[(i * 7 + j * 3 + k) % len(words)] for k in range(12)).capitalize() + f" {i}-{j}."
                 for j in range(6))
-            fh.write(json.dumps({"title": f"Story number {i}", "body": body, "language": "en"}) + "\n")
+            day = f"2024-{1 + i % 4:02d}-{1 + i % 28:02d}T{i % 24:02d}:00:00Z"  # four months of days
+            fh.write(json.dumps({"title": f"Story number {i}", "body": body, "language": "en",
+                                 "published": day}) + "\n")
 
 
 def _run_cli(args: list[str]) -> subprocess.Popen[bytes]:
@@ -200,15 +202,18 @@ def _run_cli(args: list[str]) -> subprocess.Popen[bytes]:
 
 @pytest.mark.slow
 def test_kill_and_rerun_gives_the_same_output(tmp_path: Path) -> None:
-    """kill -9 a run during the parse stage, rerun it, and compare with an
-    uninterrupted run: same bytes, no document lost or doubled."""
+    """kill -9 a run during the parse stage, between the events windows and
+    during finalize, rerun it, and compare with an uninterrupted run: same bytes,
+    no document lost or doubled."""
     inp = tmp_path / "corpus.jsonl"
     _corpus(inp, 3000)
-    common = [str(inp), "--workers", "1", "--shards", "12", "--no-progress", "-q"]
+    cfg = tmp_path / "windows.yaml"
+    cfg.write_text("execution:\n  event_windows: 3\n")
+    common = [str(inp), "--workers", "1", "--shards", "12", "--no-progress", "-q", "-c", str(cfg)]
     clean = tmp_path / "clean"
     assert _run_cli([*common, "-o", str(clean)]).wait() == 0
     killed = tmp_path / "killed"
-    for stage, wait_for in (("parse", 3), ("finalize", 2)):
+    for stage, wait_for in (("parse", 3), ("events-window", 1), ("finalize", 2)):
         proc = _run_cli([*common, "-o", str(killed)])
         markers = killed / "work" / "_done" / stage
         deadline = time.monotonic() + 600  # generous: a loaded CI machine is slow to reach the stage
@@ -224,5 +229,6 @@ def test_kill_and_rerun_gives_the_same_output(tmp_path: Path) -> None:
         assert (killed / name).read_bytes() == (clean / name).read_bytes(), name
     report = json.loads((killed / "report.json").read_text())
     assert report["accounting"]["documents"] == 3000 and report["accounting"]["balanced"]
+    assert report["events"]["windows"] == 3
     ids = [a["id"] for a in read_jsonl(killed / "articles.jsonl")]
     assert len(ids) == len(set(ids)) == 3000

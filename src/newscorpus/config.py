@@ -70,6 +70,10 @@ class ExecutionConfig:
             (about ``shard_bytes`` of input per shard, at least one per worker).
         shard_bytes: Target input bytes per shard for automatic sharding.
         batch_size: Articles handed to each cleaner call.
+        event_windows: Time windows the events stage builds in parallel, then
+            stitches, with a builder that supports it (the built-in one); the
+            events are the same for any number. 0 means one per worker for input
+            over 4 MB, else 1.
     """
 
     executor: ComponentSpec = ComponentSpec("local")
@@ -77,6 +81,7 @@ class ExecutionConfig:
     shards: int = 0
     shard_bytes: int = 64 * 1024 * 1024
     batch_size: int = 256
+    event_windows: int = 0
 
 
 @attrs.frozen
@@ -510,7 +515,8 @@ def _repetition(value: Any, ctx: _Ctx) -> RepetitionConfig:
 def _build(data: dict[str, Any], ctx: _Ctx) -> PipelineConfig:
     _check_keys(data, _SECTIONS, "", ctx)
     ex = _mapping(data.get("execution"), "execution", ctx)
-    _check_keys(ex, {"executor", "workers", "shards", "shard_bytes", "batch_size"}, "execution.", ctx)
+    _check_keys(ex, {"executor", "workers", "shards", "shard_bytes", "batch_size", "event_windows"},
+                "execution.", ctx)
     execution = ExecutionConfig(
         executor=_component(ex.get("executor", "local"), "execution.executor", ctx),
         workers=_int(ex.get("workers", 0), "execution.workers", ctx),
@@ -519,6 +525,7 @@ def _build(data: dict[str, Any], ctx: _Ctx) -> PipelineConfig:
                          auto=_DEFAULT_EX.shard_bytes),
         batch_size=_int(ex.get("batch_size", _DEFAULT_EX.batch_size), "execution.batch_size", ctx, 1,
                         auto=_DEFAULT_EX.batch_size),
+        event_windows=_int(ex.get("event_windows", 0), "execution.event_windows", ctx),
     )
     rd = _mapping(data.get("read"), "read", ctx)
     _check_keys(rd, {"readers", "parsers", "options", "fields", "language", "limits", "follow_symlinks",

@@ -33,7 +33,7 @@ from .readers.inputs import InputFile, SkipLog, walk_inputs
 from .report import RunReport
 from .runtime import Plan, Runtime, forget_runtime, register_runtime, runtime_for
 from .stages.dedup import run_buckets, run_cluster, run_verify
-from .stages.events import run_events
+from .stages.events import run_event_window, run_events
 from .stages.export import run_export
 from .stages.finalize import run_finalize
 from .stages.parse import run_parse
@@ -51,6 +51,7 @@ STAGES: dict[str, Callable[[Runtime, int], dict[str, Any]]] = {
     "dedup-buckets": run_buckets,
     "dedup-verify": run_verify,
     "dedup-cluster": run_cluster,
+    "events-window": run_event_window,
     "events": run_events,
     "repetition-count": run_repetition_count,
     "repetition-table": run_repetition_table,
@@ -156,6 +157,8 @@ def build_plan(config: PipelineConfig, registry: Registry, output: Path, workers
         partitions=max(1, min(256, len(shards))),
         files=tuple(stats),
         skipped=skipped.to_dict(),
+        event_windows=config.execution.event_windows
+        or (workers if workers > 1 and total >= SMALL_INPUT_BYTES else 1),
     )
 
 

@@ -41,6 +41,8 @@ class Plan:
             on resume.
         skipped: Input files not read, by reason, with examples
             (:meth:`newscorpus.readers.inputs.SkipLog.to_dict`).
+        event_windows: Time windows of the events stage (when the builder
+            supports them; see ``ExecutionConfig.event_windows``).
     """
 
     shards: tuple[tuple[InputUnit, ...], ...]
@@ -48,6 +50,7 @@ class Plan:
     partitions: int
     files: tuple[tuple[str, int, int], ...]
     skipped: dict[str, Any] = attrs.field(factory=dict)
+    event_windows: int = 1
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for ``plan.json``."""
@@ -57,6 +60,7 @@ class Plan:
             "partitions": self.partitions,
             "files": [list(f) for f in self.files],
             "skipped": self.skipped,
+            "event_windows": self.event_windows,
         }
 
     @classmethod
@@ -68,6 +72,7 @@ class Plan:
             partitions=int(data["partitions"]),
             files=tuple((f[0], int(f[1]), int(f[2])) for f in data["files"]),
             skipped=dict(data.get("skipped") or {}),
+            event_windows=int(data.get("event_windows", 1)),
         )
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import array
+import collections
 import os
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, ClassVar
 
 import attrs
@@ -13,7 +14,15 @@ import attrs
 from ..models import Article, ArticleMeta, Event
 from ..workdir import loads_json
 
-__all__ = ["EventBuilder", "EventItem", "FeatureFile", "OrderedItems", "publication_order"]
+__all__ = [
+    "EventBuilder",
+    "EventItem",
+    "FeatureFile",
+    "OrderedItems",
+    "WindowEnds",
+    "publication_order",
+    "stitch_windows",
+]
 
 
 class FeatureFile:
@@ -40,6 +49,10 @@ class FeatureFile:
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        # A saved build state refers to features by path; descriptors stay behind.
+        return {"path": self.path, "_fd": None}
 
 
 @attrs.frozen
@@ -175,12 +188,31 @@ class OrderedItems:
             language=names[self._language[row]],
         )
 
+    def item(self, row: int) -> EventItem:
+        """The :class:`EventItem` of the article at ``row``."""
+        s = self._store[row]
+        ref = (self._stores[s], self._offset[row], self._nbytes[row]) if s >= 0 else None
+        return EventItem(self.meta(row), ref=ref)
+
     def __iter__(self) -> Iterator[EventItem]:
-        stores = self._stores
         for row in self._order:
-            s = self._store[row]
-            ref = (stores[s], self._offset[row], self._nbytes[row]) if s >= 0 else None
-            yield EventItem(self.meta(row), ref=ref)
+            yield self.item(row)
+
+
+@attrs.frozen
+class WindowEnds:
+    """What one window of a windowed build leaves for the stitch.
+
+    Attributes:
+        start: Fingerprint of the build's state at the window's first day (before
+            that day's articles), as this window reached it from its warm-up.
+        end: Fingerprint of its state after its last day (``None``: last window).
+        state: That end state, saved (``None``: last window).
+    """
+
+    start: str | None
+    end: str | None
+    state: bytes | None
 
 
 class EventBuilder(ABC):
@@ -217,3 +249,72 @@ class EventBuilder(ABC):
         :func:`publication_order`, iterable more than once); a builder that needs
         the items more than once should iterate again rather than keep them all.
         """
+
+    # -- optional: windows -------------------------------------------------------------
+    # A builder whose pass over the articles is online (each event final once the
+    # stream of days has left it behind) can build in time windows, in parallel:
+    # each window starts early to warm up, and the stitch keeps a window's events
+    # only where its state at its first day matches the previous window's end
+    # state, so the result is the single pass's whatever the number of windows.
+
+    @property
+    def supports_windows(self) -> bool:
+        """Whether this builder, as configured, implements the three methods below,
+        so that the events stage may build time windows in parallel and stitch them."""
+        return False
+
+    def window_bounds(self, items: OrderedItems, count: int) -> list[int]:
+        """First days (ordinals) of windows 2..``count`` over ``items``."""
+        raise NotImplementedError
+
+    def build_window(
+        self, items: OrderedItems, bounds: Sequence[int], k: int, emit: Callable[[Event], None]
+    ) -> WindowEnds:
+        """Build window ``k`` of those ``bounds`` give; its final events go to ``emit``."""
+        raise NotImplementedError
+
+    def resume_window(
+        self, items: OrderedItems, bounds: Sequence[int], k: int, state: Any, emit: Callable[[Event], None]
+    ) -> tuple[str | None, Any]:
+        """Go on through window ``k`` from the state window ``k - 1`` ended in, as
+        a single pass would; returns the new end state's fingerprint and the state."""
+        raise NotImplementedError
+
+
+def stitch_windows(
+    builder: EventBuilder,
+    items: OrderedItems,
+    bounds: Sequence[int],
+    ends: Callable[[int], tuple[str | None, str | None]],
+    events: Callable[[int], Iterable[Event]],
+    state: Callable[[int], bytes],
+    stats: collections.Counter[str] | None = None,
+) -> Iterator[Event]:
+    """The events of a single pass, from windows built apart.
+
+    ``ends(k)``, ``events(k)`` and ``state(k)`` give what window ``k`` left (its
+    :class:`WindowEnds` fingerprints, its events, its saved end state). A window's
+    own events are the pass's when the state it reached at its first day has the
+    fingerprint of the state the pass is in there; otherwise the pass goes on here
+    from the previous window's end state through the window (``stats`` counts
+    ``windows_joined`` and ``windows_rebuilt``). The result is the same events, in
+    the same order, as :meth:`EventBuilder.build` over ``items``.
+    """
+    counts = stats if stats is not None else collections.Counter()
+    here: Any = None  # the pass's state when it runs here (None: a window's holds it)
+    end: str | None = None  # fingerprint of the pass's state at the next window's first day
+    for k in range(len(bounds) + 1):
+        start, window_end = ends(k)
+        if k == 0 or start == end:
+            here = None
+            yield from events(k)
+            end = window_end
+            counts["windows_joined"] += k > 0
+            continue
+        if here is None:  # the previous window's end state is the pass's
+            here = state(k - 1)
+        built: list[Event] = []
+        end, here = builder.resume_window(items, bounds, k, here, built.append)
+        counts["windows_rebuilt"] += 1
+        yield from built
+

@@ -92,7 +92,7 @@ class Params:
             at most this many days before it.
         candidate_keys: Keys of an article looked up in the inverted index.
         max_candidates: Events scored in full per article.
-        max_posting: Most recent events kept per index key.
+        max_posting: Most recent open events an index key finds.
         merge: After the pass, merge events whose average linkage reaches the
             threshold (repairs the order dependence of a single pass).
         centroid_merge: Then merge events whose centroids (summed member vectors)
@@ -469,7 +469,7 @@ class OnlineClusterer:
         #: Index key -> creation orders of the clusters holding it, oldest first.
         self.index: dict[str, array.array[int]] = {}
         self.assignment: dict[str, str] = {}
-        self._id_of = id_of or (lambda item: f"c{len(self.clusters)}")
+        self._id_of = id_of or self._numbered
         self._order = 0
         # Clusters by creation order and whether each is alive, so that candidate
         # search counts and ranks plain integers in NumPy, not ids in Python.
@@ -499,6 +499,9 @@ class OnlineClusterer:
         self._generation = 0
         # order -> (generation, version, key count, candidates past the date gate).
         self._pass_candidates: dict[int, tuple[int, int, int, list[Cluster]]] = {}
+
+    def _numbered(self, item: ClusterItem) -> str:
+        return f"c{len(self.clusters)}"
 
     def register(self, c: Cluster) -> None:
         """Take in ``c`` (new, or loaded from a state) under its id and order."""
@@ -842,6 +845,8 @@ class OnlineClusterer:
         for key in keys:
             posting = index.get(key)
             if posting is not None:
+                if len(posting) > cap:
+                    posting = self._live_posting(key, posting)
                 hits += posting if len(posting) <= cap else posting[-cap:]
         if not hits:
             return []
@@ -873,6 +878,19 @@ class OnlineClusterer:
         top = orders[np.argsort(-counts, kind="stable")[: self.p.max_candidates]]
         by_order = self._by_order
         return [by_order[o] for o in top.tolist()]
+
+    def _live_posting(self, key: str, posting: array.array[int]) -> array.array[int]:
+        """``key``'s posting without closed or absorbed events (kept so).
+
+        The ``max_posting`` most recent events of a long posting are counted among
+        live events only, so that what a key finds depends on the open events alone,
+        never on how many closed ones a run happens to still hold (a windowed build
+        compares two runs' open events; see ``DefaultEventBuilder.build_window``)."""
+        h = np.frombuffer(posting, dtype=np.int64)
+        live = h[self._alive[h]]
+        if len(live) < len(h):
+            posting = self.index[key] = array.array("q", live.tobytes())
+        return posting
 
     def _date_zero(self, item: ClusterItem, c: Cluster) -> bool:
         """Whether :meth:`score` surely gives ``item`` 0 against ``c`` for their dates:

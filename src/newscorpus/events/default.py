@@ -15,15 +15,17 @@ import collections
 import datetime as dt
 import hashlib
 import math
-from collections.abc import Callable, Iterable, Iterator
+import pickle
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
+import numpy as np
 
 from ..models import Article, Event, EventDate, Timestamp
 from ..options import at_least, options_from, positive
 from .analysis import FEATURES_VERSION, TITLE_WEIGHT, Analysis, _title_case, _unpack, analyse, packed_keys
-from .base import EventBuilder, EventItem, OrderedItems, publication_order
+from .base import EventBuilder, EventItem, OrderedItems, WindowEnds, publication_order
 from .clustering import (
     DATE_METHOD_WEIGHT,
     TERM_PREFIX,
@@ -44,6 +46,11 @@ __all__ = ["DefaultEventBuilder", "EventSummary", "event_id"]
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 #: Share of an event's members that must back its date (see :meth:`EventSummary.date`).
 DATE_SUPPORT = 0.3
+#: How far a window of a windowed build (``DefaultEventBuilder.build_window``)
+#: starts before its first day, in horizons (the days an event stays open after its
+#: last): enough for its open events at the first day to be those a single pass has
+#: there, unless a story runs on for weeks. It costs time, never a different result.
+WARMUP_HORIZONS = 2
 _ANALYSIS_OPTIONS = ("max_entities", "max_terms", "max_names", "stem", "place_weight")
 
 #: Options of the default builder beyond the clustering :class:`Params`.
@@ -370,6 +377,132 @@ class _RunEvents:
     touched: set[str] = attrs.field(factory=set)  # events this run changed
 
 
+def _window_rows(items: OrderedItems, lo: int | None, stop: int | None) -> Iterator[tuple[int, int, int | None]]:
+    """``(rank, row, day)`` of the articles from day ``lo`` (``None``: the first)
+    to before day ``stop`` (``None``: the last, undated ones included). An article
+    without a readable day counts as of the day before it, as the pass treats it
+    (it closes nothing)."""
+    day: int | None = None
+    for rank, row in enumerate(items.rows()):
+        day = _publication_day(items.published[row]) or day
+        if stop is not None and day is not None and day >= stop:
+            return
+        if lo is None or (day is not None and day >= lo):
+            yield rank, row, day
+
+
+def _founder_event_id(item: ClusterItem) -> str:
+    return event_id(item.id)
+
+
+class _Stream:
+    """The build's single pass over articles in publication order, as an object:
+    a windowed build stops it at a day, fingerprints it, saves it and goes on.
+
+    It holds the clusterer and what the run keeps per open event; the builder,
+    the document frequencies and a state are attached, never saved with it.
+    """
+
+    def __init__(self, builder: DefaultEventBuilder, vec: Vectoriser, state: EventState | None) -> None:
+        self.clusterer = OnlineClusterer(builder.params, id_of=_founder_event_id)
+        self.run = _RunEvents()
+        if state is not None:
+            state.load_into(self.clusterer, self.run.summaries)
+        self.clusterer.on_merge = self._on_merge
+        # A dated article's story day is at most STORY_LOOKBACK days before its
+        # publication day, and dates further apart than ``reach`` never pair:
+        # an event whose last day is ``horizon`` days behind the stream is final.
+        self.horizon = STORY_LOOKBACK + self.clusterer.reach
+        self.today: int | None = None
+        self.attach(builder, vec, state)
+
+    def attach(self, builder: DefaultEventBuilder, vec: Vectoriser, state: EventState | None = None) -> None:
+        """Give a (loaded) stream the builder, frequencies and state it runs with."""
+        self.builder, self.vec, self.state = builder, vec, state
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k not in ("builder", "vec", "state")}
+
+    def _on_merge(self, keep: Cluster, gone: Cluster) -> None:
+        run = self.run
+        run.summaries.setdefault(keep.id, EventSummary()).absorb(run.summaries.pop(gone.id, EventSummary()))
+        run.members[keep.id].extend(run.members.pop(gone.id, ()))
+        run.touched.add(keep.id)
+
+    def feed(self, rank: int, it: EventItem) -> list[Event]:
+        """Take in the article ``it`` (``rank``: its place in the whole order);
+        returns the events its day closed, which are final."""
+        builder, run, state = self.builder, self.run, self.state
+        closed: list[Event] = []
+        if builder.params.retire:
+            day = _publication_day(it.meta.published)
+            if day is not None and day != self.today:
+                self.today = day
+                closed = list(builder._close(self.clusterer, run, self.vec, state, before=day - self.horizon))
+        aid = it.meta.id
+        if state is not None and aid in state.known:
+            cid = state.known[aid]
+            if cid in self.clusterer.clusters:  # seen in an earlier run: same event again
+                self.clusterer.assignment[aid] = cid
+                run.members[cid].append(_Member(rank, it))
+                run.touched.add(cid)
+                return closed
+        # Nothing per article is kept once it is folded into its event's sums (the
+        # features are parsed again for the few it takes to choose titles): build
+        # memory grows with the open events, not with copies of every article.
+        features = it.features  # the build's only read of them (DF counting aside)
+        a = builder.analysis_of(features)
+        ci = builder._cluster_item(it, a, self.vec, features)
+        cluster, _score = self.clusterer.add(ci)
+        summary = run.summaries.setdefault(cluster.id, EventSummary())
+        if a is not None:
+            summary.add(a, it.meta.published)
+        run.members[cluster.id].append(
+            _Member(rank, it, True, None if a is None else a.title, _raw_title(features),
+                    None if a is None else _Vectors(ci))
+        )
+        run.touched.add(cluster.id)
+        return closed
+
+    def finish(self) -> Iterator[Event]:
+        """Close every open event."""
+        return self.builder._close(self.clusterer, self.run, self.vec, self.state, before=None)
+
+    def fingerprint(self) -> str:
+        """A digest of everything the rest of the pass reads: every open event's
+        sums and members, their order, what they index, and the run's notes on
+        them. Two streams with equal fingerprints build the same events from here
+        on (closed events, counters and caches are not in it: nothing reads them)."""
+        c = self.clusterer
+        live = sorted((x for x in c.clusters.values() if x.alive), key=lambda x: x.order)
+        place = {x.order: i for i, x in enumerate(live)}
+        h = hashlib.blake2b(digest_size=16)
+
+        def put(value: object) -> None:
+            h.update(repr(value).encode("utf-8"))
+            h.update(b"\x00")
+
+        for x in live:
+            put((x.id, x.members, x.n, list(x.n_lang.items()), list(x.ent_all.items()),
+                 [(lang, list(d.items())) for lang, d in x.ent_lang.items()],
+                 [(lang, list(d.items())) for lang, d in x.term_lang.items()],
+                 None if x.dense is None else x.dense.tobytes(),
+                 list(x.days.items()), list(x.published.items()), list(x.weekdays.items()),
+                 list(x.month_days.items()), list(x.years.items()),
+                 x.pub_lo, x.pub_hi, x.sequels, x.newest, sorted(x.keys),
+                 None if x.name_keys is None else list(x.name_keys.items())))
+            put([(m.rank, m.item.meta.id) for m in self.run.members.get(x.id, ())])
+            put(self.run.summaries.get(x.id))
+            put(x.id in self.run.touched)
+        alive = c._alive
+        for key in sorted({k for x in live for k in x.keys}):
+            posting = c.index.get(key)
+            if posting is not None:
+                orders = np.frombuffer(posting, dtype=np.int64)
+                put((key, [place[o] for o in orders[alive[orders]].tolist()]))
+        return h.hexdigest()
+
+
 def _order_key(item: EventItem) -> tuple[str, str]:
     return publication_order(item.meta)
 
@@ -465,66 +598,100 @@ class DefaultEventBuilder(EventBuilder):
 
     def _build(self, ordered: Iterable[EventItem], state: EventState | None) -> Iterator[Event]:
         vec = state.vectoriser if state is not None else Vectoriser()
+        self._count(ordered, vec, state)
+        stream = _Stream(self, vec, state)
+        for rank, it in enumerate(ordered):
+            yield from stream.feed(rank, it)
+        yield from stream.finish()
+        if state is not None:
+            state.finish(stream.clusterer, self.params)
+
+    def _count(self, ordered: Iterable[EventItem], vec: Vectoriser, state: EventState | None = None) -> None:
+        """Document frequencies of ``ordered`` (articles a state knows excepted)."""
         for it in ordered:
             if state is None or it.meta.id not in state.known:
                 keys = self._keys_of(it.features)
                 if keys is not None:
                     vec.count(*keys)
 
-        clusterer = OnlineClusterer(self.params, id_of=lambda item: event_id(item.id))
-        run = _RunEvents()
-        if state is not None:
-            state.load_into(clusterer, run.summaries)
+    # -- windows (see EventBuilder.build_window) ------------------------------------------
+    @property
+    def supports_windows(self) -> bool:
+        """Windows need events that close (``retire``) and no state of earlier runs."""
+        return bool(self.params.retire) and self.state_path is None
 
-        def on_merge(keep: Cluster, gone: Cluster) -> None:
-            run.summaries.setdefault(keep.id, EventSummary()).absorb(run.summaries.pop(gone.id, EventSummary()))
-            run.members[keep.id].extend(run.members.pop(gone.id, ()))
-            run.touched.add(keep.id)
+    def window_bounds(self, items: OrderedItems, count: int) -> list[int]:
+        """First publication days (ordinals) of windows 2..``count``: days that split
+        the dated articles into runs of about equal length (fewer when days repeat)."""
+        days = [d for d in (_publication_day(items.published[r]) for r in items.rows()) if d is not None]
+        bounds: list[int] = []
+        for k in range(1, count):
+            day = days[k * len(days) // count] if days else None
+            if day is not None and (not bounds or day > bounds[-1]) and day > days[0]:
+                bounds.append(day)
+        return bounds
 
-        clusterer.on_merge = on_merge
-        # A dated article's story day is at most STORY_LOOKBACK days before its
-        # publication day, and dates further apart than ``reach`` never pair:
-        # an event whose last day is ``horizon`` days behind the stream is final.
-        horizon = STORY_LOOKBACK + clusterer.reach
-        today: int | None = None
-        # Nothing per article is kept once it is folded into its event's sums (the
-        # features are parsed again for the few it takes to choose titles): build
-        # memory grows with the open events, not with copies of every article.
-        for rank, it in enumerate(ordered):
-            if self.params.retire:
-                day = _publication_day(it.meta.published)
-                if day is not None and day != today:
-                    today = day
-                    yield from self._close(clusterer, run, vec, state, before=day - horizon)
-            aid = it.meta.id
-            if state is not None and aid in state.known:
-                cid = state.known[aid]
-                if cid in clusterer.clusters:  # seen in an earlier run: same event again
-                    clusterer.assignment[aid] = cid
-                    run.members[cid].append(_Member(rank, it))
-                    run.touched.add(cid)
-                    continue
-            features = it.features  # the build's only read of them (DF counting aside)
-            a = self.analysis_of(features)
-            ci = self._cluster_item(it, a, vec, features)
-            cluster, _score = clusterer.add(ci)
-            summary = run.summaries.setdefault(cluster.id, EventSummary())
-            if a is not None:
-                summary.add(a, it.meta.published)
-            run.members[cluster.id].append(
-                _Member(
-                    rank,
-                    it,
-                    True,
-                    None if a is None else a.title,
-                    _raw_title(features),
-                    None if a is None else _Vectors(ci),
-                )
-            )
-            run.touched.add(cluster.id)
-        yield from self._close(clusterer, run, vec, state, before=None)
-        if state is not None:
-            state.finish(clusterer, self.params)
+    def build_window(
+        self, items: OrderedItems, bounds: Sequence[int], k: int, emit: Callable[[Event], None]
+    ) -> WindowEnds:
+        """Build window ``k``: its events that close from its first day on go to
+        ``emit``; returns the fingerprints of its start and end states and its end
+        state (see :class:`~newscorpus.events.base.WindowEnds`).
+
+        The window starts ``WARMUP_HORIZONS`` horizons early, so that its open events at its
+        first day are those a single pass would have there (checked by the stitch:
+        the fingerprints must match, else the stitch goes on from the previous
+        window's end state instead)."""
+        vec = self._window_vectoriser(items)
+        first = bounds[k - 1] if k > 0 else None
+        stop = bounds[k] if k < len(bounds) else None
+        stream = _Stream(self, vec, None)
+        warmup = WARMUP_HORIZONS * stream.horizon
+        start_print: str | None = None
+        started = k == 0
+        for rank, row, day in _window_rows(items, None if first is None else first - warmup, stop):
+            if not started and day is not None and first is not None and day >= first:
+                start_print, started = stream.fingerprint(), True
+            closed = stream.feed(rank, items.item(row))
+            if started:
+                for event in closed:
+                    emit(event)
+        if not started:  # nothing from the window's first day on
+            start_print = stream.fingerprint()
+        if stop is None:
+            for event in stream.finish():
+                emit(event)
+            return WindowEnds(start_print, None, None)
+        return WindowEnds(start_print, stream.fingerprint(), pickle.dumps(stream, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def resume_window(
+        self, items: OrderedItems, bounds: Sequence[int], k: int, state: Any, emit: Callable[[Event], None]
+    ) -> tuple[str | None, Any]:
+        """Go on through window ``k`` from ``state`` (the end state of window
+        ``k - 1``, saved or as returned here) exactly as a single pass would: its
+        events go to ``emit``. Returns the fingerprint of the end state and the
+        state itself (``None`` after the last window)."""
+        if isinstance(state, _Stream):  # the stream this method returned: attached
+            stream = state
+        else:
+            stream = pickle.loads(state)
+            stream.attach(self, self._window_vectoriser(items))
+        first, stop = bounds[k - 1], bounds[k] if k < len(bounds) else None
+        for rank, row, _day in _window_rows(items, first, stop):
+            for event in stream.feed(rank, items.item(row)):
+                emit(event)
+        if stop is None:
+            for event in stream.finish():
+                emit(event)
+            return None, None
+        return stream.fingerprint(), stream
+
+    def _window_vectoriser(self, items: OrderedItems) -> Vectoriser:
+        # The document frequencies of the whole run, counted in the same order as a
+        # single pass counts them: the same floats to the last bit.
+        vec = Vectoriser()
+        self._count(items, vec)
+        return vec
 
     def _close(
         self,

@@ -1,9 +1,15 @@
-"""The events stage: one task that builds events over the primary articles and
-attaches duplicates and translations to the events of their canonical articles."""
+"""The events stage: builds events over the primary articles and attaches
+duplicates and translations to the events of their canonical articles.
+
+With a builder that supports it (see ``EventBuilder.build_window``) and more than
+one window planned, the ``events-window`` tasks first build time windows in
+parallel; the ``events`` task then stitches them into the single pass's events.
+"""
 
 from __future__ import annotations
 
 import array
+import json
 import os
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -12,14 +18,14 @@ from typing import Any
 import attrs
 
 from ..dedup.base import Meta
-from ..events.base import FeatureFile, OrderedItems
-from ..models import Timestamp
+from ..events.base import EventBuilder, FeatureFile, OrderedItems, stitch_windows
+from ..models import Event, Timestamp
 from ..runtime import Runtime
 from ..serialize import event_to_dict, event_to_json, read_events
-from ..workdir import AtomicWriter, create_new, iter_jsonl, iter_jsonl_offsets
+from ..workdir import AtomicWriter, atomic_write, create_new, iter_jsonl, iter_jsonl_offsets
 from .dedup import load_assignments
 
-__all__ = ["run_events"]
+__all__ = ["event_windows", "run_event_window", "run_events"]
 
 
 def _ts(published: str) -> Timestamp | None:
@@ -28,16 +34,35 @@ def _ts(published: str) -> Timestamp | None:
     return Timestamp(published, "day" if "T" not in published else "second", "published")
 
 
-def run_events(rt: Runtime, _index: int = 0) -> dict[str, Any]:
-    """Build events; write ``events/events.jsonl`` and per-shard memberships."""
-    assert rt.plan is not None and rt.event_builder is not None
+def event_windows(rt: Runtime) -> int:
+    """Time windows of this run's events stage (1: one pass, no windows)."""
+    assert rt.plan is not None
     builder = rt.event_builder
+    return rt.plan.event_windows if builder is not None and builder.supports_windows else 1
+
+
+@attrs.define
+class _Table:
+    """Every article of the run as compact rows, primaries handed out."""
+
+    items: OrderedItems
+    secondaries: list[tuple[int, str]]  # (row, canonical id)
+    shard_ends: list[int]
+    stores: list[FeatureFile]
+
+    def close(self) -> None:
+        for store in self.stores:
+            store.close()
+
+
+def _load_table(rt: Runtime) -> _Table:
+    assert rt.plan is not None
     # Every article of the run as a row of compact columns (not a Meta and an
     # EventItem each: 670 bytes an article, 0.8 GB of the stage at 1M articles);
     # rows are in shard order, so each shard's membership is a run of rows.
     table = OrderedItems()
     primary_rows: list[int] = []
-    secondaries: list[tuple[int, str]] = []  # (row, canonical id)
+    secondaries: list[tuple[int, str]] = []
     shard_ends: list[int] = []
     stores: list[FeatureFile] = []
     for shard in range(len(rt.plan.shards)):
@@ -56,7 +81,71 @@ def run_events(rt: Runtime, _index: int = 0) -> dict[str, Any]:
                 primary_rows.append(table.append(meta, ref=(store, offset, length)))
         shard_ends.append(len(table.ids))
     table.select(primary_rows)
-    del primary_rows
+    return _Table(table, secondaries, shard_ends, stores)
+
+
+def _window_path(rt: Runtime, k: int, suffix: str) -> Any:
+    return rt.work.path("events", "windows", f"{k:05d}.{suffix}")
+
+
+def run_event_window(rt: Runtime, index: int) -> dict[str, Any]:
+    """Build time window ``index`` (see the module docstring): its events in
+    ``events/windows/NNNNN.jsonl``, its ends in ``.json``, its end state in ``.state``."""
+    builder = rt.event_builder
+    assert builder is not None
+    data = _load_table(rt)
+    try:
+        bounds = builder.window_bounds(data.items, event_windows(rt))
+        count = 0
+        with AtomicWriter(_window_path(rt, index, "jsonl")) as w:
+            if index <= len(bounds):  # fewer distinct days than windows: nothing to build
+
+                def emit(event: Event) -> None:
+                    nonlocal count
+                    w.write_line(event_to_json(event))
+                    count += 1
+
+                ends = builder.build_window(data.items, bounds, index, emit)
+                if ends.state is not None:
+                    with atomic_write(_window_path(rt, index, "state")) as fh:
+                        fh.write(ends.state)
+                ends_data = {"start": ends.start, "end": ends.end}
+            else:
+                ends_data = {"start": None, "end": None}
+        with AtomicWriter(_window_path(rt, index, "json")) as w:
+            w.write_json({**ends_data, "events": count})
+    finally:
+        data.close()
+    return {"window_events": count}
+
+
+def _stitched(rt: Runtime, builder: EventBuilder, items: OrderedItems, stats: Counter[str]) -> Iterator[Event]:
+    """The single pass's events from the windows' files (see :func:`stitch_windows`)."""
+    bounds = builder.window_bounds(items, event_windows(rt))
+
+    def ends(k: int) -> tuple[str | None, str | None]:
+        data = json.loads(_window_path(rt, k, "json").read_text(encoding="utf-8"))
+        return data["start"], data["end"]
+
+    return stitch_windows(
+        builder, items, bounds, ends,
+        lambda k: read_events(_window_path(rt, k, "jsonl")),
+        lambda k: _window_path(rt, k, "state").read_bytes(),
+        stats,
+    )
+
+
+def run_events(rt: Runtime, _index: int = 0) -> dict[str, Any]:
+    """Build events; write ``events/events.jsonl`` and per-shard memberships."""
+    assert rt.plan is not None and rt.event_builder is not None
+    builder = rt.event_builder
+    data = _load_table(rt)
+    table = data.items
+    secondaries, shard_ends = data.secondaries, data.shard_ends
+    stats: Counter[str] = Counter()
+    windows = event_windows(rt)
+    built = _stitched(rt, builder, table, stats) if windows > 1 else builder.build(table)
+    stats["windows"] = windows
     event_names: list[str] = []
     event_at = array.array("i", bytes(4 * len(table.ids)))  # row -> 1 + event number; 0: none
     # Events stream out of the builder as they close; they wait in a scratch file,
@@ -64,7 +153,7 @@ def run_events(rt: Runtime, _index: int = 0) -> dict[str, Any]:
     scratch = rt.work.path("events", f"built.jsonl.tmp-{os.getpid()}")
     try:
         with create_new(scratch, text=True) as fh:
-            for event in builder.build(table):
+            for event in built:
                 event_names.append(event.id)
                 for aid in event.article_ids:
                     row = _handed_out(table, builder.name, aid)
@@ -82,8 +171,7 @@ def run_events(rt: Runtime, _index: int = 0) -> dict[str, Any]:
         scratch.unlink(missing_ok=True)
         raise
     finally:
-        for store in stores:
-            store.close()
+        data.close()
     # A duplicate's canonical may itself be a translation: follow links to a primary.
     extra: dict[int, list[str]] = defaultdict(list)  # event number -> its duplicates and translations
     parent_of = {table.ids[row]: p for row, p in secondaries}
@@ -98,7 +186,6 @@ def run_events(rt: Runtime, _index: int = 0) -> dict[str, Any]:
         event_at[row] = number
         extra[number].append(table.ids[row])
     del parent_of, secondaries
-    stats: Counter[str] = Counter()
     with AtomicWriter(rt.work.path("events", "events.jsonl")) as w:
         for number, event in enumerate(read_events(scratch), 1):
             all_ids = (*event.article_ids, *extra.pop(number, ()))

@@ -12,6 +12,7 @@ from typing import Any
 from ..readers.inputs import SkipLog
 from ..report import merge_counters
 from ..runtime import Runtime
+from .events import event_windows
 
 __all__ = ["stage_plan", "summarise"]
 
@@ -24,6 +25,9 @@ def stage_plan(rt: Runtime) -> list[tuple[str, int]]:
     if rt.deduplicators:
         stages += [("dedup-buckets", rt.plan.partitions), ("dedup-verify", n), ("dedup-cluster", 1)]
     if rt.event_builder is not None:
+        windows = event_windows(rt)
+        if windows > 1:
+            stages.append(("events-window", windows))
         stages.append(("events", 1))
     if rt.config.clean.repetition.enabled:
         stages += [("repetition-count", n), ("repetition-table", rt.plan.partitions)]

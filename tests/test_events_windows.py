@@ -1,0 +1,195 @@
+"""A windowed events build gives the single pass's events, byte for byte.
+
+The events stage may build time windows in parallel (``execution.event_windows``)
+and stitch them (``newscorpus.events.base.stitch_windows``): a window's own events
+are kept where its warmed-up state matches the pass's state at its first day, and
+the pass is rebuilt through the window otherwise. Both paths must give exactly
+what ``DefaultEventBuilder.build`` gives, for any number of windows.
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import attrs
+import pytest
+
+from newscorpus import Pipeline, config_from_dict
+from newscorpus.dedup.base import Meta
+from newscorpus.errors import ConfigError
+from newscorpus.events import default as default_module
+from newscorpus.events.base import FeatureFile, OrderedItems, WindowEnds, stitch_windows
+from newscorpus.events.default import DefaultEventBuilder
+from newscorpus.models import Event
+from newscorpus.runtime import Plan
+from newscorpus.serialize import event_to_json
+from newscorpus.workdir import iter_jsonl_offsets
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[OrderedItems, Path]]:
+    """The synthetic year of events (about four articles each) as the stage's
+    feature file and table."""
+    from events_bench import synthetic_corpus
+
+    articles = synthetic_corpus(900, seed=11, days=240)[0]
+    path = tmp_path_factory.mktemp("windows") / "features.jsonl"
+    builder = DefaultEventBuilder()
+    with path.open("w", encoding="utf-8") as fh:
+        for i, a in enumerate(articles):
+            fh.write(json.dumps({"meta": attrs.asdict(Meta.of(a, 0, i)), "f": builder.features(a)}) + "\n")
+    store = FeatureFile(path)
+    table = OrderedItems()
+    rows = [table.append(Meta(**rec["meta"]), ref=(store, off, n)) for off, n, rec in iter_jsonl_offsets(path)]
+    table.select(rows)
+    yield table, path
+    store.close()
+
+
+def _windowed(table: OrderedItems, count: int, stats: Counter[str]) -> list[str]:
+    builder = DefaultEventBuilder()
+    bounds = builder.window_bounds(table, count)
+    built: list[tuple[WindowEnds, list[Event]]] = []
+    for k in range(len(bounds) + 1):
+        events: list[Event] = []
+        ends = DefaultEventBuilder().build_window(table, bounds, k, events.append)  # a fresh worker each
+        built.append((ends, events))
+    stitched = stitch_windows(
+        builder, table, bounds,
+        lambda k: (built[k][0].start, built[k][0].end),
+        lambda k: built[k][1],
+        lambda k: built[k][0].state or b"",
+        stats,
+    )
+    return [event_to_json(e) for e in stitched]
+
+
+@pytest.mark.parametrize("count", [2, 3, 7])
+def test_windows_give_the_single_pass_events(corpus: tuple[OrderedItems, Path], count: int) -> None:
+    table, _ = corpus
+    single = [event_to_json(e) for e in DefaultEventBuilder().build(table)]
+    assert sum(len(json.loads(e)["article_ids"]) > 1 for e in single) > 50  # events that span days
+    stats: Counter[str] = Counter()
+    assert _windowed(table, count, stats) == single
+    bounds = DefaultEventBuilder().window_bounds(table, count)
+    assert len(bounds) == count - 1
+    assert stats["windows_joined"] + stats["windows_rebuilt"] == len(bounds)
+    assert stats["windows_joined"] >= 1  # the warm-up reaches the pass's state
+
+
+def test_a_window_without_warm_up_is_rebuilt_to_the_same_events(
+    corpus: tuple[OrderedItems, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Windows that start cold disagree with the pass at their first day (events
+    are open there): the stitch rebuilds them from the previous window's end state."""
+    table, _ = corpus
+    single = [event_to_json(e) for e in DefaultEventBuilder().build(table)]
+    monkeypatch.setattr(default_module, "WARMUP_HORIZONS", 0)
+    stats: Counter[str] = Counter()
+    assert _windowed(table, 4, stats) == single
+    assert stats["windows_rebuilt"] >= 2
+
+
+def test_a_saved_state_goes_on_as_the_live_one(corpus: tuple[OrderedItems, Path]) -> None:
+    table, _ = corpus
+    builder = DefaultEventBuilder()
+    bounds = builder.window_bounds(table, 2)
+    first: list[Event] = []
+    ends = builder.build_window(table, bounds, 0, first.append)
+    assert ends.state is not None and ends.end is not None
+    loaded = pickle.loads(ends.state)
+    loaded.attach(builder, builder._window_vectoriser(table))
+    assert loaded.fingerprint() == ends.end
+    rest: list[Event] = []
+    end, state = builder.resume_window(table, bounds, 1, ends.state, rest.append)
+    assert end is None and state is None  # the last window closes every event
+    single = [event_to_json(e) for e in DefaultEventBuilder().build(table)]
+    assert [event_to_json(e) for e in first + rest] == single
+
+
+def test_unreadable_and_missing_dates_stay_in_their_place(
+    corpus: tuple[OrderedItems, Path]
+) -> None:
+    """An article whose date cannot be read sorts among the dated ones (by its
+    string) and closes nothing; undated ones come last: windows keep both where
+    the single pass has them."""
+    _, path = corpus
+    store = FeatureFile(path)
+    odd = OrderedItems()
+    rows = []
+    for i, (off, n, rec) in enumerate(iter_jsonl_offsets(path)):
+        meta = Meta(**rec["meta"])
+        if i % 37 == 0:  # day 32 of its month: sorts in among the dated, reads as no day
+            meta = attrs.evolve(meta, published=meta.published[:8] + "32" + meta.published[10:])
+        elif i % 41 == 0:
+            meta = attrs.evolve(meta, published="")
+        rows.append(odd.append(meta, ref=(store, off, n)))
+    odd.select(rows)
+    try:
+        assert any(odd.published[r][8:10] == "32" for r in list(odd.rows())[100:-100])
+        single = [event_to_json(e) for e in DefaultEventBuilder().build(odd)]
+        assert _windowed(odd, 3, Counter()) == single
+    finally:
+        store.close()
+
+
+def test_window_bounds_split_the_dated_articles(corpus: tuple[OrderedItems, Path]) -> None:
+    table, _ = corpus
+    builder = DefaultEventBuilder()
+    assert builder.window_bounds(table, 1) == []
+    bounds = builder.window_bounds(table, 4)
+    assert bounds == sorted(set(bounds)) and len(bounds) == 3
+    assert builder.supports_windows
+    assert not DefaultEventBuilder(retire=False).supports_windows
+    assert not DefaultEventBuilder(state="events.sqlite").supports_windows
+
+
+def _dated_corpus(path: Path) -> None:
+    """Stories told over several days by several outlets, a year of them."""
+    from events_bench import synthetic_corpus
+
+    articles = synthetic_corpus(240, seed=5, days=150)[0]
+    with path.open("w", encoding="utf-8") as fh:
+        for a in articles:
+            assert a.published is not None
+            fh.write(json.dumps({"id": a.id, "title": a.title, "body": "\n\n".join(a.body),
+                                 "published": str(a.published.value), "source": a.source,
+                                 "language": a.language}) + "\n")
+
+
+def test_the_pipeline_builds_windows_and_exports_the_same_bytes(tmp_path: Path) -> None:
+    inp = tmp_path / "news.jsonl"
+    _dated_corpus(inp)
+    reports = {}
+    for windows in (1, 3):
+        cfg = config_from_dict({"execution": {"workers": 1, "event_windows": windows}})
+        reports[windows] = Pipeline(cfg).run([str(inp)], tmp_path / f"w{windows}")
+    for name in ("articles.jsonl", "events.jsonl", "duplicates.jsonl"):
+        assert (tmp_path / "w3" / name).read_bytes() == (tmp_path / "w1" / name).read_bytes(), name
+    one = json.loads((tmp_path / "w1" / "report.json").read_text())
+    three = json.loads((tmp_path / "w3" / "report.json").read_text())
+    assert "events-window" in three["timings_seconds"] and "events-window" not in one["timings_seconds"]
+    assert three["events"]["windows"] == 3 and one["events"]["windows"] == 1
+    assert three["events"]["events"] == one["events"]["events"] > 0
+    assert three["events"]["windows_joined"] + three["events"].get("windows_rebuilt", 0) == 2
+    assert reports[3].balanced
+
+
+def test_event_windows_config_and_plan() -> None:
+    cfg = config_from_dict({"execution": {"event_windows": 4}})
+    assert cfg.execution.event_windows == 4
+    with pytest.raises(ConfigError, match="event_windows"):
+        config_from_dict({"execution": {"event_windows": -1}})
+    plan = Plan(shards=((),), readers={}, partitions=1, files=(), event_windows=3)
+    assert Plan.from_dict(plan.to_dict()) == plan
+    old = plan.to_dict()
+    del old["event_windows"]  # a plan written before windows: one pass
+    assert Plan.from_dict(old).event_windows == 1
