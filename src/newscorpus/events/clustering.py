@@ -140,6 +140,11 @@ class Params:
     sequel_factor: float = 0.25
     retire: bool = True
 
+    @property
+    def reach(self) -> int:
+        """Days within which two dates can still meet (the date factor's widest gate)."""
+        return max(self.max_gap_days, self.published_window_days) + 1
+
     def replace(self, **changes: Any) -> Params:
         """A copy with ``changes``."""
         return attrs.evolve(self, **changes)
@@ -481,7 +486,7 @@ class OnlineClusterer:
         self._lo = np.full(1024, _NO_LO, dtype=np.int32)
         self._hi = np.full(1024, _NO_HI, dtype=np.int32)
         #: Days within which two dates can still meet (the date factor's widest gate).
-        self.reach = max(params.max_gap_days, params.published_window_days) + 1
+        self.reach = params.reach
         #: Called as ``on_merge(kept, absorbed)`` when the merge pass joins two events.
         self.on_merge: Callable[[Cluster, Cluster], None] | None = None
         #: Ids of the clusters absorbed by merges, which leave ``clusters`` at once

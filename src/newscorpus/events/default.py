@@ -621,15 +621,26 @@ class DefaultEventBuilder(EventBuilder):
         return bool(self.params.retire) and self.state_path is None
 
     def window_bounds(self, items: OrderedItems, count: int) -> list[int]:
-        """First publication days (ordinals) of windows 2..``count``: days that split
-        the dated articles into runs of about equal length (fewer when days repeat)."""
+        """First publication days (ordinals) of windows 2..``count``: days that give
+        each window about as many dated articles to build, its warm-up included
+        (fewer windows when days repeat)."""
         days = [d for d in (_publication_day(items.published[r]) for r in items.rows()) if d is not None]
+        if count < 2 or not days:
+            return []
+        n = len(days)
+        # Windows after the first also build their warm-up: at an even rate of
+        # articles a day, ``extra`` articles each, so the first window gets more days.
+        extra = min(n, n * self._warmup_days() / (days[-1] - days[0] + 1))
+        share = (n + (count - 1) * extra) / count
         bounds: list[int] = []
         for k in range(1, count):
-            day = days[k * len(days) // count] if days else None
-            if day is not None and (not bounds or day > bounds[-1]) and day > days[0]:
+            day = days[min(n - 1, int(k * share - (k - 1) * extra))]
+            if day > days[0] and (not bounds or day > bounds[-1]):
                 bounds.append(day)
         return bounds
+
+    def _warmup_days(self) -> int:
+        return WARMUP_HORIZONS * (STORY_LOOKBACK + self.params.reach)
 
     def build_window(
         self, items: OrderedItems, bounds: Sequence[int], k: int, emit: Callable[[Event], None]
@@ -646,7 +657,7 @@ class DefaultEventBuilder(EventBuilder):
         first = bounds[k - 1] if k > 0 else None
         stop = bounds[k] if k < len(bounds) else None
         stream = _Stream(self, vec, None)
-        warmup = WARMUP_HORIZONS * stream.horizon
+        warmup = self._warmup_days()
         start_print: str | None = None
         started = k == 0
         for rank, row, day in _window_rows(items, None if first is None else first - warmup, stop):
