@@ -233,26 +233,28 @@ def measure(cmd: Sequence[str], log: Path) -> dict[str, Any]:
 # -- newscorpus ---------------------------------------------------------------------------------
 
 
-def pipeline_config(executor: str, workers: int, shards: int) -> dict[str, Any]:
-    """The default pipeline, with the executor and shards of one measurement."""
+def pipeline_config(executor: str, workers: int, shards: int, event_windows: int = 0) -> dict[str, Any]:
+    """The default pipeline, with the executor and shards of one measurement
+    (``event_windows``: 0 the default, 1 the events built in one pass)."""
     from newscorpus.plugins import get_registry
 
     registry = get_registry()
     dedup = [m for m in ("exact", "near") if m in registry.names("deduplicator")]
     exporter = "parquet" if "parquet" in registry.names("exporter") else "jsonl"
     return {
-        "execution": {"executor": executor, "workers": workers, "shards": shards},
+        "execution": {"executor": executor, "workers": workers, "shards": shards, "event_windows": event_windows},
         "dedup": {"methods": dedup},
         "export": {"exporters": [exporter]},
     }
 
 
-def run_newscorpus(corpus: Path, out: Path, executor: str, workers: int, shards: int) -> dict[str, Any]:
+def run_newscorpus(corpus: Path, out: Path, executor: str, workers: int, shards: int,
+                   event_windows: int = 0) -> dict[str, Any]:
     """One measured ``newscorpus run``; its report figures and duplicate scores."""
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     cfg = out.parent / f"{out.name}.yaml"
-    cfg.write_text(json.dumps(pipeline_config(executor, workers, shards)))  # JSON is YAML
+    cfg.write_text(json.dumps(pipeline_config(executor, workers, shards, event_windows)))  # JSON is YAML
     cmd = [sys.executable, "-m", "newscorpus.cli", "run", str(corpus), "-c", str(cfg), "-o", str(out),
            "--no-progress", "-q"]
     res = measure(cmd, out.parent / f"{out.name}.log")
@@ -540,6 +542,8 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
             plan += [("reference", "", 1)]
         if n == scaling:
             plan += [("local-1", "local", 1)]
+        if args.one_pass_events:
+            plan += [("local-2-one-pass", "local", 2)]
         if n == ray_size and use_ray:
             plan += [("ray-1", "ray", 1), ("ray-2", "ray", 2)]
         results["sizes"][str(n)] = {"bytes": corpus_bytes(corpus), "shards": shards, "runs": runs}
@@ -549,7 +553,8 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
             if name == "reference":
                 reps = [run_reference(corpus, out) for _ in range(repeats)]
             else:
-                reps = [run_newscorpus(corpus, out, executor, workers, shards)
+                reps = [run_newscorpus(corpus, out, executor, workers, shards,
+                                       1 if name.endswith("one-pass") else 0)
                         for _ in range(repeats if name == "local-2" else 1)]
             best = sorted(reps, key=lambda r: r["wall"])[len(reps) // 2]
             best["walls"] = [round(r["wall"], 2) for r in reps]
@@ -754,6 +759,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--profile", type=int, default=0, metavar="N",
                     help="also profile a 1-worker run at size N with py-spy (written to the page)")
     ap.add_argument("--no-ray", dest="ray", action="store_false", help="skip the Ray runs")
+    ap.add_argument("--one-pass-events", action="store_true",
+                    help="also run 2 workers with the events built in one pass (execution.event_windows: 1)")
     ap.add_argument("--keep", action="store_true", help="keep run outputs")
     ap.add_argument("--merge", action="store_true",
                     help="keep the other sizes of the last run in WORKDIR (add a size measured apart)")

@@ -212,15 +212,17 @@ def _corpus(folder: Path, n: int, files: int) -> None:
     for f in range(files):
         with open(folder / f"part-{f:03d}.jsonl", "w", encoding="utf-8") as fh:
             for i in range(f * per_file, min(n, (f + 1) * per_file)):
-                rec = {"title": f"Story number {i}", "body": "\n\n".join(bodies[i]), "language": "en"}
+                rec = {"title": f"Story number {i}", "body": "\n\n".join(bodies[i]), "language": "en",
+                       "published": f"2024-{1 + i % 4:02d}-{1 + i % 28:02d}"}  # four months of days
                 fh.write(json.dumps(rec) + "\n")
 
 
 @pytest.mark.slow
 def test_kill_and_rerun_on_ray_gives_the_local_executor_bytes(ray_address: str, tmp_path: Path) -> None:
     """kill -9 Ray drivers (joined to the running cluster by address) during the
-    parse and finalize stages, rerun, and compare with an uninterrupted local
-    run: same bytes, no document lost or doubled."""
+    parse stage, between events windows and during finalize, rerun, and compare
+    with an uninterrupted local run (events in one pass): same bytes, no document
+    lost or doubled."""
     inp = tmp_path / "corpus"
     _corpus(inp, 3000, 12)
     clean = tmp_path / "clean"
@@ -228,12 +230,12 @@ def test_kill_and_rerun_on_ray_gives_the_local_executor_bytes(ray_address: str, 
     cfg = tmp_path / "ray.yaml"
     cfg.write_text(json.dumps({  # JSON is YAML
         "execution": {"executor": {"name": "ray", "address": ray_address, "init": {"log_to_driver": False}},
-                      "workers": 2, "shards": 12}}))
+                      "workers": 2, "shards": 12, "event_windows": 3}}))
     killed = tmp_path / "killed"
     cmd = [sys.executable, "-m", "newscorpus.cli", "run", str(inp), "-c", str(cfg), "-o", str(killed),
            "--no-progress", "-q"]
     kills = 0
-    for stage, wait_for in (("parse", 3), ("finalize", 2)):
+    for stage, wait_for in (("parse", 3), ("events-window", 1), ("finalize", 2)):
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         markers = killed / "work" / "_done" / stage
         deadline = time.monotonic() + 900  # generous: a loaded CI machine is slow to reach the stage
@@ -245,13 +247,14 @@ def test_kill_and_rerun_on_ray_gives_the_local_executor_bytes(ray_address: str, 
             time.sleep(0.005)
         _, err = proc.communicate()
         assert proc.returncode in (0, -signal.SIGKILL), err.decode()[-2000:]
-    assert kills == 2, "a run finished before it was killed: the test did not test resuming"
+    assert kills == 3, "a run finished before it was killed: the test did not test resuming"
     assert not (killed / "report.json").exists()
     done = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=300)
     assert done.returncode == 0, done.stderr.decode()[-2000:]
     assert_same_outputs(clean, killed)
     report = json.loads((killed / "report.json").read_text())
     assert report["execution"]["executor"] == "ray"
+    assert report["events"]["windows"] == 3 and clean_report["events"]["windows"] == 1
     assert report["execution"]["shards"] == clean_report["execution"]["shards"] > 8
     assert report["articles"] == clean_report["articles"]
     assert 500 <= report["articles"]["marked_duplicates"] <= 700  # the planted copies
