@@ -105,7 +105,7 @@ def test_a_saved_state_goes_on_as_the_live_one(corpus: tuple[OrderedItems, Path]
     first: list[Event] = []
     ends = builder.build_window(table, bounds, 0, first.append)
     assert ends.state is not None and ends.end is not None
-    loaded = pickle.loads(ends.state)
+    loaded = default_module._Stream.load(ends.state)
     loaded.attach(builder, builder._window_vectoriser(table))
     assert loaded.fingerprint() == ends.end
     rest: list[Event] = []
@@ -139,6 +139,23 @@ def test_unreadable_and_missing_dates_stay_in_their_place(
         assert _windowed(odd, 3, Counter()) == single
     finally:
         store.close()
+
+
+class _Shell:
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        import os
+
+        return (os.system, ("echo owned",))
+
+
+def test_a_saved_state_may_name_only_what_a_state_holds(corpus: tuple[OrderedItems, Path]) -> None:
+    """A work folder is not trusted to run code: a planted state is refused."""
+    table, _ = corpus
+    builder = DefaultEventBuilder()
+    bounds = builder.window_bounds(table, 2)
+    for planted in (pickle.dumps(_Shell()), pickle.dumps(getattr)):
+        with pytest.raises(pickle.UnpicklingError, match="may not name"):
+            builder.resume_window(table, bounds, 1, planted, lambda e: None)
 
 
 def test_window_bounds_split_the_dated_articles(corpus: tuple[OrderedItems, Path]) -> None:

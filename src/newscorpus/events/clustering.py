@@ -505,6 +505,10 @@ class OnlineClusterer:
         # order -> (generation, version, key count, candidates past the date gate).
         self._pass_candidates: dict[int, tuple[int, int, int, list[Cluster]]] = {}
 
+    def __getstate__(self) -> dict[str, Any]:
+        # The merge callback belongs to the owner, which sets it again on loading.
+        return {**self.__dict__, "on_merge": None}
+
     def _numbered(self, item: ClusterItem) -> str:
         return f"c{len(self.clusters)}"
 

@@ -14,6 +14,7 @@ import array
 import collections
 import datetime as dt
 import hashlib
+import io
 import math
 import pickle
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -391,6 +392,35 @@ def _window_rows(items: OrderedItems, lo: int | None, stop: int | None) -> Itera
             yield rank, row, day
 
 
+#: What a saved build state may name: its own classes and the containers they hold.
+_STATE_GLOBALS = frozenset({
+    ("array", "_array_reconstructor"), ("array", "array"),
+    ("builtins", "float"), ("builtins", "list"), ("builtins", "set"), ("builtins", "frozenset"),
+    ("builtins", "dict"), ("builtins", "tuple"), ("builtins", "int"), ("builtins", "bool"),
+    ("collections", "Counter"), ("collections", "defaultdict"), ("collections", "OrderedDict"),
+    ("copyreg", "_reconstructor"), ("copyreg", "__newobj__"),
+    ("datetime", "date"),
+    ("numpy", "dtype"), ("numpy", "ndarray"),
+    ("numpy._core.numeric", "_frombuffer"), ("numpy.core.numeric", "_frombuffer"),
+    ("numpy._core.multiarray", "_reconstruct"), ("numpy.core.multiarray", "_reconstruct"),
+    ("newscorpus.events.base", "EventItem"), ("newscorpus.events.base", "FeatureFile"),
+    ("newscorpus.events.clustering", "Cluster"), ("newscorpus.events.clustering", "OnlineClusterer"),
+    ("newscorpus.events.clustering", "Params"),
+    ("newscorpus.events.dates", "ArticleDate"),
+    ("newscorpus.events.default", "EventSummary"), ("newscorpus.events.default", "_Member"),
+    ("newscorpus.events.default", "_RunEvents"), ("newscorpus.events.default", "_Stream"),
+    ("newscorpus.events.default", "_Vectors"), ("newscorpus.events.default", "_founder_event_id"),
+    ("newscorpus.models", "ArticleMeta"),
+})
+
+
+class _StateUnpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) not in _STATE_GLOBALS:
+            raise pickle.UnpicklingError(f"a saved event build state may not name {module}.{name}")
+        return super().find_class(module, name)
+
+
 def _founder_event_id(item: ClusterItem) -> str:
     return event_id(item.id)
 
@@ -422,6 +452,16 @@ class _Stream:
 
     def __getstate__(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if k not in ("builder", "vec", "state")}
+
+    def __setstate__(self, data: dict[str, Any]) -> None:
+        self.__dict__.update(data)
+        self.clusterer.on_merge = self._on_merge
+
+    @staticmethod
+    def load(data: bytes) -> _Stream:
+        """A stream saved by ``pickle.dumps``, loaded with only the classes a stream
+        holds allowed (a work folder is not trusted to run code)."""
+        return _StateUnpickler(io.BytesIO(data)).load()  # type: ignore[no-any-return]
 
     def _on_merge(self, keep: Cluster, gone: Cluster) -> None:
         run = self.run
@@ -685,7 +725,7 @@ class DefaultEventBuilder(EventBuilder):
         if isinstance(state, _Stream):  # the stream this method returned: attached
             stream = state
         else:
-            stream = pickle.loads(state)
+            stream = _Stream.load(state)
             stream.attach(self, self._window_vectoriser(items))
         first, stop = bounds[k - 1], bounds[k] if k < len(bounds) else None
         for rank, row, _day in _window_rows(items, first, stop):
