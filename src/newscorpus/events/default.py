@@ -403,6 +403,7 @@ _STATE_GLOBALS = frozenset({
     ("numpy", "dtype"), ("numpy", "ndarray"),
     ("numpy._core.numeric", "_frombuffer"), ("numpy.core.numeric", "_frombuffer"),
     ("numpy._core.multiarray", "_reconstruct"), ("numpy.core.multiarray", "_reconstruct"),
+    ("numpy._core.multiarray", "scalar"), ("numpy.core.multiarray", "scalar"),
     ("newscorpus.events.base", "EventItem"), ("newscorpus.events.base", "FeatureFile"),
     ("newscorpus.events.clustering", "Cluster"), ("newscorpus.events.clustering", "OnlineClusterer"),
     ("newscorpus.events.clustering", "Params"),
