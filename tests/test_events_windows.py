@@ -18,6 +18,8 @@ from pathlib import Path
 
 import attrs
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from newscorpus import Pipeline, config_from_dict
 from newscorpus.dedup.base import Meta
@@ -83,6 +85,31 @@ def test_windows_give_the_single_pass_events(corpus: tuple[OrderedItems, Path], 
     assert len(bounds) == count - 1
     assert stats["windows_joined"] + stats["windows_rebuilt"] == len(bounds)
     assert stats["windows_joined"] >= 1  # the warm-up reaches the pass's state
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(count=st.integers(2, 9), seed=st.integers(0, 2**16), keep=st.floats(0.3, 1.0))
+def test_any_windows_of_any_subset_give_the_single_pass_events(
+    corpus: tuple[OrderedItems, Path], count: int, seed: int, keep: float
+) -> None:
+    """Property: whatever the number of windows and whichever articles a run has
+    (a random share of the corpus), the stitched events are the single pass's."""
+    import random
+
+    _, path = corpus
+    rng = random.Random(seed)
+    store = FeatureFile(path)
+    some = OrderedItems()
+    rows = [some.append(Meta(**rec["meta"]), ref=(store, off, n))
+            for off, n, rec in iter_jsonl_offsets(path) if rng.random() < keep]
+    some.select(rows)
+    try:
+        single = [event_to_json(e) for e in DefaultEventBuilder().build(some)]
+        stats: Counter[str] = Counter()
+        assert _windowed(some, count, stats) == single
+        assert sum(len(json.loads(e)["article_ids"]) for e in single) == len(rows)  # nothing lost
+    finally:
+        store.close()
 
 
 def test_a_window_without_warm_up_is_rebuilt_to_the_same_events(
