@@ -13,8 +13,10 @@ trained on: guarded prose and the lede are never cut, whatever the model says.
 Learner: logistic regression, fitted with L-BFGS (scipy, at training time only);
 at run time it is a dot product in NumPy, so the package gains no dependency,
 scores are deterministic and the file is small. Retraining gives a byte-identical
-file: inputs are sorted, the fit is a deterministic optimisation in one thread,
-and weights are written as float32. The penalties were chosen by the grouped
+file: inputs are sorted, the fit is a deterministic optimisation in one thread
+on OpenBLAS's Haswell kernels (pinned: other kernels round differently; on a CPU
+without AVX2, or not x86-64, the file can differ in the last digits), and weights
+are written as float32. The penalties were chosen by the grouped
 cross-validation below, on train sources only, for recall on distinct boilerplate
 *wordings* (a footer repeated under a thousand articles counts once) at the
 precision-first thresholds (``--compare``). On 2026-12-05 the dense penalty was
@@ -66,6 +68,10 @@ import os
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("MKL_NUM_THREADS", "1")
+# OpenBLAS picks its kernels by CPU, and L-BFGS's vector products round differently
+# with each: an Intel AVX-512 machine (SkylakeX kernels) and an AMD EPYC (Haswell)
+# wrote different files. Pin the kernels every x86-64 CPU since 2013 runs (AVX2).
+os.environ.setdefault("OPENBLAS_CORETYPE", "Haswell")
 
 import argparse
 import collections
