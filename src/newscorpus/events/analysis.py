@@ -79,7 +79,7 @@ import attrs
 import stopwordsiso
 import yaml
 
-from ..entities import Entity, read_entities
+from ..entities import Entity, read_entities_many
 from ..models import Article
 from ..outlets import agency_name
 from .dates import EXPLICIT_WINDOW, ArticleDate, _resolve_weekday, article_date, find_mentions, vocabulary
@@ -580,9 +580,10 @@ class _Reader:
         # The first paragraph (the headline) whole, then the lead of the rest.
         texts = [paras[0].text, *lead_paragraphs([p.text for p in paras[1:]], self.entity_chars)] if paras else []
         self._read_text = "\n".join(texts)
-        found: list[tuple[_Para, tuple[Entity, ...]]] = [
-            (p, read_entities(text, self.lang)) for p, text in zip(paras, texts, strict=False)
-        ]
+        # One reader call for the article (as many calls as texts cost a kernel call each).
+        found: list[tuple[_Para, tuple[Entity, ...]]] = list(
+            zip(paras, read_entities_many(texts[: len(paras)], self.lang), strict=False)
+        )
         if title_case_title and len(found) > 1:
             body_words = {w for _p, ents in found[1:] for e in ents for w in fold(e.text).split()}
             p, ents = found[0]
