@@ -1457,11 +1457,12 @@ def analyse_text(
 
     def top(counter: dict[str, float], n: int) -> dict[str, float]:
         # Heaviest first, then by key: sorted by key, then stably by weight (a sort
-        # with reverse=True keeps equal weights in key order), both in C.
-        ranked = sorted(counter.items())
-        ranked.sort(key=operator.itemgetter(1), reverse=True)
+        # with reverse=True keeps equal weights in key order), both in C. The keys
+        # alone, not (key, weight) pairs: a list of strings sorts faster.
+        ranked = sorted(counter)
+        ranked.sort(key=counter.__getitem__, reverse=True)
         del ranked[n:]
-        return {k: 1.0 + math.log(v) if v >= 1 else v for k, v in ranked}
+        return {k: 1.0 + math.log(v) if (v := counter[k]) >= 1 else v for k in ranked}
 
     places = tuple(sorted(reader.places.items(), key=lambda kv: (-kv[1], kv[0]))[:8])
     sequel = sequel_cue(f"{title}\n{paragraphs[0]}" if paragraphs else title, lang)
