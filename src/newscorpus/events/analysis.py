@@ -520,6 +520,7 @@ class _Reader:
         self.locatives = _LOCATIVES.get(lang, frozenset()) | _LOCATIVES["en"]
         self.entities: dict[str, float] = collections.defaultdict(float)
         self.terms: dict[str, float] = collections.defaultdict(float)
+        self._term_lows: list[str] = []  # words whose terms count_terms adds (once per weight unit)
         self.places: dict[str, float] = collections.defaultdict(float)
         self.mentions: list[tuple[str, tuple[str, ...], float]] = []
         # Towns found on place spans, placed once the article's countries are known
@@ -549,11 +550,12 @@ class _Reader:
         self.cap_seen: set[str] = set()  # capitalised where capitals mean a name
         for p in paras:
             words, gaps, lows = p.words, p.gaps, p.lows
-            lower = [w[0].islower() for w in words]
+            firsts = "".join(map(operator.itemgetter(0), words))  # C-level passes over the first letters
+            lower = list(map(str.islower, firsts))
             lower_seen.update(itertools.compress(lows, lower))
             capped = list(itertools.compress(range(len(words)), map(operator.not_, lower)))
-            self.cap_count.update(lows[k] for k in capped)
-            p.upper = [k for k in capped if words[k][0].isupper()]
+            self.cap_count.update(map(lows.__getitem__, capped))
+            p.upper = list(itertools.compress(range(len(words)), map(str.isupper, firsts)))  # a subset of capped
             if not p.title_case:
                 self.cap_seen.update(lows[k] for k in capped if k and not _opens(gaps[k]))
         self.has_body = len(paragraphs) > 1
@@ -1147,7 +1149,20 @@ class _Reader:
                 self.entities[key] += 0.5 * weight
 
     def _terms(self, p: _Para) -> None:
-        self._count_terms(collections.Counter(p.lows), p.weight)
+        weight = p.weight
+        if weight > 0 and float(weight).is_integer():
+            # Counted once for the article (count_terms): a word of weight w counted w
+            # times, the same whole-number sum as weight * count per paragraph.
+            self._term_lows += p.lows * int(weight)
+        else:
+            self._count_terms(collections.Counter(p.lows), weight)
+
+    def count_terms(self) -> None:
+        """Add the terms of the words the lead and the tail left to count, in one pass
+        per word type for the whole article rather than one per paragraph."""
+        if self._term_lows:
+            self._count_terms(collections.Counter(self._term_lows), 1.0)
+            self._term_lows = []
 
     def _count_terms(self, counts: collections.Counter[str], weight: float) -> None:
         # Per folded word type: the weights are whole numbers, so weight * count is
@@ -1177,7 +1192,7 @@ class _Reader:
             return
         words = _WORD.findall(text)
         lows = _lows(words)
-        self._count_terms(collections.Counter(lows), 1.0)
+        self._term_lows += lows  # counted by count_terms, at body weight
         firsts = "".join(map(operator.itemgetter(0), words))  # C-level passes from here on
         capped = collections.Counter(itertools.compress(lows, map(str.isupper, firsts)))
         if not capped:
@@ -1438,6 +1453,7 @@ def analyse_text(
         rest = _rest(body, paragraphs)
         if rest:
             reader.tail(" ".join(lead_paragraphs([rest], TAIL_CHARS)))
+    reader.count_terms()
     dateline = None
     if dateline_place:
         place = reader.gaz.lookup(dateline_place)
