@@ -321,7 +321,21 @@ def _pack(weights: dict[str, float]) -> str:
     # disk and in the memory of whoever holds every article's features.
     # f"{v:.3f}" rounds as round(v, 3) does; stripped, it is the shortest form of
     # that value (and twice as fast as repr(round(...))).
-    return " ".join(f"{'_'.join(k.split())} {f'{v:.3f}'.rstrip('0').rstrip('.')}" for k, v in weights.items())
+    if _SPACE.search("\x00".join(weights)) is not None:  # a key with whitespace (\s: str.split's set)
+        return " ".join(f"{'_'.join(k.split())} {f'{v:.3f}'.rstrip('0').rstrip('.')}" for k, v in weights.items())
+    # Positive weights are remembered by value (an article's weights take few values:
+    # ~30 over 2,000 articles); the others are formatted each time (0.0 and -0.0 are
+    # one key but are written differently).
+    text = _weight_text
+    return " ".join([f"{k} {text(v) if v > 0 else f'{v:.3f}'.rstrip('0').rstrip('.')}" for k, v in weights.items()])
+
+
+_SPACE = re.compile(r"\s")
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _weight_text(v: float) -> str:
+    return f"{v:.3f}".rstrip("0").rstrip(".")
 
 
 def packed_keys(packed: str | dict[str, float]) -> list[str]:
