@@ -225,6 +225,17 @@ def _word_lists() -> tuple[frozenset[str], frozenset[str]]:
 
 
 @functools.cache
+def _date_names(lang: str) -> frozenset[str]:
+    # Built once per language, not per article (three frozensets of every date name).
+    return vocabulary(lang).names()
+
+
+@functools.cache
+def _locatives(lang: str) -> frozenset[str]:
+    return _LOCATIVES.get(lang, frozenset()) | _LOCATIVES["en"]
+
+
+@functools.cache
 def stopwords(lang: str | None) -> frozenset[str]:
     """Stop words of ``lang`` (stopwords-iso), case-folded; empty when unknown."""
     if not lang or not stopwordsiso.has_lang(lang):
@@ -527,11 +538,11 @@ class _Reader:
         self.gaz = gazetteer()
         self.titles, self.particles = _word_lists()
         self.stop = stopwords(lang)
-        self.date_names = vocabulary(lang).names()
+        self.date_names = _date_names(lang)
         self.exclude = {fold(e) for e in exclude if e}
         self.stem = stem
         self.place_weight = place_weight
-        self.locatives = _LOCATIVES.get(lang, frozenset()) | _LOCATIVES["en"]
+        self.locatives = _locatives(lang)
         self.entities: dict[str, float] = collections.defaultdict(float)
         self.terms: dict[str, float] = collections.defaultdict(float)
         self._term_lows: list[str] = []  # words whose terms count_terms adds (once per weight unit)
