@@ -79,7 +79,7 @@ import attrs
 import stopwordsiso
 import yaml
 
-from ..entities import Entity, read_entities_many
+from ..entities import Entity, read_entities, read_entities_many
 from ..models import Article
 from ..outlets import agency_name
 from .dates import EXPLICIT_WINDOW, ArticleDate, _resolve_weekday, article_date, find_mentions, vocabulary
@@ -222,6 +222,18 @@ def _word_lists() -> tuple[frozenset[str], frozenset[str]]:
     text = resources.files("newscorpus.events").joinpath("names.yaml").read_text(encoding="utf-8")
     data = yaml.safe_load(text)
     return frozenset(map(fold, data["titles"])), frozenset(map(fold, data["particles"]))
+
+
+_OWN_READER = read_entities
+
+
+def _read_texts(texts: Sequence[str], lang: str) -> list[tuple[Entity, ...]]:
+    """The entity reader's spans of each text: the library's reader reads them all in
+    one call (one call per text costs a kernel call each); a reader put in place of
+    this module's ``read_entities`` (a test's stub) is called per text."""
+    if read_entities is _OWN_READER:
+        return read_entities_many(texts, lang)
+    return [read_entities(text, lang) for text in texts]
 
 
 @functools.cache
@@ -607,9 +619,8 @@ class _Reader:
         # The first paragraph (the headline) whole, then the lead of the rest.
         texts = [paras[0].text, *lead_paragraphs([p.text for p in paras[1:]], self.entity_chars)] if paras else []
         self._read_text = "\n".join(texts)
-        # One reader call for the article (as many calls as texts cost a kernel call each).
         found: list[tuple[_Para, tuple[Entity, ...]]] = list(
-            zip(paras, read_entities_many(texts[: len(paras)], self.lang), strict=False)
+            zip(paras, _read_texts(texts[: len(paras)], self.lang), strict=False)
         )
         if title_case_title and len(found) > 1:
             body_words = {w for _p, ents in found[1:] for e in ents for w in fold(e.text).split()}
