@@ -47,8 +47,8 @@ import attrs
 import numpy as np
 
 __all__ = [
-    "KINDS", "MODEL_RESOURCE", "Entity", "decode", "prepare", "read_entities", "sequence_features", "spans_of",
-    "tokenize",
+    "KINDS", "MODEL_RESOURCE", "Entity", "decode", "prepare", "read_entities", "read_entities_many",
+    "sequence_features", "spans_of", "tokenize",
 ]  # fmt: skip
 
 #: Entity kinds the reader returns.
@@ -202,9 +202,14 @@ class _Model:
     #: Per label: 0 outside, 1 ``B-``, 2 ``I-`` (as :func:`decode` reads it), and its kind's index in ``kinds``.
     codes: np.ndarray = attrs.field(init=False)
     kinds: tuple[str, ...] = attrs.field(init=False)
+    #: Rows of the attributes :func:`_word` gives whatever the word: ``s=lc``, ``-s=lc``,
+    #: ``+s=lc``, ``Is=lc`` (a sequence without capitals), ``T``, ``U``, ``short``.
+    fixed_rows: tuple[int, ...] = attrs.field(init=False)
 
     def __attrs_post_init__(self) -> None:
         zero = len(self.attributes)
+        fixed = ("s=lc", "-s=lc", "+s=lc", "Is=lc", "T", "U", "short")
+        object.__setattr__(self, "fixed_rows", tuple(self.row(a) for a in fixed))
         rows = [self.row("I"), self.row("-BOS"), self.row("+EOS"), zero + 1]
         object.__setattr__(self, "specials", np.array(rows, np.int64))
         parts = [label.partition("-") for label in self.labels]
@@ -301,22 +306,36 @@ class _Vocabulary:
                 self.own, self.rows = grown, grown_rows
             model = self.model
             get, zero = model.attributes.get, model.zero
+            # The rows _word's features name, looked up once per word: both variants
+            # share every attribute but the shape's four ("lc" without capitals).
+            lc_s, lc_ms, lc_ps, lc_is, row_t, row_u, row_short = model.fixed_rows
             attributes: list[list[int]] = []  # per word and variant: rows of its own attributes
             table: list[tuple[int, ...]] = []
             for word in new:
                 cased_mark = not word.islower() and word.upper() != word.lower()
                 opener = word in _OPENERS
-                for variant in (False, True):
-                    own, minus, plus, minus2, plus2 = _word(word, variant)
-                    attributes.append([get(a, zero) for a in own])
-                    table.append((
-                        get("I" + own[1], zero), get(minus[0], zero), get(minus[1], zero), get(plus[0], zero),
-                        get(plus[1], zero), get(minus2[0], zero), get(plus2[0], zero), cased_mark, opener,
-                    ))  # fmt: skip
+                low = word.casefold()
+                shape = _shape(word)
+                w, p = get("w=" + low, zero), get("p=" + low[:3], zero)
+                x, y = get("x=" + low[-3:], zero), get("y=" + low[-2:], zero)
+                flags: list[int] = []  # as _word appends them
+                if word[:1].isupper():
+                    flags.append(row_t)
+                    if word.isupper() and len(word) > 1:
+                        flags.append(row_u)
+                if len(low) <= 2:
+                    flags.append(row_short)
+                mw, pw = get("-w=" + low, zero), get("+w=" + low, zero)
+                mmw, ppw = get("--w=" + low, zero), get("++w=" + low, zero)
+                attributes.append([w, lc_s, p, x, y, *flags])
+                attributes.append([w, get("s=" + shape, zero), p, x, y, *flags])
+                table.append((lc_is, mw, lc_ms, pw, lc_ps, mmw, ppw, cased_mark, opener))
+                table.append((
+                    get("Is=" + shape, zero), mw, get("-s=" + shape, zero), pw, get("+s=" + shape, zero), mmw, ppw,
+                    cased_mark, opener,
+                ))  # fmt: skip
             width = max(map(len, attributes))
-            index = np.full((len(attributes), width), zero, np.int64)
-            for i, rs in enumerate(attributes):
-                index[i, : len(rs)] = rs
+            index = np.array([rs + [zero] * (width - len(rs)) for rs in attributes], np.int64)
             weights = model.weights
             total = np.zeros((len(attributes), weights.shape[1]))
             for j in range(width):  # crfsuite's order of addition, from 0.0
@@ -578,22 +597,33 @@ def read_entities(text: str, language: str | None = None) -> tuple[Entity, ...]:
     """
     if not text:
         return ()
+    return read_entities_many((text,), language)[0]
+
+
+def read_entities_many(texts: Sequence[str], language: str | None = None) -> list[tuple[Entity, ...]]:
+    """:func:`read_entities` of each of ``texts``, in one pass: the same entities as
+    one call per text (lines are independent sequences for the model), with one
+    kernel call and one vocabulary update for all of them, which is what a call
+    costs beyond its tokens (an article's headline and lead paragraphs are read
+    so)."""
+    out: list[tuple[Entity, ...]] = [()] * len(texts)
     vocab = _vocabulary()
-    get = vocab.ids.get
-    lines: list[tuple[int, str, list[str]]] = []
+    lines: list[tuple[int, int, str, list[str]]] = []  # (text index, offset of the line, line, its tokens)
     bounds = [0]
-    base = 0
     tokens: list[str] = []
-    for line_text in text.split("\n"):  # the lines _LINE finds, with their offsets
-        words = _TOKEN.findall(line_text) if line_text else None
-        if words:
-            tokens += words
-            bounds.append(len(tokens))
-            lines.append((base, line_text, words))
-        base += len(line_text) + 1
+    findall = _TOKEN.findall
+    for n, text in enumerate(texts):
+        base = 0
+        for line_text in text.split("\n"):  # the lines _LINE finds, with their offsets
+            words = findall(line_text) if line_text else None
+            if words:
+                tokens += words
+                bounds.append(len(tokens))
+                lines.append((n, base, line_text, words))
+            base += len(line_text) + 1
     if not lines:
-        return ()
-    types: list[int | None] = list(map(get, tokens))
+        return out
+    types: list[int | None] = list(map(vocab.ids.get, tokens))
     if None in types:  # new word types: their rows filled together
         vocab.add_many([w for w, i in zip(tokens, types, strict=True) if i is None])
         types = list(map(vocab.ids.get, tokens))
@@ -603,20 +633,24 @@ def read_entities(text: str, language: str | None = None) -> tuple[Entity, ...]:
         model.specials, model.codes,
     )  # fmt: skip
     if not len(found):
-        return ()
+        return out
     stop = _stopwords(language)
     kinds = model.kinds
-    out: list[Entity] = []
-    for n, group in itertools.groupby(found.tolist(), key=operator.itemgetter(0)):
-        base, line_text, words = lines[n]
+    per_text: dict[int, list[Entity]] = {}
+    for line, group in itertools.groupby(found.tolist(), key=operator.itemgetter(0)):
+        n, base, line_text, words = lines[line]
         decoded = [(first, last, kinds[k]) for _n, first, last, k in group]
-        spans = _refine(words, decoded, stop, bool(cased[n]))
+        spans = _refine(words, decoded, stop, bool(cased[line]))
         if spans:
+            text = texts[n]
+            got = per_text.setdefault(n, [])
             starts = _starts(line_text, words)
             for first, last, kind in spans:
                 start, end = base + starts(first), base + starts(last - 1) + len(words[last - 1])
-                out.append(Entity(start, end, kind, text[start:end]))  # type: ignore[arg-type]
-    return tuple(out)
+                got.append(Entity(start, end, kind, text[start:end]))  # type: ignore[arg-type]
+    for n, got in per_text.items():
+        out[n] = tuple(got)
+    return out
 
 
 def _starts(line: str, words: list[str]) -> Callable[[int], int]:

@@ -79,7 +79,7 @@ import attrs
 import stopwordsiso
 import yaml
 
-from ..entities import Entity, read_entities
+from ..entities import Entity, read_entities, read_entities_many
 from ..models import Article
 from ..outlets import agency_name
 from .dates import EXPLICIT_WINDOW, ArticleDate, _resolve_weekday, article_date, find_mentions, vocabulary
@@ -224,6 +224,29 @@ def _word_lists() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(map(fold, data["titles"])), frozenset(map(fold, data["particles"]))
 
 
+_OWN_READER = read_entities
+
+
+def _read_texts(texts: Sequence[str], lang: str) -> list[tuple[Entity, ...]]:
+    """The entity reader's spans of each text: the library's reader reads them all in
+    one call (one call per text costs a kernel call each); a reader put in place of
+    this module's ``read_entities`` (a test's stub) is called per text."""
+    if read_entities is _OWN_READER:
+        return read_entities_many(texts, lang)
+    return [read_entities(text, lang) for text in texts]
+
+
+@functools.cache
+def _date_names(lang: str) -> frozenset[str]:
+    # Built once per language, not per article (three frozensets of every date name).
+    return vocabulary(lang).names()
+
+
+@functools.cache
+def _locatives(lang: str) -> frozenset[str]:
+    return _LOCATIVES.get(lang, frozenset()) | _LOCATIVES["en"]
+
+
 @functools.cache
 def stopwords(lang: str | None) -> frozenset[str]:
     """Stop words of ``lang`` (stopwords-iso), case-folded; empty when unknown."""
@@ -321,7 +344,21 @@ def _pack(weights: dict[str, float]) -> str:
     # disk and in the memory of whoever holds every article's features.
     # f"{v:.3f}" rounds as round(v, 3) does; stripped, it is the shortest form of
     # that value (and twice as fast as repr(round(...))).
-    return " ".join(f"{'_'.join(k.split())} {f'{v:.3f}'.rstrip('0').rstrip('.')}" for k, v in weights.items())
+    if _SPACE.search("\x00".join(weights)) is not None:  # a key with whitespace (\s: str.split's set)
+        return " ".join(f"{'_'.join(k.split())} {f'{v:.3f}'.rstrip('0').rstrip('.')}" for k, v in weights.items())
+    # Positive weights are remembered by value (an article's weights take few values:
+    # ~30 over 2,000 articles); the others are formatted each time (0.0 and -0.0 are
+    # one key but are written differently).
+    text = _weight_text
+    return " ".join([f"{k} {text(v) if v > 0 else f'{v:.3f}'.rstrip('0').rstrip('.')}" for k, v in weights.items()])
+
+
+_SPACE = re.compile(r"\s")
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _weight_text(v: float) -> str:
+    return f"{v:.3f}".rstrip("0").rstrip(".")
 
 
 def packed_keys(packed: str | dict[str, float]) -> list[str]:
@@ -513,13 +550,14 @@ class _Reader:
         self.gaz = gazetteer()
         self.titles, self.particles = _word_lists()
         self.stop = stopwords(lang)
-        self.date_names = vocabulary(lang).names()
+        self.date_names = _date_names(lang)
         self.exclude = {fold(e) for e in exclude if e}
         self.stem = stem
         self.place_weight = place_weight
-        self.locatives = _LOCATIVES.get(lang, frozenset()) | _LOCATIVES["en"]
+        self.locatives = _locatives(lang)
         self.entities: dict[str, float] = collections.defaultdict(float)
         self.terms: dict[str, float] = collections.defaultdict(float)
+        self._term_lows: list[str] = []  # words whose terms count_terms adds (once per weight unit)
         self.places: dict[str, float] = collections.defaultdict(float)
         self.mentions: list[tuple[str, tuple[str, ...], float]] = []
         # Towns found on place spans, placed once the article's countries are known
@@ -549,11 +587,12 @@ class _Reader:
         self.cap_seen: set[str] = set()  # capitalised where capitals mean a name
         for p in paras:
             words, gaps, lows = p.words, p.gaps, p.lows
-            lower = [w[0].islower() for w in words]
+            firsts = "".join(map(operator.itemgetter(0), words))  # C-level passes over the first letters
+            lower = list(map(str.islower, firsts))
             lower_seen.update(itertools.compress(lows, lower))
             capped = list(itertools.compress(range(len(words)), map(operator.not_, lower)))
-            self.cap_count.update(lows[k] for k in capped)
-            p.upper = [k for k in capped if words[k][0].isupper()]
+            self.cap_count.update(map(lows.__getitem__, capped))
+            p.upper = list(itertools.compress(range(len(words)), map(str.isupper, firsts)))  # a subset of capped
             if not p.title_case:
                 self.cap_seen.update(lows[k] for k in capped if k and not _opens(gaps[k]))
         self.has_body = len(paragraphs) > 1
@@ -580,9 +619,9 @@ class _Reader:
         # The first paragraph (the headline) whole, then the lead of the rest.
         texts = [paras[0].text, *lead_paragraphs([p.text for p in paras[1:]], self.entity_chars)] if paras else []
         self._read_text = "\n".join(texts)
-        found: list[tuple[_Para, tuple[Entity, ...]]] = [
-            (p, read_entities(text, self.lang)) for p, text in zip(paras, texts, strict=False)
-        ]
+        found: list[tuple[_Para, tuple[Entity, ...]]] = list(
+            zip(paras, _read_texts(texts[: len(paras)], self.lang), strict=False)
+        )
         if title_case_title and len(found) > 1:
             body_words = {w for _p, ents in found[1:] for e in ents for w in fold(e.text).split()}
             p, ents = found[0]
@@ -1146,7 +1185,20 @@ class _Reader:
                 self.entities[key] += 0.5 * weight
 
     def _terms(self, p: _Para) -> None:
-        self._count_terms(collections.Counter(p.lows), p.weight)
+        weight = p.weight
+        if weight > 0 and float(weight).is_integer():
+            # Counted once for the article (count_terms): a word of weight w counted w
+            # times, the same whole-number sum as weight * count per paragraph.
+            self._term_lows += p.lows * int(weight)
+        else:
+            self._count_terms(collections.Counter(p.lows), weight)
+
+    def count_terms(self) -> None:
+        """Add the terms of the words the lead and the tail left to count, in one pass
+        per word type for the whole article rather than one per paragraph."""
+        if self._term_lows:
+            self._count_terms(collections.Counter(self._term_lows), 1.0)
+            self._term_lows = []
 
     def _count_terms(self, counts: collections.Counter[str], weight: float) -> None:
         # Per folded word type: the weights are whole numbers, so weight * count is
@@ -1176,7 +1228,7 @@ class _Reader:
             return
         words = _WORD.findall(text)
         lows = _lows(words)
-        self._count_terms(collections.Counter(lows), 1.0)
+        self._term_lows += lows  # counted by count_terms, at body weight
         firsts = "".join(map(operator.itemgetter(0), words))  # C-level passes from here on
         capped = collections.Counter(itertools.compress(lows, map(str.isupper, firsts)))
         if not capped:
@@ -1437,6 +1489,7 @@ def analyse_text(
         rest = _rest(body, paragraphs)
         if rest:
             reader.tail(" ".join(lead_paragraphs([rest], TAIL_CHARS)))
+    reader.count_terms()
     dateline = None
     if dateline_place:
         place = reader.gaz.lookup(dateline_place)
@@ -1456,11 +1509,12 @@ def analyse_text(
 
     def top(counter: dict[str, float], n: int) -> dict[str, float]:
         # Heaviest first, then by key: sorted by key, then stably by weight (a sort
-        # with reverse=True keeps equal weights in key order), both in C.
-        ranked = sorted(counter.items())
-        ranked.sort(key=operator.itemgetter(1), reverse=True)
+        # with reverse=True keeps equal weights in key order), both in C. The keys
+        # alone, not (key, weight) pairs: a list of strings sorts faster.
+        ranked = sorted(counter)
+        ranked.sort(key=counter.__getitem__, reverse=True)
         del ranked[n:]
-        return {k: 1.0 + math.log(v) if v >= 1 else v for k, v in ranked}
+        return {k: 1.0 + math.log(v) if (v := counter[k]) >= 1 else v for k in ranked}
 
     places = tuple(sorted(reader.places.items(), key=lambda kv: (-kv[1], kv[0]))[:8])
     sequel = sequel_cue(f"{title}\n{paragraphs[0]}" if paragraphs else title, lang)

@@ -324,6 +324,9 @@ class Gazetteer:
         )
         return self.places[ident] if ident else None
 
+    # Per word, not per token: the readers ask about every long capitalised word. The
+    # gazetteer is one per process (gazetteer()) and never changes once built.
+    @functools.lru_cache(maxsize=1 << 16)  # noqa: B019
     def lookup_demonym(self, word: str) -> Place | None:
         """The country an English-style demonym names (``Russian`` → ``RU``)."""
         key = fold(word)
