@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import array
 import collections
+import itertools
 import os
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -208,11 +209,16 @@ class WindowEnds:
             that day's articles), as this window reached it from its warm-up.
         end: Fingerprint of its state after its last day (``None``: last window).
         state: That end state, saved (``None``: last window).
+        checkpoints: ``(day, fingerprint, events)`` at later days of the window: the
+            fingerprint of its state before that day's articles and how many of its
+            events had closed by then. A stitch rebuilding the window stops at the
+            first checkpoint its state meets and takes the window's events from there.
     """
 
     start: str | None
     end: str | None
     state: bytes | None
+    checkpoints: tuple[tuple[int, str, int], ...] = ()
 
 
 class EventBuilder(ABC):
@@ -274,10 +280,17 @@ class EventBuilder(ABC):
         raise NotImplementedError
 
     def resume_window(
-        self, items: OrderedItems, bounds: Sequence[int], k: int, state: Any, emit: Callable[[Event], None]
-    ) -> tuple[str | None, Any]:
+        self,
+        items: OrderedItems,
+        bounds: Sequence[int],
+        k: int,
+        state: Any,
+        emit: Callable[[Event], None],
+        checkpoints: Sequence[tuple[int, str, int]] = (),
+    ) -> tuple[str | None, Any, int | None]:
         """Go on through window ``k`` from the state window ``k - 1`` ended in, as
-        a single pass would; returns the new end state's fingerprint and the state."""
+        a single pass would; returns the new end state's fingerprint, the state and
+        ``None``, or ``(None, None, i)`` once the state meets checkpoint ``i``."""
         raise NotImplementedError
 
 
@@ -285,7 +298,7 @@ def stitch_windows(
     builder: EventBuilder,
     items: OrderedItems,
     bounds: Sequence[int],
-    ends: Callable[[int], tuple[str | None, str | None]],
+    ends: Callable[[int], WindowEnds],
     events: Callable[[int], Iterable[Event]],
     state: Callable[[int], bytes],
     stats: collections.Counter[str] | None = None,
@@ -293,28 +306,36 @@ def stitch_windows(
     """The events of a single pass, from windows built apart.
 
     ``ends(k)``, ``events(k)`` and ``state(k)`` give what window ``k`` left (its
-    :class:`WindowEnds` fingerprints, its events, its saved end state). A window's
-    own events are the pass's when the state it reached at its first day has the
-    fingerprint of the state the pass is in there; otherwise the pass goes on here
-    from the previous window's end state through the window (``stats`` counts
-    ``windows_joined`` and ``windows_rebuilt``). The result is the same events, in
-    the same order, as :meth:`EventBuilder.build` over ``items``.
+    :class:`WindowEnds` without the state, its events, its saved end state). A
+    window's own events are the pass's when the state it reached at its first day
+    has the fingerprint of the state the pass is in there; otherwise the pass goes
+    on here from the previous window's end state through the window, until its
+    state meets one of the window's checkpoints (then the window's events from that
+    checkpoint on are the pass's) or the window ends (``stats`` counts
+    ``windows_joined``, ``windows_rebuilt`` and ``windows_joined_late``). The
+    result is the same events, in the same order, as :meth:`EventBuilder.build`
+    over ``items``.
     """
     counts = stats if stats is not None else collections.Counter()
     here: Any = None  # the pass's state when it runs here (None: a window's holds it)
     end: str | None = None  # fingerprint of the pass's state at the next window's first day
     for k in range(len(bounds) + 1):
-        start, window_end = ends(k)
-        if k == 0 or start == end:
+        window = ends(k)
+        if k == 0 or window.start == end:
             here = None
             yield from events(k)
-            end = window_end
+            end = window.end
             counts["windows_joined"] += k > 0
             continue
         if here is None:  # the previous window's end state is the pass's
             here = state(k - 1)
         built: list[Event] = []
-        end, here = builder.resume_window(items, bounds, k, here, built.append)
-        counts["windows_rebuilt"] += 1
+        end, here, met = builder.resume_window(items, bounds, k, here, built.append, window.checkpoints)
         yield from built
-
+        if met is None:
+            counts["windows_rebuilt"] += 1
+            continue
+        # From the checkpoint on, the window's own events are the pass's.
+        counts["windows_joined_late"] += 1
+        yield from itertools.islice(events(k), window.checkpoints[met][2], None)
+        end = window.end

@@ -52,6 +52,9 @@ DATE_SUPPORT = 0.3
 #: last): enough for its open events at the first day to be those a single pass has
 #: there, unless a story runs on for weeks. It costs time, never a different result.
 WARMUP_HORIZONS = 2
+#: How often a window records a checkpoint after its first day, in horizons: where a
+#: stitch that had to rebuild the window may meet it again (each costs one fingerprint).
+CHECKPOINT_HORIZONS = 3
 _ANALYSIS_OPTIONS = ("max_entities", "max_terms", "max_names", "stem", "place_weight")
 
 #: Options of the default builder beyond the clustering :class:`Params`.
@@ -681,7 +684,7 @@ class DefaultEventBuilder(EventBuilder):
         return bounds
 
     def _warmup_days(self) -> int:
-        return WARMUP_HORIZONS * (STORY_LOOKBACK + self.params.reach)
+        return WARMUP_HORIZONS * self._horizon()
 
     def build_window(
         self, items: OrderedItems, bounds: Sequence[int], k: int, emit: Callable[[Event], None]
@@ -701,42 +704,69 @@ class DefaultEventBuilder(EventBuilder):
         warmup = self._warmup_days()
         start_print: str | None = None
         started = k == 0
+        emitted = 0
+        checkpoints: list[tuple[int, str, int]] = []
+        # Later meeting points for a stitch that had to rebuild this window (a story
+        # longer than the warm-up): none in the first window, which is the pass's own.
+        due = None if first is None else first + CHECKPOINT_HORIZONS * self._horizon()
         for rank, row, day in _window_rows(items, None if first is None else first - warmup, stop):
             if not started and day is not None and first is not None and day >= first:
                 start_print, started = stream.fingerprint(), True
+            if due is not None and day is not None and day >= due:
+                checkpoints.append((day, stream.fingerprint(), emitted))
+                due = day + CHECKPOINT_HORIZONS * self._horizon()
             closed = stream.feed(rank, items.item(row))
             if started:
                 for event in closed:
                     emit(event)
+                    emitted += 1
         if not started:  # nothing from the window's first day on
             start_print = stream.fingerprint()
         if stop is None:
             for event in stream.finish():
                 emit(event)
-            return WindowEnds(start_print, None, None)
-        return WindowEnds(start_print, stream.fingerprint(), pickle.dumps(stream, protocol=pickle.HIGHEST_PROTOCOL))
+            return WindowEnds(start_print, None, None, tuple(checkpoints))
+        return WindowEnds(start_print, stream.fingerprint(), pickle.dumps(stream, protocol=pickle.HIGHEST_PROTOCOL),
+                          tuple(checkpoints))
 
     def resume_window(
-        self, items: OrderedItems, bounds: Sequence[int], k: int, state: Any, emit: Callable[[Event], None]
-    ) -> tuple[str | None, Any]:
+        self,
+        items: OrderedItems,
+        bounds: Sequence[int],
+        k: int,
+        state: Any,
+        emit: Callable[[Event], None],
+        checkpoints: Sequence[tuple[int, str, int]] = (),
+    ) -> tuple[str | None, Any, int | None]:
         """Go on through window ``k`` from ``state`` (the end state of window
         ``k - 1``, saved or as returned here) exactly as a single pass would: its
-        events go to ``emit``. Returns the fingerprint of the end state and the
-        state itself (``None`` after the last window)."""
+        events go to ``emit``. Returns the fingerprint of the end state, the state
+        itself (``None`` after the last window) and ``None``; or, as soon as the
+        state meets one of the window's ``checkpoints`` (see
+        :class:`~newscorpus.events.base.WindowEnds`), ``(None, None, i)``: from
+        checkpoint ``i`` on, the window's own events are the pass's."""
         if isinstance(state, _Stream):  # the stream this method returned: attached
             stream = state
         else:
             stream = _Stream.load(state)
             stream.attach(self, self._window_vectoriser(items))
         first, stop = bounds[k - 1], bounds[k] if k < len(bounds) else None
-        for rank, row, _day in _window_rows(items, first, stop):
+        nxt = 0
+        for rank, row, day in _window_rows(items, first, stop):
+            while nxt < len(checkpoints) and day is not None and day >= checkpoints[nxt][0]:
+                if day == checkpoints[nxt][0] and stream.fingerprint() == checkpoints[nxt][1]:
+                    return None, None, nxt
+                nxt += 1
             for event in stream.feed(rank, items.item(row)):
                 emit(event)
         if stop is None:
             for event in stream.finish():
                 emit(event)
-            return None, None
-        return stream.fingerprint(), stream
+            return None, None, None
+        return stream.fingerprint(), stream, None
+
+    def _horizon(self) -> int:
+        return STORY_LOOKBACK + self.params.reach
 
     def _window_vectoriser(self, items: OrderedItems) -> Vectoriser:
         # The document frequencies of the whole run, counted in the same order as a

@@ -18,7 +18,7 @@ from typing import Any
 import attrs
 
 from ..dedup.base import Meta
-from ..events.base import EventBuilder, FeatureFile, OrderedItems, stitch_windows
+from ..events.base import EventBuilder, FeatureFile, OrderedItems, WindowEnds, stitch_windows
 from ..models import Event, Timestamp
 from ..runtime import Runtime
 from ..serialize import event_to_dict, event_to_json, read_events
@@ -109,9 +109,9 @@ def run_event_window(rt: Runtime, index: int) -> dict[str, Any]:
                 if ends.state is not None:
                     with atomic_write(_window_path(rt, index, "state")) as fh:
                         fh.write(ends.state)
-                ends_data = {"start": ends.start, "end": ends.end}
+                ends_data = {"start": ends.start, "end": ends.end, "checkpoints": [list(c) for c in ends.checkpoints]}
             else:
-                ends_data = {"start": None, "end": None}
+                ends_data = {"start": None, "end": None, "checkpoints": []}
         with AtomicWriter(_window_path(rt, index, "json")) as w:
             w.write_json({**ends_data, "events": count})
     finally:
@@ -123,9 +123,9 @@ def _stitched(rt: Runtime, builder: EventBuilder, items: OrderedItems, stats: Co
     """The single pass's events from the windows' files (see :func:`stitch_windows`)."""
     bounds = builder.window_bounds(items, event_windows(rt))
 
-    def ends(k: int) -> tuple[str | None, str | None]:
+    def ends(k: int) -> WindowEnds:
         data = json.loads(_window_path(rt, k, "json").read_text(encoding="utf-8"))
-        return data["start"], data["end"]
+        return WindowEnds(data["start"], data["end"], None, tuple((d, f, int(n)) for d, f, n in data["checkpoints"]))
 
     return stitch_windows(
         builder, items, bounds, ends,
