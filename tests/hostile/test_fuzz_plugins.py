@@ -394,6 +394,20 @@ def test_a_url_with_a_broken_bracketed_host_is_no_parser_error(tmp_path: Path, u
 
 
 @needs(warc, "newscorpus-warc")
+@pytest.mark.parametrize("page", [b"WARC/1.", b"WARC/1.0", b"<p>x</p>\nWARC/1.1\n<p>y</p>"])
+def test_a_page_quoting_a_warc_header_is_one_capture(tmp_path: Path, page: bytes) -> None:
+    """Found by the hypothesis test below: a capture whose payload starts a line with
+    ``WARC/1.`` was read, and then the scan for records FastWARC did not reach tried
+    that line as a record start, failed, and quarantined a 'lost' gap that was the
+    payload. A start inside a record read whole that reads as nothing is payload (one
+    that reads as a record is still read: a wrong Content-Length can swallow real
+    records, which the scan exists to recover)."""
+    path = _write(tmp_path, "x.warc", warc_record("http://news.example.org/a", page))
+    docs = read_checked(warc.WarcReader(LIMITS), path)
+    assert len(docs) == 1 and docs[0].error is None
+
+
+@needs(warc, "newscorpus-warc")
 @needs(html, "newscorpus-html")
 @SLOW_FUZZ
 @given(pages=st.lists(html_files, min_size=1, max_size=3),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import mmap
+import os
 import re
 import zlib
 from collections.abc import Callable, Iterator
@@ -151,10 +152,17 @@ class WarcReader(Reader):
 
         seen: set[int] = set()
         breaks: dict[int, str] = {}  # last good record -> why the stream broke after it
+        # Byte ranges records read without a break span (a record up to the next one
+        # read after it; the last of a scan that reached the end up to the end).
+        spans: list[tuple[int, int]] = []
+        size = os.path.getsize(unit.path)
 
-        def scan(pos: int) -> Iterator[RawDocument]:
+        def scan(pos: int, inside: bool = False) -> Iterator[RawDocument]:
             """Read records from ``pos`` until the stream ends, breaks, or reaches
-            records already read; a break is quarantined at the last good record."""
+            records already read; a break is quarantined at the last good record.
+            ``inside``: ``pos`` lies within a record read whole, so if nothing can be
+            read there it was that record's payload (a page quoting a WARC header),
+            not a lost record."""
             last = None
             try:
                 with open(unit.path, "rb") as fh:
@@ -163,6 +171,8 @@ class WarcReader(Reader):
                     # each record start is marked seen and a gap shows what was lost.
                     for rec in ArchiveIterator(fh, parse_http=False, fsspec_args=False):
                         offset = int(rec.stream_pos)
+                        if last is not None:
+                            spans.append((last, offset))
                         if offset in seen:
                             return
                         seen.add(offset)
@@ -172,8 +182,11 @@ class WarcReader(Reader):
                         doc = self._record(unit, rel, rec, offset, limit, error)
                         if doc is not None:
                             yield doc
+                if last is not None:
+                    spans.append((last, size))
             except (OSError, ValueError) as exc:
-                breaks[last if last is not None else pos] = str(exc)
+                if not (inside and last is None):
+                    breaks[last if last is not None else pos] = str(exc)
 
         yield from scan(0)
         # Record starts FastWARC did not reach (garbage between records, a wrong
@@ -181,7 +194,7 @@ class WarcReader(Reader):
         # record does not lose the captures after it.
         for start in record_starts(unit.path):
             if start not in seen:
-                yield from scan(start)
+                yield from scan(start, inside=any(a < start < b for a, b in spans))
         # One quarantined entry per place the stream broke, anchored at the last
         # record read before it (a resumed start that read nothing joins that gap).
         lost: dict[int, list[str]] = {}
