@@ -443,10 +443,7 @@ class _Stream:
         if state is not None:
             state.load_into(self.clusterer, self.run.summaries)
         self.clusterer.on_merge = self._on_merge
-        # A dated article's story day is at most STORY_LOOKBACK days before its
-        # publication day, and dates further apart than ``reach`` never pair:
-        # an event whose last day is ``horizon`` days behind the stream is final.
-        self.horizon = STORY_LOOKBACK + self.clusterer.reach
+        self.horizon = builder.horizon()
         self.today: int | None = None
         self.attach(builder, vec, state)
 
@@ -684,7 +681,7 @@ class DefaultEventBuilder(EventBuilder):
         return bounds
 
     def _warmup_days(self) -> int:
-        return WARMUP_HORIZONS * self._horizon()
+        return WARMUP_HORIZONS * self.horizon()
 
     def build_window(
         self, items: OrderedItems, bounds: Sequence[int], k: int, emit: Callable[[Event], None]
@@ -708,13 +705,14 @@ class DefaultEventBuilder(EventBuilder):
         checkpoints: list[tuple[int, str, int]] = []
         # Later meeting points for a stitch that had to rebuild this window (a story
         # longer than the warm-up): none in the first window, which is the pass's own.
-        due = None if first is None else first + CHECKPOINT_HORIZONS * self._horizon()
+        every = CHECKPOINT_HORIZONS * self.horizon()
+        due = None if first is None else first + every
         for rank, row, day in _window_rows(items, None if first is None else first - warmup, stop):
             if not started and day is not None and first is not None and day >= first:
                 start_print, started = stream.fingerprint(), True
             if due is not None and day is not None and day >= due:
                 checkpoints.append((day, stream.fingerprint(), emitted))
-                due = day + CHECKPOINT_HORIZONS * self._horizon()
+                due = day + every
             closed = stream.feed(rank, items.item(row))
             if started:
                 for event in closed:
@@ -765,7 +763,11 @@ class DefaultEventBuilder(EventBuilder):
             return None, None, None
         return stream.fingerprint(), stream, None
 
-    def _horizon(self) -> int:
+    def horizon(self) -> int:
+        """Days after its last day that an event stays open: a dated article's story
+        day is at most ``STORY_LOOKBACK`` days before its publication day, and dates
+        further apart than ``reach`` never pair, so an event whose last day is this
+        far behind the stream of publication days is final."""
         return STORY_LOOKBACK + self.params.reach
 
     def _window_vectoriser(self, items: OrderedItems) -> Vectoriser:
