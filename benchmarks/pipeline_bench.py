@@ -146,6 +146,12 @@ def _role(p: psutil.Process) -> str:
         cmd = " ".join(p.cmdline())
     except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
         return "?"
+    if "forkserver" in cmd:  # workers forked from the server keep its command line
+        try:
+            parent = " ".join(p.parent().cmdline()) if p.parent() else ""
+        except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+            parent = ""
+        return "pool worker" if "forkserver" in parent else "forkserver"
     if "multiprocessing" in cmd:
         return "pool worker"
     if "newscorpus.cli" in cmd or "_reference" in cmd:
@@ -663,12 +669,23 @@ def render(results: dict[str, Any], prof: dict[str, Any] | None = None) -> str:
         checks.append((f"≥ 1.7x from 1 to 2 workers (Ray, {int(results['ray_size']):,})",
                        f"{s:.2f}x wall, {ss:.2f}x stages", s >= TARGETS["scaling"]))
     big = sizes.get("1000000", {}).get("runs", {}).get("local-2")
+    mid = sizes.get("100000", {}).get("runs", {}).get("local-2")
+    if big and mid:
+        growth = _cpu_ms(big) / _cpu_ms(mid) - 1
+        checks.append(("CPU per article at 1M within 10% of 100,000 (2 workers)",
+                       f"{_cpu_ms(big):.2f} ms vs {_cpu_ms(mid):.2f} ms ({growth:+.0%})", growth <= 0.10))
     if big:
         largest = max((mib for _role, mib in big.get("at_peak", [])), default=0)
-        checks.append(("peak RSS < 1.5 GB at 1M", f"{big['rss_mib']:,.0f} MiB, process tree (largest process "
-                       f"{largest:,} MiB)", big["rss_mib"] < 1536))
+        # Forked workers share the server's model pages: RSS counts such a page once per
+        # process that maps it, PSS splits it between them. Both are shown; PSS is what
+        # the run takes from the machine.
+        checks.append(("peak memory < 1.5 GB at 1M: PSS summed over the process tree", f"{big['pss_mib']:,.0f} MiB",
+                       big["pss_mib"] < 1536))
+        checks.append(("peak memory < 1.5 GB at 1M: RSS summed over the process tree (shared pages counted "
+                       "once per process)", f"{big['rss_mib']:,.0f} MiB (largest process {largest:,} MiB)",
+                       big["rss_mib"] < 1536))
     else:
-        checks.append(("peak RSS < 1.5 GB at 1M", "not measured in this run", False))
+        checks.append(("peak memory < 1.5 GB at 1M", "not measured in this run", False))
     lines += ["Targets:", "", table(["target", "measured", "met"],
                                     [(t, m, "yes" if ok else "**no**") for t, m, ok in checks])]
     with_cause = bool(prof and prof.get("samples") and both)
@@ -687,8 +704,9 @@ def render(results: dict[str, Any], prof: dict[str, Any] | None = None) -> str:
             extra = sum(two["timings"].get(k, 0.0) - one["timings"].get(k, 0.0) for k in lone)
             lines[-1] += (f" The parse stage itself ran {parse:.2f}x faster on 2 workers, and the 2-worker run used "
                           f"{two['cpu'] / max(1e-9, one['cpu']) - 1:.0%} more CPU time than the 1-worker run. Part "
-                          "of that is start-up: each pool worker loads the components, and so does each fresh pool "
-                          "the executor starts when the number of tasks changes (`release_idle`). The stages after "
+                          "of that is start-up: each pool worker builds its components (with the default "
+                          "`forkserver`, on models the server loaded once), and so does each fresh pool the "
+                          "executor starts when the number of tasks changes (`release_idle`). The stages after "
                           f"the parse (`{'`, `'.join(lone)}`) took {extra:+.1f} s on 2 workers against 1.")
         ceiling = results.get("ceiling")
         if ceiling:

@@ -147,3 +147,81 @@ def test_workers_end_when_the_driver_is_killed(tmp_path: Any) -> None:
     finally:
         if driver.poll() is None:
             driver.kill()
+
+
+PRELOAD_DRIVER = '''
+import json, os, sys
+from newscorpus.executors.base import TaskSpec
+from newscorpus.executors.local import LocalExecutor
+
+def state(task):
+    """What a worker holds before it has run anything of newscorpus's itself."""
+    from newscorpus import entities, language
+    from newscorpus.events import places
+    return {"pid": os.getpid(), "parent": os.getppid(), "env": os.environ.get("NEWSCORPUS_TEST_MARK"),
+            "models": [f.cache_info().currsize for f in (language._identifier, entities._model, places.gazetteer)],
+            "plugins": sorted(m for m in sys.modules if m.startswith("newscorpus_"))}
+
+if __name__ == "__main__":
+    got = []
+    for mark in ("first", "second"):  # the second pool reuses the server the first started
+        os.environ["NEWSCORPUS_TEST_MARK"] = mark
+        ex = LocalExecutor(2, **json.loads(sys.argv[1]))
+        try:
+            ex.map(state, [TaskSpec("/nowhere", "parse", i) for i in range(2)], lambda t, r: got.append(r))
+        finally:
+            ex.close()
+    print(json.dumps({"driver": os.getpid(), "results": got}))
+'''
+
+
+def _preload_run(tmp_path: Any, options: dict[str, Any]) -> dict[str, Any]:
+    import json
+    import subprocess
+    import sys
+
+    script = tmp_path / "driver.py"
+    script.write_text(PRELOAD_DRIVER)
+    out = subprocess.run([sys.executable, str(script), json.dumps(options)], capture_output=True, text=True,
+                         timeout=300)
+    assert out.returncode == 0, out.stderr[-3000:]
+    return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+@pytest.mark.skipif("forkserver" not in __import__("multiprocessing").get_all_start_methods(),
+                    reason="the platform has no forkserver")
+def test_workers_fork_from_a_server_that_loaded_the_models(tmp_path: Any) -> None:
+    got = _preload_run(tmp_path, {})
+    results = got["results"]
+    assert len(results) == 4
+    for r in results:
+        assert r["models"] == [1, 1, 1]  # loaded before the worker's first task, in the server
+        assert r["plugins"] == []  # only newscorpus's own code is imported there
+        assert r["parent"] != got["driver"]  # forked from the server, not from the driver
+    # Each worker has the driver's environment of when its pool started, not the server's.
+    assert [r["env"] for r in results] == ["first", "first", "second", "second"]
+    assert len({r["parent"] for r in results}) == 1  # one server for every pool of the process
+
+
+def test_without_preload_workers_start_cold(tmp_path: Any) -> None:
+    for options in ({"preload": False, "start_method": "forkserver"}, {"start_method": "spawn"}):
+        if options["start_method"] not in __import__("multiprocessing").get_all_start_methods():
+            continue
+        got = _preload_run(tmp_path, options)
+        assert [r["models"] for r in got["results"]] == [[0, 0, 0]] * 4, options
+        assert [r["env"] for r in got["results"]] == ["first", "first", "second", "second"]
+
+
+def test_warm_failure_is_logged_not_raised(monkeypatch: Any, caplog: Any) -> None:
+    import newscorpus.api
+    from newscorpus.executors import preload
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("no models today")
+
+    monkeypatch.setattr(newscorpus.api, "process", broken)
+    before = os.environ.get("NEWSCORPUS_PLUGINS")
+    with caplog.at_level("WARNING", logger="newscorpus"):
+        assert preload.warm() >= 0
+    assert "no models today" in caplog.text and "each worker loads them itself" in caplog.text
+    assert os.environ.get("NEWSCORPUS_PLUGINS") == before  # the allow-list warming set is undone

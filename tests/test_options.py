@@ -76,7 +76,7 @@ TYPOS: list[tuple[str, int, str, str, tuple[str, str]]] = [
     ("clean:\n  cleaners:\n    - footers: {head_window: 0}\n", 3, "clean.cleaners.0.footers.head_window",
      "must be >= 1", ("cleaner", "footers")),
     ("execution:\n  executor:\n    local: {start_method: thread}\n", 3, "execution.executor.local.start_method",
-     "must be one of spawn, forkserver, fork", ("executor", "local")),
+     "must be one of auto, spawn, forkserver, fork", ("executor", "local")),
     ("dedup:\n  methods:\n    - translation: {languages: en}\n", 3, "dedup.methods.0.translation.languages",
      "expected list of string", ("deduplicator", "translation")),
 ]

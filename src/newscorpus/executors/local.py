@@ -25,32 +25,84 @@ log = logging.getLogger("newscorpus")
 PARENT_POLL_SECONDS = 1.0
 
 
-def _exit_with_parent() -> None:
-    """Pool initializer: end this worker soon after the process that started it dies.
+def _init_worker(environ: dict[str, str], driver: int) -> None:
+    """Pool initializer: take the driver's environment (a ``forkserver`` worker
+    would otherwise have the server's, from when it started), then
+    :func:`_exit_with_driver`."""
+    if os.environ != environ:
+        os.environ.clear()
+        os.environ.update(environ)
+    _exit_with_driver(driver)
+
+
+def _alive(pid: int) -> bool:
+    """Is process ``pid`` running (a zombie, killed and not yet reaped, is not)?"""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:  # no /proc (macOS): kill(0) is the answer
+        return True
+
+
+def _start_method(name: str) -> str:
+    """``auto``: ``forkserver`` where the platform has it (Linux, macOS), else ``spawn``."""
+    if name != "auto":
+        return name
+    return "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+
+
+def _start_warm_server(ctx: Any) -> None:
+    """Start this process's forkserver, if it is not running yet, with the
+    built-in models loaded (:mod:`.preload`), so that every worker forked from it
+    shares them. A server already running (started by an earlier run in this
+    process, or by other code) is used as it is."""
+    from multiprocessing import forkserver
+
+    ctx.set_forkserver_preload(["__main__", "newscorpus.executors._warm_server"])
+    forkserver.ensure_running()
+
+
+def _exit_with_driver(driver: int) -> None:
+    """End this worker soon after the driver (the process that made the pool) dies.
 
     A driver killed by a signal it cannot handle (``kill -9``, an OOM kill, a
     scheduler's SIGTERM) leaves its pool behind, and each worker would run its
     task to the end (minutes on a large shard) for nobody. The work it drops is
-    safe: task outputs are committed by rename, and a rerun resumes. (The parent
-    is the driver, or with ``forkserver`` the server, which ends with the driver.)
+    safe: task outputs are committed by rename, and a rerun resumes. The driver
+    is watched by its pid, not as this process's parent: a ``forkserver``
+    worker's parent is the server, and the server ends only after its workers
+    (each holds the descriptor whose closing tells the server to stop).
     """
     parent = os.getppid()
 
     def watch() -> None:
-        while os.getppid() == parent:
+        while os.getppid() == parent and _alive(driver):
             time.sleep(PARENT_POLL_SECONDS)
         os._exit(1)  # no cleanup: nothing of this task is committed yet
 
-    threading.Thread(target=watch, name="newscorpus-parent-watch", daemon=True).start()
+    threading.Thread(target=watch, name="newscorpus-driver-watch", daemon=True).start()
 
 
 class LocalExecutor(Executor):
     """Runs tasks in this process (``workers: 1``) or in a pool of ``workers``
-    processes started with ``spawn``, so that each worker builds its own plugin
-    manager from entry points instead of inheriting the driver's.
+    processes. Each worker builds its own plugin manager from entry points
+    instead of inheriting the driver's; by default the workers are forked from a
+    server process that loaded the built-in models first (:mod:`.preload`), so
+    they share those models' memory and do not each load them.
 
     Options:
-        start_method: ``spawn`` (default), ``forkserver`` or ``fork``.
+        start_method: ``auto`` (default: ``forkserver`` where the platform has it,
+            else ``spawn``), ``spawn``, ``forkserver`` or ``fork``.
+        preload: With ``forkserver``, load the built-in models in the server
+            before it forks workers (default true). The server lives as long as
+            this process and keeps them (~450 MB) in memory between runs; set it
+            false to start workers that load models themselves.
         release_idle: When a stage has fewer tasks than the pool has workers (the
             ``events`` and ``export`` stages have one), start a pool of as many
             fresh workers as tasks, so that idle workers do not hold what the
@@ -71,7 +123,9 @@ class LocalExecutor(Executor):
     class Options:
         """Options of the ``local`` executor."""
 
-        start_method: str = option("spawn", "How pool workers start.", one_of("spawn", "forkserver", "fork"))
+        start_method: str = option("auto", "How pool workers start (auto: forkserver where available, else spawn).",
+                                   one_of("auto", "spawn", "forkserver", "fork"))
+        preload: bool = option(True, "With forkserver, load the built-in models in the server before workers fork.")
         release_idle: bool = option(False, "Start fresh workers for stages with fewer tasks than workers.")
 
     def __init__(self, workers: int = 1, **options: Any) -> None:
@@ -79,6 +133,8 @@ class LocalExecutor(Executor):
         self._pool: ProcessPoolExecutor | None = None
         self._pool_size = 0
         self.release_idle = bool(options.get("release_idle", False))
+        self.start_method = _start_method(str(options.get("start_method", "auto")))
+        self.preload = bool(options.get("preload", True))
         #: Worker processes started so far in this run (a figure for benchmarks).
         self.started = 0
         self._checked_main = False
@@ -89,9 +145,11 @@ class LocalExecutor(Executor):
             self._pool.shutdown()
             self._pool = None
         if self._pool is None:
-            ctx = multiprocessing.get_context(self.options.get("start_method", "spawn"))
+            ctx = multiprocessing.get_context(self.start_method)
+            if self.start_method == "forkserver" and self.preload:
+                _start_warm_server(ctx)
             self._pool = ProcessPoolExecutor(
-                max_workers=size, mp_context=ctx, initializer=_exit_with_parent
+                max_workers=size, mp_context=ctx, initializer=_init_worker, initargs=(dict(os.environ), os.getpid())
             )
             self._pool_size = size
             self.started += size
@@ -102,7 +160,7 @@ class LocalExecutor(Executor):
         # the driver never loads the components a second time (~300 MB less).
         if self.workers > 1 and len(tasks) > 1 and self._pool is None and not self._checked_main:
             self._checked_main = True
-            script = unguarded_main() if self.options.get("start_method", "spawn") != "fork" else None
+            script = unguarded_main() if self.start_method != "fork" else None
             if script is not None:
                 log.warning("%s starts the run outside an 'if __name__ == \"__main__\":' block, where worker "
                             "processes would run it again: running in this process (put the call under "
