@@ -214,7 +214,7 @@ def test_without_preload_workers_start_cold(tmp_path: Any) -> None:
 
 def test_warm_failure_is_logged_not_raised(monkeypatch: Any, caplog: Any) -> None:
     import newscorpus.api
-    from newscorpus.executors import preload
+    from newscorpus import preload
 
     def broken(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("no models today")

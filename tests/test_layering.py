@@ -36,6 +36,8 @@ LAYERS: dict[str, int] = {
     "stages": 3,
     "pipeline": 4,
     **dict.fromkeys(["__init__", "api", "cli"], 5),
+    # The local executor's forkserver entry point: it runs the in-memory API to load the models.
+    **dict.fromkeys(["preload", "_warm_server"], 5),
     # Contract checks for plugin authors' tests: they build components as a run does (the registry's packs).
     "testing": 5,
 }

@@ -59,12 +59,12 @@ def _start_method(name: str) -> str:
 
 def _start_warm_server(ctx: Any) -> None:
     """Start this process's forkserver, if it is not running yet, with the
-    built-in models loaded (:mod:`.preload`), so that every worker forked from it
+    built-in models loaded (:mod:`newscorpus.preload`), so that every worker forked from it
     shares them. A server already running (started by an earlier run in this
     process, or by other code) is used as it is."""
     from multiprocessing import forkserver
 
-    ctx.set_forkserver_preload(["__main__", "newscorpus.executors._warm_server"])
+    ctx.set_forkserver_preload(["__main__", "newscorpus._warm_server"])
     forkserver.ensure_running()
 
 
@@ -93,7 +93,7 @@ class LocalExecutor(Executor):
     """Runs tasks in this process (``workers: 1``) or in a pool of ``workers``
     processes. Each worker builds its own plugin manager from entry points
     instead of inheriting the driver's; by default the workers are forked from a
-    server process that loaded the built-in models first (:mod:`.preload`), so
+    server process that loaded the built-in models first (:mod:`newscorpus.preload`), so
     they share those models' memory and do not each load them.
 
     Options:

@@ -5,7 +5,7 @@ first article: py3langid's table and its batch copy, the Indonesian-vs-Malay pai
 model, the entity reader and its compiled kernel, the place gazetteer, the line
 model, the compiled rule packs and the events' word lists (~450 MB and ~5 s of CPU per
 worker on x86_64). The ``local`` executor's default start method is ``forkserver``: the
-server process imports :mod:`._warm_server` first, which calls :func:`warm`, and every
+server process imports :mod:`newscorpus._warm_server` first, which calls :func:`warm`, and every
 worker is forked from that server, so it starts with the models in memory and shares
 their pages with its siblings copy-on-write, as issue 22's "models loaded before the
 fork" asks. Forking from the server, not from the driver, keeps the driver's threads
@@ -82,7 +82,7 @@ SAMPLES: tuple[dict[str, str], ...] = (
 @contextmanager
 def _core_only() -> Iterator[None]:
     """Load no entry-point plugin while warming (see the module docstring)."""
-    from ..plugins import ALLOW_ENV
+    from .plugins import ALLOW_ENV
 
     before = os.environ.get(ALLOW_ENV)
     os.environ[ALLOW_ENV] = ""
@@ -103,8 +103,8 @@ def warm() -> float:
     Best effort: a failure is logged and warming stops there (a worker loads
     whatever it still lacks on its first article, as with ``spawn``).
     """
-    from ..api import process
-    from ..config import ExecutionConfig, PipelineConfig
+    from .api import process
+    from .config import ExecutionConfig, PipelineConfig
 
     start = time.perf_counter()
     try:
