@@ -101,7 +101,7 @@ class LocalExecutor(Executor):
             else ``spawn``), ``spawn``, ``forkserver`` or ``fork``.
         preload: With ``forkserver``, load the built-in models in the server
             before it forks workers (default true). The server lives as long as
-            this process and keeps them (~450 MB) in memory between runs; set it
+            this process and keeps them (~360 MB) in memory between runs; set it
             false to start workers that load models themselves.
         release_idle: When a stage has fewer tasks than the pool has workers (the
             ``events`` and ``export`` stages have one), start a pool of as many
