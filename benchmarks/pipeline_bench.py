@@ -239,9 +239,11 @@ def measure(cmd: Sequence[str], log: Path) -> dict[str, Any]:
 # -- newscorpus ---------------------------------------------------------------------------------
 
 
-def pipeline_config(executor: str, workers: int, shards: int, event_windows: int = 0) -> dict[str, Any]:
-    """The default pipeline, with the executor and shards of one measurement
-    (``event_windows``: 0 the default, 1 the events built in one pass)."""
+def pipeline_config(executor: str | dict[str, Any], workers: int, shards: int,
+                    event_windows: int = 0) -> dict[str, Any]:
+    """The default pipeline, with the executor (a name, or a name and its options)
+    and shards of one measurement (``event_windows``: 0 the default, 1 the events
+    built in one pass)."""
     from newscorpus.plugins import get_registry
 
     registry = get_registry()
@@ -254,7 +256,7 @@ def pipeline_config(executor: str, workers: int, shards: int, event_windows: int
     }
 
 
-def run_newscorpus(corpus: Path, out: Path, executor: str, workers: int, shards: int,
+def run_newscorpus(corpus: Path, out: Path, executor: str | dict[str, Any], workers: int, shards: int,
                    event_windows: int = 0) -> dict[str, Any]:
     """One measured ``newscorpus run``; its report figures and duplicate scores."""
     shutil.rmtree(out, ignore_errors=True)
@@ -543,13 +545,15 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
         runs: dict[str, Any] = {}
         repeats = args.repeats if n <= 10_000 else 1
         # The reference right after the 2-worker run, so that their ratio is measured back to back.
-        plan = [("local-2", "local", 2)]
+        plan: list[tuple[str, str | dict[str, Any], int]] = [("local-2", "local", 2)]
         if n <= args.reference_max:
             plan += [("reference", "", 1)]
         if n == scaling:
             plan += [("local-1", "local", 1)]
         if args.one_pass_events:
             plan += [("local-2-one-pass", "local", 2)]
+        if args.spawn:
+            plan += [("local-2-spawn", {"name": "local", "start_method": "spawn"}, 2)]
         if n == ray_size and use_ray:
             plan += [("ray-1", "ray", 1), ("ray-2", "ray", 2)]
         results["sizes"][str(n)] = {"bytes": corpus_bytes(corpus), "shards": shards, "runs": runs}
@@ -561,7 +565,7 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
             else:
                 reps = [run_newscorpus(corpus, out, executor, workers, shards,
                                        1 if name.endswith("one-pass") else 0)
-                        for _ in range(repeats if name == "local-2" else 1)]
+                        for _ in range(repeats if name in ("local-2", "local-2-spawn") else 1)]
             best = sorted(reps, key=lambda r: r["wall"])[len(reps) // 2]
             best["walls"] = [round(r["wall"], 2) for r in reps]
             best["scores"] = duplicate_scores(reference_links(out) if name == "reference" else final_links(out),
@@ -779,6 +783,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--no-ray", dest="ray", action="store_false", help="skip the Ray runs")
     ap.add_argument("--one-pass-events", action="store_true",
                     help="also run 2 workers with the events built in one pass (execution.event_windows: 1)")
+    ap.add_argument("--spawn", action="store_true",
+                    help="also run 2 workers started with spawn (each loads the models; the default forks "
+                         "them from a server that loaded them once)")
     ap.add_argument("--keep", action="store_true", help="keep run outputs")
     ap.add_argument("--merge", action="store_true",
                     help="keep the other sizes of the last run in WORKDIR (add a size measured apart)")

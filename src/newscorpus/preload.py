@@ -3,7 +3,7 @@
 With ``spawn`` every worker imports newscorpus and loads the built-in models on its
 first article: py3langid's table and its batch copy, the Indonesian-vs-Malay pair
 model, the entity reader and its compiled kernel, the place gazetteer, the line
-model, the compiled rule packs and the events' word lists (350-450 MB and ~5 s of CPU per
+model, the compiled rule packs and the events' word lists (~360 MB in the server; ~3 s of CPU per
 worker on x86_64). The ``local`` executor's default start method is ``forkserver``: the
 server process imports :mod:`newscorpus._warm_server` first, which calls :func:`warm`, and every
 worker is forked from that server, so it starts with the models in memory and shares
