@@ -446,6 +446,8 @@ class GeneratorConfig:
         distractor_rate: Share of parallel-corpus runs kept in one language only.
         languages: Language mix of the synthetic stories.
         words: Median body length in words (log-normal around it).
+        days: Days the publication times spread over, evenly (fewer days: a denser
+            corpus, as many articles a day as a larger one over the default span).
     """
 
     dup_rate: float = 0.12
@@ -457,6 +459,7 @@ class GeneratorConfig:
     languages: tuple[tuple[str, float], ...] = (("en", 0.7), ("id", 0.3))
     words: int = 380
     batch: int = 2000
+    days: int = 730
 
 
 def generate(n: int, seed: int = 0, benchmarks: str | Path | None = None,
@@ -498,7 +501,7 @@ def generate(n: int, seed: int = 0, benchmarks: str | Path | None = None,
         # translation pairs and distractors first, then originals and copies fill the batch
         for domain, id_sents, en_sents in trans[t_index:t_index + per_batch_trans]:
             t_index += 1
-            when = epoch + dt.timedelta(seconds=float(rng.uniform(0, 730 * 86400)))
+            when = epoch + dt.timedelta(seconds=float(rng.uniform(0, cfg.days * 86400)))
             sid = f"s{seed}-{story:08d}"
             story += 1
             kind = "pair" if rng.random() >= cfg.distractor_rate else str(rng.choice(["id", "en"]))
@@ -538,7 +541,7 @@ def generate(n: int, seed: int = 0, benchmarks: str | Path | None = None,
                     outlet = outlets[lang][int(rng.integers(len(outlets[lang])))]
                     title_words = sents[0][: int(rng.integers(5, 12))]
                     body = outlet.wrap(_paragraphs(sents[1:] or sents, rng), rng)
-                    when = epoch + dt.timedelta(seconds=float(rng.uniform(0, 730 * 86400)))
+                    when = epoch + dt.timedelta(seconds=float(rng.uniform(0, cfg.days * 86400)))
                     originals.append({
                         "id": "", "title": " ".join(title_words).rstrip(",;:"), "body": body,
                         "language": lang, "published": when.isoformat(), "source": outlet.name,
@@ -625,7 +628,7 @@ def write_jsonl(records: Iterable[dict[str, Any]], path: str | Path) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Command line: ``corpusgen.py N OUT.jsonl [--seed S] [--benchmarks DIR]``."""
+    """Command line: ``corpusgen.py N OUT.jsonl [--seed S] [--benchmarks DIR] [--days D]``."""
     sys.path.insert(0, str(Path(__file__).parent))
     from _report import DEFAULT_BENCHMARKS
 
@@ -634,8 +637,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("out")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--benchmarks", default=DEFAULT_BENCHMARKS)
+    ap.add_argument("--days", type=int, default=GeneratorConfig.days,
+                    help="days the publication times spread over (fewer: denser)")
     args = ap.parse_args(argv)
-    n = write_jsonl(generate(args.n, args.seed, args.benchmarks), args.out)
+    n = write_jsonl(generate(args.n, args.seed, args.benchmarks, days=args.days), args.out)
     print(f"wrote {n} records to {args.out}")
 
 

@@ -9,6 +9,7 @@ what ``DefaultEventBuilder.build`` gives, for any number of windows.
 
 from __future__ import annotations
 
+import itertools
 import json
 import pickle
 import sys
@@ -125,9 +126,9 @@ def test_a_window_without_warm_up_is_rebuilt_to_the_same_events(
     assert stats["windows_rebuilt"] + stats["windows_joined_late"] == 3 and not stats["windows_joined"]
 
 
-@pytest.mark.parametrize("every", [1, 2])
+@pytest.mark.parametrize("first", [0.5, 1, 2])
 def test_a_rebuilt_window_joins_at_a_checkpoint_to_the_same_events(
-    corpus: tuple[OrderedItems, Path], monkeypatch: pytest.MonkeyPatch, every: int
+    corpus: tuple[OrderedItems, Path], monkeypatch: pytest.MonkeyPatch, first: float
 ) -> None:
     """Cold windows disagree at their first day, but once the stories open there
     have closed the rebuilt pass meets a window's checkpoint: from there the
@@ -135,10 +136,75 @@ def test_a_rebuilt_window_joins_at_a_checkpoint_to_the_same_events(
     table, _ = corpus
     single = [event_to_json(e) for e in DefaultEventBuilder().build(table)]
     monkeypatch.setattr(default_module, "WARMUP_HORIZONS", 0)
-    monkeypatch.setattr(default_module, "CHECKPOINT_HORIZONS", every)
+    monkeypatch.setattr(default_module, "FIRST_CHECKPOINT_HORIZONS", first)
     stats: Counter[str] = Counter()
     assert _windowed(table, 3, stats) == single
     assert stats["windows_joined_late"] >= 1 and not stats["windows_joined"]
+
+
+@pytest.mark.parametrize("count", [2, 3])
+def test_a_window_built_from_its_part_is_the_window_built_from_the_table(
+    corpus: tuple[OrderedItems, Path], count: int
+) -> None:
+    """The events stage gives a window only its part of the run's table (its
+    warm-up included) and the run's document frequencies: the same events, ends
+    and saved state as the window built over the whole table."""
+    table, _ = corpus
+    builder = DefaultEventBuilder()
+    bounds = builder.window_bounds(table, count)
+    context = builder.window_context(table)
+    for k in range(len(bounds) + 1):
+        whole: list[Event] = []
+        ends = DefaultEventBuilder().build_window(table, bounds, k, whole.append)
+        start, stop = builder.window_span(table, bounds, k)
+        part = table.part(start, stop)
+        assert part.first_rank == start and len(part) == stop - start < len(table)
+        assert list(part.ids) == [table.ids[r] for r in list(table.rows())[start:stop]]
+        alone: list[Event] = []
+        ends_part = DefaultEventBuilder().build_window(part, bounds, k, alone.append, context)
+        assert [event_to_json(e) for e in alone] == [event_to_json(e) for e in whole] and ends_part == ends
+
+
+def test_a_part_of_a_part_keeps_its_place_in_the_order(corpus: tuple[OrderedItems, Path]) -> None:
+    table, _ = corpus
+    part = table.part(100, 400).part(50, 120)
+    assert part.first_rank == 150 and len(part) == 70
+    rows = list(table.rows())
+    assert [part.meta(r) for r in part.rows()] == [table.meta(r) for r in rows[150:220]]
+    assert [it.features for it in part][:3] == [table.item(r).features for r in rows[150:153]]
+
+
+@given(st.lists(st.text(), max_size=30))
+def test_a_text_column_gives_back_what_it_was_given(values: list[str]) -> None:
+    from newscorpus.events.base import TextColumn
+
+    column = TextColumn(values)
+    assert len(column) == len(values) and list(column) == values
+    assert [column[i] for i in range(len(values))] == values
+    if values:
+        assert column[-1] == values[-1]
+    with pytest.raises(IndexError):
+        column[len(values)]
+
+
+def test_checkpoints_come_often_after_the_first_day_then_less_often(
+    corpus: tuple[OrderedItems, Path]
+) -> None:
+    """Checkpoints at half a horizon after a window's first day, then at gaps that
+    double: a rebuilt pass that meets the window ``t`` days in stops within ``2t``
+    days and half a horizon, and a long window records only a few."""
+    table, _ = corpus
+    builder = DefaultEventBuilder()
+    bounds = builder.window_bounds(table, 2)
+    ends = builder.build_window(table, bounds, 1, lambda e: None)
+    days = [day for day, _print, _n in ends.checkpoints]
+    gap = round(default_module.FIRST_CHECKPOINT_HORIZONS * builder.horizon())
+    assert len(days) >= 2, "the fixture's second window spans several horizons"
+    assert gap <= days[0] - bounds[0] < builder.horizon()
+    for i, (a, b) in enumerate(itertools.pairwise(days)):
+        assert b - a >= gap * 2 ** (i + 1)
+    closed = [n for _day, _print, n in ends.checkpoints]
+    assert closed == sorted(closed)
 
 
 def test_a_saved_state_goes_on_as_the_live_one(corpus: tuple[OrderedItems, Path]) -> None:

@@ -52,9 +52,12 @@ DATE_SUPPORT = 0.3
 #: last): enough for its open events at the first day to be those a single pass has
 #: there, unless a story runs on for weeks. It costs time, never a different result.
 WARMUP_HORIZONS = 2
-#: How often a window records a checkpoint after its first day, in horizons: where a
-#: stitch that had to rebuild the window may meet it again (each costs one fingerprint).
-CHECKPOINT_HORIZONS = 3
+#: When a window records its first checkpoint after its first day, in horizons: where
+#: a stitch that had to rebuild the window may meet it again. The gaps after it double
+#: (at 0.5, 1.5, 3.5, 7.5 ... horizons), so a stitch whose pass meets the window ``t``
+#: days in rebuilds at most ``2t`` days and a half horizon, while a window records
+#: only as many checkpoints (each costs one fingerprint) as the log of its length.
+FIRST_CHECKPOINT_HORIZONS = 0.5
 _ANALYSIS_OPTIONS = ("max_entities", "max_terms", "max_names", "stem", "place_weight")
 
 #: Options of the default builder beyond the clustering :class:`Params`.
@@ -387,7 +390,7 @@ def _window_rows(items: OrderedItems, lo: int | None, stop: int | None) -> Itera
     without a readable day counts as of the day before it, as the pass treats it
     (it closes nothing)."""
     day: int | None = None
-    for rank, row in enumerate(items.rows()):
+    for rank, row in enumerate(items.rows(), items.first_rank):
         day = _publication_day(items.published[row]) or day
         if stop is not None and day is not None and day >= stop:
             return
@@ -683,8 +686,27 @@ class DefaultEventBuilder(EventBuilder):
     def _warmup_days(self) -> int:
         return WARMUP_HORIZONS * self.horizon()
 
+    def window_context(self, items: OrderedItems) -> Vectoriser:
+        """The run's document frequencies (every window weighs keys by them)."""
+        return self._window_vectoriser(items)
+
+    def window_span(self, items: OrderedItems, bounds: Sequence[int], k: int) -> tuple[int, int]:
+        """Places in the order of the articles window ``k`` reads: from its warm-up's
+        first day to before the next window's first day (see :meth:`build_window`)."""
+        first = bounds[k - 1] if k > 0 else None
+        stop = bounds[k] if k < len(bounds) else None
+        start = end = None
+        for rank, _row, _day in _window_rows(items, None if first is None else first - self._warmup_days(), stop):
+            if start is None:
+                start = rank
+            end = rank + 1
+        if start is None or end is None:
+            return 0, 0
+        return start - items.first_rank, end - items.first_rank
+
     def build_window(
-        self, items: OrderedItems, bounds: Sequence[int], k: int, emit: Callable[[Event], None]
+        self, items: OrderedItems, bounds: Sequence[int], k: int, emit: Callable[[Event], None],
+        context: Any = None,
     ) -> WindowEnds:
         """Build window ``k``: its events that close from its first day on go to
         ``emit``; returns the fingerprints of its start and end states and its end
@@ -693,8 +715,10 @@ class DefaultEventBuilder(EventBuilder):
         The window starts ``WARMUP_HORIZONS`` horizons early, so that its open events at its
         first day are those a single pass would have there (checked by the stitch:
         the fingerprints must match, else the stitch goes on from the previous
-        window's end state instead)."""
-        vec = self._window_vectoriser(items)
+        window's end state instead). ``items`` may be only the window's part of the
+        run's table (:meth:`window_span`), given with ``context``, the document
+        frequencies of the whole run (:meth:`window_context`)."""
+        vec = context if isinstance(context, Vectoriser) else self._window_vectoriser(items)
         first = bounds[k - 1] if k > 0 else None
         stop = bounds[k] if k < len(bounds) else None
         stream = _Stream(self, vec, None)
@@ -705,14 +729,18 @@ class DefaultEventBuilder(EventBuilder):
         checkpoints: list[tuple[int, str, int]] = []
         # Later meeting points for a stitch that had to rebuild this window (a story
         # longer than the warm-up): none in the first window, which is the pass's own.
-        every = CHECKPOINT_HORIZONS * self.horizon()
-        due = None if first is None else first + every
+        # The stories that make a start disagree close a horizon or so after their
+        # last article, so most rebuilt passes meet the window soon: checkpoints come
+        # often after the first day, then less and less often.
+        gap = max(1, round(FIRST_CHECKPOINT_HORIZONS * self.horizon()))
+        due = None if first is None else first + gap
         for rank, row, day in _window_rows(items, None if first is None else first - warmup, stop):
             if not started and day is not None and first is not None and day >= first:
                 start_print, started = stream.fingerprint(), True
             if due is not None and day is not None and day >= due:
                 checkpoints.append((day, stream.fingerprint(), emitted))
-                due = day + every
+                gap *= 2
+                due = day + gap
             closed = stream.feed(rank, items.item(row))
             if started:
                 for event in closed:

@@ -105,7 +105,15 @@ def run_event_window(rt: Runtime, index: int) -> dict[str, Any]:
                     w.write_line(event_to_json(event))
                     count += 1
 
-                ends = builder.build_window(data.items, bounds, index, emit)
+                context = builder.window_context(data.items)
+                if context is None:
+                    ends = builder.build_window(data.items, bounds, index, emit)
+                else:
+                    # The run's table gives way to the window's part before the build
+                    # grows its open events: two windows at once held two tables.
+                    part = data.items.part(*builder.window_span(data.items, bounds, index))
+                    data.items, data.secondaries = part, []
+                    ends = builder.build_window(part, bounds, index, emit, context)
                 if ends.state is not None:
                     with atomic_write(_window_path(rt, index, "state")) as fh:
                         fh.write(ends.state)
