@@ -398,6 +398,12 @@ def _window_rows(items: OrderedItems, lo: int | None, stop: int | None) -> Itera
             yield rank, row, day
 
 
+def _window_days(bounds: Sequence[int], k: int) -> tuple[int | None, int | None]:
+    """First day of window ``k`` and the next window's (``None``: the first window;
+    the last window)."""
+    return (bounds[k - 1] if k > 0 else None), (bounds[k] if k < len(bounds) else None)
+
+
 #: What a saved build state may name: its own classes and the containers they hold.
 _STATE_GLOBALS = frozenset({
     ("array", "_array_reconstructor"), ("array", "array"),
@@ -686,6 +692,10 @@ class DefaultEventBuilder(EventBuilder):
     def _warmup_days(self) -> int:
         return WARMUP_HORIZONS * self.horizon()
 
+    def _warmup_start(self, first: int | None) -> int | None:
+        """The day a window that starts on day ``first`` starts reading (``None``: the first window, from the start)."""
+        return None if first is None else first - self._warmup_days()
+
     def window_context(self, items: OrderedItems) -> Vectoriser:
         """The run's document frequencies (every window weighs keys by them)."""
         return self._window_vectoriser(items)
@@ -693,10 +703,9 @@ class DefaultEventBuilder(EventBuilder):
     def window_span(self, items: OrderedItems, bounds: Sequence[int], k: int) -> tuple[int, int]:
         """Places in the order of the articles window ``k`` reads: from its warm-up's
         first day to before the next window's first day (see :meth:`build_window`)."""
-        first = bounds[k - 1] if k > 0 else None
-        stop = bounds[k] if k < len(bounds) else None
+        first, stop = _window_days(bounds, k)
         start = end = None
-        for rank, _row, _day in _window_rows(items, None if first is None else first - self._warmup_days(), stop):
+        for rank, _row, _day in _window_rows(items, self._warmup_start(first), stop):
             if start is None:
                 start = rank
             end = rank + 1
@@ -718,11 +727,9 @@ class DefaultEventBuilder(EventBuilder):
         window's end state instead). ``items`` may be only the window's part of the
         run's table (:meth:`window_span`), given with ``context``, the document
         frequencies of the whole run (:meth:`window_context`)."""
-        vec = context if isinstance(context, Vectoriser) else self._window_vectoriser(items)
-        first = bounds[k - 1] if k > 0 else None
-        stop = bounds[k] if k < len(bounds) else None
+        vec = context if context is not None else self._window_vectoriser(items)
+        first, stop = _window_days(bounds, k)
         stream = _Stream(self, vec, None)
-        warmup = self._warmup_days()
         start_print: str | None = None
         started = k == 0
         emitted = 0
@@ -734,7 +741,7 @@ class DefaultEventBuilder(EventBuilder):
         # often after the first day, then less and less often.
         gap = max(1, round(FIRST_CHECKPOINT_HORIZONS * self.horizon()))
         due = None if first is None else first + gap
-        for rank, row, day in _window_rows(items, None if first is None else first - warmup, stop):
+        for rank, row, day in _window_rows(items, self._warmup_start(first), stop):
             if not started and day is not None and first is not None and day >= first:
                 start_print, started = stream.fingerprint(), True
             if due is not None and day is not None and day >= due:
@@ -776,7 +783,7 @@ class DefaultEventBuilder(EventBuilder):
         else:
             stream = _Stream.load(state)
             stream.attach(self, self._window_vectoriser(items))
-        first, stop = bounds[k - 1], bounds[k] if k < len(bounds) else None
+        first, stop = _window_days(bounds, k)
         nxt = 0
         for rank, row, day in _window_rows(items, first, stop):
             while nxt < len(checkpoints) and day is not None and day >= checkpoints[nxt][0]:
