@@ -25,6 +25,7 @@ import statistics
 import subprocess
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 _PLAN = """
 import json, sys
@@ -70,11 +71,11 @@ def _child(code: str, args: Sequence[str], src: str) -> str:
     return out.stdout.strip().splitlines()[-1]
 
 
-def one_pass(run_dir: str, src: str) -> dict[str, float | str]:
+def one_pass(run_dir: str, src: str) -> dict[str, Any]:
     """One timed pass over the ``events*`` stages with ``src`` first on the path:
-    ``{stage: wall}``, ``{stage} cpu`` and ``{stage} rss`` (MiB) per stage, the
-    number of events built and the digest."""
-    res: dict[str, float | str] = {}
+    ``stages`` (per stage, in run order: wall and CPU seconds summed over its tasks,
+    the largest peak RSS in MiB), the number of events ``built`` and the ``digest``."""
+    res: dict[str, Any] = {"stages": {}}
     for stage, n in json.loads(_child(_PLAN, [run_dir], src)):
         groups = [(i, i + 1) for i in range(n)] if n <= FEW_TASKS else [(0, n)]
         wall = cpu = rss = 0.0
@@ -83,12 +84,13 @@ def one_pass(run_dir: str, src: str) -> dict[str, float | str]:
             wall, cpu, rss = wall + part["wall"], cpu + part["cpu"], max(rss, part["rss"])
             if "digest" in part:
                 res["digest"], res["built"] = part["digest"], part["events"]
-        res[stage], res[f"{stage} cpu"], res[f"{stage} rss"] = wall, cpu, rss
+        res["stages"][stage] = {"wall": wall, "cpu": cpu, "rss": rss}
     return res
 
 
-def _stages(res: dict[str, float | str]) -> list[str]:
-    return [k for k in res if k.startswith("events") and " " not in k]
+def _line(stages: dict[str, dict[str, float]]) -> str:
+    return "; ".join(f"{k}: wall {v['wall']:.2f} s, cpu {v['cpu']:.2f} s, peak RSS {v['rss']:,.0f} MiB"
+                     for k, v in stages.items())
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -98,24 +100,18 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--repeats", type=int, default=3)
     args = ap.parse_args(argv)
     for run_dir in args.runs:
-        times: dict[str, list[dict[str, float | str]]] = {src: [] for src in args.src}
+        times: dict[str, list[dict[str, Any]]] = {src: [] for src in args.src}
         for rep in range(args.repeats):
             for src in args.src:
                 res = one_pass(run_dir, src)
                 times[src].append(res)
                 load = os.getloadavg()[0]
-                parts = ", ".join(f"{k}: wall {float(res[k]):.2f} s, cpu {float(res[k + ' cpu']):.2f} s, "
-                                  f"peak RSS {float(res[k + ' rss']):,.0f} MiB" for k in _stages(res))
-                print(f"{run_dir} pass {rep + 1} {src}: {parts}; {res['built']} events, digest {res['digest']}, "
-                      f"load {load:.2f}", flush=True)
+                print(f"{run_dir} pass {rep + 1} {src}: {_line(res['stages'])}; {res['built']} events, "
+                      f"digest {res['digest']}, load {load:.2f}", flush=True)
         for src, rows in times.items():
-            parts = []
-            for k in _stages(rows[0]):
-                wall = statistics.median(float(r[k]) for r in rows)
-                cpu = statistics.median(float(r[k + " cpu"]) for r in rows)
-                rss = statistics.median(float(r[k + " rss"]) for r in rows)
-                parts.append(f"{k}: wall {wall:.2f} s, cpu {cpu:.2f} s, peak RSS {rss:,.0f} MiB")
-            print(f"{run_dir} {src}: median {'; '.join(parts)}")
+            median = {k: {m: statistics.median(r["stages"][k][m] for r in rows) for m in ("wall", "cpu", "rss")}
+                      for k in rows[0]["stages"]}
+            print(f"{run_dir} {src}: median {_line(median)}")
         digests = {str(r["digest"]) for rows in times.values() for r in rows}
         print(f"{run_dir}: {'same outputs' if len(digests) == 1 else 'DIFFERENT outputs: ' + ', '.join(digests)}")
 
