@@ -82,6 +82,27 @@ def test_release_idle_starts_a_pool_per_task_count() -> None:
     assert ex.started == 2 + 1 + 2 + 1
 
 
+def test_released_workers_are_replaced_by_fresh_ones() -> None:
+    """``release_workers`` (before a stage of FRESH_WORKER_STAGES) ends the pool: the
+    next stage runs in new processes, and the pool after it serves on as before."""
+    ex = LocalExecutor(2)
+    try:
+        run(ex, "parse", 4)
+        parse_pool = pool_pids(ex)
+        ex.release_workers()
+        assert ex._pool is None
+        windows = run(ex, "events-window", 2)
+        window_pool = pool_pids(ex)
+        events = run(ex, "events", 1)
+        ex.release_workers()
+        ex.release_workers()  # nothing to release: no error, nothing started
+    finally:
+        ex.close()
+    assert not window_pool & parse_pool and len(window_pool) == 2
+    assert set(windows.values()) <= window_pool and events[0] in window_pool
+    assert ex.started == 4
+
+
 def test_one_worker_and_a_first_lone_task_run_in_this_process() -> None:
     assert set(run(LocalExecutor(1), "parse", 3).values()) == {os.getpid()}
     ex = LocalExecutor(2)

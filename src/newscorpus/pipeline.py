@@ -41,7 +41,7 @@ from .stages.repetition import run_repetition_count, run_repetition_table
 from .stages.summary import stage_plan, summarise
 from .workdir import AtomicWriter, OutputLock, WorkDir, atomic_write, clear_outputs, guard, remove_temp_files
 
-__all__ = ["STAGES", "Pipeline", "build_plan", "expand_inputs", "run", "run_task"]
+__all__ = ["FRESH_WORKER_STAGES", "STAGES", "Pipeline", "build_plan", "expand_inputs", "run", "run_task"]
 
 log = logging.getLogger("newscorpus")
 
@@ -58,6 +58,11 @@ STAGES: dict[str, Callable[[Runtime, int], dict[str, Any]]] = {
     "finalize": run_finalize,
     "export": run_export,
 }
+
+#: Stages whose tasks start in new workers (see :meth:`Executor.release_workers`):
+#: an events window holds the run's largest state (its open events), and a worker
+#: that has parsed would add to it what the parse left in its heap.
+FRESH_WORKER_STAGES = frozenset({"events-window"})
 
 #: Inputs smaller than this run as one shard: splitting them costs more than it saves.
 SMALL_INPUT_BYTES = 4 * 1024 * 1024
@@ -329,6 +334,8 @@ class Pipeline:
             sizes = {f[0]: f[1] for f in rt.plan.files}
             task_bytes = {i: sum(unit_bytes(u.start, u.end, sizes.get(u.path, 0)) for u in units)
                           for i, units in enumerate(rt.plan.shards)}
+        if stage in FRESH_WORKER_STAGES:
+            executor.release_workers()
         with StageProgress(stage, rt.work.path("progress", stage), n, done, task_bytes, enabled=progress) as bar:
             executor.map(run_task, pending, lambda task, stats: bar.task_done(task.index, stats))
 

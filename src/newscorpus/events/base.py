@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import array
 import collections
+import io
 import itertools
 import os
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any, ClassVar
+from typing import IO, Any, ClassVar, TypeAlias
 
 import attrs
 
@@ -20,6 +21,7 @@ __all__ = [
     "EventItem",
     "FeatureFile",
     "OrderedItems",
+    "SavedState",
     "TextColumn",
     "WindowEnds",
     "publication_order",
@@ -272,6 +274,12 @@ class OrderedItems:
             yield self.item(row)
 
 
+#: A window's saved end state: its bytes, or a function that writes them to a binary
+#: file, so that a large state (~120 MB at a million articles) is never held in
+#: memory a second time as one bytes object.
+SavedState: TypeAlias = "bytes | Callable[[IO[bytes]], None]"
+
+
 @attrs.frozen
 class WindowEnds:
     """What one window of a windowed build leaves for the stitch.
@@ -289,8 +297,23 @@ class WindowEnds:
 
     start: str | None
     end: str | None
-    state: bytes | None
+    state: SavedState | None
     checkpoints: tuple[tuple[int, str, int], ...] = ()
+
+    def write_state(self, fh: IO[bytes]) -> None:
+        """Write the saved end state to the binary file ``fh`` (nothing when there is none)."""
+        if callable(self.state):
+            self.state(fh)
+        elif self.state is not None:
+            fh.write(self.state)
+
+    def state_bytes(self) -> bytes | None:
+        """The saved end state as one bytes object (``None`` when there is none)."""
+        if self.state is None or isinstance(self.state, bytes):
+            return self.state
+        buf = io.BytesIO()
+        self.write_state(buf)
+        return buf.getvalue()
 
 
 class EventBuilder(ABC):
@@ -380,7 +403,11 @@ class EventBuilder(ABC):
     ) -> tuple[str | None, Any, int | None]:
         """Go on through window ``k`` from the state window ``k - 1`` ended in, as
         a single pass would; returns the new end state's fingerprint, the state and
-        ``None``, or ``(None, None, i)`` once the state meets checkpoint ``i``."""
+        ``None``, or ``(None, None, i)`` once the state meets checkpoint ``i``.
+
+        ``state`` is what ``state(k - 1)`` of :func:`stitch_windows` gives (the
+        saved state's bytes, or the path of a file holding them) or the state this
+        method returned for the window before."""
         raise NotImplementedError
 
 
@@ -390,13 +417,14 @@ def stitch_windows(
     bounds: Sequence[int],
     ends: Callable[[int], WindowEnds],
     events: Callable[[int], Iterable[Event]],
-    state: Callable[[int], bytes],
+    state: Callable[[int], bytes | os.PathLike[str]],
     stats: collections.Counter[str] | None = None,
 ) -> Iterator[Event]:
     """The events of a single pass, from windows built apart.
 
     ``ends(k)``, ``events(k)`` and ``state(k)`` give what window ``k`` left (its
-    :class:`WindowEnds` without the state, its events, its saved end state). A
+    :class:`WindowEnds` without the state, its events, its saved end state: the
+    bytes :meth:`WindowEnds.write_state` wrote, or the path of their file). A
     window's own events are the pass's when the state it reached at its first day
     has the fingerprint of the state the pass is in there; otherwise the pass goes
     on here from the previous window's end state through the window, until its

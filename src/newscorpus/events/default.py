@@ -16,9 +16,10 @@ import datetime as dt
 import hashlib
 import io
 import math
+import os
 import pickle
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import IO, TYPE_CHECKING, Any, ClassVar
 
 import attrs
 import numpy as np
@@ -467,11 +468,19 @@ class _Stream:
         self.__dict__.update(data)
         self.clusterer.on_merge = self._on_merge
 
+    def save(self, fh: IO[bytes]) -> None:
+        """Pickle this stream into the binary file ``fh``."""
+        pickle.dump(self, fh, protocol=pickle.HIGHEST_PROTOCOL)
+
     @staticmethod
-    def load(data: bytes) -> _Stream:
-        """A stream saved by ``pickle.dumps``, loaded with only the classes a stream
-        holds allowed (a work folder is not trusted to run code)."""
-        return _StateUnpickler(io.BytesIO(data)).load()  # type: ignore[no-any-return]
+    def load(data: bytes | os.PathLike[str]) -> _Stream:
+        """A stream :meth:`save` wrote (its bytes, or the path of its file), loaded
+        with only the classes a stream holds allowed (a work folder is not trusted
+        to run code)."""
+        if isinstance(data, bytes):
+            return _StateUnpickler(io.BytesIO(data)).load()  # type: ignore[no-any-return]
+        with open(data, "rb") as fh:  # read as it unpickles: never the whole file at once
+            return _StateUnpickler(fh).load()  # type: ignore[no-any-return]
 
     def _on_merge(self, keep: Cluster, gone: Cluster) -> None:
         run = self.run
@@ -759,8 +768,9 @@ class DefaultEventBuilder(EventBuilder):
             for event in stream.finish():
                 emit(event)
             return WindowEnds(start_print, None, None, tuple(checkpoints))
-        return WindowEnds(start_print, stream.fingerprint(), pickle.dumps(stream, protocol=pickle.HIGHEST_PROTOCOL),
-                          tuple(checkpoints))
+        # Pickled straight into the stage's file when it is written, not first into
+        # one bytes object: +370 MiB at the end of a window at 1M articles otherwise.
+        return WindowEnds(start_print, stream.fingerprint(), stream.save, tuple(checkpoints))
 
     def resume_window(
         self,

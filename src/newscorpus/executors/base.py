@@ -62,5 +62,12 @@ class Executor(ABC):
     def map(self, fn: TaskFn, tasks: Sequence[TaskSpec], on_done: OnDone) -> None:
         """Run ``fn`` on every task and call ``on_done(task, result)`` for each."""
 
+    def release_workers(self) -> None:  # noqa: B027 - optional hook with a no-op default
+        """Called before a stage whose tasks should not start in workers that hold
+        what earlier stages left in them (the pipeline's
+        :data:`~newscorpus.pipeline.FRESH_WORKER_STAGES`): an executor that keeps
+        worker processes between stages may end them here, so that the next
+        :meth:`map` starts new ones. The default does nothing."""
+
     def close(self) -> None:  # noqa: B027 - optional hook with a no-op default
         """Release workers. Called once at the end of a run."""

@@ -116,7 +116,7 @@ def run_event_window(rt: Runtime, index: int) -> dict[str, Any]:
                     ends = builder.build_window(part, bounds, index, emit, context)
                 if ends.state is not None:
                     with atomic_write(_window_path(rt, index, "state")) as fh:
-                        fh.write(ends.state)
+                        ends.write_state(fh)
                 ends_data = {"start": ends.start, "end": ends.end, "checkpoints": [list(c) for c in ends.checkpoints]}
             else:
                 ends_data = {"start": None, "end": None, "checkpoints": []}
@@ -138,7 +138,7 @@ def _stitched(rt: Runtime, builder: EventBuilder, items: OrderedItems, stats: Co
     return stitch_windows(
         builder, items, bounds, ends,
         lambda k: read_events(_window_path(rt, k, "jsonl")),
-        lambda k: _window_path(rt, k, "state").read_bytes(),
+        lambda k: _window_path(rt, k, "state"),
         stats,
     )
 
