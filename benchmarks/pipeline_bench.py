@@ -704,14 +704,18 @@ def render(results: dict[str, Any], prof: dict[str, Any] | None = None) -> str:
         if "local-1" in at:
             one, two = at["local-1"], at["local-2"]
             parse = one["timings"].get("parse", 0.0) / max(1e-9, two["timings"].get("parse", 0.0))
-            lone = ("dedup-cluster", "events", "finalize", "export")
-            extra = sum(two["timings"].get(k, 0.0) - one["timings"].get(k, 0.0) for k in lone)
+            # Every stage after the parse: one worker builds the events in one task where two split
+            # them into windows, so the two stages are only comparable together.
+            after = [k for k in dict.fromkeys([*one["timings"], *two["timings"]]) if k != "parse"]
+            extra = sum(two["timings"].get(k, 0.0) - one["timings"].get(k, 0.0) for k in after)
+            cpu = two["cpu"] / max(1e-9, one["cpu"]) - 1
             lines[-1] += (f" The parse stage itself ran {parse:.2f}x faster on 2 workers, and the 2-worker run used "
-                          f"{two['cpu'] / max(1e-9, one['cpu']) - 1:.0%} more CPU time than the 1-worker run. Part "
-                          "of that is start-up: each pool worker builds its components (with the default "
+                          f"{abs(cpu):.0%} {'more' if cpu >= 0 else 'less'} CPU time than the 1-worker run. "
+                          "Start-up costs CPU: each pool worker builds its components (with the default "
                           "`forkserver`, on models the server loaded once), and so does each fresh pool the "
                           "executor starts when the number of tasks changes (`release_idle`). The stages after "
-                          f"the parse (`{'`, `'.join(lone)}`) took {extra:+.1f} s on 2 workers against 1.")
+                          f"the parse took {abs(extra):.1f} s {'more' if extra >= 0 else 'less'} on 2 workers "
+                          f"than on 1 ({sum(one['timings'].get(k, 0.0) for k in after):.1f} s on 1).")
         ceiling = results.get("ceiling")
         if ceiling:
             lines[-1] += (f" The machine's own ceiling ({ceiling.get('when', 'in this run')}): a CPU-bound Python job "

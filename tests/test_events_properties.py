@@ -140,3 +140,63 @@ def test_a_long_stream_keeps_only_recent_events_open(
     assert max(open_sizes) <= horizon + 2
     # Events come out as they close: in publication order here.
     assert [e.article_ids[0] for e in events] == [it.meta.id for it in items]
+
+
+# -- an event's names: one spelling kept as a string, a Counter from the second on ------
+
+_SPELLINGS = {("putin",): ["Putin", "Vladimir Putin", "PUTIN"], ("doha",): ["Doha"], ("reid", "tara"): ["Tara Reid"]}
+
+
+@st.composite
+def _name_uses(draw: st.DrawFn) -> list[tuple[tuple[str, ...], str, float]]:
+    keys = draw(st.lists(st.sampled_from(sorted(_SPELLINGS)), min_size=0, max_size=6))
+    return [(k, draw(st.sampled_from(_SPELLINGS[k])), draw(st.floats(0.1, 3.0))) for k in keys]
+
+
+@given(st.lists(_name_uses(), min_size=1, max_size=5), st.lists(st.integers(0, 4), max_size=4))
+def test_event_names_count_every_spelling_as_a_counter_would(
+    members: list[list[tuple[tuple[str, ...], str, float]]], absorbs: list[int]
+) -> None:
+    """Whatever the adds and absorbs, each name's spellings, weight and uses are those
+    of the plain Counter book-keeping (same counts, same order), and the persisted form
+    reads back to the same participants."""
+    from collections import Counter
+    from types import SimpleNamespace
+
+    from newscorpus.events.dates import ArticleDate
+    from newscorpus.events.default import EventSummary, _spellings
+
+    def analysis(uses: list[tuple[tuple[str, ...], str, float]]) -> object:
+        names = [SimpleNamespace(keys=k, display=d, weight=w) for k, d, w in uses]
+        return SimpleNamespace(names=names, places=[], date=ArticleDate())
+
+    summaries, books = [], []
+    for uses in members:
+        s, book = EventSummary(), {}
+        s.add(analysis(uses), "")  # type: ignore[arg-type]
+        for k, d, w in uses:
+            entry = book.setdefault(k, [Counter(), 0.0, 0])
+            entry[0][d] += 1
+            entry[1] += w
+            entry[2] += 1
+        summaries.append(s)
+        books.append(book)
+    for i in absorbs:  # fold event i (mod the rest) into the first, as a merge does
+        if len(summaries) < 2:
+            break
+        j = 1 + i % (len(summaries) - 1)
+        summaries[0].absorb(summaries.pop(j))
+        other = books.pop(j)
+        for k, (d, w, n) in other.items():
+            entry = books[0].setdefault(k, [Counter(), 0.0, 0])
+            entry[0].update(d)
+            entry[1] += w
+            entry[2] += n
+    for s, book in zip(summaries, books, strict=True):
+        assert list(s.names) == list(book)
+        for k, (d, w, n) in s.names.items():
+            counts = _spellings(d, n)
+            assert list(counts.items()) == list(book[k][0].items()) and w == book[k][1] and n == book[k][2]
+            assert isinstance(d, str) == (len(counts) == 1)
+        back = EventSummary.from_data(s.to_data())
+        assert back.names == s.names and back.participants(5) == s.participants(5)

@@ -341,3 +341,24 @@ def test_event_windows_config_and_plan() -> None:
     old = plan.to_dict()
     del old["event_windows"]  # a plan written before windows: one pass
     assert Plan.from_dict(old).event_windows == 1
+
+
+def test_only_members_that_joined_an_event_keep_their_vectors(corpus: tuple[OrderedItems, Path]) -> None:
+    """An event's founder keeps no vectors (most events keep one article); the
+    articles that join it do, and a grown event's founder is read again when its
+    title is chosen: the events are the single pass's all the same."""
+    table, _ = corpus
+    builder = DefaultEventBuilder()
+    stream = default_module._Stream(builder, builder._window_vectoriser(table), None)
+    for rank, row in enumerate(table.rows()):
+        stream.feed(rank, table.item(row))
+        if rank == len(table) // 2:
+            break
+    clusterer = stream.clusterer
+    founded = {c.id for c in clusterer.clusters.values()} | set(clusterer.absorbed)  # ids come from founders
+    kept = [(m.vectors is not None, default_module.event_id(m.item.meta.id) in founded)
+            for members in stream.run.members.values() for m in members if m.title is not None]
+    assert all(has != founder for has, founder in kept)
+    assert any(has for has, _ in kept) and any(founder for _, founder in kept)
+    grown = [ms for ms in stream.run.members.values() if len(ms) > 1]
+    assert grown  # events whose founder is read again at close

@@ -103,7 +103,10 @@ class EventSummary:
     from run to run without the members' features.
     """
 
-    names: dict[tuple[str, ...], list[Any]] = attrs.field(factory=dict)  # keys -> [displays, weight, n]
+    # keys -> [displays, weight, n]: displays is the one spelling seen so far (used n
+    # times), or a Counter of spellings once there are two (most names keep one: a
+    # Counter each was a seventh of an open event's memory in a dense corpus).
+    names: dict[tuple[str, ...], list[Any]] = attrs.field(factory=dict)
     places: dict[str, float] = attrs.field(factory=lambda: collections.defaultdict(float))
     dated: collections.Counter[tuple[str, str]] = attrs.field(factory=collections.Counter)  # (day, method)
     published: list[str] = attrs.field(factory=list)  # ISO publication times
@@ -115,8 +118,16 @@ class EventSummary:
     def add(self, analysis: Analysis, published: str) -> None:
         """Add one member's analysis."""
         for name in analysis.names:
-            entry = self.names.setdefault(name.keys, [collections.Counter(), 0.0, 0])
-            entry[0][name.display] += 1
+            entry = self.names.get(name.keys)
+            if entry is None:
+                self.names[name.keys] = [name.display, 0.0 + name.weight, 1]
+                continue
+            shown = entry[0]
+            if isinstance(shown, str):
+                if shown != name.display:
+                    entry[0] = collections.Counter({shown: entry[2], name.display: 1})
+            else:
+                shown[name.display] += 1
             entry[1] += name.weight
             entry[2] += 1
         for place, weight in analysis.places:
@@ -130,8 +141,16 @@ class EventSummary:
     def absorb(self, other: EventSummary) -> None:
         """Add another summary (when two events merge)."""
         for keys, (displays, weight, n) in other.names.items():
-            entry = self.names.setdefault(keys, [collections.Counter(), 0.0, 0])
-            entry[0].update(displays)
+            entry = self.names.get(keys)
+            if entry is None:
+                self.names[keys] = [displays if isinstance(displays, str) else collections.Counter(displays),
+                                    0.0 + weight, n]
+                continue
+            shown = entry[0]
+            if not (isinstance(shown, str) and shown == displays):
+                counts = _spellings(shown, entry[2])
+                counts.update(_spellings(displays, n))
+                entry[0] = counts
             entry[1] += weight
             entry[2] += n
         for place, weight in other.places.items():
@@ -155,7 +174,7 @@ class EventSummary:
                 merged[best][1] += weight
                 merged[best][2] = max(merged[best][2], n)
                 continue
-            merged[keys] = [collections.Counter(displays), weight, n]
+            merged[keys] = [_spellings(displays, n), weight, n]
         scored = sorted(
             ((w * n, _display(d), k) for k, (d, w, n) in merged.items()),
             key=lambda t: (-t[0], t[1]),
@@ -269,7 +288,7 @@ class EventSummary:
     def to_data(self) -> dict[str, Any]:
         """JSON form (persistent state)."""
         return {
-            "names": [[list(k), dict(d), w, n] for k, (d, w, n) in self.names.items()],
+            "names": [[list(k), dict(_spellings(d, n)), w, n] for k, (d, w, n) in self.names.items()],
             "places": dict(self.places),
             "dated": [[d, m, n] for (d, m), n in self.dated.items()],
             "published": self.published,
@@ -281,13 +300,19 @@ class EventSummary:
     def from_data(cls, data: dict[str, Any]) -> EventSummary:
         """Inverse of :meth:`to_data`."""
         s = cls()
-        s.names = {tuple(k): [collections.Counter(d), w, n] for k, d, w, n in data["names"]}
+        s.names = {tuple(k): [next(iter(d)) if len(d) == 1 else collections.Counter(d), w, n]
+                   for k, d, w, n in data["names"]}
         s.places = collections.defaultdict(float, data["places"])
         s.dated = collections.Counter({(d, m): n for d, m, n in data["dated"]})
         s.published = list(data["published"])
         s.title, s.title_id, s.title_score = data["title"]
         s.earlier = data["earlier"]
         return s
+
+
+def _spellings(displays: str | collections.Counter[str], n: int) -> collections.Counter[str]:
+    """A name's spellings with their counts (``displays`` of an EventSummary entry of ``n`` uses)."""
+    return collections.Counter({displays: n}) if isinstance(displays, str) else collections.Counter(displays)
 
 
 def _display(displays: collections.Counter[str]) -> str:
@@ -324,9 +349,12 @@ class _Member:
 
     ``vectors`` are the article's unit entity and term vectors as key tuples and
     value arrays (a third of the memory of the dicts; the dicts are rebuilt, in the
-    same order, only to score members of events with several). A member not
-    clustered in this run (it came back to its event from a state) is not
-    ``decoded``: its features are read when a title is chosen.
+    same order, only to score members of events with several). An event's founder
+    keeps none: most events never get a second article, and the founder of one that
+    does has its features read again when a title is chosen (one parse per such
+    event, instead of ~2 kB held by every open event). A member not clustered in
+    this run (it came back to its event from a state) is not ``decoded``: its
+    features are read when a title is chosen.
     """
 
     __slots__ = ("decoded", "item", "rank", "raw_title", "title", "vectors")
@@ -518,7 +546,7 @@ class _Stream:
             summary.add(a, it.meta.published)
         run.members[cluster.id].append(
             _Member(rank, it, True, None if a is None else a.title, _raw_title(features),
-                    None if a is None else _Vectors(ci))
+                    None if a is None or cluster.n == 1 else _Vectors(ci))
         )
         run.touched.add(cluster.id)
         return closed
@@ -943,9 +971,12 @@ class DefaultEventBuilder(EventBuilder):
             # one-member event needs no vectors for that.
             score = 1.0
             if len(run_members) > 1:
-                if ci is None:
-                    assert m.vectors is not None
+                if ci is None and m.vectors is not None:
                     ci = m.vectors.item(it.meta.id)
+                elif ci is None:  # the event's founder: its vectors from its features again
+                    a = self.analysis_of(it.features)
+                    assert a is not None  # it had a title from them
+                    ci = self._cluster_item(it, a, vec)
                 score = clusterer.lexical(ci, cluster)
             key = (score, it.meta.id, title)
             if best is None or (key[0], _neg(key[1])) > (best[0], _neg(best[1])):

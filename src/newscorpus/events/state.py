@@ -70,7 +70,7 @@ def _cluster_from(cid: str, order: int, data: dict[str, Any]) -> Cluster:
         weekdays=collections.Counter({int(w): n for w, n in data["weekdays"].items()}),
         month_days=collections.Counter({(m, d): n for m, d, n in data["month_days"]}),
         years=collections.Counter({int(y): n for y, n in data["years"].items()}),
-        keys=set(data["keys"]),
+        keys=dict.fromkeys(data["keys"]),
         # A state written before the anchors' name evidence: every name key may anchor.
         name_keys=dict(data["name_keys"]) if data.get("name_keys") is not None else None,
         order=order,
