@@ -200,3 +200,36 @@ def test_event_names_count_every_spelling_as_a_counter_would(
             assert isinstance(d, str) == (len(counts) == 1)
         back = EventSummary.from_data(s.to_data())
         assert back.names == s.names and back.participants(5) == s.participants(5)
+
+
+
+_ID_CHARS = st.sampled_from(["a", "b", "z", "0", "9", " ", "~", "-", "é", "\ud800", "\ue000", "\U0001f600", "\0"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.text(_ID_CHARS, max_size=4),
+                          st.sampled_from(["", "2024-01-01", "2024-01-01T08:00:00+00:00", "2023", "~", "~a", "2024\0"]),
+                          st.booleans()),
+                max_size=40),
+       st.integers(1, 64))
+def test_ordered_items_order_rows_as_a_python_sort_would(rows: list[tuple[str, str, bool]], limit: int) -> None:
+    """NumPy's ordering of the table's UTF-8 columns equals Python's stable sort by
+    (published or "~", id) on every string (surrogates, astral characters, NUL, ties,
+    empty dates); a column too wide for ``limit`` or holding NUL is not given as an array."""
+    import numpy as np
+
+    from newscorpus.events.base import OrderedItems, TextColumn
+
+    table = OrderedItems()
+    appended = [table.append(Meta(aid, 0, i, published)) for i, (aid, published, _) in enumerate(rows)]
+    picked = [r for r in appended if rows[r][2]]
+    table.select(picked)
+    assert list(table.rows()) == sorted(picked, key=lambda r: (rows[r][1] or "~", rows[r][0]))
+    assert [table.handed_out(r) for r in appended] == [keep for _, _, keep in rows]
+    ids = [aid for aid, _, _ in rows]
+    fixed = TextColumn(ids).fixed(np.arange(len(ids)), limit=limit)
+    width = max([len(aid.encode("utf-8", "surrogatepass")) for aid in ids] + [1])
+    if any("\0" in aid for aid in ids) or len(ids) * width > limit:
+        assert fixed is None
+    else:
+        assert fixed is not None and [v.decode("utf-8", "surrogatepass") for v in fixed.tolist()] == ids

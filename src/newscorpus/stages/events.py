@@ -61,7 +61,7 @@ def _load_table(rt: Runtime) -> _Table:
     # EventItem each: 670 bytes an article, 0.8 GB of the stage at 1M articles);
     # rows are in shard order, so each shard's membership is a run of rows.
     table = OrderedItems()
-    primary_rows: list[int] = []
+    primary_rows = array.array("q")  # ints in one buffer, not an object each
     secondaries: list[tuple[int, str]] = []
     shard_ends: list[int] = []
     stores: list[FeatureFile] = []
