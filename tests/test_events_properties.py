@@ -202,7 +202,6 @@ def test_event_names_count_every_spelling_as_a_counter_would(
         assert back.names == s.names and back.participants(5) == s.participants(5)
 
 
-
 _ID_CHARS = st.sampled_from(["a", "b", "z", "0", "9", " ", "~", "-", "é", "\ud800", "\ue000", "\U0001f600", "\0"])
 
 

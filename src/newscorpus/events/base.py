@@ -250,10 +250,10 @@ class OrderedItems:
         self._hand_out(order)
 
     def _hand_out(self, order: Sequence[int] | np.ndarray) -> None:
-        self._order = array.array("q")
-        self._order.frombytes(np.asarray(order, dtype=np.int64).tobytes())
+        rows = np.asarray(order, dtype=np.int64)
+        self._order = array.array("q", rows.tobytes())
         selected = np.zeros(len(self.ids), dtype=np.uint8)
-        selected[np.frombuffer(self._order, dtype=np.int64)] = 1
+        selected[rows] = 1
         self._selected = bytearray(selected.tobytes())
 
     def handed_out(self, row: int) -> bool:

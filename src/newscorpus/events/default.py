@@ -962,27 +962,27 @@ class DefaultEventBuilder(EventBuilder):
             if m.decoded:
                 title = m.title
             else:  # not clustered in this run: read its features
-                a = self.analysis_of(it.features)
-                title = None if a is None else a.title
-                ci = None if a is None else self._cluster_item(it, a, vec)
+                title, ci = self._read_again(it, vec)
             if not title:
                 continue
             # The member closest to the whole event (its medoid) speaks for it; a
             # one-member event needs no vectors for that.
             score = 1.0
             if len(run_members) > 1:
-                if ci is None and m.vectors is not None:
-                    ci = m.vectors.item(it.meta.id)
-                elif ci is None:  # the event's founder: its vectors from its features again
-                    a = self.analysis_of(it.features)
-                    assert a is not None  # it had a title from them
-                    ci = self._cluster_item(it, a, vec)
+                if ci is None:  # the event's founder keeps no vectors: read them again
+                    ci = m.vectors.item(it.meta.id) if m.vectors is not None else self._read_again(it, vec)[1]
+                assert ci is not None  # it had a title from its features
                 score = clusterer.lexical(ci, cluster)
             key = (score, it.meta.id, title)
             if best is None or (key[0], _neg(key[1])) > (best[0], _neg(best[1])):
                 best = key
         if best is not None:
             summary.title_score, summary.title_id, summary.title = best
+
+    def _read_again(self, it: EventItem, vec: Vectoriser) -> tuple[str | None, ClusterItem | None]:
+        """An article's title and cluster item, from its features read again."""
+        a = self.analysis_of(it.features)
+        return (None, None) if a is None else (a.title, self._cluster_item(it, a, vec))
 
     def _event(self, cluster: Cluster, summary: EventSummary, members: list[_Member]) -> Event:
         run_members = [m.item for m in members]
