@@ -25,6 +25,8 @@ from newscorpus.parsers.furniture import (
     find_dateline,
     match_byline,
     match_dated_line,
+    match_marked_credit,
+    match_staff_credit,
     match_standalone_dateline,
 )
 from newscorpus.parsers.plaintext import PlainTextParser
@@ -358,11 +360,55 @@ MORE = (
 )
 
 
-def test_a_credit_line_above_content_stays() -> None:
-    """Only lines below the last paragraph of content are looked at from the bottom."""
-    lines = [*STORY[:2], "Penulis: Andi Saputra", *STORY[2:], MORE]
-    a = parse("\n".join(lines))
-    assert "Penulis: Andi Saputra" in a.body and not a.credits
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Penulis: Andi Saputra", [("Andi Saputra", "author")]),
+        ("Sumber: TechCrunch.", [("TechCrunch", "source")]),
+        ("Sumber berita Reuters dan The Verge.", [("Reuters", "agency"), ("The Verge", "source")]),
+        ("Editor: Budi Santoso | Reporter: Rina Wati", [("Budi Santoso", "editor"), ("Rina Wati", "reporter")]),
+        ("Penyunting: Rahman Ali", [("Rahman Ali", "editor")]),
+        ("Sumber Video : Khairul Anuar Abas", [("Khairul Anuar Abas", "videographer")]),
+    ],
+)
+def test_a_marked_credit_line_is_lifted_between_paragraphs(line: str, expected: list[tuple[str, str]]) -> None:
+    """A credit whose role is marked (a colon, or a role phrase of two words) is
+    lifted wherever it stands: under the lede, or above a long closing promotion
+    that stops the bottom-up scan."""
+    promo = (
+        "Portal ini adalah portal berita teknologi yang membahas perusahaan rintisan, inovasi digital "
+        "dan ekonomi kreatif di Asia Tenggara setiap hari."
+    )
+    for lines in ([*STORY[:2], line, *STORY[2:], MORE], [*STORY, line, promo]):
+        a = parse("\n".join(lines))
+        assert line not in a.body
+        assert [(c.name, c.role) for c in a.credits] == expected
+        assert [(r.rule, r.moved_to, r.position) for r in a.removed] == [
+            ("parser.byline", "credits", lines.index(line))]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Sumber air bersih warga berasal dari mata air di lereng bukit.",  # a one-word role, no marker
+        "Editor's note: this story was updated to correct the date of the hearing.",
+        "Source: company filings and two people familiar with the talks",
+        "Video: Detik-detik Banjir Bandang",  # a teaser for another story
+        "Reporter: Where were you when the water came in?",  # a transcript
+        "Penulis: Badan Pusat Statistik Provinsi Jawa Barat",  # a name of five words
+    ],
+)
+def test_prose_behind_a_role_word_stays_between_paragraphs(line: str) -> None:
+    a = parse("\n".join([*STORY[:2], line, *STORY[2:], MORE]))
+    assert line in a.body and not a.credits
+
+
+def test_a_credit_inside_a_list_of_labelled_items_stays() -> None:
+    """A book's author in the story's own list (title, author, publisher) is not the
+    article's credit: beside a labelled line that credits no one, it stays."""
+    book = ["Judul: Laut Bercerita", "Penulis: Leila S. Chudori", "Penerbit: Kepustakaan Populer Gramedia"]
+    a = parse("\n".join([*STORY[:2], *book, *STORY[2:], MORE]))
+    assert all(line in a.body for line in book) and not a.credits
 
 
 @pytest.mark.parametrize(
@@ -595,6 +641,11 @@ DATED: list[tuple[str, list[tuple[str, str]], str | None, str]] = [
     ("Published: 08:40, 3 June 2025 | Updated: 10:02, 3 June 2025", [], "2025-06-03T08:40:00", "published"),
     ("Posted 7:05 PM ET March 2, 2025 | Updated 8:15 PM ET March 2, 2025", [], "2025-03-02T19:05:00", "published"),
     ("June 9, 2025 · 6 min read", [], "2025-06-09", "published"),
+    # the verb marked with a dash, as with a colon: the verb is not an author's name
+    ("Published - March 04, 2026 09:12 pm IST", [], "2026-03-04T21:12:00", "published"),
+    ("Published - August 19, 2026 07:40 pm IST | Updated - August 20, 2026 08:05 am IST", [],
+     "2026-08-19T19:40:00", "published"),
+    ("Diperbarui - 12 Maret 2024 14:30 WIB", [], "2024-03-12T14:30:00", "modified"),
     ("Artikel ini diterbitkan pada : Isnin, 9 Jun 2025 @ 4:20 PTG", [], "2025-06-09T16:20:00", "published"),
     ("Siti Aminah | 9 Jun 2025 | 8:30 malam", [("Siti Aminah", "author")], "2025-06-09T20:30:00", "published"),
     ("Diterbitkan 9 Juni 2025, 7:15 pagi | Diperbarui 9:00 pagi", [], "2025-06-09T07:15:00", "published"),
@@ -681,3 +732,86 @@ def test_record_parser_takes_an_update_line_only_when_no_column_gives_it() -> No
     fields = {"title": STORY[0], "body": body, "modified": "2024-03-07T10:00:00Z"}
     b = RecordParser().parse(RawDocument("r.jsonl", 1, "r.jsonl#1", "jsonl", fields=fields), "s")
     assert b.modified is not None and b.modified.isoformat() == "2024-03-07T10:00:00+00:00"
+
+
+# -- desks credited instead of people; a person described in brackets ------------------------------
+
+STAFF = [
+    ("Staff Reporter", [("Staff Reporter", "reporter")]),
+    ("Special Correspondent", [("Special Correspondent", "reporter")]),
+    ("Our Political Editor", [("Our Political Editor", "editor")]),
+    ("STAFF WRITER", [("STAFF WRITER", "author")]),
+    ("Tim Liputan Kanal7, Bekasi", [("Tim Liputan Kanal7", "author")]),
+    ("Tim Redaksi", [("Tim Redaksi", "author")]),
+]
+
+
+@pytest.mark.parametrize(("line", "expected"), STAFF)
+def test_a_desk_credited_at_either_edge_is_lifted(line: str, expected: list[tuple[str, str]]) -> None:
+    for lines in ([STORY[0], line, *STORY[1:]], [*STORY, line]):
+        a = parse("\n".join(lines))
+        assert line not in a.body
+        assert [(c.name, c.role) for c in a.credits] == expected
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["The Correspondent", "Staff reporter", "Prime Minister", "Tim Nasional", "Team GB", "Kuala Lumpur",
+     "Tim SAR gabungan", "Monday Editor"],
+)
+def test_a_side_a_title_or_a_place_is_not_a_desk(line: str) -> None:
+    assert match_staff_credit(line) is None
+
+
+def test_a_desk_line_mid_story_stays() -> None:
+    """Mid-story, a two-word line in title case may be a subheading."""
+    a = parse("\n".join([*STORY[:2], "Special Correspondent", *STORY[2:], MORE]))
+    assert "Special Correspondent" in a.body and not a.credits
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Kontributor: Yohanes Dae (warga Ende, NTT)", [("Yohanes Dae", "contributor")]),
+        ("By Jane Doe (a student in Leeds)", [("Jane Doe", "author")]),
+        ("Pewarta: Budi Santoso (ant/xyz)", [("Budi Santoso", "reporter"), ("ant", "initials"), ("xyz", "initials")]),
+    ],
+)
+def test_a_name_described_in_brackets_is_credited(line: str, expected: list[tuple[str, str]]) -> None:
+    found = match_byline(line)
+    assert found is not None
+    assert [(c.name, c.role) for c in found[0]] == expected
+    assert {c.text for c in found[0]} == {line}
+
+
+def test_a_bracket_that_credits_someone_else_is_not_a_description() -> None:
+    assert match_byline("By Jane Doe (additional reporting by Tom Lee)") is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(SENTENCES), st.integers(min_value=1, max_value=40))
+def test_real_sentences_are_never_desk_or_marked_credits(sentence: str, cut: int) -> None:
+    """A real news sentence, whole or cut short, is neither a desk's credit nor a
+    credit line with its role marked (the forms the parser lifts mid-story)."""
+    for text in (sentence, " ".join(sentence.split()[:cut])):
+        assert match_staff_credit(text) is None
+        assert match_marked_credit(text) is None
+
+
+def test_a_date_alone_under_a_credit_at_the_top_is_the_stamp() -> None:
+    a = parse("\n".join([STORY[0], "by Caleb Whitford", "February 11, 2026", *STORY[1:]]))
+    assert a.published is not None and a.published.value.isoformat() == "2026-02-11"
+    assert [c.name for c in a.credits] == ["Caleb Whitford"]
+    assert "February 11, 2026" not in a.body
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        [STORY[0], "February 11, 2026", *STORY[1:]],  # no credit above it: a timeline may open so
+        [*STORY[:2], "by Caleb Whitford", "February 11, 2026", *STORY[2:], MORE],  # mid-story
+    ],
+)
+def test_a_date_alone_elsewhere_stays(lines: list[str]) -> None:
+    a = parse("\n".join(lines))
+    assert "February 11, 2026" in (a.subtitle, *a.body) and a.published is None

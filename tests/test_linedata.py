@@ -115,6 +115,18 @@ def test_cb_lines_carry_their_prefix() -> None:
     assert art.lines[0] == LabelledLine("Halo, semua! JAKARTA - Isi berita.", "C", "Halo, semua!")
 
 
+
+def test_an_override_may_give_a_prefix_by_its_length() -> None:
+    """The override file stores no benchmark text: ``CB:<n>`` names the prefix by
+    its length; any other value is a plain label."""
+    text = "ASSALAMUALAIKUM. Saya ingin bertanya tentang zakat."
+    assert linedata._overridden(text, "CB:16") == LabelledLine(text, "C", "ASSALAMUALAIKUM.")
+    assert linedata._overridden(text, "O") == LabelledLine(text, "O")
+    for fixes in linedata._malay_overrides().values():
+        for label in fixes.values():
+            assert label in KNOWN or (label.startswith("CB:") and label[3:].isdigit())
+
+
 # -- loading ------------------------------------------------------------------------------------------------
 
 

@@ -31,7 +31,9 @@ __all__ = [
     "match_dated_line",
     "match_dateline",
     "match_header",
+    "match_marked_credit",
     "match_picture_credit",
+    "match_staff_credit",
     "match_standalone_dateline",
     "match_url_line",
     "parse_timestamp",
@@ -608,6 +610,11 @@ _PAREN_TAIL = re.compile(r"(?P<name>[^()]+?)\s*\((?P<inner>[^()]{2,40})\)")
 _OUTLET_CODE = re.compile(r"[A-Z][A-Z0-9]{1,7}")
 
 
+#: A description closing a name in brackets: lower-case words with a space, no code
+#: separator ("(warga Ende, NTT)", "(a student in Leeds)"; not "(ant/xyz)").
+_DESCRIBED = re.compile(r"(?<=\w)\s*\((?=[a-z])[^()/]*\s[^()/]*\)$")
+
+
 def _name_credits(text: str, roles: list[str], line: str, *, colon: bool = False) -> list[Credit] | None:
     """Credits for the NAMES part of a segment, each with every role in ``roles``.
 
@@ -1008,6 +1015,89 @@ def match_picture_credit(line: str) -> tuple[list[Credit], str | None] | None:
     return found
 
 
+
+#: Role words whose marked lines are not lifted mid-story: "Video: <a headline in
+#: title case>" is a teaser for another story (see :data:`PICTURE_ROLES`); a
+#: longer role phrase ("Sumber video: <name>") credits a person.
+_NOT_MARKED_WORDS = frozenset({"video", "videos"})
+
+
+def match_marked_credit(line: str) -> tuple[list[Credit], str | None] | None:
+    """A credit line that names its role with a colon (``Penulis: Rina Wati``,
+    ``Sumber: TechCrunch.``, ``Editor: X | Reporter: Y``) or with a role phrase of
+    two words or more (``Sumber berita TechCrunch.``, ``Written by X``) and then
+    holds only names of at most four words each. The parser lifts these anywhere in the body,
+    as it does picture credits: a paragraph of the story never opens with a role
+    word and a colon and goes on with names alone, while outlets print such lines
+    under the lede, between paragraphs, or above a closing promotion that hides
+    them from the tail. A one-word role without the colon (``Sumber air bersih ...``)
+    or a name of five words or more is left where it stands."""
+    stripped = line.lstrip("([•·- ")
+    words = _role_words()
+    m = words.start.match(stripped[:40])
+    if m is None:
+        return None
+    word = " ".join(m["word"].lower().split())
+    marked = stripped[m.end():].lstrip().startswith((":", "："))
+    if not (marked or (word in words.bare and " " in word)) or word in _NOT_MARKED_WORDS:
+        return None
+    found = match_byline(line)
+    if found is None or not found[0] or any(len(c.name.split()) > MAX_PICTURE_NAME_WORDS for c in found[0]):
+        return None
+    return found
+
+
+#: Roles a staff credit may name: the desk's people, not its pictures.
+_STAFF_CREDIT_ROLES = frozenset({"author", "reporter", "editor", "contributor"})
+#: Capitalised words that open a sentence, never a desk's title ("The Correspondent").
+_NOT_STAFF_WORDS = frozenset({
+    "the", "a", "an", "this", "that", "these", "those", "every", "each", "no", "one", "any", "some", "his",
+    "her", "their", "its", "my", "your", "ini", "itu", "sang", "para", "seorang", "setiap",
+})
+#: Words after "Tim"/"Team" that make it a newsroom's desk, beside the role words.
+_DESK_WORDS = frozenset({"redaksi", "editorial", "newsroom", "pemberitaan", "berita", "news"})
+_STAFF = re.compile(
+    r"^(?:(?:Tim|Team|TIM|TEAM)\s+(?P<team>[A-Z][\w.'’-]*(?:\s+[A-Z0-9][\w.'’-]*){0,2})"
+    r"|(?P<mods>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)\s+(?P<role>[A-Za-z]+))"
+    rf"(?:,\s*(?P<place>{_TITLE_PLACE}|{_UPPER_PLACE}))?\.?$"
+)
+
+
+def match_staff_credit(line: str) -> tuple[list[Credit], str | None] | None:
+    """A credit that names a desk instead of a person, on a line of its own:
+    ``Staff Reporter``, ``Special Correspondent``, ``Our Political Editor``, ``Tim
+    Liputan Kanal7, Bekasi``, ``Tim Redaksi``. A single-word role (one of
+    ``credit_roles.yaml``, a person's role: author, reporter, editor, contributor)
+    after one or two capitalised words, or a team word before a role or desk word
+    (``Liputan``, ``Redaksi``; never a side: ``Tim Nasional``), optionally with the
+    desk's place after a comma (not kept: a place is not a name). The credit's name
+    is the desk as written, as ``By Staff Reporter`` gives.
+    The parser asks this only at the edges of the text: mid-story, a two-word line
+    may be a subheading."""
+    line = line.strip()
+    if len(line) > 60 or not line[:1].isupper():
+        return None
+    m = _STAFF.match(line)
+    if m is None:
+        return None
+    if m["team"] is not None:
+        words = m["team"].split()
+        if words[0].lower() not in _DESK_WORDS and words[0].lower() not in _role_words().role_of:
+            return None  # "Tim Nasional", "Team GB": a side, not a desk
+        if any(w.lower() in _NOT_STAFF_WORDS or w.lower() in _WEEKDAYS_AND_MONTHS for w in words):
+            return None
+        who = line[: m.end("team")]
+        return [Credit(" ".join(who.split()), "author", line)], None
+    role = _role_words().role_of.get(m["role"].lower())
+    if role not in _STAFF_CREDIT_ROLES or m["role"].lower() not in _role_words().bare:
+        return None
+    mods = m["mods"].split()
+    if any(w.lower() in _NOT_STAFF_WORDS or w.lower() in _WEEKDAYS_AND_MONTHS for w in mods):
+        return None
+    if not (m["role"][:1].isupper() and (m["role"].isupper() == m["mods"].isupper())):
+        return None  # "Staff reporter" in sentence case may open a sentence cut short
+    return [Credit(f"{m['mods']} {m['role']}", role, line)], None
+
 #: The correspondent's byline of much Commonwealth press: ``From <Name>, <Place>`` or
 #: ``From <Name> in <Place>`` (``From Tunde Bakare, Abuja``), a line of its own. The
 #: place is written in title case or capitals, one to three words, and nothing follows.
@@ -1051,6 +1141,13 @@ def match_byline(line: str) -> tuple[list[Credit], str | None] | None:
     line = line.strip()
     if len(line) > MAX_CREDIT_CHARS or len(line.split()) > MAX_CREDIT_WORDS:
         return None
+    described = _DESCRIBED.search(line) if line[-1:] == ")" else None
+    if described is not None and not any(
+        _has_role(described.group(0)[w.start():]) for w in re.finditer(r"\b\w", described.group(0))
+    ):
+        # "Kontributor: Yohanes Dae (warga Ende, NTT)": who the person is, in words.
+        found = match_byline(line[: described.start()])
+        return None if found is None else ([attrs.evolve(c, text=line) for c in found[0]], found[1])
     contact = _contact_credits(_BULLET.sub("", line), line)
     if contact is not None:
         return contact, None
@@ -1228,7 +1325,7 @@ _STORY_SUBJECT = (
     r"(?:(?:this|the) )?(?:article|story|post|artikel|berita|tulisan)(?: ini)?(?: (?:was|has been|telah))?\s+"
 )
 _DATED_LEFT = re.compile(
-    rf"^(?:(?:{_STORY_SUBJECT})?{_VERB}(?:\s*:|\s+(?:on|at|pada|in)(?:\s*:)?)?\s*"
+    rf"^(?:(?:{_STORY_SUBJECT})?{_VERB}(?:\s*:|\s+[\-–—]{{1,2}}|\s+(?:on|at|pada|in)(?:\s*:)?)?\s*"
     rf"|(?:(?P<verb2>{_UPDATE_VERBS}|{_PUBLISH_VERBS})\s+)?(?:by|oleh)\s*:?\s*(?P<who>.+?)"
     rf"(?:\s+(?:on|pada|at)|\s*{_SEP_CHARS})?\s*"
     rf"|(?P<names>[^\W\d_].*?)\s*(?:[|•]|\s[\-–—]{{1,2}})\s*)$",
@@ -1237,7 +1334,9 @@ _DATED_LEFT = re.compile(
 #: A separator closing the credits before a dated line's date.
 _TRAILING_SEP = re.compile(r"\s*(?:[|•·]|\s[\-–—]{1,2})\s*$")
 #: A second stamp after the first: a separator and a publication or update verb.
-_SECOND_STAMP = re.compile(rf"^[|•·,;]?\s*(?:{_UPDATE_VERBS}|{_PUBLISH_VERBS})(?:\s*:|\s+(?:on|at|pada))?\s*", re.I)
+_SECOND_STAMP = re.compile(
+    rf"^[|•·,;]?\s*(?:{_UPDATE_VERBS}|{_PUBLISH_VERBS})(?:\s*:|\s+[\-–—]{{1,2}}|\s+(?:on|at|pada))?\s*", re.I
+)
 #: A reading time after the date ("· 5 min read", "| 3 menit baca").
 _READING_TIME = re.compile(
     r"^(?:[|•·\-–—]\s*)?\d{1,3}\s*(?:min(?:ute)?s?|menit|minit)\.?\s+(?:read|baca|bacaan|membaca)$", re.I
@@ -1319,13 +1418,15 @@ def _who(text: str, line: str, *, handle: bool) -> list[Credit] | None:
 _YEAR_GLUED = re.compile(r"(?<=\b\d{4})(?=[^\W\d_])")
 
 
-def match_dated_line(line: str) -> DatedLine | None:
+def match_dated_line(line: str, *, alone: bool = False) -> DatedLine | None:
     """Recognise a dated byline or an update line: ``Posted on March 5, 2024 by
     admin``, ``By Jane Doe | 5 March 2024, 10:12 am``, ``Diterbitkan: Selasa, 12
     Maret 2024 14:30 WIB``, ``Updated at 1:23 p.m.``, ``17:41 JST, October 13, 2024``.
 
     ``None`` unless the whole line reads by the grammar above (a date alone, or a
-    sentence with a date in it, is not such a line)."""
+    sentence with a date in it, is not such a line). ``alone``: a full date alone
+    (``February 11, 2026``) is one too; the parser says so only for a line right
+    under a credit it lifted at the top, where a page prints the story's date."""
     line = line.strip()
     # Cheap gates first: such a line is short and holds a digit; most lines of a
     # story are longer (the parser asks of every line at the edges).
@@ -1391,7 +1492,9 @@ def match_dated_line(line: str) -> DatedLine | None:
     else:
         when = None
     full = when is not None or bool(timed)
-    if not (verb or (dated and timed) or (credits and full) or (read_time and when is not None)):
+    if not (
+        verb or (dated and timed) or (credits and full) or (read_time and when is not None) or (alone and when)
+    ):
         return None  # a date alone, or a name beside a date with no year (a reading time is chrome)
     field = "modified" if verb and re.fullmatch(_UPDATE_VERBS, verb, re.I) else "published"
     return DatedLine(when, field, m.group(0), tuple(credits))

@@ -40,7 +40,9 @@ from .furniture import (
     match_byline,
     match_dated_line,
     match_header,
+    match_marked_credit,
     match_picture_credit,
+    match_staff_credit,
     match_url_line,
     parse_timestamp,
 )
@@ -86,6 +88,29 @@ def _content_like(line: str) -> bool:
     """Whether ``line`` reads as a paragraph of the story (a sentence of some
     length), not as page furniture left under it."""
     return len(line.split()) >= CONTENT_WORDS
+
+
+#: A short ``Label: value`` paragraph (``Penerbit: Gramedia``, ``Harga: Rp 89.000``).
+_LABEL_ITEM = re.compile(r"^\W{0,2}[^\W\d]+(?:[ '’-][^\W\d]+){0,2}\s?[:：]\s*\S")
+#: Most words of a paragraph that counts as an item of a labelled list.
+LIST_ITEM_WORDS = 12
+
+
+def _in_a_list(paras: Sequence[str], i: int) -> bool:
+    """Whether paragraph ``i`` stands beside a short labelled paragraph that credits
+    no one: then it is an item of the story's own data list (a book's title, author
+    and publisher; an event's venue and organiser), not the article's credit."""
+    for j in (i - 1, i + 1):
+        if 0 <= j < len(paras):
+            other = paras[j]
+            if (
+                len(other.split()) <= LIST_ITEM_WORDS
+                and _LABEL_ITEM.match(other) is not None
+                and match_marked_credit(other) is None
+                and match_picture_credit(other) is None
+            ):
+                return True
+    return False
 
 
 def _sentences(text: str) -> int:
@@ -171,7 +196,7 @@ def analyse_paragraphs(
             _lift(parsed, line, "parser.trailing_url", "a bare URL closing the text", "url", i)
             tail_lifted.add(i)
             continue
-        byline = match_byline(line)
+        byline = match_byline(line) or match_staff_credit(line)
         if byline is not None:
             _apply_byline(parsed, byline, line, i)
             tail_lifted.add(i)
@@ -207,11 +232,14 @@ def analyse_paragraphs(
         line = paras[i]
         near_top = i - start < EDGE + 1 and dateline_at is None
         if near_top:
-            byline = match_byline(line)
+            byline = match_byline(line) or match_staff_credit(line)
             if byline is not None:
                 _apply_byline(parsed, byline, line, i)
                 continue
-            dated = match_dated_line(line)
+            # A date alone right under a credit is the page's stamp, not a timeline's
+            # first heading.
+            credited = any(r.position == i - 1 and r.moved_to == "credits" for r in parsed.removed)
+            dated = match_dated_line(line, alone=credited)
             if dated is not None:
                 _apply_dated(parsed, dated, line, i)
                 continue
@@ -222,9 +250,15 @@ def analyse_paragraphs(
                     parsed.dateline = found[1]
                     dateline_at = len(rest)
         else:
-            picture = match_picture_credit(line)
-            if picture is not None:
-                _apply_byline(parsed, picture, line, i)
+            # A picture credit anywhere; a credit with its role marked, anywhere but
+            # inside a list of labelled items (the story's own "Penulis:" of a book).
+            credit_line = match_picture_credit(line)
+            if credit_line is None:
+                credit_line = match_marked_credit(line)
+                if credit_line is not None and _in_a_list(paras, i):
+                    credit_line = None
+            if credit_line is not None:
+                _apply_byline(parsed, credit_line, line, i)
                 continue
         rest.append((i, line))
     lede_count = _lede_paragraphs(rest, dateline_at, has_title and bool(parsed.title))
