@@ -369,6 +369,8 @@ MORE = (
         ("Editor: Budi Santoso | Reporter: Rina Wati", [("Budi Santoso", "editor"), ("Rina Wati", "reporter")]),
         ("Penyunting: Rahman Ali", [("Rahman Ali", "editor")]),
         ("Sumber Video : Khairul Anuar Abas", [("Khairul Anuar Abas", "videographer")]),
+        ("With reporting by Associated Press writer Sheikh Saaliq", [("AP", "agency"), ("Sheikh Saaliq", "reporter")]),
+        ("- – additional reporting by Donald Matthys", [("Donald Matthys", "reporter")]),
     ],
 )
 def test_a_marked_credit_line_is_lifted_between_paragraphs(line: str, expected: list[tuple[str, str]]) -> None:
@@ -396,6 +398,7 @@ def test_a_marked_credit_line_is_lifted_between_paragraphs(line: str, expected: 
         "Video: Detik-detik Banjir Bandang",  # a teaser for another story
         "Reporter: Where were you when the water came in?",  # a transcript
         "Penulis: Badan Pusat Statistik Provinsi Jawa Barat",  # a name of five words
+        "With reporting from Jakarta, the team found the bridge closed.",
     ],
 )
 def test_prose_behind_a_role_word_stays_between_paragraphs(line: str) -> None:

@@ -1032,7 +1032,7 @@ def match_marked_credit(line: str) -> tuple[list[Credit], str | None] | None:
     under the lede, between paragraphs, or above a closing promotion that hides
     them from the tail. A one-word role without the colon (``Sumber air bersih ...``)
     or a name of five words or more is left where it stands."""
-    stripped = line.lstrip("([•·- ")
+    stripped = _WITH.sub("", line.lstrip("([•·-–— "))  # "- – additional reporting by", "With reporting by"
     words = _role_words()
     m = words.start.match(stripped[:40])
     if m is None:
