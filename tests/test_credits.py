@@ -24,8 +24,10 @@ from newscorpus.parsers.furniture import (
     credit_roles,
     find_dateline,
     match_byline,
+    match_dash_credit,
     match_dated_line,
     match_marked_credit,
+    match_signature,
     match_staff_credit,
     match_standalone_dateline,
 )
@@ -794,11 +796,14 @@ def test_a_bracket_that_credits_someone_else_is_not_a_description() -> None:
 @settings(max_examples=300, deadline=None)
 @given(st.sampled_from(SENTENCES), st.integers(min_value=1, max_value=40))
 def test_real_sentences_are_never_desk_or_marked_credits(sentence: str, cut: int) -> None:
-    """A real news sentence, whole or cut short, is neither a desk's credit nor a
-    credit line with its role marked (the forms the parser lifts mid-story)."""
+    """A real news sentence, whole or cut short, is neither a desk's credit, a credit
+    line with its role marked, a signature nor a dash credit (the forms the parser
+    lifts mid-story or at an edge without a role word to go by)."""
     for text in (sentence, " ".join(sentence.split()[:cut])):
         assert match_staff_credit(text) is None
         assert match_marked_credit(text) is None
+        assert match_signature(text) is None
+        assert match_dash_credit(text) is None
 
 
 def test_a_date_alone_under_a_credit_at_the_top_is_the_stamp() -> None:
@@ -818,3 +823,59 @@ def test_a_date_alone_under_a_credit_at_the_top_is_the_stamp() -> None:
 def test_a_date_alone_elsewhere_stays(lines: list[str]) -> None:
     a = parse("\n".join(lines))
     assert "February 11, 2026" in (a.subtitle, *a.body) and a.published is None
+
+
+# -- a letter's signature at the tail; a dash credit under a picture mid-story ---------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("KARTHIGES RAJAMANICKAM, Kuala Lumpur.", "KARTHIGES RAJAMANICKAM"),
+        ("MUHAMMAD AIMAN ARIFIN, UiTM Kampus Arau, Perlis.", "MUHAMMAD AIMAN ARIFIN"),
+        ("DR. AHMAD NASIR MOHD.", "DR. AHMAD NASIR MOHD"),
+        ("JOHN SMITH, Leeds", "JOHN SMITH"),
+    ],
+)
+def test_a_letter_signature_closing_the_text_is_lifted(line: str, name: str) -> None:
+    a = parse("\n".join([*STORY, line]))
+    assert line not in a.body
+    assert [(c.name, c.role) for c in a.credits] == [(name, "author")]
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["TERIMA KASIH", "SELAMAT HARI RAYA", "SELAMAT PAGI, Malaysia", "HAPPY NEW YEAR, Readers", "BREAKING NEWS",
+     "KUALA LUMPUR", "THE END", "WALLAHUALAM."],
+)
+def test_a_closing_line_in_capitals_is_not_a_signature(line: str) -> None:
+    assert match_signature(line) is None
+
+
+def test_a_signature_mid_story_stays() -> None:
+    a = parse("\n".join([*STORY[:2], "JOHN SMITH, Leeds", *STORY[2:], MORE]))
+    assert "JOHN SMITH, Leeds" in a.body and not a.credits
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [("— Agensi", [("Agensi", "source")]), ("— Reuters", [("Reuters", "agency")]),
+     ("– Gambar hiasan", [("Gambar hiasan", "source")])],
+)
+def test_a_dash_credit_under_a_picture_is_lifted_mid_story(line: str, expected: list[tuple[str, str]]) -> None:
+    a = parse("\n".join([*STORY[:2], line, *STORY[2:], MORE]))
+    assert line not in a.body
+    assert [(c.name, c.role) for c in a.credits] == expected
+
+
+@pytest.mark.parametrize(
+    "line", ["- Jakarta", "— Tidak!", "— Ya, saya tahu.", "— Gambar hiasan dari arkib keluarga mangsa"]
+)
+def test_a_dashed_line_that_is_no_credit_is_not_a_dash_credit(line: str) -> None:
+    assert match_dash_credit(line) is None
+
+
+def test_dashed_items_of_a_list_stay() -> None:
+    towns = ["– Surabaya", "– Medan", "– Makassar"]
+    a = parse("\n".join([*STORY[:2], *towns, *STORY[2:], MORE]))
+    assert all(t in a.body for t in towns) and not a.credits

@@ -28,11 +28,13 @@ __all__ = [
     "decode_text",
     "find_dateline",
     "match_byline",
+    "match_dash_credit",
     "match_dated_line",
     "match_dateline",
     "match_header",
     "match_marked_credit",
     "match_picture_credit",
+    "match_signature",
     "match_staff_credit",
     "match_standalone_dateline",
     "match_url_line",
@@ -1097,6 +1099,79 @@ def match_staff_credit(line: str) -> tuple[list[Credit], str | None] | None:
     if not (m["role"][:1].isupper() and (m["role"].isupper() == m["mods"].isupper())):
         return None  # "Staff reporter" in sentence case may open a sentence cut short
     return [Credit(f"{m['mods']} {m['role']}", role, line)], None
+
+
+
+#: Words at most in a dash credit's name part ("— Gambar hiasan", "— Agensi").
+DASH_CREDIT_WORDS = 4
+
+
+def match_dash_credit(line: str) -> tuple[list[Credit], str | None] | None:
+    """A paragraph that is an em or en dash and a short credit (``— Agensi``,
+    ``— Gambar hiasan``, ``— Reuters``, ``– Google``): the credit under an inline
+    picture or a quoted item, printed as a line of its own. The names have at most
+    four words; a hyphen does not count (``- Jakarta`` opens a list item), nor does a
+    line ending in ``!`` or ``?`` (a line of dialogue)."""
+    line = line.strip()
+    if line[:1] not in "—–" or line.endswith(("!", "?")):
+        return None
+    if len(_LEADING_DASHES.sub("", line).split()) > DASH_CREDIT_WORDS:
+        return None
+    found = match_byline(line)
+    if found is None or not found[0] or any(len(c.name.split()) > DASH_CREDIT_WORDS for c in found[0]):
+        return None
+    return found
+
+#: Tokens that mark a Malay, Indonesian or English personal name in capitals: name
+#: particles, honorifics and abbreviated given names ("MOHD.", "BIN", "DR.", "A/L").
+_NAME_MARKS = frozenset({
+    "bin", "binti", "bt", "bte", "a/l", "a/p", "mohd", "mohd.", "md", "md.", "muhd", "muhd.", "dr", "dr.",
+    "prof", "prof.", "datuk", "dato", "dato'", "datin", "tan", "sri", "haji", "hj", "hj.", "hajah", "hjh",
+    "hjh.", "ir", "ir.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.",
+})
+#: Words of greetings, thanks and wishes: a closing line in capitals made of them
+#: ("SELAMAT PAGI, Malaysia", "HAPPY NEW YEAR") is no signature. (The cleaners keep
+#: their own list of this class; components do not import each other.)
+_SALUTATION_WORDS = frozenset({
+    "hi", "hello", "hey", "hai", "halo", "hallo", "helo", "greetings", "welcome", "good", "morning", "evening",
+    "afternoon", "night", "selamat", "salam", "assalamualaikum", "wassalam", "thanks", "thank", "terima", "kasih",
+    "makasih", "cheers", "bye", "goodbye", "jumpa", "happy", "merry",
+})
+_CAPS_NAME_TOKEN = re.compile(r"[A-Z][A-Z'’\-/]*\.?")
+_SIGNATURE = re.compile(
+    r"^(?P<name>[A-Z][A-Z'’.\-/]*(?:\s+[A-Z][A-Z'’.\-/]*){1,5})"
+    r"(?:,\s*(?P<place>[A-Z][\w'’.\-]*(?:\s+[A-Z][\w'’.\-]*){0,3}(?:,\s*[A-Z][\w'’.\-]*(?:\s+[A-Z][\w'’.\-]*){0,2})?))?"
+    r"\.?$"
+)
+
+
+def match_signature(line: str) -> tuple[list[Credit], str | None] | None:
+    """The signature closing a letter or a column: the writer's name in capitals,
+    two to six words, then optionally a comma and where the writer lives
+    (``KARTHIGES RAJAMANICKAM, Kuala Lumpur.``, ``MUHAMMAD AIMAN ARIFIN, UiTM Kampus
+    Arau, Perlis.``, ``DR. AHMAD NASIR MOHD.``). Without a place, the name must carry
+    a mark of a personal name (a particle, an honorific, an abbreviated given name:
+    ``BIN``, ``DR.``, ``MOHD.``), since a closing line in capitals (``TERIMA KASIH``,
+    ``SELAMAT HARI RAYA``) has the same shape. The name, read in title case, must be
+    a name by the credit grammar (no weekday, month or common closing word). The
+    parser asks this only below the last paragraph of content."""
+    line = line.strip()
+    if len(line) > 90 or line.endswith(("!", "?")):
+        return None
+    m = _SIGNATURE.match(line)
+    if m is None:
+        return None
+    tokens = m["name"].split()
+    if not all(_CAPS_NAME_TOKEN.fullmatch(t) for t in tokens):
+        return None
+    if any(t.lower().strip(".,'’") in _SALUTATION_WORDS for t in tokens):
+        return None
+    if m["place"] is None and not any(t.lower() in _NAME_MARKS for t in tokens):
+        return None
+    titled = [t if t.lower() in _NAME_MARKS else t.title() for t in tokens]
+    if _split_name(" ".join(t for t in titled if t.lower() not in _NAME_MARKS) or "x") is None:
+        return None
+    return [Credit(" ".join(tokens).rstrip("."), "author", line)], None
 
 #: The correspondent's byline of much Commonwealth press: ``From <Name>, <Place>`` or
 #: ``From <Name> in <Place>`` (``From Tunde Bakare, Abuja``), a line of its own. The

@@ -38,10 +38,12 @@ from .furniture import (
     decode_text,
     find_dateline,
     match_byline,
+    match_dash_credit,
     match_dated_line,
     match_header,
     match_marked_credit,
     match_picture_credit,
+    match_signature,
     match_staff_credit,
     match_url_line,
     parse_timestamp,
@@ -97,15 +99,19 @@ LIST_ITEM_WORDS = 12
 
 
 def _in_a_list(paras: Sequence[str], i: int) -> bool:
-    """Whether paragraph ``i`` stands beside a short labelled paragraph that credits
-    no one: then it is an item of the story's own data list (a book's title, author
-    and publisher; an event's venue and organiser), not the article's credit."""
+    """Whether paragraph ``i`` stands beside a short labelled or dashed paragraph
+    that credits no one: then it is an item of the story's own list (a book's title,
+    author and publisher; an event's venue and organiser; towns in dashed lines),
+    not the article's credit."""
     for j in (i - 1, i + 1):
         if 0 <= j < len(paras):
             other = paras[j]
+            if len(other.split()) > LIST_ITEM_WORDS:
+                continue
+            if other[:1] in "—–-•*":
+                return True  # a dashed or bulleted list, credit-shaped or not
             if (
-                len(other.split()) <= LIST_ITEM_WORDS
-                and _LABEL_ITEM.match(other) is not None
+                _LABEL_ITEM.match(other) is not None
                 and match_marked_credit(other) is None
                 and match_picture_credit(other) is None
             ):
@@ -196,7 +202,7 @@ def analyse_paragraphs(
             _lift(parsed, line, "parser.trailing_url", "a bare URL closing the text", "url", i)
             tail_lifted.add(i)
             continue
-        byline = match_byline(line) or match_staff_credit(line)
+        byline = match_byline(line) or match_staff_credit(line) or match_signature(line)
         if byline is not None:
             _apply_byline(parsed, byline, line, i)
             tail_lifted.add(i)
@@ -254,7 +260,7 @@ def analyse_paragraphs(
             # inside a list of labelled items (the story's own "Penulis:" of a book).
             credit_line = match_picture_credit(line)
             if credit_line is None:
-                credit_line = match_marked_credit(line)
+                credit_line = match_marked_credit(line) or match_dash_credit(line)
                 if credit_line is not None and _in_a_list(paras, i):
                     credit_line = None
             if credit_line is not None:
