@@ -746,6 +746,7 @@ WRITTEN3 = LABELS_DIR / "written_blind3.yaml"
 WRITTEN4 = LABELS_DIR / "written_blind4.yaml"
 WRITTEN5 = LABELS_DIR / "written_blind5.yaml"
 WRITTEN6 = LABELS_DIR / "written_blind6.yaml"
+WRITTEN7 = LABELS_DIR / "written_blind7.yaml"
 #: In ``written_lines.yaml``, a ``CB`` line is content with a boilerplate prefix
 #: glued before this separator (``Halo sobat! || JAKARTA - ...``).
 PREFIX_SEP = " || "
@@ -824,6 +825,14 @@ def load_written6(base: Path | None = None) -> Iterator[LabelledArticle]:
         yield from parse_written(yaml.safe_load(WRITTEN6.read_text(encoding="utf-8")), "written6")
 
 
+def load_written7(base: Path | None = None) -> Iterator[LabelledArticle]:
+    """The seventh written set (``tests/data/cleaning/written_blind7.yaml``), written
+    and frozen as the others were (committed before any code ran on it, 2026-12-07);
+    credits in many forms and positions. All blind."""
+    if WRITTEN7.exists():
+        yield from parse_written(yaml.safe_load(WRITTEN7.read_text(encoding="utf-8")), "written7")
+
+
 # -- the interface ----------------------------------------------------------------------------------
 
 #: Loaders by set name. Sets needing ``../shared/benchmarks`` are skipped by
@@ -836,6 +845,7 @@ SETS: dict[str, tuple[Callable[[Path], Iterable[LabelledArticle]], str | None]] 
     "written4": (load_written4, None),
     "written5": (load_written5, None),
     "written6": (load_written6, None),
+    "written7": (load_written7, None),
     "indosum": (load_indosum, "indosum-dev-folds"),
     "malay-news": (load_malay, "malay-news"),
     "fundus": (load_fundus, "fundus-parser-testdata"),

@@ -9,6 +9,7 @@ the same words and must stay in the body.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import attrs
@@ -759,19 +760,30 @@ def test_a_desk_credited_at_either_edge_is_lifted(line: str, expected: list[tupl
         assert [(c.name, c.role) for c in a.credits] == expected
 
 
+NOT_DESKS = ["The Correspondent", "Staff reporter", "Prime Minister", "Tim Nasional", "Team GB", "Kuala Lumpur",
+             "Tim SAR gabungan", "Monday Editor"]
+NOT_SIGNATURES = ["TERIMA KASIH", "SELAMAT HARI RAYA", "SELAMAT PAGI, Malaysia", "HAPPY NEW YEAR, Readers",
+                  "BREAKING NEWS", "KUALA LUMPUR", "THE END", "WALLAHUALAM."]
+
+
 @pytest.mark.parametrize(
-    "line",
-    ["The Correspondent", "Staff reporter", "Prime Minister", "Tim Nasional", "Team GB", "Kuala Lumpur",
-     "Tim SAR gabungan", "Monday Editor"],
+    ("matcher", "line"),
+    [(match_staff_credit, line) for line in NOT_DESKS] + [(match_signature, line) for line in NOT_SIGNATURES],
 )
-def test_a_side_a_title_or_a_place_is_not_a_desk(line: str) -> None:
-    assert match_staff_credit(line) is None
+def test_a_side_a_title_a_place_or_a_closing_line_credits_no_one(
+    matcher: Callable[[str], object], line: str
+) -> None:
+    """A sports side, a title, a place, a greeting or wish in capitals: the shapes of
+    a desk credit or a signature that credit no one."""
+    assert matcher(line) is None
 
 
-def test_a_desk_line_mid_story_stays() -> None:
-    """Mid-story, a two-word line in title case may be a subheading."""
-    a = parse("\n".join([*STORY[:2], "Special Correspondent", *STORY[2:], MORE]))
-    assert "Special Correspondent" in a.body and not a.credits
+@pytest.mark.parametrize("line", ["Special Correspondent", "JOHN SMITH, Leeds"])
+def test_an_edge_credit_mid_story_stays(line: str) -> None:
+    """Desk credits and signatures are read only at the edges: mid-story, a two-word
+    line in title case may be a subheading, a name in capitals a quoted sign."""
+    a = parse("\n".join([*STORY[:2], line, *STORY[2:], MORE]))
+    assert line in a.body and not a.credits
 
 
 @pytest.mark.parametrize(
@@ -841,20 +853,6 @@ def test_a_letter_signature_closing_the_text_is_lifted(line: str, name: str) -> 
     a = parse("\n".join([*STORY, line]))
     assert line not in a.body
     assert [(c.name, c.role) for c in a.credits] == [(name, "author")]
-
-
-@pytest.mark.parametrize(
-    "line",
-    ["TERIMA KASIH", "SELAMAT HARI RAYA", "SELAMAT PAGI, Malaysia", "HAPPY NEW YEAR, Readers", "BREAKING NEWS",
-     "KUALA LUMPUR", "THE END", "WALLAHUALAM."],
-)
-def test_a_closing_line_in_capitals_is_not_a_signature(line: str) -> None:
-    assert match_signature(line) is None
-
-
-def test_a_signature_mid_story_stays() -> None:
-    a = parse("\n".join([*STORY[:2], "JOHN SMITH, Leeds", *STORY[2:], MORE]))
-    assert "JOHN SMITH, Leeds" in a.body and not a.credits
 
 
 @pytest.mark.parametrize(
