@@ -409,12 +409,28 @@ def test_prose_behind_a_role_word_stays_between_paragraphs(line: str) -> None:
     assert line in a.body and not a.credits
 
 
-def test_a_credit_inside_a_list_of_labelled_items_stays() -> None:
+BOOK = ["Judul: Laut Bercerita", "Penulis: Leila S. Chudori", "Penerbit: Kepustakaan Populer Gramedia"]
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        [STORY[0], *BOOK, *STORY[1:], MORE],  # under the title
+        [*STORY[:2], *BOOK, *STORY[2:], MORE],  # mid-story
+        [*STORY, MORE, *BOOK],  # closing the review
+    ],
+)
+def test_a_credit_inside_a_list_of_labelled_items_stays(lines: list[str]) -> None:
     """A book's author in the story's own list (title, author, publisher) is not the
-    article's credit: beside a labelled line that credits no one, it stays."""
-    book = ["Judul: Laut Bercerita", "Penulis: Leila S. Chudori", "Penerbit: Kepustakaan Populer Gramedia"]
-    a = parse("\n".join([*STORY[:2], *book, *STORY[2:], MORE]))
-    assert all(line in a.body for line in book) and not a.credits
+    article's credit: with two labelled lines around it that credit no one, it stays,
+    wherever the list stands."""
+    a = parse("\n".join(lines))
+    assert all(line in (a.subtitle, *a.body) for line in BOOK) and not a.credits
+
+
+def test_one_labelled_line_beside_a_byline_does_not_make_a_list() -> None:
+    a = parse("\n".join([STORY[0], "Penulis: Andi Saputra", "Baca juga: Banjir rendam Hanoi", *STORY[1:]]))
+    assert [c.name for c in a.credits] == ["Andi Saputra"]
 
 
 @pytest.mark.parametrize(

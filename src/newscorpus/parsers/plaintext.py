@@ -99,24 +99,26 @@ LIST_ITEM_WORDS = 12
 
 
 def _in_a_list(paras: Sequence[str], i: int) -> bool:
-    """Whether paragraph ``i`` stands beside a short labelled or dashed paragraph
-    that credits no one: then it is an item of the story's own list (a book's title,
-    author and publisher; an event's venue and organiser; towns in dashed lines),
-    not the article's credit."""
-    for j in (i - 1, i + 1):
-        if 0 <= j < len(paras):
-            other = paras[j]
-            if len(other.split()) > LIST_ITEM_WORDS:
-                continue
-            if other[:1] in "—–-•*":
-                return True  # a dashed or bulleted list, credit-shaped or not
-            if (
-                _LABEL_ITEM.match(other) is not None
-                and match_marked_credit(other) is None
-                and match_picture_credit(other) is None
-            ):
-                return True
-    return False
+    """Whether paragraph ``i`` is an item of the story's own list, not the article's
+    credit: two short labelled paragraphs that credit no one and give no date stand
+    within two paragraphs of it (a book's title, publisher and price around its
+    ``Penulis:``; an event's venue and organiser), or, for a dashed paragraph, a
+    dashed or bulleted one stands right beside it (towns in dashed lines). One labelled neighbour is not
+    enough: a ``Baca juga:`` line often follows a byline."""
+    labelled = 0
+    for j in (i - 2, i - 1, i + 1, i + 2):
+        if not 0 <= j < len(paras) or len(paras[j].split()) > LIST_ITEM_WORDS:
+            continue
+        other = paras[j]
+        if abs(j - i) == 1 and other[:1] in "—–-•*" and paras[i][:1] in "—–-•*":
+            return True  # a dashed or bulleted list, credit-shaped or not
+        if (
+            _LABEL_ITEM.match(other) is not None
+            and match_byline(other) is None
+            and match_dated_line(other) is None
+        ):
+            labelled += 1
+    return labelled >= 2
 
 
 def _sentences(text: str) -> int:
@@ -203,7 +205,7 @@ def analyse_paragraphs(
             tail_lifted.add(i)
             continue
         byline = match_byline(line) or match_staff_credit(line) or match_signature(line)
-        if byline is not None:
+        if byline is not None and not _in_a_list(paras, i):
             _apply_byline(parsed, byline, line, i)
             tail_lifted.add(i)
             continue
@@ -239,7 +241,7 @@ def analyse_paragraphs(
         near_top = i - start < EDGE + 1 and dateline_at is None
         if near_top:
             byline = match_byline(line) or match_staff_credit(line)
-            if byline is not None:
+            if byline is not None and not _in_a_list(paras, i):
                 _apply_byline(parsed, byline, line, i)
                 continue
             # A date alone right under a credit is the page's stamp, not a timeline's
