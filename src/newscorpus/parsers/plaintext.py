@@ -92,8 +92,9 @@ def _content_like(line: str) -> bool:
     return len(line.split()) >= CONTENT_WORDS
 
 
-#: A short ``Label: value`` paragraph (``Penerbit: Gramedia``, ``Harga: Rp 89.000``).
-_LABEL_ITEM = re.compile(r"^\W{0,2}[^\W\d]+(?:[ '’-][^\W\d]+){0,2}\s?[:：]\s*\S")
+#: A short ``Label: value`` paragraph (``Penerbit: Gramedia``, ``Harga: Rp 89.000``); not one in
+#: brackets (``(Graphic: ... - here)`` is a pointer, not an item of a list).
+_LABEL_ITEM = re.compile(r"^[^\W\d]+(?:[ '’-][^\W\d]+){0,2}\s?[:：]\s*\S")
 #: Most words of a paragraph that counts as an item of a labelled list.
 LIST_ITEM_WORDS = 12
 
