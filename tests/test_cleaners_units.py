@@ -222,6 +222,18 @@ def test_lede_keeps_the_longer_form_once() -> None:
     assert [r.rule for r in cleaned.removed] == ["lede.repeated"]
 
 
+
+def test_a_short_paragraph_above_the_lede_does_not_hide_its_repeat() -> None:
+    """Found by the idempotence property: a greeting above a lede printed twice hid
+    the repeat until the greeting cleaner had cut it, so a second pass cut more."""
+    twice = "Share buybacks reached a record $1 trillion last year, according to Goldman Sachs."
+    article = _article(body=("Salam Malaysia Madani.", twice, twice))
+    cleaned = RepeatedLedeCleaner().clean(article)
+    assert cleaned.body == ("Salam Malaysia Madani.", twice)
+    chain = CleanerChain(default_cleaners())
+    once = chain.clean(article)
+    assert chain.clean(once) == once
+
 # A subtitle whose words recur, in order, inside a longer body sentence that says
 # more (the shape of a false cut seen on a university news page): not a repeat.
 SUBHEAD = "First field trial of a solar-powered water pump for small farms"

@@ -165,9 +165,15 @@ class RepeatedLedeCleaner(Cleaner):
                 if is_repeat(lede, words[i]):
                     return [Cut("subtitle", 0, "lede.repeated", "a shorter copy of a body paragraph")]
             return []
-        # No lede field: the first paragraph may be the lede, repeated just below.
-        first = idx[0]
-        for i in idx[1:]:
+        # No lede field: the first paragraph may be the lede, repeated just below. A
+        # paragraph too short to compare (a greeting, a kicker) above it is not the
+        # lede: were it taken as one, the repeat would be found only once another
+        # cleaner had cut it, in a second pass (cleaning would not be idempotent).
+        long_enough = [i for i in idx if len(words[i]) >= MIN_WORDS]
+        if not long_enough:
+            return []
+        first = long_enough[0]
+        for i in long_enough[1:]:
             if is_repeat(words[first], words[i]):
                 return [Cut("body", first, "lede.repeated", "a shorter copy of a body paragraph")]
             if is_repeat(words[i], words[first]):
