@@ -584,8 +584,14 @@ def test_a_greeting_pattern_stops_at_the_dateline(opening: str, greeting: str, p
         ("Hai, Sobat WSX. MEDAN - Harga cabai turun di pasar induk.", "Hai, Sobat WSX.", "id"),
         ("Wilujeng enjing, warga Bandung! Pemkot membuka taman baru di Cibeunying.", "Wilujeng enjing, warga Bandung!",
          "id"),
+        # an honorific relative clause is part of the addressee (id/ms "yang ...")
+        ("Assalamualaikum dan salam sejahtera, pembaca Suara Pantai yang dihormati. Banjir kilat melanda tiga kampung.",
+         "Assalamualaikum dan salam sejahtera, pembaca Suara Pantai yang dihormati.", "ms"),
+        ("Selamat pagi, pembaca yang budiman. JAKARTA - Harga beras naik lagi.", "Selamat pagi, pembaca yang budiman.",
+         "id"),
         # ... but not words that go on as a sentence: then only the greeting goes, or nothing.
         ("Good morning, Mayor Rivera told the council before the vote on Monday.", None, "en"),
+        ("Selamat pagi, warga yang datang ke pasar membeli beras murah.", None, "id"),
     ],
 )
 def test_a_greeting_takes_its_addressee_but_not_the_dateline(opening: str, greeting: str | None, lang: str) -> None:

@@ -604,7 +604,8 @@ def _word_set(text: str) -> frozenset[str]:
 
 #: Words an addressee of a greeting may hold in lower case besides capitalised
 #: names (``Good morning, Southeast Texas!``, ``Assalamualaikum, sahabat Cahaya
-#: Iman.``): nouns for readers and audiences, their honorific attributes, and
+#: Iman.``): nouns for readers and audiences, their honorific attributes (with the
+#: relative ``yang`` that opens one in id/ms: ``pembaca yang dihormati``), and
 #: function words, in en/id/ms. A lower-case word outside this class (a verb:
 #: ``Good morning, President Biden told ...``) means the text goes on as a sentence.
 _ADDRESS_WORDS = _word_set(
@@ -613,7 +614,8 @@ _ADDRESS_WORDS = _word_set(
     pembaca sobat sahabat teman kawan warga netizen warganet pemirsa para setia budiman
     terhormat dihormati dirahmati dikasihi dimuliakan tercinta tersayang sekalian semua semuanya
     kita anda kalian dan di seluruh rakan rakan-rakan kawan-kawan geng gaes guys jemaah
-    muslimin muslimat kaum ibu bapak bapa ibu-ibu bapak-bapak saudara saudari"""
+    muslimin muslimat kaum ibu bapak bapa ibu-ibu bapak-bapak saudara saudari saudara-saudari
+    yang terkasih dicintai disayangi hadirin pendengar penonton pengunjung umat"""
 )
 #: A greeting's addressee: a few words, then ``!`` or ``.`` (``,`` would be speech).
 _ADDRESSEE = re.compile(r",?[ \t]+((?:[^\s!.,;:?\"“”]+[ \t]+){0,5}[^\s!.,;:?\"“”]+)[!.]+(?= |$)")
