@@ -104,8 +104,8 @@ def _in_a_list(paras: Sequence[str], i: int) -> bool:
     credit: two short labelled paragraphs that credit no one and give no date stand
     within two paragraphs of it (a book's title, publisher and price around its
     ``Penulis:``; an event's venue and organiser), or, for a dashed paragraph, a
-    dashed or bulleted one stands right beside it (towns in dashed lines). One labelled neighbour is not
-    enough: a ``Baca juga:`` line often follows a byline."""
+    dashed or bulleted one stands right beside it (towns in dashed lines). One
+    labelled neighbour is not enough: a ``Baca juga:`` line often follows a byline."""
     labelled = 0
     for j in (i - 2, i - 1, i + 1, i + 2):
         if not 0 <= j < len(paras) or len(paras[j].split()) > LIST_ITEM_WORDS:
