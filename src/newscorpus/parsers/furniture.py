@@ -988,9 +988,10 @@ def _plain_credits(body: str, line: str) -> list[Credit] | None:
 #: line is furniture wherever it stands (under an inline photo, mid-story). Not
 #: video: "Video: <a headline in title case>" is a teaser for another story.
 PICTURE_ROLES = frozenset({"photographer", "illustrator"})
-#: Most words of a name in a picture credit found mid-story: "Photos: Europa,
-#: Mysterious Icy Moon of Jupiter" is a gallery's headline, not two names.
-MAX_PICTURE_NAME_WORDS = 4
+#: Most words of a name in a credit lifted mid-story (a picture's, a marked or a
+#: dash credit): "Photos: Europa, Mysterious Icy Moon of Jupiter" is a gallery's
+#: headline, not two names.
+MID_STORY_NAME_WORDS = 4
 
 
 @functools.cache
@@ -1011,11 +1012,16 @@ def match_picture_credit(line: str) -> tuple[list[Credit], str | None] | None:
     m = _role_words().start.match(line.lstrip("([•·- "))
     if m is None or _role_words().role_of[" ".join(m["word"].lower().split())] not in PICTURE_ROLES:
         return None
+    return _short_credit(line)
+
+
+def _short_credit(line: str) -> tuple[list[Credit], str | None] | None:
+    """``match_byline(line)`` when it names someone and no name has more than
+    :data:`MID_STORY_NAME_WORDS` words: the test of every credit lifted mid-story."""
     found = match_byline(line)
-    if found is None or any(len(c.name.split()) > MAX_PICTURE_NAME_WORDS for c in found[0]):
+    if found is None or not found[0] or any(len(c.name.split()) > MID_STORY_NAME_WORDS for c in found[0]):
         return None
     return found
-
 
 
 #: Role words whose marked lines are not lifted mid-story: "Video: <a headline in
@@ -1028,11 +1034,11 @@ def match_marked_credit(line: str) -> tuple[list[Credit], str | None] | None:
     """A credit line that names its role with a colon (``Penulis: Rina Wati``,
     ``Sumber: TechCrunch.``, ``Editor: X | Reporter: Y``) or with a role phrase of
     two words or more (``Sumber berita TechCrunch.``, ``Written by X``) and then
-    holds only names of at most four words each. The parser lifts these anywhere in the body,
-    as it does picture credits: a paragraph of the story never opens with a role
-    word and a colon and goes on with names alone, while outlets print such lines
-    under the lede, between paragraphs, or above a closing promotion that hides
-    them from the tail. A one-word role without the colon (``Sumber air bersih ...``)
+    holds only names of at most four words each. The parser lifts these anywhere in
+    the body, as it does picture credits: a paragraph of the story never opens with
+    a role word and a colon and goes on with names alone, while outlets print such
+    lines under the lede, between paragraphs, or above a closing promotion that
+    hides them from the tail. A one-word role without the colon (``Sumber air bersih ...``)
     or a name of five words or more is left where it stands."""
     stripped = _WITH.sub("", line.lstrip("([•·-–— "))  # "- – additional reporting by", "With reporting by"
     words = _role_words()
@@ -1043,10 +1049,7 @@ def match_marked_credit(line: str) -> tuple[list[Credit], str | None] | None:
     marked = stripped[m.end():].lstrip().startswith((":", "："))
     if not (marked or (word in words.bare and " " in word)) or word in _NOT_MARKED_WORDS:
         return None
-    found = match_byline(line)
-    if found is None or not found[0] or any(len(c.name.split()) > MAX_PICTURE_NAME_WORDS for c in found[0]):
-        return None
-    return found
+    return _short_credit(line)
 
 
 #: Roles a staff credit may name: the desk's people, not its pictures.
@@ -1073,37 +1076,28 @@ def match_staff_credit(line: str) -> tuple[list[Credit], str | None] | None:
     after one or two capitalised words, or a team word before a role or desk word
     (``Liputan``, ``Redaksi``; never a side: ``Tim Nasional``), optionally with the
     desk's place after a comma (not kept: a place is not a name). The credit's name
-    is the desk as written, as ``By Staff Reporter`` gives.
-    The parser asks this only at the edges of the text: mid-story, a two-word line
-    may be a subheading."""
+    is the desk as written, as ``By Staff Reporter`` gives. The parser asks this
+    only at the edges of the text: mid-story, a two-word line may be a subheading."""
     line = line.strip()
     if len(line) > 60 or not line[:1].isupper():
         return None
     m = _STAFF.match(line)
     if m is None:
         return None
+    words = (m["team"] or m["mods"]).split()
+    if any(w.lower() in _NOT_STAFF_WORDS or w.lower() in _WEEKDAYS_AND_MONTHS for w in words):
+        return None
     if m["team"] is not None:
-        words = m["team"].split()
         if words[0].lower() not in _DESK_WORDS and words[0].lower() not in _role_words().role_of:
             return None  # "Tim Nasional", "Team GB": a side, not a desk
-        if any(w.lower() in _NOT_STAFF_WORDS or w.lower() in _WEEKDAYS_AND_MONTHS for w in words):
-            return None
         who = line[: m.end("team")]
         return [Credit(" ".join(who.split()), "author", line)], None
     role = _role_words().role_of.get(m["role"].lower())
     if role not in _STAFF_CREDIT_ROLES or m["role"].lower() not in _role_words().bare:
         return None
-    mods = m["mods"].split()
-    if any(w.lower() in _NOT_STAFF_WORDS or w.lower() in _WEEKDAYS_AND_MONTHS for w in mods):
-        return None
     if not (m["role"][:1].isupper() and (m["role"].isupper() == m["mods"].isupper())):
         return None  # "Staff reporter" in sentence case may open a sentence cut short
     return [Credit(f"{m['mods']} {m['role']}", role, line)], None
-
-
-
-#: Words at most in a dash credit's name part ("— Gambar hiasan", "— Agensi").
-DASH_CREDIT_WORDS = 4
 
 
 def match_dash_credit(line: str) -> tuple[list[Credit], str | None] | None:
@@ -1115,12 +1109,10 @@ def match_dash_credit(line: str) -> tuple[list[Credit], str | None] | None:
     line = line.strip()
     if line[:1] not in "—–" or line.endswith(("!", "?")):
         return None
-    if len(_LEADING_DASHES.sub("", line).split()) > DASH_CREDIT_WORDS:
+    if len(_LEADING_DASHES.sub("", line).split()) > MID_STORY_NAME_WORDS:
         return None
-    found = match_byline(line)
-    if found is None or not found[0] or any(len(c.name.split()) > DASH_CREDIT_WORDS for c in found[0]):
-        return None
-    return found
+    return _short_credit(line)
+
 
 #: Tokens that mark a Malay, Indonesian or English personal name in capitals: name
 #: particles, honorifics and abbreviated given names ("MOHD.", "BIN", "DR.", "A/L").
@@ -1168,10 +1160,11 @@ def match_signature(line: str) -> tuple[list[Credit], str | None] | None:
         return None
     if m["place"] is None and not any(t.lower() in _NAME_MARKS for t in tokens):
         return None
-    titled = [t if t.lower() in _NAME_MARKS else t.title() for t in tokens]
-    if _split_name(" ".join(t for t in titled if t.lower() not in _NAME_MARKS) or "x") is None:
+    plain = [t.title() for t in tokens if t.lower() not in _NAME_MARKS]
+    if not plain or _split_name(" ".join(plain)) is None:
         return None
     return [Credit(" ".join(tokens).rstrip("."), "author", line)], None
+
 
 #: The correspondent's byline of much Commonwealth press: ``From <Name>, <Place>`` or
 #: ``From <Name> in <Place>`` (``From Tunde Bakare, Abuja``), a line of its own. The
