@@ -80,7 +80,7 @@ __all__ = [
 PAGE = "docs/quality.md"
 #: Sets measured by default, in this order.
 SETS = (
-    "seeds", "written", "written2", "written3", "written4", "written5", "written6", "written7",
+    "seeds", "written", "written2", "written3", "written4", "written5", "written6", "written7", "written8",
     "indosum", "malay-news", "fundus", "aeb", "trafeval", "bbc",
 )  # fmt: skip
 #: Line fates (see :func:`outcomes`).

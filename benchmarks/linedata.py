@@ -747,6 +747,7 @@ WRITTEN4 = LABELS_DIR / "written_blind4.yaml"
 WRITTEN5 = LABELS_DIR / "written_blind5.yaml"
 WRITTEN6 = LABELS_DIR / "written_blind6.yaml"
 WRITTEN7 = LABELS_DIR / "written_blind7.yaml"
+WRITTEN8 = LABELS_DIR / "written_blind8.yaml"
 #: In ``written_lines.yaml``, a ``CB`` line is content with a boilerplate prefix
 #: glued before this separator (``Halo sobat! || JAKARTA - ...``).
 PREFIX_SEP = " || "
@@ -833,6 +834,14 @@ def load_written7(base: Path | None = None) -> Iterator[LabelledArticle]:
         yield from parse_written(yaml.safe_load(WRITTEN7.read_text(encoding="utf-8")), "written7")
 
 
+def load_written8(base: Path | None = None) -> Iterator[LabelledArticle]:
+    """The eighth written set (``tests/data/cleaning/written_blind8.yaml``), written
+    and frozen as the others were (committed before any code ran on it, 2026-12-07);
+    the blind check of the classes fixed from ``written5``. All blind."""
+    if WRITTEN8.exists():
+        yield from parse_written(yaml.safe_load(WRITTEN8.read_text(encoding="utf-8")), "written8")
+
+
 # -- the interface ----------------------------------------------------------------------------------
 
 #: Loaders by set name. Sets needing ``../shared/benchmarks`` are skipped by
@@ -846,6 +855,7 @@ SETS: dict[str, tuple[Callable[[Path], Iterable[LabelledArticle]], str | None]] 
     "written5": (load_written5, None),
     "written6": (load_written6, None),
     "written7": (load_written7, None),
+    "written8": (load_written8, None),
     "indosum": (load_indosum, "indosum-dev-folds"),
     "malay-news": (load_malay, "malay-news"),
     "fundus": (load_fundus, "fundus-parser-testdata"),

@@ -301,7 +301,7 @@ def test_multi_line_paragraphs_go_only_when_every_line_is_boilerplate() -> None:
 def test_builtin_cleaners_and_packs_are_registered_through_the_hooks() -> None:
     registry = get_registry(entry_points=False)
     names = registry.names("cleaner")
-    for name in ("lede", "related", "legal", "footers", "signoffs", "greetings", "damage"):
+    for name in ("lede", "related", "legal", "footers", "promotion", "signoffs", "greetings", "damage"):
         assert name in names
         assert registry.plugin_of("cleaner", name) == "newscorpus.cleaners.plugin"
     assert sorted(p for p, _plugin in registry.rule_packs) == builtin_pack_paths()
@@ -320,6 +320,7 @@ def test_cleaners_accept_the_pipeline_construction_and_ignore_unused_options() -
         "related",
         "legal",
         "footers",
+        "promotion",
         "signoffs",
         "greetings",
         "damage",

@@ -30,6 +30,8 @@ import attrs
 from ..models import Article
 from ..options import option, positive
 from .base import Cleaner, Cut, apply_cuts
+from .linemodel import outlet_pattern
+from .promotion import promotes_outlet
 from .rules import CompiledRules, between_lines, compile_rules, match_prefix, resolve_packs
 
 __all__ = ["MAX_INSERTED", "MAX_LEAD", "MIN_SHARE", "MIN_WORDS", "RepeatedLedeCleaner", "is_repeat"]
@@ -142,11 +144,14 @@ class RepeatedLedeCleaner(Cleaner):
         rules = self._rules(article.language)
         dateline = article.dateline.text if article.dateline is not None else ""
         widget = between_lines(article, rules)
+        outlet = outlet_pattern(article.source, article.url, short=True)
         idx: list[int] = []
         for i, para in enumerate(article.body):
             if len(idx) >= self.window:
                 break
-            if i not in widget and not self._boilerplate(para, rules):
+            # Lines a later cleaner cuts are not compared, or its cut would reveal
+            # a repeat in the next pass: the packs' and the outlet's own plugs.
+            if i not in widget and not self._boilerplate(para, rules) and not promotes_outlet(para, outlet):
                 idx.append(i)
         if not idx:
             return []

@@ -583,10 +583,15 @@ def candidates(body: Sequence[str], *, edges: bool = False, outlet: re.Pattern[s
 
 #: A name this short, or a domain label this short, is too often an ordinary word.
 _OUTLET_MIN = 4
+#: Last words of outlet names that say what kind of outlet it is, not which.
+_GENERIC_OUTLET_WORDS = _words(
+    "news online fm am tv radio daily weekly digital media network net com id my today live portal berita "
+    "harian mingguan"
+)
 _HOSTLIKE = re.compile(r"^(?:www\.)?([a-z0-9][a-z0-9-]*)(?:\.[a-z]{2,})+$")
 
 
-def outlet_pattern(source: str | None, url: str | None = None) -> re.Pattern[str] | None:
+def outlet_pattern(source: str | None, url: str | None = None, *, short: bool = False) -> re.Pattern[str] | None:
     """How a line names the article's own outlet: its name as written (``The
     Harbourside Courier`` -> ``Harbourside Courier``, case-sensitive, whole words),
     or its domain label inside an address, handle or path (``@puankita``,
@@ -595,12 +600,17 @@ def outlet_pattern(source: str | None, url: str | None = None) -> re.Pattern[str
     together. Page furniture names the outlet that prints it (follow, support,
     download, copyright, "this article first appeared in"); a story names its own
     outlet mostly as a source of reported speech, which the guard keeps. A label is
-    never matched as a bare word: ``tempo`` or ``majoriti`` are also words."""
-    return _outlet_pattern(source, domain_of(url) if url else None)
+    never matched as a bare word: ``tempo`` or ``majoriti`` are also words.
+
+    With ``short``, a name of three words or more also matches without its last
+    word when that word is generic (``Radio Tāwhiti News`` -> ``Radio Tāwhiti``,
+    ``Suara Kinabalu FM``): outlets name themselves so in their own plugs. The
+    line model reads the names as it was trained, without this."""
+    return _outlet_pattern(source, domain_of(url) if url else None, short)
 
 
 @functools.lru_cache(maxsize=4096)  # one per outlet of the run (by domain: every article has its own URL)
-def _outlet_pattern(source: str | None, domain: str | None) -> re.Pattern[str] | None:
+def _outlet_pattern(source: str | None, domain: str | None, short: bool = False) -> re.Pattern[str] | None:
     names: set[str] = set()
     labels: set[str] = set()
     src = (source or "").strip()
@@ -611,6 +621,9 @@ def _outlet_pattern(source: str | None, domain: str | None) -> re.Pattern[str] |
         name = re.sub(r"^the\s+", "", src, flags=re.IGNORECASE)
         if sum(c.isalpha() for c in name) >= _OUTLET_MIN:
             names.add(name)
+        words = name.split()
+        if short and len(words) >= 3 and words[-1].casefold() in _GENERIC_OUTLET_WORDS:
+            names.add(" ".join(words[:-1]))
         labels.add(re.sub(r"[^a-z0-9]", "", name.casefold()))
     if domain:
         labels.add(domain.split(".", 1)[0].replace("-", ""))

@@ -11,6 +11,7 @@ from .damage import DamageFlagger
 from .lede import RepeatedLedeCleaner
 from .linemodel import LineModelCleaner
 from .packs import builtin_pack_paths
+from .promotion import OutletPromotionCleaner
 from .rules import FooterCleaner, GreetingCleaner, LegalCleaner, RelatedCleaner, SignoffCleaner
 
 #: The built-in cleaners, in the order they run by default.
@@ -20,6 +21,7 @@ BUILTIN_CLEANERS = (
     RelatedCleaner,
     LegalCleaner,
     FooterCleaner,
+    OutletPromotionCleaner,
     SignoffCleaner,
     GreetingCleaner,
     DamageFlagger,
