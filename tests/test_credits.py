@@ -899,3 +899,61 @@ def test_dashed_items_of_a_list_stay() -> None:
     towns = ["– Surabaya", "– Medan", "– Makassar"]
     a = parse("\n".join([*STORY[:2], *towns, *STORY[2:], MORE]))
     assert all(t in a.body for t in towns) and not a.credits
+
+
+# -- source descriptions and publication stamps (classes read from written5) --------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Sumber: konferensi pers PSSI", [("konferensi pers PSSI", "source")]),
+        ("Source: press release", [("press release", "source")]),
+        (
+            "Teks: Sarah Idris | Sumber: Kenyataan media hospital",
+            [("Sarah Idris", "author"), ("Kenyataan media hospital", "source")],
+        ),
+    ],
+)
+def test_a_source_may_be_a_document_or_an_event(line: str, expected: list[tuple[str, str]]) -> None:
+    found = match_byline(line)
+    assert found is not None
+    assert [(c.name, c.role) for c in found[0]] == expected
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Sumber: BPS mencatat inflasi naik",  # a sentence: a finite verb
+        "Sumber: tidak",  # a form's "none"
+        "Source: Why it matters",  # names no kind of source
+        "Sumber: laporan itu menyebut korban bertambah",
+    ],
+)
+def test_a_source_description_is_a_noun_phrase_of_a_source_kind(line: str) -> None:
+    assert match_byline(line) is None
+
+
+def test_names_then_a_publication_verb_then_the_date() -> None:
+    dated = match_dated_line("Thandeka Mokoena | Published 03 December 2026, 08:41 | Updated 03 December 2026, 13:05")
+    assert dated is not None and dated.field == "published"
+    assert str(dated.when.value) == "2026-12-03 08:41:00"
+    assert [(c.name, c.role) for c in dated.credits] == [("Thandeka Mokoena", "author")]
+
+
+@pytest.mark.parametrize(
+    ("line", "outlet"),
+    [
+        ("Published in The Lahore Courier, December 5th, 2026", "The Lahore Courier"),
+        ("Diterbitkan di Harian Rakyat, 5 Maret 2024", "Harian Rakyat"),
+    ],
+)
+def test_the_outlet_a_story_was_published_in(line: str, outlet: str) -> None:
+    dated = match_dated_line(line)
+    assert dated is not None and dated.when is not None
+    assert [(c.name, c.role) for c in dated.credits] == [(outlet, "source")]
+
+
+def test_a_sentence_about_publishing_is_no_stamp() -> None:
+    assert match_dated_line("The study was published in Nature on March 5, 2024.") is None
+    assert match_dated_line("Published in the journal Nature, the study on 5 March 2024 found more.") is None

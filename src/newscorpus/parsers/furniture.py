@@ -617,11 +617,45 @@ _OUTLET_CODE = re.compile(r"[A-Z][A-Z0-9]{1,7}")
 _DESCRIBED = re.compile(r"(?<=\w)\s*\((?=[a-z])[^()/]*\s[^()/]*\)$")
 
 
+#: What a source line may name besides people and outlets: a document or an event
+#: in a few words ("Sumber: konferensi pers PSSI", "Source: press release") ...
+_SOURCE_DESCRIPTION = re.compile(r"[^\W\d_][\w'’&@.-]*(?:\s+[\w'’&@./()-]+){0,5}")
+#: ... naming a kind of source document, event or channel (a class of nouns, en/id/ms) ...
+_SOURCE_KINDS = frozenset({
+    "press", "release", "releases", "statement", "statements", "conference", "briefing", "interview",
+    "interviews", "website", "site", "report", "reports", "data", "document", "documents", "records",
+    "account", "siaran", "pers", "rilis", "kenyataan", "konferensi", "keterangan", "wawancara", "temu",
+    "bual", "laman", "situs", "akun", "dokumen", "laporan", "diolah", "olahan", "processed", "berbagai",
+    "pelbagai", "various", "agencies", "agensi",
+})  # fmt: skip
+#: ... as a noun phrase: a finite verb (Indonesian and Malay meN- verbs, common English
+#: ones) makes it a sentence of the story ("Sumber: BPS mencatat inflasi naik").
+_DESCRIPTION_VERB = re.compile(
+    r"\b(?:me[mnr][a-z]{3,}|meng[a-z]{2,}|meny[a-z]{2,}|is|are|was|were|has|have|had|will|said|says|shows?|showed)\b",
+    re.I,
+)
+
+
 def _name_credits(text: str, roles: list[str], line: str, *, colon: bool = False) -> list[Credit] | None:
     """Credits for the NAMES part of a segment, each with every role in ``roles``.
 
     ``colon``: the names follow a colon marker; then a lower-case one-word name
-    (``_LOWER_NAME``) stands for an outlet or a desk code."""
+    (``_LOWER_NAME``) stands for an outlet or a desk code, and a source role's
+    value that names no one may describe its source in a few words
+    (``Sumber: kenyataan media hospital``)."""
+    found = _names_of(text, roles, line, colon=colon)
+    if found is None and colon and set(roles) == {"source"}:
+        described = text.strip().rstrip(".,;").strip()
+        if (
+            _SOURCE_DESCRIPTION.fullmatch(described)
+            and _DESCRIPTION_VERB.search(described) is None
+            and not _SOURCE_KINDS.isdisjoint(described.casefold().split())
+        ):
+            return [Credit(described, "source", line)]
+    return found
+
+
+def _names_of(text: str, roles: list[str], line: str, *, colon: bool = False) -> list[Credit] | None:
     text = text.strip().rstrip(".,;").strip()
     if not text:
         return None
@@ -1396,7 +1430,12 @@ _DATED_LEFT = re.compile(
     rf"^(?:(?:{_STORY_SUBJECT})?{_VERB}(?:\s*:|\s+[\-–—]{{1,2}}|\s+(?:on|at|pada|in)(?:\s*:)?)?\s*"
     rf"|(?:(?P<verb2>{_UPDATE_VERBS}|{_PUBLISH_VERBS})\s+)?(?:by|oleh)\s*:?\s*(?P<who>.+?)"
     rf"(?:\s+(?:on|pada|at)|\s*{_SEP_CHARS})?\s*"
-    rf"|(?P<names>[^\W\d_].*?)\s*(?:[|•]|\s[\-–—]{{1,2}})\s*)$",
+    rf"|(?P<names>[^\W\d_].*?)\s*(?:[|•]|\s[\-–—]{{1,2}})\s*"
+    # "Jane Doe | Published 3 December 2026": the verb after the names.
+    rf"(?:(?P<verb3>{_UPDATE_VERBS}|{_PUBLISH_VERBS})(?:\s*:|\s+(?:on|at|pada))?\s*)?"
+    # "Published in The Lahore Courier, December 5th, 2026": the outlet that printed it.
+    rf"|{_VERB.replace('?P<verb>', '?P<verb4>')}\s+(?:in|di|dalam)\s+"
+    rf"(?P<outlet>(?-i:[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){{0,4}}))\s*(?:,|\s+(?:on|pada))?\s*)$",
     re.I,
 )
 #: A separator closing the credits before a dated line's date.
@@ -1523,8 +1562,10 @@ def match_dated_line(line: str, *, alone: bool = False) -> DatedLine | None:
         lm = _DATED_LEFT.match(left)
         read: list[Credit] | None = None
         if lm is not None:
-            verb = lm["verb"] or lm["verb2"]
-            if lm["who"] is not None:
+            verb = lm["verb"] or lm["verb2"] or lm["verb3"] or lm["verb4"]
+            if lm["outlet"] is not None:
+                read = [_outlet_credit(lm["outlet"], line)]
+            elif lm["who"] is not None:
                 read = _who(lm["who"], line, handle=True)
             elif lm["names"] is not None:
                 read = _who(lm["names"], line, handle=False)
