@@ -957,3 +957,25 @@ def test_the_outlet_a_story_was_published_in(line: str, outlet: str) -> None:
 def test_a_sentence_about_publishing_is_no_stamp() -> None:
     assert match_dated_line("The study was published in Nature on March 5, 2024.") is None
     assert match_dated_line("Published in the journal Nature, the study on 5 March 2024 found more.") is None
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("By Rizky Pratama - Kompas", [("Rizky Pratama", "author"), ("Kompas", "source")]),
+        ("By Jane Doe - Staff Writer", [("Jane Doe", "author")]),  # her title, no credit
+        ("Oleh Ahmad - Wartawan Senior", [("Ahmad", "author")]),
+        ("Rizky Pratama - GawaiLab.id", [("Rizky Pratama", "author"), ("Gawailab", "source")]),
+        # an outlet qualifies a role before a colon only
+        ("Laporan Seruan Johor: Ahmad Faiz", [("Seruan Johor", "source"), ("Ahmad Faiz", "reporter")]),
+    ],
+)
+def test_the_outlet_or_title_after_a_dash(line: str, expected: list[tuple[str, str]]) -> None:
+    found = match_byline(line)
+    assert found is not None
+    assert [(c.name, c.role) for c in found[0]] == expected
+
+
+@pytest.mark.parametrize("line", ["Kuala Lumpur - bernama.com", "KUALA LUMPUR - detik.com", "Rizky - GawaiLab.id"])
+def test_a_place_or_a_lone_word_before_a_domain_is_no_byline(line: str) -> None:
+    assert match_byline(line) is None

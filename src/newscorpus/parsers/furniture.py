@@ -752,6 +752,10 @@ def _segments_credits(body: str, line: str) -> list[Credit] | None:
                 pending.append(words.role_of[word])  # "Text and photos: X": shares X
                 continue
             qualifier = _QUALIFIER.match(rest) if marker is None else None
+            if qualifier is not None and qualifier["outlet"] and ":" not in rest[qualifier.end():][:3]:
+                # "By Rizky Pratama - Kompas": the name, then its outlet after a dash;
+                # an outlet qualifies a role before a colon only ("Laporan Seruan Johor: X").
+                qualifier = None
             if qualifier is not None:
                 # "Laporan Seruan Johor: X" (the outlet), "Translated from the Japanese by X".
                 if qualifier["outlet"]:
@@ -783,6 +787,35 @@ def _segments_credits(body: str, line: str) -> list[Credit] | None:
     if pending or not credits:
         return None
     return credits
+
+
+def _name_dash_domain(body: str, line: str) -> list[Credit] | None:
+    """``Rizky Pratama - GawaiLab.id``: a name of two to four words, a dash and the
+    outlet's domain (an address is never a story's word)."""
+    m = _TAIL_DASH.search(body)
+    if m is None or not _DOMAIN_RE.match(m["agency"].strip()) or agency_name(outlet_from_token(m["agency"].strip())):
+        return None  # "KUALA LUMPUR - bernama.com": a place and its wire, a dateline's form
+    tokens = _split_name(body[: m.start()])
+    if tokens is None or not 2 <= len(tokens) <= 4 or _job_title(tokens) or any(t.isupper() for t in tokens):
+        return None
+    return [Credit(" ".join(tokens), "author", line), _outlet_credit(m["agency"].strip(), line)]
+
+
+def _titled_after_dash(text: str) -> bool:
+    """A job title or a role closing a credit line after a dash (``Staff Writer``,
+    ``Wartawan Senior``)."""
+    tokens = _split_name(text)
+    return tokens is not None and (_job_title(tokens) or _has_role(text))
+
+
+def _outlet_after_dash(text: str) -> bool:
+    """A domain, or a name of one to four words that is no job title
+    (``Staff Writer``), closing a credit line after a dash."""
+    text = text.strip()
+    if _DOMAIN_RE.match(text):
+        return True
+    tokens = _split_name(text)
+    return tokens is not None and len(tokens) <= 4 and not _job_title(tokens)
 
 
 def _outlet_credit(name: str, line: str) -> Credit:
@@ -1291,7 +1324,7 @@ def match_byline(line: str) -> tuple[list[Credit], str | None] | None:
     framed: list[Credit] = []
     names_role: str | None = None
     if not _has_role(body):
-        plain = _plain_credits(body, line)
+        plain = _plain_credits(body, line) or _name_dash_domain(body, line)
         if plain is not None:
             return plain, None
         if not (_SUBJECT_FRAME.match(body) or _titled(body) or _contributed_hint(body)):
@@ -1312,6 +1345,13 @@ def match_byline(line: str) -> tuple[list[Credit], str | None] | None:
         m = _TAIL_DASH.search(body, max(0, len(body) - 40))
         if m and agency_name(m["agency"]):
             tail, body = [Credit(agency_name(m["agency"]) or "", "agency", line)], body[: m.start()]
+        elif m and _has_role(body[: m.start()]):
+            after = m["agency"].strip()
+            if _titled_after_dash(after):
+                body = body[: m.start()]  # "By Jane Doe - Staff Writer": her title, no credit
+            elif _outlet_after_dash(after):
+                # "Oleh Rizky Pratama - GawaiLab.id", "By Jane Doe - The Courier": the outlet.
+                tail, body = [_outlet_credit(after, line)], body[: m.start()]
     if _has_role(body):
         credits = _segments_credits(_without_closing_title(body.strip().rstrip(".")), line)
     elif names_role is not None:
