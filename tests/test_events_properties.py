@@ -104,15 +104,24 @@ def test_a_threshold_above_any_score_keeps_every_article_apart(items: list[Event
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(corpora(spread_days=150, max_size=40, dated=1.0))
-def test_closing_events_as_the_stream_moves_on_changes_no_membership(items: list[EventItem]) -> None:
-    # Retiring events the stream has left behind only frees memory: no later
-    # dated article could have joined them, nor any later event merged with them.
-    # (Undated articles come last and meet only the events still open then.)
+def test_closing_events_as_the_stream_moves_on_changes_no_join(items: list[EventItem]) -> None:
+    # Retiring events the stream has left behind loses no join: no later dated
+    # article could have joined them (the horizon). (Undated articles come last and
+    # meet only the events still open then.) The merge passes are left out: an
+    # event's merges are decided when it closes, against the open events as they
+    # are then; an open event that grows later with articles days away may have
+    # drawn it in at the end of a pass that never closes (docs/events.md, Known
+    # limits), so with merges the two builds may differ (found by hypothesis
+    # 6.170 on 2026-12-07: one article of 38 kept apart by retiring).
     items = sorted(items, key=lambda it: it.meta.published or "~")
-    full = {}
-    for event in DefaultEventBuilder(retire=False).build(items):
-        full.update({aid: frozenset(event.article_ids) for aid in event.article_ids})
-    assert membership(items) == full
+
+    def joins(**options: bool) -> dict[str, frozenset[str]]:
+        out = {}
+        for event in DefaultEventBuilder(merge=False, **options).build(items):
+            out.update({aid: frozenset(event.article_ids) for aid in event.article_ids})
+        return out
+
+    assert joins() == joins(retire=False)
 
 
 def test_a_long_stream_keeps_only_recent_events_open(

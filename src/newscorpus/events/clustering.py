@@ -117,6 +117,10 @@ class Params:
             :data:`~newscorpus.events.dates.STORY_LOOKBACK`): their merge passes run
             then and they leave memory, so the build holds the events of a few
             weeks, not of the whole corpus. ``False`` keeps every event to the end.
+            No later article could have joined a closed event; its merges, though,
+            are decided against the open events as they are when it closes, and an
+            open event that grows afterwards could have drawn it in by the end of
+            a build that never closes (a rare difference; docs/events.md, Known limits).
     """
 
     threshold: float = 0.22
