@@ -39,6 +39,7 @@ STORY = [
     "Follow our lead, the mayor urged other councils, in an interview with Lakeside Morning News.",
     # a teaser for the outlet's own coverage (IndoSum labels these as the story's)
     "Apa dampaknya bagi warga? Simak liputan khususnya besok di Lakeside Morning News.",
+    "Temukan kisah lengkap para nelayan itu dalam liputan Lakeside Morning News pekan depan.",
     # the story naming the outlet without calling the reader to act
     "Lakeside Morning News first reported the closure of the mill on Tuesday.",
     # "us" with no way to reach the outlet: a speaker's own words

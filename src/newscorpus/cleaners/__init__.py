@@ -2,10 +2,12 @@
 
 The built-in cleaners (run in this order by default):
 
+* ``linemodel`` - boilerplate in wordings no rule pack holds, scored by the learned line model;
 * ``lede`` - a lede or title repeated as a body paragraph (keeps the longer form);
 * ``related`` - read-also and related-article lines (``Baca juga: ...``);
 * ``legal`` - copyright, legal, disclosure and newsletter lines;
 * ``footers`` - share / follow / subscribe footers, social-network lists, clutter;
+* ``promotion`` - the outlet addressing the reader about itself (its app, channel, donations, tip line);
 * ``signoffs`` - closing sign-offs, prayers, wishes, thanks for reading;
 * ``greetings`` - opening greetings, also when glued to the lede's first sentence;
 * ``damage`` - flags (never edits) text whose linked names were lost.
@@ -21,6 +23,7 @@ from .chain import CleanerChain, default_cleaners
 from .damage import DamageFlagger
 from .lede import RepeatedLedeCleaner
 from .packs import Rule, RulePack, RulePackError, load_pack, load_packs
+from .promotion import OutletPromotionCleaner
 from .rules import (
     FooterCleaner,
     GreetingCleaner,
@@ -38,6 +41,7 @@ __all__ = [
     "FooterCleaner",
     "GreetingCleaner",
     "LegalCleaner",
+    "OutletPromotionCleaner",
     "RelatedCleaner",
     "RepeatedLedeCleaner",
     "Rule",

@@ -62,7 +62,12 @@ _CALLS: Final = _IMPERATIVE | _words(
 )
 _OPENERS = re.compile(r"(?:^|(?<=[.!?:,—–-])\s+)(\w[\w'’]*)")
 # Calls that point at more of the story itself: a teaser, not a plug.
-_READING: Final = _words("read see check find discover explore learn view simak baca lihat cek tengok")
+# (the same verbs in Indonesian and Malay: temukan is find and discover, jelajahi
+# explore, pelajari learn, semak and periksa check).
+_READING: Final = _words(
+    "read see check find discover explore learn view simak baca lihat cek tengok temukan cari jelajahi "
+    "terokai pelajari ketahui periksa semak"
+)
 # Ways to reach the outlet besides its name: an address, a handle, a phone
 # number, a broadcast frequency (platform names are the line model's class).
 _CHANNELS: Final = (
