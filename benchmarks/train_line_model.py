@@ -366,7 +366,7 @@ def choose_thresholds(lines: Lines, scores: npt.NDArray[np.float64], max_loss: f
 
 #: Train-split sets the model is not trained on: ``written2`` to ``written4`` were
 #: read to write rules (blind_split.yaml says why they are not trained on either).
-NOT_TRAINED = frozenset({"written2", "written3", "written4", "written5"})
+NOT_TRAINED = frozenset({"written2", "written3", "written4", "written5", "written6"})
 
 
 def load(bench: Path, sets: Sequence[str] | None) -> list[Any]:

@@ -325,3 +325,24 @@ def test_cleaners_accept_the_pipeline_construction_and_ignore_unused_options() -
         "greetings",
         "damage",
     ]
+
+
+def test_a_whole_greeting_line_does_not_hide_a_repeated_title_until_the_next_pass() -> None:
+    # Found by hypothesis (2026-12-07): the greeting cleaner cuts "Salam Malaysia
+    # Madani." (a greeting and its addressee, no pattern covers it whole); the lede
+    # cleaner compared it, so the title repeated below it came into its window only
+    # in a second pass. Cleaning must be idempotent.
+    from newscorpus.models import Provenance
+
+    title = "Share buybacks reached a record $1 trillion last year, according to Goldman Sachs."
+    body = (
+        "Salam Malaysia Madani.",
+        "( Baca Juga :   Kevin Sanjaya Komentari Hasil Undian BWF Superseries Finals 2017 )",
+        "Share prices fell 3% on Monday after the company cut its profit forecast.",
+        title,
+    )
+    article = Article(id="g", provenance=Provenance(path="g"), title=title, body=body, language="en")
+    chain = CleanerChain()
+    once = chain.clean(article)
+    assert chain.clean(once) == once
+    assert title not in once.body and "Salam Malaysia Madani." not in once.body

@@ -28,6 +28,12 @@ PLUGS = [
     "Ada maklumat atau aduan? Hubungi bilik berita kami di talian 03-5550 1122.",
     "Tulis pendapatmu di kolom komentar!",
     "Got a story? Email the newsroom.",
+    # an icon before the call; "the" and the name's last word
+    "🎧 Listen: this week our editors unpack the council budget. Available wherever you get your podcasts.",
+    "Enjoying the Morning? Subscribers get unlimited access for $4 a week. Subscribe now.",
+    # a paywall: a call to subscribe with a price or the reading it unlocks
+    "You've read 4 of 4 free stories this month. Subscribe to keep reading, plans start at $2.",
+    "Artikel ini untuk pelanggan Premium. Langgan sekarang dari RM6.90 sebulan untuk akses penuh.",
 ]
 
 STORY = [
@@ -44,6 +50,8 @@ STORY = [
     "Lakeside Morning News first reported the closure of the mill on Tuesday.",
     # "us" with no way to reach the outlet: a speaker's own words
     "I would sell him if we had no money, but keep him if it gets us a stadium.",
+    # a subscription reported in the story
+    "Subscribe to the streaming service for $9.99 a month, the company told customers on Monday.",
     # readers' comments reported in the story
     "Ramai peminat meninggalkan ucapan tahniah di ruangan komen hantaran tersebut.",
 ]
@@ -77,6 +85,9 @@ def test_the_short_name_needs_short() -> None:
     assert outlet_pattern(OUTLET, short=True).search(text) is not None
     # A generic last word is dropped only from names of three words or more.
     assert outlet_pattern("Suara News", short=True).search("Dengarkan suara rakyat.") is None
+    # "The Harbour Ledger" is "the Ledger" in its own plugs.
+    assert outlet_pattern("The Harbour Ledger", short=True).search("Enjoying the Ledger?") is not None
+    assert outlet_pattern("The Harbour Ledger").search("Enjoying the Ledger?") is None
 
 
 def test_long_paragraphs_are_never_cut() -> None:

@@ -32,7 +32,7 @@ from ..options import option, positive
 from .base import Cleaner, Cut, apply_cuts
 from .linemodel import outlet_pattern
 from .promotion import promotes_outlet
-from .rules import CompiledRules, between_lines, compile_rules, match_prefix, resolve_packs
+from .rules import CompiledRules, between_lines, compile_rules, match_greeting_line, match_prefix, resolve_packs
 
 __all__ = ["MAX_INSERTED", "MAX_LEAD", "MIN_SHARE", "MIN_WORDS", "RepeatedLedeCleaner", "is_repeat"]
 
@@ -137,7 +137,13 @@ class RepeatedLedeCleaner(Cleaner):
         return _words(text)
 
     def _boilerplate(self, text: str, rules: CompiledRules) -> bool:
-        return rules.paragraph(text, "head") is not None or rules.paragraph(text, "tail") is not None
+        # A greeting line with its addressee ("Salam Malaysia Madani.") is cut by the
+        # greeting cleaner though no pattern covers it whole: skip it too.
+        return (
+            rules.paragraph(text, "head") is not None
+            or rules.paragraph(text, "tail") is not None
+            or match_greeting_line(text, rules) is not None
+        )
 
     def find_cuts(self, article: Article) -> list[Cut]:
         """The first cut this cleaner would make in ``article`` (one per pass)."""

@@ -604,8 +604,10 @@ def outlet_pattern(source: str | None, url: str | None = None, *, short: bool = 
 
     With ``short``, a name of three words or more also matches without its last
     word when that word is generic (``Radio Tāwhiti News`` -> ``Radio Tāwhiti``,
-    ``Suara Kinabalu FM``): outlets name themselves so in their own plugs. The
-    line model reads the names as it was trained, without this."""
+    ``Suara Kinabalu FM``), and a name of two words or more as "the" and its last
+    distinctive word (``The Harbour Ledger`` -> ``the Ledger``): outlets name
+    themselves so in their own plugs. The line model reads the names as it was
+    trained, without this."""
     return _outlet_pattern(source, domain_of(url) if url else None, short)
 
 
@@ -624,6 +626,11 @@ def _outlet_pattern(source: str | None, domain: str | None, short: bool = False)
         words = name.split()
         if short and len(words) >= 3 and words[-1].casefold() in _GENERIC_OUTLET_WORDS:
             names.add(" ".join(words[:-1]))
+            words = words[:-1]
+        if short and len(words) >= 2 and len(words[-1]) >= 4 and words[-1][:1].isupper():
+            # "The Harbour Ledger" calls itself "the Ledger".
+            names.add("the " + words[-1])
+            names.add("The " + words[-1])
         labels.add(re.sub(r"[^a-z0-9]", "", name.casefold()))
     if domain:
         labels.add(domain.split(".", 1)[0].replace("-", ""))

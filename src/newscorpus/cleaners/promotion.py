@@ -58,9 +58,19 @@ _NEWSROOM = re.compile(
 # verbs of listening, streaming, writing in and chipping in that plugs use.
 _CALLS: Final = _IMPERATIVE | _words(
     "keep hear stream upgrade text submit write chip pledge whatsapp tulis tuliskan kirimkan dukung strim laporkan "
-    "sampaikan berlangganan langgani tonton dengar"
+    "sampaikan berlangganan langgani tonton dengar have got"
 )
-_OPENERS = re.compile(r"(?:^|(?<=[.!?:,—–-])\s+)(\w[\w'’]*)")
+# A sentence or clause opens at the start (after an icon or a bullet) or after
+# its punctuation.
+_OPENERS = re.compile(r"(?:^[^\w\s]*\s*|(?<=[.!?:,—–-])\s+)(\w[\w'’]*)")
+# Calls to pay for reading: with a price, or the reading they unlock, a paywall's
+# or a subscription's plug, which is always the outlet's.
+_SUBSCRIBE: Final = _words("subscribe upgrade langgan langgani berlangganan")
+_PAYWALL = re.compile(
+    r"(?:[$€£¥₱₹]|\b(?:rm|rp|usd|sgd|aud|idr|myr)\s?)\d|\b(?:keep|continue) reading\b|unlimited access|"
+    r"\bterus membaca\b|\bakses penuh\b|\bakses tanpa had\b|\bakses tanpa batas\b",
+    re.IGNORECASE,
+)
 # Calls that point at more of the story itself: a teaser, not a plug.
 # (the same verbs in Indonesian and Malay: temukan is find and discover, jelajahi
 # explore, pelajari learn, semak and periksa check).
@@ -101,7 +111,7 @@ def promotes_outlet(text: str, outlet: re.Pattern[str] | None = None, max_words:
     calls = _calls(text)
     if not calls:
         return False
-    if _NEWSROOM.search(text) is not None:
+    if _NEWSROOM.search(text) is not None or (not calls.isdisjoint(_SUBSCRIBE) and _PAYWALL.search(text)):
         return True
     channel = line.has(_PLATFORM) or any(p.search(text) for p in _CHANNELS)
     if outlet is not None and outlet.search(text) is not None:
