@@ -28,6 +28,8 @@ PLUGS = [
     "Ada maklumat atau aduan? Hubungi bilik berita kami di talian 03-5550 1122.",
     "Tulis pendapatmu di kolom komentar!",
     "Got a story? Email the newsroom.",
+    # the reader's say is no reported speech
+    "Have your say on the bin strike in the comments below.",
     # an icon before the call; "the" and the name's last word
     "🎧 Listen: this week our editors unpack the council budget. Available wherever you get your podcasts.",
     "Enjoying the Morning? Subscribers get unlimited access for $4 a week. Subscribe now.",
@@ -52,6 +54,8 @@ STORY = [
     "I would sell him if we had no money, but keep him if it gets us a stadium.",
     # a subscription reported in the story
     "Subscribe to the streaming service for $9.99 a month, the company told customers on Monday.",
+    # asking the reader's opinion stays guarded (IndoSum labels these the story's)
+    "Menurut kamu apa nama yang pas? Tuliskan di kolom komentar di bawah ini, ya.",
     # readers' comments reported in the story
     "Ramai peminat meninggalkan ucapan tahniah di ruangan komen hantaran tersebut.",
 ]

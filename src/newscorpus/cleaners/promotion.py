@@ -106,7 +106,7 @@ def promotes_outlet(text: str, outlet: re.Pattern[str] | None = None, max_words:
         return False
     # Reported speech and quotations are the story's (the line model's guard);
     # unlike it, a plain sentence is not guarded: the two signs below are the evidence.
-    if (n >= 5 and line.has(_REPORTING)) or (n >= 6 and _QUOTES.search(text)):
+    if (n >= 5 and _reported(line.tokens)) or (n >= 6 and _QUOTES.search(text)):
         return False
     calls = _calls(text)
     if not calls:
@@ -119,6 +119,16 @@ def promotes_outlet(text: str, outlet: re.Pattern[str] | None = None, max_words:
         # the story's; a call to listen, follow, subscribe or pay is a plug.
         return channel or not calls <= _READING
     return channel and not _EXCLUSIVE_WE.isdisjoint(line.tokens)
+
+
+# The reader's own say is no reported speech ("have your say"). Asking the reader's
+# opinion ("menurut kamu ...?") stays guarded: IndoSum labels such prompts the story's.
+_READERS: Final = _words("your our")
+
+
+def _reported(tokens: list[str]) -> bool:
+    """A reporting word that reports someone: not the noun of "your say"."""
+    return any(t in _REPORTING and not (t == "say" and i and tokens[i - 1] in _READERS) for i, t in enumerate(tokens))
 
 
 def _calls(text: str) -> frozenset[str]:
