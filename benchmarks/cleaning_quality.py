@@ -81,7 +81,7 @@ PAGE = "docs/quality.md"
 #: Sets measured by default, in this order.
 SETS = (
     "seeds", "written", "written2", "written3", "written4", "written5", "written6", "written7", "written8",
-    "indosum", "malay-news", "fundus", "aeb", "trafeval", "bbc",
+    "written9", "indosum", "malay-news", "fundus", "aeb", "trafeval", "bbc",
 )  # fmt: skip
 #: Line fates (see :func:`outcomes`).
 KEPT, CUT, LIFTED, TITLE = "kept", "cut", "lifted", "title"

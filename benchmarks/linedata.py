@@ -748,6 +748,7 @@ WRITTEN5 = LABELS_DIR / "written_blind5.yaml"
 WRITTEN6 = LABELS_DIR / "written_blind6.yaml"
 WRITTEN7 = LABELS_DIR / "written_blind7.yaml"
 WRITTEN8 = LABELS_DIR / "written_blind8.yaml"
+WRITTEN9 = LABELS_DIR / "written_blind9.yaml"
 #: In ``written_lines.yaml``, a ``CB`` line is content with a boilerplate prefix
 #: glued before this separator (``Halo sobat! || JAKARTA - ...``).
 PREFIX_SEP = " || "
@@ -842,6 +843,14 @@ def load_written8(base: Path | None = None) -> Iterator[LabelledArticle]:
         yield from parse_written(yaml.safe_load(WRITTEN8.read_text(encoding="utf-8")), "written8")
 
 
+def load_written9(base: Path | None = None) -> Iterator[LabelledArticle]:
+    """The ninth written set (``tests/data/cleaning/written_blind9.yaml``), written
+    and frozen as the others were (committed before any code ran on it, 2026-12-07);
+    outlets unlike a national daily. All blind."""
+    if WRITTEN9.exists():
+        yield from parse_written(yaml.safe_load(WRITTEN9.read_text(encoding="utf-8")), "written9")
+
+
 # -- the interface ----------------------------------------------------------------------------------
 
 #: Loaders by set name. Sets needing ``../shared/benchmarks`` are skipped by
@@ -856,6 +865,7 @@ SETS: dict[str, tuple[Callable[[Path], Iterable[LabelledArticle]], str | None]] 
     "written6": (load_written6, None),
     "written7": (load_written7, None),
     "written8": (load_written8, None),
+    "written9": (load_written9, None),
     "indosum": (load_indosum, "indosum-dev-folds"),
     "malay-news": (load_malay, "malay-news"),
     "fundus": (load_fundus, "fundus-parser-testdata"),

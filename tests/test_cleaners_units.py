@@ -346,3 +346,20 @@ def test_a_whole_greeting_line_does_not_hide_a_repeated_title_until_the_next_pas
     once = chain.clean(article)
     assert chain.clean(once) == once
     assert title not in once.body and "Salam Malaysia Madani." not in once.body
+
+
+def test_a_read_also_line_with_the_story_glued_after_it_stays() -> None:
+    # Written here, after a blind set showed it (2026-12-07): a scraper glued the
+    # next sentence of the story to a read-also headline; cutting the line would
+    # lose that sentence. A headline alone, with or without a full stop, still goes.
+    from newscorpus.models import Provenance
+
+    glued = (
+        "Baca juga: Warga Desa Sukamaju Gelar Pasar Murah Jelang Lebaran Untuk menekan harga, "
+        "pemerintah desa menyiapkan 2.000 paket sembako yang dijual separuh harga kepada warga."
+    )
+    alone = "Baca juga: Warga Desa Sukamaju Gelar Pasar Murah Jelang Lebaran"
+    body = ("Harga beras di pasar desa naik dua kali lipat sejak awal bulan, kata kepala desa.", glued, alone)
+    article = Article(id="g", provenance=Provenance(path="g"), title="Harga beras naik", body=body, language="id")
+    out = CleanerChain().clean(article)
+    assert glued in out.body and alone not in out.body

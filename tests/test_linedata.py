@@ -132,7 +132,10 @@ def test_an_override_may_give_a_prefix_by_its_length() -> None:
 
 def test_loaders_skip_absent_benchmarks(tmp_path: Path) -> None:
     # The project's own sets (seeds and the written sets) need no benchmarks folder.
-    own = ["seeds", "written", "written2", "written3", "written4", "written5", "written6", "written7", "written8"]
+    own = [
+        "seeds", "written", "written2", "written3", "written4", "written5", "written6", "written7", "written8",
+        "written9",
+    ]  # fmt: skip
     arts = list(linedata.load_articles(tmp_path))
     assert {a.set for a in arts} == set(own)
     assert linedata.available_sets(tmp_path) == own

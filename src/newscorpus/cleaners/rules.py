@@ -537,10 +537,26 @@ def match_paragraph(text: str, zone: _ZoneSet, rules: CompiledRules) -> Rule | N
         if not c:
             continue
         rule = zone.match(c)
-        if rule is None or (rule.guard and rules.guarded(c)):
+        if rule is None or (rule.guard and rules.guarded(c)) or (rule.kind == "related" and _glued_story(c)):
             return None
         first = first or rule
     return first
+
+
+#: Lower-case words that make a related line's text a sentence of the story.
+_GLUED_WORDS = 8
+_LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z][a-z'’-]{2,}\b")
+
+
+def _glued_story(line: str) -> bool:
+    """A read-also headline with a sentence of the story glued after it (``Baca
+    Juga: Tim Debat Melaju ke Final Untuk mengisi rak, para mahasiswa ...
+    eksemplar.``): the text after the label closes with a full stop and holds
+    :data:`_GLUED_WORDS` lower-case words or more, as a sentence does and a
+    headline does not. Such a line stays whole (its story is not lost)."""
+    label = re.search(r"[:»>|]|\s[-–—]{1,2}\s", line)
+    rest = line[label.end():] if label else line
+    return rest.rstrip().endswith(".") and len(_LOWER_WORD.findall(rest)) >= _GLUED_WORDS
 
 
 def match_prefix(
