@@ -100,6 +100,12 @@ def promotes_outlet(text: str, outlet: re.Pattern[str] | None = None, max_words:
             (:func:`~.linemodel.outlet_pattern` with ``short=True``), if known.
         max_words: Longer paragraphs are never cut.
     """
+    # Cheap tests first: most paragraphs are long, or open no sentence with a call.
+    if text.count(" ") >= max_words * 2:
+        return False
+    calls = _calls(text)
+    if not calls:
+        return False
     line = _scan(text)
     n = line.words
     if not n or n > max_words:
@@ -107,9 +113,6 @@ def promotes_outlet(text: str, outlet: re.Pattern[str] | None = None, max_words:
     # Reported speech and quotations are the story's (the line model's guard);
     # unlike it, a plain sentence is not guarded: the two signs below are the evidence.
     if (n >= 5 and _reported(line.tokens)) or (n >= 6 and _QUOTES.search(text)):
-        return False
-    calls = _calls(text)
-    if not calls:
         return False
     if _NEWSROOM.search(text) is not None or (not calls.isdisjoint(_SUBSCRIBE) and _PAYWALL.search(text)):
         return True
