@@ -4,13 +4,14 @@ about itself.
 Every outlet words its own plugs differently (``Listen to Radio X live on 97.2FM``,
 ``Dukung X tetap gratis ...``, ``Ada maklumat? Hubungi bilik berita kami ...``,
 ``Tulis pendapatmu di kolom komentar!``), so no phrase list keeps up with them. What
-they share is their *structure*: the line addresses the reader (a second-person
-word, a vocative such as *pembaca* or *sobat*, or a sentence opening with an
-imperative) **and** points at the outlet itself (its own name or handle, an
-exclusive "we" such as *us*, *our* or *kami*, its newsroom, or its comment
-section). A story rarely does both outside reported speech, and reported speech,
-quotations and long prose are guarded (:func:`~.linemodel.guarded`), so the
-cleaner needs no threshold and no position.
+they share is their *structure*: a sentence or clause opens with a call to act
+(an imperative) **and** the line points at the outlet itself (its own name or
+handle, its newsroom or comment section, or an exclusive "we" such as *us*, *our*
+or *kami* with a channel to reach it), or the call is to pay for reading (a
+subscription with a price). A story rarely does both outside reported speech;
+reported speech, quotations and paragraphs of more than :data:`MAX_WORDS` words
+are never cut, nor a teaser for the outlet's own coverage, so the cleaner needs no
+threshold and no position.
 
 Each decision reads the paragraph alone and the article's outlet (its ``source``
 and ``url``), so cleaning twice changes nothing. Police, council and charity

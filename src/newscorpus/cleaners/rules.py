@@ -546,6 +546,8 @@ def match_paragraph(text: str, zone: _ZoneSet, rules: CompiledRules) -> Rule | N
 #: Lower-case words that make a related line's text a sentence of the story.
 _GLUED_WORDS = 8
 _LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z][a-z'’-]{2,}\b")
+#: Where a related line's label ends: a colon, arrow or bar, or a spaced dash.
+_RELATED_LABEL = re.compile(r"[:»>|]|\s[-–—]{1,2}\s")
 
 
 def _glued_story(line: str) -> bool:
@@ -554,7 +556,7 @@ def _glued_story(line: str) -> bool:
     eksemplar.``): the text after the label closes with a full stop and holds
     :data:`_GLUED_WORDS` lower-case words or more, as a sentence does and a
     headline does not. Such a line stays whole (its story is not lost)."""
-    label = re.search(r"[:»>|]|\s[-–—]{1,2}\s", line)
+    label = _RELATED_LABEL.search(line)
     rest = line[label.end():] if label else line
     return rest.rstrip().endswith(".") and len(_LOWER_WORD.findall(rest)) >= _GLUED_WORDS
 

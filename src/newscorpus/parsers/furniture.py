@@ -752,16 +752,17 @@ def _segments_credits(body: str, line: str) -> list[Credit] | None:
                 pending.append(words.role_of[word])  # "Text and photos: X": shares X
                 continue
             qualifier = _QUALIFIER.match(rest) if marker is None else None
-            if qualifier is not None and qualifier["outlet"] and ":" not in rest[qualifier.end():][:3]:
-                # "By Rizky Pratama - Kompas": the name, then its outlet after a dash;
-                # an outlet qualifies a role before a colon only ("Laporan Seruan Johor: X").
-                qualifier = None
-            if qualifier is not None:
-                # "Laporan Seruan Johor: X" (the outlet), "Translated from the Japanese by X".
+            # The qualifier's lookahead guarantees a marker after it.
+            after = re.match(_MARKER, rest[qualifier.end():]) if qualifier is not None else None
+            if qualifier is not None and after is not None and (
+                not qualifier["outlet"] or ":" in after.group()[:3]
+            ):
+                # "Laporan Seruan Johor: X" (the outlet), "Translated from the Japanese by X";
+                # an outlet qualifies a role before a colon only: "By Rizky Pratama -
+                # Kompas" is the name, then its outlet after a dash.
                 if qualifier["outlet"]:
                     credits.append(_outlet_credit(qualifier["outlet"], line))
-                rest = rest[qualifier.end():]
-                marker = re.match(_MARKER, rest)
+                rest, marker = rest[qualifier.end():], after
             if marker is not None:
                 names = rest[marker.end():]
             elif rest[:1].isspace() and word in words.bare:
@@ -793,29 +794,25 @@ def _name_dash_domain(body: str, line: str) -> list[Credit] | None:
     """``Rizky Pratama - GawaiLab.id``: a name of two to four words, a dash and the
     outlet's domain (an address is never a story's word)."""
     m = _TAIL_DASH.search(body)
-    if m is None or not _DOMAIN_RE.match(m["agency"].strip()) or agency_name(outlet_from_token(m["agency"].strip())):
+    domain = m["agency"].strip() if m is not None else ""
+    if m is None or not _DOMAIN_RE.match(domain) or agency_name(outlet_from_token(domain)):
         return None  # "KUALA LUMPUR - bernama.com": a place and its wire, a dateline's form
     tokens = _split_name(body[: m.start()])
     if tokens is None or not 2 <= len(tokens) <= 4 or _job_title(tokens) or any(t.isupper() for t in tokens):
         return None
-    return [Credit(" ".join(tokens), "author", line), _outlet_credit(m["agency"].strip(), line)]
+    return [Credit(" ".join(tokens), "author", line), _outlet_credit(domain, line)]
 
 
-def _titled_after_dash(text: str) -> bool:
-    """A job title or a role closing a credit line after a dash (``Staff Writer``,
-    ``Wartawan Senior``)."""
+def _after_dash(text: str) -> str | None:
+    """What closes a credit line after a dash: ``"title"``, a job title or a role
+    (``Staff Writer``, ``Wartawan Senior``); ``"outlet"``, a domain or a name of one
+    to four words (``Kompas``, ``GawaiLab.id``); else ``None``."""
     tokens = _split_name(text)
-    return tokens is not None and (_job_title(tokens) or _has_role(text))
-
-
-def _outlet_after_dash(text: str) -> bool:
-    """A domain, or a name of one to four words that is no job title
-    (``Staff Writer``), closing a credit line after a dash."""
-    text = text.strip()
-    if _DOMAIN_RE.match(text):
-        return True
-    tokens = _split_name(text)
-    return tokens is not None and len(tokens) <= 4 and not _job_title(tokens)
+    if tokens is not None and (_job_title(tokens) or _has_role(text)):
+        return "title"
+    if _DOMAIN_RE.match(text) or (tokens is not None and len(tokens) <= 4):
+        return "outlet"
+    return None
 
 
 def _outlet_credit(name: str, line: str) -> Credit:
@@ -1347,9 +1344,10 @@ def match_byline(line: str) -> tuple[list[Credit], str | None] | None:
             tail, body = [Credit(agency_name(m["agency"]) or "", "agency", line)], body[: m.start()]
         elif m and _has_role(body[: m.start()]):
             after = m["agency"].strip()
-            if _titled_after_dash(after):
+            ending = _after_dash(after)
+            if ending == "title":
                 body = body[: m.start()]  # "By Jane Doe - Staff Writer": her title, no credit
-            elif _outlet_after_dash(after):
+            elif ending == "outlet":
                 # "Oleh Rizky Pratama - GawaiLab.id", "By Jane Doe - The Courier": the outlet.
                 tail, body = [_outlet_credit(after, line)], body[: m.start()]
     if _has_role(body):
